@@ -1,0 +1,525 @@
+/**
+ * Saving and loading models in the standard TensorFlow.js Layers format with plain `fs`:
+ * a folder holding model.json (topology + weightsManifest), weights.bin and metadata.json.
+ *
+ * Quantization uses tfjs's own weightsManifest convention, so tfjs (`tf.io.decodeWeights`,
+ * `tfl.loadLayersModel`) dequantizes the files without our help:
+ * - 'uint8' / 'uint16': affine per tensor, value = q * scale + min, zero exactly representable;
+ * - 'float16': IEEE half precision.
+ * Only 2-D weights (embedding, kernels) are quantized; biases stay float32 (tiny, and the most
+ * sensitive to rounding).
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ensureBackend } from '../tfBackend';
+import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from './architecture';
+import {
+  METADATA_FORMAT_VERSION,
+  ModelMetadata,
+  QuantizationKind,
+  WeightShapeEntry,
+  checkAgainstWeights,
+  validateMetadata,
+} from './metadata';
+import { buildLayersModel, setNetworkWeights } from './tfjsModel';
+
+/** File names inside a model folder. */
+export const MODEL_FILES = Object.freeze({ model: 'model.json', weights: 'weights.bin', metadata: 'metadata.json' });
+
+/** Metadata given to saveModel: saveModel fills in formatVersion, architecture, quantization and (by default) createdAt. */
+export type MetadataToSave = Omit<ModelMetadata, 'formatVersion' | 'architecture' | 'quantization' | 'createdAt'> & {
+  readonly createdAt?: string;
+};
+
+/** What saveModel writes. */
+export interface ModelToSave {
+  readonly arch: Architecture;
+  readonly weights: NetworkWeights;
+  readonly metadata: MetadataToSave;
+}
+
+/** Options of saveModel. */
+export interface SaveOptions {
+  /** How weights.bin stores the 2-D weights (default 'none' = float32). */
+  readonly quantize?: QuantizationKind;
+}
+
+/** Thrown by loadModel; `problems` lists everything found wrong, the message names the folder. */
+export class ModelLoadError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Cannot load the model in ${dir}: ${problems.join('; ')}`);
+    this.name = 'ModelLoadError';
+  }
+}
+
+/** A model read from disk. Owns the tfjs model it may create: call dispose() when done. */
+export class LoadedModel {
+  private model: tfl.LayersModel | undefined;
+
+  constructor(
+    /** The folder it was read from. */
+    readonly dir: string,
+    readonly arch: Architecture,
+    /** Dequantized float32 weights, Keras layout (see architecture.ts). */
+    readonly weights: NetworkWeights,
+    readonly metadata: ModelMetadata,
+  ) {}
+
+  /**
+   * The tfjs Layers model with these weights, built on first call and cached (built from the
+   * architecture, so a Keras-converted model gets the same graph as our own). The backend must be
+   * ready (ensureBackend).
+   */
+  layersModel(): tfl.LayersModel {
+    if (!this.model) {
+      const model = buildLayersModel(this.arch);
+      setNetworkWeights(model, this.weights);
+      this.model = model;
+    }
+    return this.model;
+  }
+
+  /** Frees the tfjs model's tensors, if one was built. */
+  dispose(): void {
+    this.model?.dispose();
+    this.model = undefined;
+  }
+}
+
+/**
+ * Writes a model folder at `dir`: model.json (tfjs 'layers-model' format, weightsManifest paths
+ * ['weights.bin']), weights.bin and metadata.json. Atomic: everything goes to a temporary sibling
+ * folder, which then replaces `dir`; an existing `dir` is moved aside first and removed only after
+ * the new folder is in place, so a failure leaves either the old model or the new one, never a mix.
+ * The inputs are not changed.
+ * @returns the metadata as written (with quantization.maxAbsError measured by decoding weights.bin with tfjs).
+ * @throws Error when the weights do not fit `arch`, contain NaN/Infinity, or the metadata is invalid (nothing is written then).
+ */
+export async function saveModel(dir: string, model: ModelToSave, options: SaveOptions = {}): Promise<ModelMetadata> {
+  await ensureBackend();
+  const quantize = options.quantize ?? 'none';
+  const { arch } = model;
+  const arrays = flattenWeights(model.weights);
+  unflattenWeights(arch, arrays); // throws on a size mismatch
+  arrays.forEach((values, i) => {
+    if (!values.every(Number.isFinite)) throw new Error(`weight ${weightShapes(arch)[i].name} contains NaN or Infinity; not saving`);
+  });
+
+  const { modelTopology, format, generatedBy, convertedBy, names } = await layersTopology(arch);
+  const shapes = weightShapes(arch);
+  const encoded = shapes.map(({ shape }, i) => encodeWeight(names[i], shape, arrays[i], shape.length >= 2 ? quantize : 'none'));
+  const weightData = concatBytes(encoded.map((e) => e.bytes));
+  const specs = encoded.map((e) => e.spec);
+  const maxAbsError = measureError(weightData, specs, arrays);
+
+  const metadata: ModelMetadata = {
+    ...model.metadata,
+    formatVersion: METADATA_FORMAT_VERSION,
+    architecture: { ...arch },
+    createdAt: model.metadata.createdAt ?? new Date().toISOString(),
+    quantization: { dtype: quantize, maxAbsError },
+  };
+  const { problems } = validateMetadata(metadata);
+  problems.push(...checkAgainstWeights(metadata, specs));
+  if (problems.length > 0) throw new Error(`not saving ${dir}: ${problems.join('; ')}`);
+
+  const modelJson = {
+    format,
+    generatedBy,
+    convertedBy,
+    modelTopology,
+    weightsManifest: [{ paths: [MODEL_FILES.weights], weights: specs }],
+  };
+  await writeFolderAtomically(dir, [
+    [MODEL_FILES.weights, weightData],
+    [MODEL_FILES.model, JSON.stringify(modelJson)],
+    [MODEL_FILES.metadata, () => formatMetadata(metadata)],
+  ]);
+  return metadata;
+}
+
+/**
+ * Reads and validates a model folder: model.json (tfjs Layers format, ours or one converted from
+ * Keras by the TensorFlow.js converter), its weight shards, and metadata.json. Weights are matched
+ * to the architecture by order and shape, not by name, and dequantized by tfjs (tf.io.decodeWeights).
+ * @throws ModelLoadError listing every problem found: missing or unreadable files, bad JSON, invalid
+ *   metadata, metadata that disagrees with the weights, truncated or oversized shards.
+ */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const problems: string[] = [];
+  const fail = (): never => {
+    throw new ModelLoadError(dir, problems);
+  };
+  const stat = await fsp.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    problems.push(stat ? 'it is not a folder' : 'the folder does not exist');
+    fail();
+  }
+
+  const modelJson = await readJson(dir, MODEL_FILES.model, problems);
+  const rawMetadata = await readJson(dir, MODEL_FILES.metadata, problems, 'a model needs its vocabulary, labels and tokenizer settings beside model.json');
+  const groups = modelJson === undefined ? undefined : parseManifest(modelJson, problems);
+  let metadata: ModelMetadata | undefined;
+  if (rawMetadata !== undefined) {
+    const validated = validateMetadata(rawMetadata);
+    problems.push(...validated.problems.map((p) => `metadata.json: ${p}`));
+    metadata = validated.metadata;
+  }
+  const shardData = groups ? await readShards(dir, groups, problems) : undefined;
+  if (problems.length > 0 || !groups || !shardData || !metadata) return fail();
+
+  const arch = metadata.architecture;
+  const modelWeights = groups.flatMap((group) => group.weights.filter((w) => w.group !== 'optimizer'));
+  const ordered = orderWeights(modelWeights, arch);
+  problems.push(...checkAgainstWeights(metadata, ordered ?? orderByRole(modelWeights) ?? modelWeights));
+  if (problems.length === 0 && !ordered) {
+    problems.push(`model.json's weights ${modelWeights.map((w) => `"${w.name}" [${w.shape.join(', ')}]`).join(', ')} do not match the architecture's shapes in any recognised order`);
+  }
+  if (problems.length > 0 || !ordered) return fail();
+
+  await ensureBackend();
+  const decoded = new Map<string, Float32Array>();
+  groups.forEach((group, g) => {
+    const tensors = tf.io.decodeWeights(shardData[g], group.weights);
+    try {
+      for (const [name, tensor] of Object.entries(tensors)) decoded.set(name, Float32Array.from(tensor.dataSync() as Float32Array));
+    } finally {
+      tf.dispose(Object.values(tensors));
+    }
+  });
+  const arrays = ordered.map((entry) => decoded.get(entry.name) as Float32Array);
+  arrays.forEach((values, i) => {
+    if (!values.every(Number.isFinite)) problems.push(`weight "${ordered[i].name}" contains NaN or Infinity`);
+  });
+  if (problems.length > 0) return fail();
+  return new LoadedModel(dir, arch, unflattenWeights(arch, arrays), metadata);
+}
+
+/** Bytes of weights.bin for `arch` saved with `quantize` (2-D weights quantized, biases float32). */
+export function savedWeightsBytes(arch: Architecture, quantize: QuantizationKind = 'none'): number {
+  const bytesPerValue = { none: 4, float16: 2, uint16: 2, uint8: 1 }[quantize];
+  return weightShapes(arch).reduce((sum, { shape }) => sum + shape.reduce((a, b) => a * b, 1) * (shape.length >= 2 ? bytesPerValue : 4), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving
+
+/** The topology and weight names tfjs itself writes for `arch` (from model.save with a capturing handler). */
+async function layersTopology(arch: Architecture) {
+  const model = buildLayersModel(arch);
+  try {
+    let captured: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        captured = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    if (!captured?.modelTopology || !captured.weightSpecs) throw new Error('tfjs did not hand over the model topology');
+    return {
+      modelTopology: captured.modelTopology,
+      format: captured.format ?? 'layers-model',
+      generatedBy: captured.generatedBy ?? 'TensorFlow.js tfjs-layers',
+      convertedBy: captured.convertedBy ?? null,
+      names: captured.weightSpecs.map((spec) => spec.name),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** One weight's manifest entry and bytes, float32 or quantized the way tfjs's decodeWeights expects. */
+function encodeWeight(name: string, shape: number[], values: Float32Array, quantize: QuantizationKind): { spec: tf.io.WeightsManifestEntry; bytes: Uint8Array } {
+  const base = { name, shape: [...shape], dtype: 'float32' as const };
+  if (quantize === 'none') {
+    return { spec: base, bytes: new Uint8Array(Float32Array.from(values).buffer) };
+  }
+  if (quantize === 'float16') {
+    const halves = new Uint16Array(values.length);
+    const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+    for (let i = 0; i < values.length; i++) halves[i] = float32BitsToFloat16Bits(bits[i]);
+    return { spec: { ...base, quantization: { dtype: 'float16' } }, bytes: new Uint8Array(halves.buffer) };
+  }
+  const levels = quantize === 'uint8' ? 255 : 65535;
+  let lo = 0;
+  let hi = 0;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  // Range widened to include 0 and its minimum nudged onto the grid, so 0 dequantizes exactly.
+  const scale = hi > lo ? (hi - lo) / levels : 1;
+  const min = -Math.round(-lo / scale) * scale;
+  const quantized = quantize === 'uint8' ? new Uint8Array(values.length) : new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    quantized[i] = Math.min(levels, Math.max(0, Math.round((values[i] - min) / scale)));
+  }
+  return { spec: { ...base, quantization: { dtype: quantize, min, scale } }, bytes: new Uint8Array(quantized.buffer) };
+}
+
+/** IEEE 754 half-precision bits of a float32 (given as its bits), rounded to nearest even; beyond ±65504 saturates. */
+function float32BitsToFloat16Bits(bits: number): number {
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // Inf / NaN (rejected earlier)
+  const halfExponent = exponent - 127 + 15;
+  if (halfExponent >= 0x1f) return sign | 0x7bff; // saturate at the largest finite half
+  if (halfExponent <= 0) {
+    if (halfExponent < -10) return sign; // underflows to ±0
+    const full = mantissa | 0x800000; // subnormal half: shift the implicit-1 mantissa into place
+    const shift = 14 - halfExponent;
+    let half = full >>> shift;
+    const remainder = full & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (remainder > halfway || (remainder === halfway && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (halfExponent << 10) | (mantissa >>> 13);
+  const remainder = mantissa & 0x1fff;
+  if (remainder > 0x1000 || (remainder === 0x1000 && half & 1)) half++; // may carry into the exponent: still correct
+  if ((half & 0x7c00) === 0x7c00) return sign | 0x7bff;
+  return sign | half;
+}
+
+/** Largest |decoded - original| over all weights, decoding `weightData` with tfjs itself. */
+function measureError(weightData: Uint8Array, specs: tf.io.WeightsManifestEntry[], originals: Float32Array[]): number {
+  const buffer = weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) as ArrayBuffer;
+  const tensors = tf.io.decodeWeights(buffer, specs);
+  try {
+    let maxError = 0;
+    specs.forEach((spec, i) => {
+      const decoded = tensors[spec.name].dataSync();
+      const original = originals[i];
+      for (let j = 0; j < original.length; j++) maxError = Math.max(maxError, Math.abs(decoded[j] - original[j]));
+    });
+    return maxError;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
+/** metadata.json text: indented, except the vocabulary on one line (an entry per line would add ~8 bytes a word). */
+function formatMetadata(metadata: ModelMetadata): string {
+  const text = JSON.stringify({ ...metadata, vocabulary: 'VOCABULARY' }, undefined, 2);
+  // The top-level key is the only one at this indent, so the placeholder is unambiguous.
+  return `${text.replace('\n  "vocabulary": "VOCABULARY"', () => `\n  "vocabulary": ${JSON.stringify(metadata.vocabulary)}`)}\n`;
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+/** A file's content, or a function producing it while writing (so its failure happens mid-save). */
+type FileContent = Uint8Array | string | (() => Uint8Array | string);
+
+/**
+ * Writes `files` into a fresh temporary sibling of `dir`, fsyncs them, then swaps the folder in:
+ * old `dir` renamed aside, temporary folder renamed to `dir`, old one removed. On any failure the
+ * temporary folder is removed and the old `dir` (if any) is put back.
+ */
+async function writeFolderAtomically(dir: string, files: [string, FileContent][]): Promise<void> {
+  const target = path.resolve(dir);
+  const parent = path.dirname(target);
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temporary = path.join(parent, `.${path.basename(target)}.saving-${tag}`);
+  const aside = path.join(parent, `.${path.basename(target)}.replaced-${tag}`);
+  await fsp.mkdir(parent, { recursive: true });
+  await fsp.mkdir(temporary);
+  try {
+    for (const [name, content] of files) {
+      const data = typeof content === 'function' ? content() : content;
+      const handle = await fsp.open(path.join(temporary, name), 'w');
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    const hadOld = await fsp.rename(target, aside).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    try {
+      await fsp.rename(temporary, target);
+    } catch (error) {
+      if (hadOld) await fsp.rename(aside, target);
+      throw error;
+    }
+    if (hadOld) await fsp.rm(aside, { recursive: true, force: true });
+  } catch (error) {
+    await fsp.rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+interface ManifestGroup {
+  readonly paths: string[];
+  readonly weights: tf.io.WeightsManifestEntry[];
+}
+
+async function readJson(dir: string, name: string, problems: string[], whyNeeded?: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path.join(dir, name), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(code === 'ENOENT' ? `${name} is missing${whyNeeded ? ` (${whyNeeded})` : ''}` : `${name} cannot be read: ${(error as Error).message}`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    problems.push(`${name} is not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+function parseManifest(modelJson: unknown, problems: string[]): ManifestGroup[] | undefined {
+  const manifest = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (typeof modelJson !== 'object' || modelJson === null || Array.isArray(modelJson)) {
+    problems.push('model.json must hold a JSON object');
+    return undefined;
+  }
+  if (!Array.isArray(manifest) || manifest.length === 0) {
+    problems.push('model.json has no weightsManifest (is it a tfjs Layers model.json?)');
+    return undefined;
+  }
+  const groups: ManifestGroup[] = [];
+  manifest.forEach((group: unknown, g: number) => {
+    const { paths, weights } = (group ?? {}) as { paths?: unknown; weights?: unknown };
+    if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && isPlainFileName(p))) {
+      problems.push(`model.json weightsManifest[${g}].paths must list shard files inside the model folder`);
+      return;
+    }
+    if (!Array.isArray(weights)) {
+      problems.push(`model.json weightsManifest[${g}].weights must be an array`);
+      return;
+    }
+    const entries: tf.io.WeightsManifestEntry[] = [];
+    weights.forEach((entry: unknown, w: number) => {
+      const e = entry as Partial<tf.io.WeightsManifestEntry> | null;
+      const where = `model.json weightsManifest[${g}].weights[${w}]`;
+      if (!e || typeof e.name !== 'string' || !Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+        problems.push(`${where} needs a name and a shape of non-negative integers`);
+      } else if (e.dtype !== 'float32') {
+        problems.push(`${where} ("${e.name}") has dtype ${String(e.dtype)}; model weights must be float32`);
+      } else if (e.quantization && !['uint8', 'uint16', 'float16'].includes(e.quantization.dtype)) {
+        problems.push(`${where} ("${e.name}") has unsupported quantization ${String(e.quantization.dtype)}`);
+      } else if (e.quantization && e.quantization.dtype !== 'float16' && !(Number.isFinite(e.quantization.scale) && Number.isFinite(e.quantization.min))) {
+        problems.push(`${where} ("${e.name}") is ${e.quantization.dtype}-quantized but lacks a numeric min and scale`);
+      } else {
+        entries.push(e as tf.io.WeightsManifestEntry);
+      }
+    });
+    groups.push({ paths: paths as string[], weights: entries });
+  });
+  return groups;
+}
+
+function isPlainFileName(name: string): boolean {
+  return name.length > 0 && !name.includes('/') && !name.includes('\\') && name !== '.' && name !== '..';
+}
+
+function byteLengthOf(entry: tf.io.WeightsManifestEntry): number {
+  const size = entry.shape.reduce((a, b) => a * b, 1);
+  return size * BYTES_PER_VALUE[entry.quantization?.dtype ?? entry.dtype];
+}
+
+/** Each group's shards concatenated, checked against the byte length its manifest describes. */
+async function readShards(dir: string, groups: ManifestGroup[], problems: string[]): Promise<ArrayBuffer[] | undefined> {
+  const buffers: ArrayBuffer[] = [];
+  for (const group of groups) {
+    const parts: Uint8Array[] = [];
+    for (const shard of group.paths) {
+      try {
+        parts.push(await fsp.readFile(path.join(dir, shard)));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        problems.push(code === 'ENOENT' ? `${shard} is missing (model.json lists it as a weights file)` : `${shard} cannot be read: ${(error as Error).message}`);
+      }
+    }
+    if (parts.length !== group.paths.length) continue;
+    const data = concatBytes(parts);
+    const expected = group.weights.reduce((sum, entry) => sum + byteLengthOf(entry), 0);
+    if (data.byteLength !== expected) {
+      const names = group.paths.join(' + ');
+      problems.push(
+        data.byteLength < expected
+          ? `${names} is truncated: it holds ${data.byteLength} bytes but model.json's weightsManifest describes ${expected}`
+          : `${names} holds ${data.byteLength} bytes but model.json's weightsManifest describes only ${expected}`,
+      );
+      continue;
+    }
+    buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+  }
+  return buffers.length === groups.length ? buffers : undefined;
+}
+
+/**
+ * The manifest entries in weightShapes(arch) order, matched by order and shape: as listed (our
+ * files, and converters that list weights layer by layer), else by role (embedding, recurrent
+ * layers in order of appearance, output layer last; within a layer kernel, recurrent kernel, bias)
+ * using only the last name segment, which covers manifests sorted by name ('dense/bias' first) and
+ * Keras names such as 'gru/gru_cell/kernel'. Undefined when neither order fits.
+ */
+export function orderWeights<T extends WeightShapeEntry>(entries: readonly T[], arch: Architecture): T[] | undefined {
+  const expected = weightShapes(arch);
+  const fits = (list: readonly T[]) =>
+    list.length === expected.length && list.every((entry, i) => sameShape(entry.shape, expected[i].shape));
+  if (fits(entries)) return [...entries];
+  const byRole = orderByRole(entries);
+  return byRole && fits(byRole) ? byRole : undefined;
+}
+
+/**
+ * The entries grouped by layer (first name segment) and ordered embedding, recurrent layers (in
+ * order of appearance), others; within a layer kernel, recurrent kernel, bias. Undefined when a
+ * name's last segment is not one of embeddings / kernel / recurrent_kernel / bias.
+ */
+function orderByRole<T extends WeightShapeEntry>(entries: readonly T[]): T[] | undefined {
+  const layerOf = (name: string) => name.split('/')[0];
+  const roleOf = (name: string) => name.split('/').pop() ?? '';
+  const layers = new Map<string, T[]>();
+  for (const entry of entries) {
+    const key = layerOf(entry.name);
+    layers.set(key, [...(layers.get(key) ?? []), entry]);
+  }
+  const within = ['embeddings', 'kernel', 'recurrent_kernel', 'bias'];
+  if (!entries.every((entry) => within.includes(roleOf(entry.name)))) return undefined;
+  const sorted = [...layers.values()].map((group) =>
+    [...group].sort((a, b) => within.indexOf(roleOf(a.name)) - within.indexOf(roleOf(b.name))),
+  );
+  const isEmbedding = (group: T[]) => group.some((e) => roleOf(e.name) === 'embeddings');
+  const isRecurrent = (group: T[]) => group.some((e) => roleOf(e.name) === 'recurrent_kernel');
+  return [
+    ...sorted.filter(isEmbedding),
+    ...sorted.filter((g) => isRecurrent(g) && !isEmbedding(g)),
+    ...sorted.filter((g) => !isRecurrent(g) && !isEmbedding(g)),
+  ].flat();
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

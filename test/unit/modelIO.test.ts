@@ -1,0 +1,378 @@
+import { strict as assert } from 'node:assert';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ensureBackend } from '../../src/core/tfBackend';
+import { padBatch } from '../../src/core/batching';
+import { computeMetrics } from '../../src/core/metrics';
+import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from '../../src/core/model/architecture';
+import { ModelMetadata, checkAgainstWeights, validateMetadata } from '../../src/core/model/metadata';
+import { MetadataToSave, ModelLoadError, loadModel, saveModel, savedWeightsBytes } from '../../src/core/model/modelIO';
+import { predictWithLayers } from '../../src/core/model/tfjsModel';
+import { KERAS_FIXTURE_ARCH, KERAS_FIXTURE_DIR, kerasFixtureValues } from '../fixtures/models/kerasFixtureWeights';
+
+const ARCH: Architecture = { cell: 'gru', vocabSize: 30, embeddingDim: 8, units: 6, layers: 2, numClasses: 3, dropout: 0.2 };
+const LABELS = ['negative', 'neutral', 'positive'];
+
+/** Deterministic weights in [-1, 1) with some exact zeros, so quantization has a real range to cover. */
+function seededWeights(arch: Architecture): NetworkWeights {
+  let state = 12345;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 4294967296;
+  };
+  const arrays = weightShapes(arch).map(({ shape }) =>
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 7 === 0 ? 0 : next() * 2 - 1)),
+  );
+  return unflattenWeights(arch, arrays);
+}
+
+function metadataFor(arch: Architecture, labels = LABELS): MetadataToSave {
+  return {
+    name: 'test-model',
+    description: 'round-trip test',
+    labels,
+    vocabulary: ['<pad>', '<unk>', ...Array.from({ length: arch.vocabSize - 2 }, (_, i) => `word${i}`)],
+    tokenizer: { kind: 'english', lowercase: true },
+    maxLength: 64,
+    training: {
+      dataFingerprint: 'ab'.repeat(32),
+      dataDescription: 'synthetic',
+      examples: 6,
+      hyperparameters: { learningRate: 0.01, epochs: 3 },
+      durationSeconds: 1.5,
+      skipGram: false,
+    },
+    metrics: { validation: computeMetrics([0, 1, 2, 2, 1, 0], [0, 1, 2, 1, 1, 0], labels) },
+  };
+}
+
+async function readJson(file: string): Promise<Record<string, any>> {
+  return JSON.parse(await fsp.readFile(file, 'utf8'));
+}
+
+async function rewriteJson(file: string, change: (json: Record<string, any>) => void): Promise<void> {
+  const json = await readJson(file);
+  change(json);
+  await fsp.writeFile(file, JSON.stringify(json));
+}
+
+/** loadModel's rejection, asserting it is a ModelLoadError that names the folder. */
+async function loadError(dir: string): Promise<ModelLoadError> {
+  try {
+    await loadModel(dir);
+  } catch (error) {
+    assert.ok(error instanceof ModelLoadError, `expected ModelLoadError, got ${error}`);
+    assert.ok(error.message.includes(dir), 'the message names the folder');
+    return error;
+  }
+  throw new Error(`loadModel(${dir}) succeeded`);
+}
+
+function assertHasProblem(error: ModelLoadError, fragment: string): void {
+  assert.ok(
+    error.problems.some((p) => p.includes(fragment)),
+    `expected a problem containing "${fragment}", got: ${JSON.stringify(error.problems)}`,
+  );
+}
+
+describe('modelIO', () => {
+  let root: string;
+  let counter = 0;
+  const freshDir = () => path.join(root, `model-${counter++}`);
+
+  before(async () => {
+    await ensureBackend();
+    root = await fsp.mkdtemp(path.join(os.tmpdir(), 'sentiment-lens-modelio-'));
+  });
+
+  after(async () => {
+    await fsp.rm(root, { recursive: true, force: true });
+  });
+
+  it('round-trips weights exactly and metadata unchanged without quantization', async () => {
+    const dir = freshDir();
+    const weights = seededWeights(ARCH);
+    const metadata = metadataFor(ARCH);
+    const saved = await saveModel(dir, { arch: ARCH, weights, metadata });
+    assert.deepEqual((await fsp.readdir(dir)).sort(), ['metadata.json', 'model.json', 'weights.bin']);
+    const loaded = await loadModel(dir);
+    assert.deepEqual(loaded.arch, ARCH);
+    assert.deepEqual(flattenWeights(loaded.weights), flattenWeights(weights));
+    assert.deepEqual(loaded.metadata, saved);
+    assert.deepEqual(loaded.metadata.labels, LABELS);
+    assert.deepEqual(loaded.metadata.quantization, { dtype: 'none', maxAbsError: 0 });
+    assert.equal((await fsp.stat(path.join(dir, 'weights.bin'))).size, savedWeightsBytes(ARCH, 'none'));
+  });
+
+  for (const quantize of ['uint8', 'uint16', 'float16'] as const) {
+    it(`round-trips ${quantize} weights within the quantization error bound`, async () => {
+      const dir = freshDir();
+      const weights = seededWeights(ARCH);
+      // Tiny values exercise float16's subnormal range and underflow to zero.
+      weights.embedding.set([1e-6, -3e-8, 6.1e-5, 2.9e-8, -1e-9], 1);
+      await saveModel(dir, { arch: ARCH, weights, metadata: metadataFor(ARCH) }, { quantize });
+      const loaded = await loadModel(dir);
+      assert.equal(loaded.metadata.quantization.dtype, quantize);
+      assert.equal((await fsp.stat(path.join(dir, 'weights.bin'))).size, savedWeightsBytes(ARCH, quantize));
+      const shapes = weightShapes(ARCH);
+      const originals = flattenWeights(weights);
+      let maxError = 0;
+      flattenWeights(loaded.weights).forEach((values, k) => {
+        const original = originals[k];
+        const quantized = shapes[k].shape.length >= 2; // biases stay float32
+        let lo = 0;
+        let hi = 0;
+        original.forEach((v) => ((lo = Math.min(lo, v)), (hi = Math.max(hi, v))));
+        const levels = quantize === 'uint8' ? 255 : 65535;
+        original.forEach((v, i) => {
+          const error = Math.abs(values[i] - v);
+          maxError = Math.max(maxError, error);
+          // affine: half a step of the (zero-including) range; float16: half an ulp of an 11-bit significand.
+          const bound = !quantized ? 0 : quantize === 'float16' ? Math.abs(v) * 2 ** -11 + 2 ** -25 : ((hi - lo) / levels / 2) * (1 + 1e-6) + 1e-7;
+          assert.ok(error <= bound, `${shapes[k].name}[${i}]: error ${error} > bound ${bound}`);
+          if (v === 0 && quantize !== 'float16') assert.equal(values[i], 0, 'zero stays exactly zero');
+        });
+      });
+      assert.ok(maxError > 0, 'quantization changed something');
+      assert.ok(Math.abs(loaded.metadata.quantization.maxAbsError - maxError) < 1e-9, 'metadata records the measured error');
+    });
+  }
+
+  for (const quantize of ['none', 'uint8'] as const) {
+    it(`writes the standard format: tfjs's own loadLayersModel reads it and predicts the same (${quantize})`, async () => {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) }, { quantize });
+      const modelJson = await readJson(path.join(dir, 'model.json'));
+      assert.equal(modelJson.format, 'layers-model');
+      assert.deepEqual(modelJson.weightsManifest[0].paths, ['weights.bin']);
+      const weightData = new Uint8Array(await fsp.readFile(path.join(dir, 'weights.bin'))).buffer;
+      const tfjsModel = await tfl.loadLayersModel(
+        tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData }),
+      );
+      const loaded = await loadModel(dir);
+      try {
+        const batch = padBatch([Int32Array.from([3, 9, 27, 1]), Int32Array.from([12, 4])]);
+        const ours = predictWithLayers(loaded.layersModel(), batch);
+        const theirs = predictWithLayers(tfjsModel, batch);
+        assert.deepEqual(theirs.stepProbabilities, ours.stepProbabilities);
+        assert.deepEqual(
+          tfjsModel.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array)),
+          flattenWeights(loaded.weights),
+        );
+      } finally {
+        tfjsModel.dispose();
+        loaded.dispose();
+      }
+    });
+  }
+
+  it('loads a Keras model converted by the TensorFlow.js converter, mapping weights by order and shape', async () => {
+    const loaded = await loadModel(KERAS_FIXTURE_DIR);
+    try {
+      assert.deepEqual(loaded.arch, KERAS_FIXTURE_ARCH);
+      assert.deepEqual(
+        flattenWeights(loaded.weights),
+        weightShapes(KERAS_FIXTURE_ARCH).map((_, k) => kerasFixtureValues(k)),
+      );
+      const batch = padBatch([Int32Array.from([2, 6, 4]), Int32Array.from([9])]);
+      const ours = predictWithLayers(loaded.layersModel(), batch);
+      // The fixture is also a model tfjs itself accepts, and it predicts what we predict.
+      const modelJson = await readJson(path.join(KERAS_FIXTURE_DIR, 'model.json'));
+      const weightData = new Uint8Array(await fsp.readFile(path.join(KERAS_FIXTURE_DIR, 'group1-shard1of1.bin'))).buffer;
+      const tfjsModel = await tfl.loadLayersModel(
+        tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData }),
+      );
+      try {
+        const theirs = predictWithLayers(tfjsModel, batch);
+        for (let i = 0; i < ours.stepProbabilities.length; i++) {
+          assert.ok(Math.abs(ours.stepProbabilities[i] - theirs.stepProbabilities[i]) < 1e-6);
+        }
+      } finally {
+        tfjsModel.dispose();
+      }
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  it('leaks no tensors across save and load', async () => {
+    const weights = seededWeights(ARCH);
+    await saveModel(freshDir(), { arch: ARCH, weights, metadata: metadataFor(ARCH) }, { quantize: 'uint8' });
+    const before = tf.memory().numTensors;
+    for (const quantize of ['none', 'float16'] as const) {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights, metadata: metadataFor(ARCH) }, { quantize });
+      const loaded = await loadModel(dir);
+      predictWithLayers(loaded.layersModel(), padBatch([Int32Array.from([4, 5])]));
+      loaded.dispose();
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  describe('rejects a broken folder with a specific problem', () => {
+    let good: string;
+    const brokenCopy = async (): Promise<string> => {
+      const dir = freshDir();
+      await fsp.cp(good, dir, { recursive: true });
+      return dir;
+    };
+
+    before(async () => {
+      good = freshDir();
+      await saveModel(good, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+    });
+
+    it('vocabulary size that disagrees with the embedding rows', async () => {
+      const dir = await brokenCopy();
+      await rewriteJson(path.join(dir, 'metadata.json'), (m) => {
+        m.vocabulary.push('extra1', 'extra2');
+        m.architecture.vocabSize += 2;
+      });
+      assertHasProblem(await loadError(dir), 'metadata.json lists 32 vocabulary entries but the embedding has 30 rows');
+    });
+
+    it('labels that disagree with the output units', async () => {
+      const dir = await brokenCopy();
+      await rewriteJson(path.join(dir, 'metadata.json'), (m) => {
+        m.labels = ['negative', 'positive'];
+        m.architecture.numClasses = 2;
+      });
+      assertHasProblem(await loadError(dir), 'metadata.json lists 2 labels but the output layer has 3 units');
+    });
+
+    it('missing weights.bin', async () => {
+      const dir = await brokenCopy();
+      await fsp.rm(path.join(dir, 'weights.bin'));
+      assertHasProblem(await loadError(dir), 'weights.bin is missing');
+    });
+
+    it('truncated weights.bin', async () => {
+      const dir = await brokenCopy();
+      const file = path.join(dir, 'weights.bin');
+      const bytes = await fsp.readFile(file);
+      await fsp.writeFile(file, bytes.subarray(0, bytes.length - 100));
+      assertHasProblem(await loadError(dir), `weights.bin is truncated: it holds ${bytes.length - 100} bytes but model.json's weightsManifest describes ${bytes.length}`);
+    });
+
+    it('corrupt model.json', async () => {
+      const dir = await brokenCopy();
+      const file = path.join(dir, 'model.json');
+      const text = await fsp.readFile(file, 'utf8');
+      await fsp.writeFile(file, text.slice(0, text.length / 2));
+      assertHasProblem(await loadError(dir), 'model.json is not valid JSON');
+    });
+
+    it('missing metadata.json', async () => {
+      const dir = await brokenCopy();
+      await fsp.rm(path.join(dir, 'metadata.json'));
+      assertHasProblem(await loadError(dir), 'metadata.json is missing');
+    });
+
+    it('metadata with a missing and a mistyped field, naming both', async () => {
+      const dir = await brokenCopy();
+      await rewriteJson(path.join(dir, 'metadata.json'), (m) => {
+        delete m.tokenizer;
+        m.training.skipGram = 'no';
+      });
+      const error = await loadError(dir);
+      assertHasProblem(error, 'metadata.json: tokenizer is missing');
+      assertHasProblem(error, 'metadata.json: training.skipGram must be true or false, found the string "no"');
+    });
+
+    it('architecture whose cell disagrees with the weight shapes', async () => {
+      const dir = await brokenCopy();
+      await rewriteJson(path.join(dir, 'metadata.json'), (m) => {
+        m.architecture.cell = 'lstm';
+      });
+      assertHasProblem(await loadError(dir), 'architecture.cell is "lstm" but recurrent layer 0 has 3 gate block(s), which is a GRU layer');
+    });
+
+    it('a folder that does not exist', async () => {
+      assertHasProblem(await loadError(path.join(root, 'no-such-model')), 'the folder does not exist');
+    });
+  });
+
+  describe('atomic save', () => {
+    it('leaves the previous model intact, and no temporary folder, when writing fails midway', async () => {
+      const parent = path.join(root, 'atomic');
+      const dir = path.join(parent, 'model');
+      const first = seededWeights(ARCH);
+      await saveModel(dir, { arch: ARCH, weights: first, metadata: metadataFor(ARCH) });
+      const before = await fsp.readFile(path.join(dir, 'weights.bin'));
+
+      // A BigInt passes validation (hyperparameters are free-form) but cannot be written as JSON:
+      // metadata.json is written after weights.bin and model.json, so this fails midway.
+      const second = unflattenWeights(ARCH, flattenWeights(first).map((w) => w.map((v) => v + 1)));
+      const badMetadata = { ...metadataFor(ARCH), training: { ...metadataFor(ARCH).training, hyperparameters: { seed: 1n } } };
+      await assert.rejects(saveModel(dir, { arch: ARCH, weights: second, metadata: badMetadata }), /BigInt/);
+
+      assert.deepEqual(await fsp.readdir(parent), ['model']);
+      assert.deepEqual(await fsp.readFile(path.join(dir, 'weights.bin')), before);
+      assert.deepEqual(flattenWeights((await loadModel(dir)).weights), flattenWeights(first));
+    });
+
+    it('replaces an existing model completely when writing succeeds', async () => {
+      const parent = path.join(root, 'replace');
+      const dir = path.join(parent, 'model');
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+      await fsp.writeFile(path.join(dir, 'stale.txt'), 'left over from the old model');
+      const smaller: Architecture = { ...ARCH, cell: 'lstm', layers: 1 };
+      const weights = seededWeights(smaller);
+      await saveModel(dir, { arch: smaller, weights, metadata: metadataFor(smaller) }, { quantize: 'float16' });
+      assert.deepEqual(await fsp.readdir(parent), ['model']);
+      assert.deepEqual((await fsp.readdir(dir)).sort(), ['metadata.json', 'model.json', 'weights.bin']);
+      assert.deepEqual((await loadModel(dir)).arch, smaller);
+    });
+
+    it('refuses weights that do not fit the architecture before touching the disk', async () => {
+      const dir = freshDir();
+      const weights = seededWeights(ARCH);
+      await assert.rejects(
+        saveModel(dir, { arch: { ...ARCH, units: 7 }, weights, metadata: metadataFor(ARCH) }),
+        /expected \d+ values/,
+      );
+      await assert.rejects(fsp.stat(dir), { code: 'ENOENT' });
+    });
+  });
+});
+
+describe('metadata', () => {
+  it('names every missing or mistyped field', () => {
+    const { metadata, problems } = validateMetadata({ formatVersion: 1, name: 3, labels: ['a', 'b'], architecture: { cell: 'rnn' } });
+    assert.equal(metadata, undefined);
+    for (const expected of [
+      'name must be a string, found number 3',
+      'description is missing',
+      'vocabulary is missing',
+      'tokenizer is missing',
+      'maxLength is missing',
+      'architecture.cell must be "gru", "lstm" or "simple", found the string "rnn"',
+      'architecture.vocabSize is missing',
+      'training is missing',
+      'metrics is missing',
+      'createdAt is missing',
+      'quantization is missing',
+    ]) {
+      assert.ok(problems.includes(expected), `expected "${expected}" in ${JSON.stringify(problems)}`);
+    }
+  });
+
+  it('reports each disagreement between metadata and weight shapes', () => {
+    const metadata = {
+      ...metadataFor(ARCH),
+      vocabulary: ['<pad>', '<unk>', ...Array.from({ length: 18000 }, (_, i) => `w${i}`)],
+      formatVersion: 1,
+      architecture: { ...ARCH, vocabSize: 18002 },
+      createdAt: new Date(0).toISOString(),
+      quantization: { dtype: 'none', maxAbsError: 0 },
+    } as ModelMetadata;
+    const shapes = weightShapes({ ...ARCH, vocabSize: 17000, embeddingDim: 16, numClasses: 2 });
+    const problems = checkAgainstWeights(metadata, shapes);
+    assert.ok(problems.includes('metadata.json lists 18002 vocabulary entries but the embedding has 17000 rows'), JSON.stringify(problems));
+    assert.ok(problems.includes('architecture.embeddingDim is 8 but the embedding has 16 columns'), JSON.stringify(problems));
+    assert.ok(problems.includes('metadata.json lists 3 labels but the output layer has 2 units'), JSON.stringify(problems));
+  });
+});
