@@ -12,6 +12,9 @@ const common = {
   minify: production,
   logLevel: 'info',
   target: 'node20',
+  // tfjs's packages list their ESM entry files as side effects (backend and kernel registration);
+  // with the CommonJS "main" those registrations would be tree-shaken away.
+  mainFields: ['module', 'main'],
 };
 
 /** Entry points that exist so far; each is optional until its part of the project lands. */

@@ -1,0 +1,102 @@
+/** What the CLI's commands share: usage text, errors with exit codes, option parsing, data and model loading. */
+import * as path from 'node:path';
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { readLabelledFile, readPolarityPair } from '../core/readers';
+import { LabelledFormat, Problem, ReadResult } from '../core/readers/types';
+
+export const EXIT_BAD_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+export const USAGE = `Usage:
+  sentiment-lens classify [--model DIR] [--json] [TEXT...]
+      Classify each TEXT (or, with none, each line of stdin): label, probability and the
+      per-word trajectory. --json prints one JSON object per text (JSON Lines).
+  sentiment-lens eval [--model DIR] (--pos FILE --neg FILE | --file FILE [--format F]) [--json]
+      [--split validation] [--text-column C] [--label-column C]
+      Accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix on a labelled set.
+      --split validation evaluates on the model's own validation split of its training data.
+  sentiment-lens train (--pos FILE --neg FILE | --file FILE [--format F]) --out DIR
+      [--epochs N] [--seed N] [--cell gru|lstm|simple] [--units N] [--layers N]
+      [--embedding-dim N] [--dropout X] [--batch-size N] [--learning-rate X] [--max-length N]
+      [--validation-split X] [--min-count N] [--max-vocabulary N] [--patience N] [--skip-gram]
+      [--tokenizer english|developer] [--quantize none|float16|uint16|uint8]
+      Train a model; progress on stderr. Defaults are the bundled model's settings.
+
+Formats: csv, tsv, jsonl, labeltab (label<TAB>text). The default model is the bundled
+movie-review model. Exit codes: 0 success, 1 bad input, 2 usage error.
+`;
+
+/** An error the CLI reports in one line and exits with. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT_BAD_INPUT) {
+    super(message);
+  }
+}
+
+/** node:util parseArgs, with usage errors turned into CliError(EXIT_USAGE). */
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${USAGE}`, EXIT_USAGE);
+  }
+}
+
+/** Parses a numeric option; a non-number is a usage error. */
+export function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new CliError(`--${name} expects a number, got "${value}"`, EXIT_USAGE);
+  return parsed;
+}
+
+/** The bundled models' folder, next to dist/ in the package. */
+export function bundledModelDir(name = 'movie-reviews'): string {
+  return path.join(__dirname, '..', 'model', name);
+}
+
+const FORMATS: readonly LabelledFormat[] = ['csv', 'tsv', 'jsonl', 'labeltab'];
+
+/** Options that choose a labelled data set. */
+export const DATA_OPTIONS = {
+  pos: { type: 'string' },
+  neg: { type: 'string' },
+  file: { type: 'string' },
+  format: { type: 'string' },
+  'text-column': { type: 'string' },
+  'label-column': { type: 'string' },
+} as const;
+
+/**
+ * Reads the labelled data named by --pos/--neg or --file. Every problem is printed to stderr as
+ * `file:line: reason`; any error-severity problem stops with exit code 1, as does an empty set.
+ */
+export function readData(values: { pos?: string; neg?: string; file?: string; format?: string; 'text-column'?: string; 'label-column'?: string }, positiveLabel = 'positive', negativeLabel = 'negative'): ReadResult {
+  const pair = values.pos !== undefined || values.neg !== undefined;
+  if (pair && values.file !== undefined) throw new CliError('give either --pos/--neg or --file, not both', EXIT_USAGE);
+  if (pair && (values.pos === undefined || values.neg === undefined)) throw new CliError('--pos and --neg go together', EXIT_USAGE);
+  if (!pair && values.file === undefined) throw new CliError('no data: give --pos FILE --neg FILE or --file FILE', EXIT_USAGE);
+  if (values.format !== undefined && !FORMATS.includes(values.format as LabelledFormat)) {
+    throw new CliError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`, EXIT_USAGE);
+  }
+  const column = (value: string | undefined) => (value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : value);
+  const result = pair
+    ? readPolarityPair(values.pos!, values.neg!, { positiveLabel, negativeLabel })
+    : readLabelledFile(values.file!, {
+        format: values.format as LabelledFormat | undefined,
+        textColumn: column(values['text-column']),
+        labelColumn: column(values['label-column']),
+      });
+  for (const problem of result.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  const errors = result.problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    throw new CliError(`${errors.length} problem${errors.length > 1 ? 's' : ''} in the data; first: ${formatProblem(errors[0])}`);
+  }
+  if (result.examples.length === 0) throw new CliError('the data holds no usable examples');
+  return result;
+}
+
+/** `file:line: severity: reason` (line omitted for whole-file problems). */
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.severity}: ${problem.reason}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * The `sentiment-lens` command line: classify, eval and train over the core.
+ * Exit codes: 0 success, 1 bad input (the message names the file and line), 2 usage error.
+ */
+import { classifyCommand } from './classify';
+import { evalCommand } from './evaluate';
+import { trainCommand } from './train';
+import { CliError, USAGE, EXIT_USAGE } from './common';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  classify: classifyCommand,
+  eval: evalCommand,
+  train: trainCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? process.stdout : process.stderr).write(USAGE);
+    return name ? 0 : EXIT_USAGE;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`sentiment-lens: unknown command "${name}"\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    await command(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`sentiment-lens ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`sentiment-lens ${name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

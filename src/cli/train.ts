@@ -1,0 +1,89 @@
+/** `sentiment-lens train`: trains and saves a model, with progress on stderr. */
+import * as path from 'node:path';
+import { formatMetrics } from '../core/metrics';
+import { fingerprintFiles } from '../core/readers';
+import { saveTrainedModel, QuantizationChoice } from '../core/modelFiles';
+import { resolveTrainingOptions, trainClassifier, TrainingOptions, TrainingProgress } from '../core/training';
+import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
+
+/** Options shared by `train` and the bundled-model script. */
+export const TRAINING_FLAGS = {
+  out: { type: 'string' },
+  epochs: { type: 'string' },
+  seed: { type: 'string' },
+  cell: { type: 'string' },
+  units: { type: 'string' },
+  layers: { type: 'string' },
+  'embedding-dim': { type: 'string' },
+  dropout: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'learning-rate': { type: 'string' },
+  'max-length': { type: 'string' },
+  'validation-split': { type: 'string' },
+  'min-count': { type: 'string' },
+  'max-vocabulary': { type: 'string' },
+  patience: { type: 'string' },
+  'skip-gram': { type: 'boolean' },
+  tokenizer: { type: 'string' },
+  quantize: { type: 'string' },
+  name: { type: 'string' },
+} as const;
+
+export async function trainCommand(argv: string[]): Promise<void> {
+  const { values } = parseOptions(argv, { ...DATA_OPTIONS, ...TRAINING_FLAGS });
+  if (!values.out) throw new CliError('--out DIR is required', EXIT_USAGE);
+  const options = trainingOptionsFromFlags(values);
+  const quantize = (values.quantize ?? 'none') as QuantizationChoice;
+  if (!['none', 'float16', 'uint16', 'uint8'].includes(quantize)) throw new CliError(`--quantize must be none, float16, uint16 or uint8 (got "${quantize}")`, EXIT_USAGE);
+  const data = readData(values);
+  const files = values.file !== undefined ? [values.file] : [values.pos!, values.neg!];
+  process.stderr.write(`training on ${data.examples.length} examples (${Object.entries(data.labelCounts).map(([l, n]) => `${l} ${n}`).join(', ')}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`);
+  const result = await trainClassifier(data.examples, options, { onProgress: reportProgress });
+  await saveTrainedModel(values.out, result, {
+    name: values.name ?? path.basename(path.resolve(values.out)),
+    dataFingerprint: fingerprintFiles(files),
+    dataDescription: files.map((f) => path.basename(f)).join(' + '),
+    quantize,
+  });
+  process.stderr.write(`best epoch ${result.bestEpoch}, ${result.seconds.toFixed(1)} s; saved to ${values.out}\n`);
+  process.stdout.write(`${formatMetrics(result.metrics)}\n`);
+}
+
+/** Turns command-line flags into training options (unset flags keep the defaults). */
+export function trainingOptionsFromFlags(values: Partial<Record<keyof typeof TRAINING_FLAGS, string | boolean>>): TrainingOptions {
+  const num = (name: keyof typeof TRAINING_FLAGS) => numberOption(values[name] as string | undefined, name);
+  const tokenizer = values.tokenizer as string | undefined;
+  if (tokenizer !== undefined && tokenizer !== 'english' && tokenizer !== 'developer') {
+    throw new CliError(`--tokenizer must be english or developer (got "${tokenizer}")`, EXIT_USAGE);
+  }
+  try {
+    return resolveTrainingOptions({
+      epochs: num('epochs'),
+      seed: num('seed'),
+      cell: values.cell as TrainingOptions['cell'] | undefined,
+      units: num('units'),
+      layers: num('layers'),
+      embeddingDim: num('embedding-dim'),
+      dropout: num('dropout'),
+      batchSize: num('batch-size'),
+      learningRate: num('learning-rate'),
+      maxLength: num('max-length'),
+      validationSplit: num('validation-split'),
+      minCount: num('min-count'),
+      maxVocabulary: num('max-vocabulary'),
+      patience: num('patience'),
+      skipGram: values['skip-gram'] as boolean | undefined,
+      tokenizer: tokenizer ? { kind: tokenizer, lowercase: true } : undefined,
+    });
+  } catch (error) {
+    throw new CliError((error as Error).message, EXIT_USAGE);
+  }
+}
+
+function reportProgress(p: TrainingProgress): void {
+  if (p.phase === 'pretraining') {
+    process.stderr.write('pretraining the embedding with skip-gram...\n');
+  } else if (p.phase === 'validated') {
+    process.stderr.write(`epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  acc ${p.accuracy.toFixed(4)}  val_loss ${p.validationLoss!.toFixed(4)}  val_acc ${p.validationAccuracy!.toFixed(4)}  ${p.elapsedSeconds.toFixed(1)} s\n`);
+  }
+}

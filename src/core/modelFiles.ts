@@ -1,0 +1,78 @@
+/**
+ * Between training results, classifiers and model folders: save a training run with its
+ * metadata, load a folder as a ready-to-use classifier model.
+ */
+import { ClassifierModel } from './classifier';
+import { loadModel } from './model/modelIO';
+import { ModelMetadata, QuantizationKind } from './model/metadata';
+import { saveModel } from './model/modelIO';
+import { TrainingResult } from './training';
+import { Vocabulary } from './vocabulary';
+
+/** How weights are stored on disk. */
+export type QuantizationChoice = QuantizationKind;
+
+/** A classifier model read from a folder, with its metadata. */
+export interface LoadedClassifierModel extends ClassifierModel {
+  readonly metadata: ModelMetadata;
+  readonly dir: string;
+}
+
+/** Loads a model folder (throws ModelLoadError listing every problem). */
+export async function loadClassifierModel(dir: string): Promise<LoadedClassifierModel> {
+  const loaded = await loadModel(dir);
+  return {
+    dir,
+    arch: loaded.arch,
+    weights: loaded.weights,
+    vocabulary: new Vocabulary(loaded.metadata.vocabulary),
+    labels: loaded.metadata.labels,
+    tokenizer: loaded.metadata.tokenizer,
+    metadata: loaded.metadata,
+  };
+}
+
+/** Where the data came from and how to store the weights. */
+export interface SaveInfo {
+  readonly name: string;
+  readonly description?: string;
+  readonly dataFingerprint: string;
+  readonly dataDescription: string;
+  readonly quantize?: QuantizationChoice;
+}
+
+/** Saves a training run's best model with its metadata (atomically; see saveModel). */
+export async function saveTrainedModel(dir: string, result: TrainingResult, info: SaveInfo): Promise<ModelMetadata> {
+  const { model, options } = result;
+  const { tokenizer, labels: _labels, ...hyperparameters } = options;
+  return saveModel(dir, {
+    arch: model.arch,
+    weights: model.weights,
+    metadata: {
+      name: info.name,
+      description: info.description ?? `${model.arch.cell.toUpperCase()} sentiment classifier (${model.labels.join(' / ')})`,
+      labels: model.labels,
+      vocabulary: model.vocabulary.tokens,
+      tokenizer,
+      maxLength: model.maxLength,
+      training: {
+        dataFingerprint: info.dataFingerprint,
+        dataDescription: info.dataDescription,
+        examples: result.trainingExamples,
+        hyperparameters: { ...hyperparameters, bestEpoch: result.bestEpoch, validationExamples: result.validationExamples, history: result.history },
+        durationSeconds: Math.round(result.seconds * 10) / 10,
+        skipGram: options.skipGram,
+      },
+      metrics: { validation: result.metrics },
+    },
+  }, { quantize: info.quantize ?? 'none' });
+}
+
+/** The validation split a model was trained with, from its metadata (defaults if absent). */
+export function trainingSplit(metadata: ModelMetadata): { seed: number; validationSplit: number } {
+  const h = metadata.training.hyperparameters;
+  return {
+    seed: typeof h.seed === 'number' ? h.seed : 42,
+    validationSplit: typeof h.validationSplit === 'number' ? h.validationSplit : 0.1,
+  };
+}

@@ -1,0 +1,365 @@
+/**
+ * Training a classifier from labelled texts: stratified validation split, vocabulary from the
+ * training part, optional skip-gram pretraining of the embedding, length-bucketed batches through
+ * the fast engine, validation after every epoch, early stopping, and the best epoch's weights.
+ */
+import { Architecture, CellType, NetworkWeights } from './model/architecture';
+import { Batch, padBatch } from './batching';
+import { Metrics, computeMetrics } from './metrics';
+import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './tokenizer';
+import { Vocabulary } from './vocabulary';
+import { Random } from './engine/random';
+import { initWeights, predict, Trainer } from './engine';
+import { trainSkipGram } from './skipgram';
+
+/** A labelled text; other fields (line numbers, ...) are ignored. */
+export interface LabelledText {
+  readonly text: string;
+  readonly label: string;
+}
+
+/** Every setting of a training run; `resolveTrainingOptions` fills in the defaults. */
+export interface TrainingOptions {
+  readonly cell: CellType;
+  readonly units: number;
+  readonly layers: number;
+  readonly embeddingDim: number;
+  readonly dropout: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly clipNorm: number;
+  /** Tokens kept per training sentence (longer ones are cut). */
+  readonly maxLength: number;
+  /** Share of each class held out for validation (0 = none: no early stopping, metrics on training data). */
+  readonly validationSplit: number;
+  /** Seed of the split, the weights, dropout and shuffling. */
+  readonly seed: number;
+  readonly minCount: number;
+  readonly maxVocabulary: number;
+  /** Epochs without a better validation accuracy before stopping (0 = never stop early). */
+  readonly patience: number;
+  /** Pretrain the embedding with skip-gram on the training text first. */
+  readonly skipGram: boolean;
+  readonly skipGramEpochs: number;
+  readonly tokenizer: TokenizerSettings;
+  /** Class names in output order; default: the sorted labels of the data. */
+  readonly labels?: readonly string[];
+}
+
+/** The defaults: the bundled movie-review model's settings. */
+export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({
+  cell: 'gru',
+  units: 128,
+  layers: 1,
+  embeddingDim: 128,
+  dropout: 0.5,
+  epochs: 10,
+  batchSize: 64,
+  learningRate: 1e-3,
+  clipNorm: 5,
+  maxLength: 60,
+  validationSplit: 0.1,
+  seed: 42,
+  minCount: 1,
+  maxVocabulary: 20000,
+  patience: 3,
+  skipGram: false,
+  skipGramEpochs: 5,
+  tokenizer: DEFAULT_TOKENIZER,
+});
+
+/** Fills in defaults and checks ranges; throws a message naming the bad setting. */
+export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): TrainingOptions {
+  const options = { ...DEFAULT_TRAINING_OPTIONS, ...stripUndefined(partial) };
+  const checks: [boolean, string][] = [
+    [['gru', 'lstm', 'simple'].includes(options.cell), `cell must be gru, lstm or simple (got ${options.cell})`],
+    [isPositiveInteger(options.units), `units must be a positive integer (got ${options.units})`],
+    [isPositiveInteger(options.layers), `layers must be a positive integer (got ${options.layers})`],
+    [isPositiveInteger(options.embeddingDim), `embedding dim must be a positive integer (got ${options.embeddingDim})`],
+    [options.dropout >= 0 && options.dropout < 1, `dropout must be in [0, 1) (got ${options.dropout})`],
+    [isPositiveInteger(options.epochs), `epochs must be a positive integer (got ${options.epochs})`],
+    [isPositiveInteger(options.batchSize), `batch size must be a positive integer (got ${options.batchSize})`],
+    [options.learningRate > 0, `learning rate must be positive (got ${options.learningRate})`],
+    [options.clipNorm > 0, `clip norm must be positive (got ${options.clipNorm})`],
+    [isPositiveInteger(options.maxLength), `max length must be a positive integer (got ${options.maxLength})`],
+    [options.validationSplit >= 0 && options.validationSplit < 1, `validation split must be in [0, 1) (got ${options.validationSplit})`],
+    [Number.isInteger(options.seed), `seed must be an integer (got ${options.seed})`],
+    [isPositiveInteger(options.minCount), `min count must be a positive integer (got ${options.minCount})`],
+    [Number.isInteger(options.maxVocabulary) && options.maxVocabulary >= 3, `max vocabulary must be an integer >= 3 (got ${options.maxVocabulary})`],
+    [Number.isInteger(options.patience) && options.patience >= 0, `patience must be a non-negative integer (got ${options.patience})`],
+  ];
+  const failed = checks.filter(([ok]) => !ok).map(([, message]) => message);
+  if (failed.length) throw new Error(`bad training settings: ${failed.join('; ')}`);
+  return Object.freeze(options);
+}
+
+/** Progress of a run, reported during epochs and after each. */
+export interface TrainingProgress {
+  readonly phase: 'pretraining' | 'training' | 'validated';
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  /** Running mean loss and accuracy of the epoch so far. */
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly validationLoss?: number;
+  readonly validationAccuracy?: number;
+  readonly elapsedSeconds: number;
+  readonly remainingSeconds?: number;
+}
+
+/** One epoch's figures. */
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly validationLoss: number;
+  readonly validationAccuracy: number;
+  readonly seconds: number;
+  readonly tokensPerSecond: number;
+}
+
+/** A trained network with everything needed to use and save it. */
+export interface TrainedModel {
+  readonly arch: Architecture;
+  readonly weights: NetworkWeights;
+  readonly vocabulary: Vocabulary;
+  readonly labels: readonly string[];
+  readonly tokenizer: TokenizerSettings;
+  readonly maxLength: number;
+}
+
+/** What a run returns. */
+export interface TrainingResult {
+  readonly model: TrainedModel;
+  /** Metrics of the best epoch's weights on the validation part (training part if there is none). */
+  readonly metrics: Metrics;
+  readonly history: readonly EpochRecord[];
+  readonly bestEpoch: number;
+  readonly trainingExamples: number;
+  readonly validationExamples: number;
+  readonly seconds: number;
+  readonly options: TrainingOptions;
+  /** Texts and gold labels of the validation part, for reports. */
+  readonly validation: readonly LabelledText[];
+}
+
+/** Hooks of a run. */
+export interface TrainingHooks {
+  readonly onProgress?: (progress: TrainingProgress) => void;
+  /** Checked between batches: an aborted signal stops the run with an AbortError. */
+  readonly signal?: AbortSignal;
+  /** Calls per epoch of onProgress during training (default 20). */
+  readonly progressPerEpoch?: number;
+}
+
+/** Error thrown when a run is cancelled. */
+export class TrainingCancelledError extends Error {
+  constructor() {
+    super('training was cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * Trains a classifier. Inputs are not changed. Yields to the event loop between batches so that
+ * a worker can receive a cancel message.
+ */
+export async function trainClassifier(data: readonly LabelledText[], partialOptions: Partial<TrainingOptions> = {}, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+  const options = resolveTrainingOptions(partialOptions);
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const labels = options.labels ? [...options.labels] : [...new Set(data.map((d) => d.label))].sort();
+  if (labels.length < 2) throw new Error(`training needs at least two classes; the data has ${labels.length === 1 ? `only "${labels[0]}"` : 'none'}`);
+  const classOf = new Map(labels.map((label, i) => [label, i]));
+  const unknown = data.find((d) => !classOf.has(d.label));
+  if (unknown) throw new Error(`label "${unknown.label}" is not one of the model's labels (${labels.join(', ')})`);
+
+  const { train, validation } = stratifiedSplit(data, options.validationSplit, options.seed);
+  if (train.length === 0) throw new Error('no training examples left after the validation split');
+  const trainTokens = train.map((d) => tokenTexts(d.text, options.tokenizer));
+  const vocabulary = Vocabulary.build(trainTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
+  const encode = (tokens: string[]) => vocabulary.encode(tokens.slice(0, options.maxLength));
+  const trainIds = trainTokens.map(encode);
+  const trainLabels = Int32Array.from(train, (d) => classOf.get(d.label)!);
+  const validationIds = validation.map((d) => encode(tokenTexts(d.text, options.tokenizer)));
+  const validationLabels = Int32Array.from(validation, (d) => classOf.get(d.label)!);
+
+  const arch: Architecture = {
+    cell: options.cell,
+    vocabSize: vocabulary.size,
+    embeddingDim: options.embeddingDim,
+    units: options.units,
+    layers: options.layers,
+    numClasses: labels.length,
+    dropout: options.dropout,
+  };
+  const weights = initWeights(arch, options.seed);
+  if (options.skipGram) {
+    hooks.onProgress?.({ phase: 'pretraining', epoch: 0, epochs: options.epochs, batch: 0, batches: 0, loss: NaN, accuracy: NaN, elapsedSeconds: elapsed() });
+    weights.embedding.set(trainSkipGram(trainIds, vocabulary.size, {
+      dim: options.embeddingDim,
+      epochs: options.skipGramEpochs,
+      seed: options.seed,
+      signal: hooks.signal,
+    }));
+  }
+
+  const trainer = new Trainer(arch, weights, { learningRate: options.learningRate, clipNorm: options.clipNorm, seed: options.seed });
+  const random = new Random(options.seed + 1);
+  const tokensInEpoch = trainIds.reduce((sum, ids) => sum + ids.length, 0);
+  const history: EpochRecord[] = [];
+  let best = { epoch: 0, accuracy: -1, loss: Infinity, weights: copyWeights(weights) };
+  const progressEvery = Math.max(1, Math.floor(Math.ceil(train.length / options.batchSize) / (hooks.progressPerEpoch ?? 20)));
+
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const epochStart = performance.now();
+    const batches = lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    for (let b = 0; b < batches.length; b++) {
+      await yieldToEventLoop();
+      if (hooks.signal?.aborted) throw new TrainingCancelledError();
+      const result = trainer.trainBatch(batches[b]);
+      lossSum += result.loss * batches[b].batchSize;
+      correct += result.correct;
+      seen += batches[b].batchSize;
+      if ((b + 1) % progressEvery === 0 && b + 1 < batches.length) {
+        const done = (epoch - 1 + (b + 1) / batches.length) / options.epochs;
+        hooks.onProgress?.({
+          phase: 'training', epoch, epochs: options.epochs, batch: b + 1, batches: batches.length,
+          loss: lossSum / seen, accuracy: correct / seen, elapsedSeconds: elapsed(),
+          remainingSeconds: (elapsed() * (1 - done)) / done,
+        });
+      }
+    }
+    const seconds = (performance.now() - epochStart) / 1000;
+    const evaluation = validation.length
+      ? evaluateIds(arch, trainer.weights, validationIds, validationLabels)
+      : { loss: lossSum / seen, accuracy: correct / seen };
+    history.push({
+      epoch, loss: lossSum / seen, accuracy: correct / seen,
+      validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
+      seconds, tokensPerSecond: tokensInEpoch / seconds,
+    });
+    const improved = evaluation.accuracy > best.accuracy || (evaluation.accuracy === best.accuracy && evaluation.loss < best.loss);
+    if (improved) best = { epoch, accuracy: evaluation.accuracy, loss: evaluation.loss, weights: copyWeights(trainer.weights) };
+    hooks.onProgress?.({
+      phase: 'validated', epoch, epochs: options.epochs, batch: batches.length, batches: batches.length,
+      loss: lossSum / seen, accuracy: correct / seen, validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
+      elapsedSeconds: elapsed(), remainingSeconds: (elapsed() / epoch) * (options.epochs - epoch),
+    });
+    if (validation.length && options.patience > 0 && epoch - best.epoch >= options.patience) break;
+  }
+
+  const metricsIds = validation.length ? validationIds : trainIds;
+  const metricsGold = validation.length ? validationLabels : trainLabels;
+  const predicted = predictClasses(arch, best.weights, metricsIds);
+  return {
+    model: { arch, weights: best.weights, vocabulary, labels, tokenizer: options.tokenizer, maxLength: options.maxLength },
+    metrics: computeMetrics(metricsGold, predicted, labels),
+    history,
+    bestEpoch: best.epoch,
+    trainingExamples: train.length,
+    validationExamples: validation.length,
+    seconds: elapsed(),
+    options,
+    validation,
+  };
+}
+
+/**
+ * Splits each class at random (seeded) into training and validation parts, `share` of each
+ * class to validation, so both parts keep the class balance. Original order within each part.
+ */
+export function stratifiedSplit<T extends LabelledText>(data: readonly T[], share: number, seed: number): { train: T[]; validation: T[] } {
+  const random = new Random(seed);
+  const byClass = new Map<string, number[]>();
+  data.forEach((d, i) => byClass.set(d.label, [...(byClass.get(d.label) ?? []), i]));
+  const validationIndices = new Set<number>();
+  for (const label of [...byClass.keys()].sort()) {
+    const indices = random.shuffled(byClass.get(label)!);
+    indices.slice(0, Math.round(indices.length * share)).forEach((i) => validationIndices.add(i));
+  }
+  return {
+    train: data.filter((_, i) => !validationIndices.has(i)),
+    validation: data.filter((_, i) => validationIndices.has(i)),
+  };
+}
+
+/**
+ * Batches of similar lengths, so little work goes into padding: shuffle, cut into pools of 32
+ * batches, sort each pool by length, slice into batches, shuffle the batch order.
+ */
+export function lengthBucketedBatches(ids: readonly Int32Array[], labels: Int32Array, batchSize: number, random: Random): Batch[] {
+  const order = random.shuffled(ids.map((_, i) => i));
+  const poolSize = batchSize * 32;
+  const batches: Batch[] = [];
+  for (let p = 0; p < order.length; p += poolSize) {
+    const pool = order.slice(p, p + poolSize).sort((a, b) => ids[a].length - ids[b].length);
+    for (let b = 0; b < pool.length; b += batchSize) {
+      const members = pool.slice(b, b + batchSize);
+      batches.push(padBatch(members.map((i) => ids[i]), Infinity, members.map((i) => labels[i])));
+    }
+  }
+  return random.shuffled(batches);
+}
+
+/** Mean cross-entropy and accuracy of the network on encoded sentences. */
+export function evaluateIds(arch: Architecture, weights: NetworkWeights, ids: readonly Int32Array[], gold: Int32Array, batchSize = 256): { loss: number; accuracy: number } {
+  let loss = 0;
+  let correct = 0;
+  forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => {
+    loss -= Math.log(Math.max(probabilities[gold[i]], 1e-12));
+    if (argmax(probabilities) === gold[i]) correct++;
+  });
+  return { loss: loss / Math.max(1, ids.length), accuracy: correct / Math.max(1, ids.length) };
+}
+
+/** Predicted class index of every encoded sentence. */
+export function predictClasses(arch: Architecture, weights: NetworkWeights, ids: readonly Int32Array[], batchSize = 256): Int32Array {
+  const out = new Int32Array(ids.length);
+  forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => (out[i] = argmax(probabilities)));
+  return out;
+}
+
+/** Runs the network over sentences sorted by length (less padding) and calls back in any order with each sentence's final probabilities. */
+function forEachPrediction(arch: Architecture, weights: NetworkWeights, ids: readonly Int32Array[], batchSize: number, visit: (index: number, probabilities: Float32Array) => void): void {
+  const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
+  for (let start = 0; start < order.length; start += batchSize) {
+    const members = order.slice(start, start + batchSize);
+    const { finalProbabilities } = predict(arch, weights, padBatch(members.map((i) => ids[i])));
+    members.forEach((index, row) => visit(index, finalProbabilities.subarray(row * arch.numClasses, (row + 1) * arch.numClasses)));
+  }
+}
+
+/** Index of the largest value (first on ties). */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+function copyWeights(weights: NetworkWeights): NetworkWeights {
+  return {
+    embedding: weights.embedding.slice(),
+    rnn: weights.rnn.map((layer) => ({ kernel: layer.kernel.slice(), recurrentKernel: layer.recurrentKernel.slice(), bias: layer.bias.slice() })),
+    dense: { kernel: weights.dense.kernel.slice(), bias: weights.dense.bias.slice() },
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function isPositiveInteger(value: number): boolean {
+  return Number.isInteger(value) && value > 0;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
