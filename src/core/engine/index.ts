@@ -1,0 +1,9 @@
+/** The fast training / inference engine over Float32Arrays (no tfjs, no vscode). */
+export { initWeights, cloneWeights, orthogonal } from './initWeights';
+export { predict, Predictor } from './predict';
+export { Trainer, computeGradients, clipByGlobalNorm, globalNorm } from './trainer';
+export type { TrainerOptions, TrainStepResult, GradientResult } from './trainer';
+export type { Probabilities, EngineGradients, SparseEmbeddingGradient } from './network';
+export { Random } from './random';
+export { packBatch } from './packing';
+export type { Packing } from './packing';

@@ -1,0 +1,106 @@
+/**
+ * Loads the WebAssembly SIMD kernels (see kernelsWat.ts) and manages one instance's memory as a
+ * bump-allocated workspace of f32 buffers. Runs in the Node main thread and in worker_threads
+ * (synchronous compile of a ~1 KB module).
+ */
+import { KERNELS_WASM_BASE64 } from './kernelsBinary';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  gemm(
+    M: number, N: number, K: number,
+    A: number, aRowStride: number, aKStride: number,
+    B: number, ldb: number, C: number, ldc: number, accumulate: number,
+  ): void;
+}
+
+let compiledModule: WebAssembly.Module | undefined;
+
+/** The compiled kernel module (compiled once per thread, on first use; it is immutable). */
+function kernelModule(): WebAssembly.Module {
+  compiledModule ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+  return compiledModule;
+}
+
+/** Rounds n up to a multiple of 8 (the gemm kernel's column granularity). */
+export function roundUp8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** A matrix inside the workspace: element (i, j) is `data[offset + i * ld + j]`. */
+export interface Matrix {
+  /** Offset in f32 elements from the start of memory. */
+  readonly offset: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** Leading dimension (elements per row, >= cols). */
+  readonly ld: number;
+}
+
+/**
+ * One kernel instance plus a bump allocator over its memory. Usage per call: `reset()`, any
+ * number of `alloc()`, then `commit()` (grows memory once), then read/write through `data`
+ * (a Float32Array over all of memory; it is replaced when memory grows, so re-read it after
+ * commit). Not thread-safe; one per engine object.
+ */
+export class Workspace {
+  private readonly exports: KernelExports;
+  private top = 0;
+  /** All of memory as f32. Valid until the next commit(). */
+  data: Float32Array;
+
+  constructor() {
+    const instance = new WebAssembly.Instance(kernelModule(), {});
+    this.exports = instance.exports as unknown as KernelExports;
+    this.data = new Float32Array(this.exports.memory.buffer);
+  }
+
+  /** Frees every allocation (memory is kept, contents are stale). */
+  reset(): void {
+    this.top = 0;
+  }
+
+  /** Reserves a rows x cols matrix (ld = cols rounded up to 8); 64-byte aligned. */
+  alloc(rows: number, cols: number, ld = roundUp8(cols)): Matrix {
+    const offset = this.top;
+    this.top += (rows * ld + 15) & ~15;
+    return { offset, rows, cols, ld };
+  }
+
+  /** Makes sure memory covers every allocation so far; refreshes `data`. */
+  commit(): void {
+    const neededBytes = this.top * 4;
+    const memory = this.exports.memory;
+    if (memory.buffer.byteLength < neededBytes) {
+      memory.grow(Math.ceil((neededBytes - memory.buffer.byteLength) / 65536));
+    }
+    if (this.data.buffer !== memory.buffer || this.data.length * 4 !== memory.buffer.byteLength) {
+      this.data = new Float32Array(memory.buffer);
+    }
+  }
+
+  /** A view of a matrix's storage (rows * ld elements). Valid until the next commit(). */
+  view(m: Matrix): Float32Array {
+    return this.data.subarray(m.offset, m.offset + m.rows * m.ld);
+  }
+
+  /**
+   * C (+)= A B, with A [M, K] (or A^T when transA: A stored [K, M]), B [K, N], C [M, N], given as
+   * element offsets and leading dimensions inside the workspace. N must be a multiple of 8.
+   */
+  gemm(
+    M: number, N: number, K: number,
+    a: number, lda: number, transA: boolean,
+    b: number, ldb: number,
+    c: number, ldc: number,
+    accumulate: boolean,
+  ): void {
+    if (M <= 0 || N <= 0) return;
+    if ((N & 7) !== 0) throw new Error(`gemm: N=${N} must be a multiple of 8`);
+    this.exports.gemm(
+      M, N, K,
+      a * 4, transA ? 4 : lda * 4, transA ? lda * 4 : 4,
+      b * 4, ldb, c * 4, ldc, accumulate ? 1 : 0,
+    );
+  }
+}

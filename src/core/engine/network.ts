@@ -1,0 +1,645 @@
+/**
+ * Forward pass, loss and backpropagation through time of the network described in
+ * ../model/architecture.ts, over a packed batch (see packing.ts) in a WebAssembly workspace.
+ * Matrix products run in the SIMD gemm kernel; gate arithmetic runs in JavaScript.
+ *
+ * Internal layout: every matrix's width is padded to a multiple of 8 (Hp = roundUp8(units),
+ * Dp = roundUp8(inputDim)); gate block g of a [*, G * units] Keras matrix lives at columns
+ * g * Hp .. g * Hp + units - 1. Padding entries of weight matrices are zero.
+ */
+import type { Batch } from '../batching';
+import { gatesPerCell, type Architecture, type CellType, type NetworkWeights, type RecurrentWeights } from '../model/architecture';
+import { roundUp8, Workspace, type Matrix } from './kernels';
+import { packBatch, type Packing } from './packing';
+import type { Random } from './random';
+
+/** Gradient of the embedding for the rows a batch touched (each row once). */
+export interface SparseEmbeddingGradient {
+  /** Embedding row ids, ascending order not guaranteed. [U] */
+  rows: Int32Array;
+  /** Gradient rows, [U, embeddingDim] row-major. */
+  values: Float32Array;
+}
+
+/** Gradients of every weight, Keras layout; the embedding's is sparse (null if not computed). */
+export interface EngineGradients {
+  embedding: SparseEmbeddingGradient | null;
+  rnn: RecurrentWeights[];
+  dense: { kernel: Float32Array; bias: Float32Array };
+}
+
+/** What a training-mode pass returns. */
+export interface LossAndGradients {
+  /** Mean softmax cross-entropy over the loss positions (0 when there are none). */
+  loss: number;
+  /** Loss positions whose argmax equals the label. */
+  correct: number;
+  /** Loss positions: sentences (final-token loss) or labelled real steps (per-step loss). */
+  count: number;
+  gradients: EngineGradients;
+}
+
+/** Inference outputs. */
+export interface Probabilities {
+  /** [B, T, C]; zero at steps >= length. */
+  stepProbabilities: Float32Array;
+  /** [B, C]: softmax at step length-1 (the dense bias alone for length 0). */
+  finalProbabilities: Float32Array;
+}
+
+interface LayerState {
+  readonly inputDim: number;
+  /** Input [N, Dp] (embeddings, or the previous layer's output after dropout). */
+  readonly x: Matrix;
+  readonly w: Matrix; // [Dp, G*Hp]
+  readonly u: Matrix; // [Hp, G*Hp]
+  readonly bias: Float32Array; // [G*Hp]
+  readonly gates: Matrix; // [N, G*Hp]: activations after the forward pass
+  readonly h: Matrix; // [N, Hp] outputs
+  readonly hp: Matrix; // [N, Hp] previous state of each row
+  readonly rh: Matrix | null; // GRU: r * h_prev [N, Hp]
+  readonly c: Matrix | null; // LSTM cell [N, Hp]
+  readonly tc: Matrix | null; // LSTM tanh(cell) [N, Hp]
+  readonly mask: Matrix | null; // dropout mask [N, Hp]
+  readonly y: Matrix; // output after dropout (== h when no dropout)
+  // backward only
+  readonly wT: Matrix | null; // [G*Hp, Dp]
+  readonly uT: Matrix | null; // [G*Hp, Hp]
+  readonly dGates: Matrix | null; // [N, G*Hp]
+  readonly dX: Matrix | null; // [N, Dp]
+  readonly dW: Matrix | null; // [Dp, G*Hp]
+  readonly dU: Matrix | null; // [Hp, G*Hp]
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** tanh through one exp (V8's Math.tanh is ~2-3x slower than Math.exp); float64, so exact to f32. */
+function tanh(x: number): number {
+  return 1 - 2 / (Math.exp(2 * x) + 1);
+}
+
+/**
+ * The engine's computation, owning one WebAssembly workspace (reused across calls). Not for
+ * concurrent use; create one per thread / trainer / predictor.
+ */
+export class NetworkEngine {
+  private readonly ws = new Workspace();
+  private slotOfRow: Int32Array = new Int32Array(0);
+
+  /** Inference (no dropout). */
+  predict(arch: Architecture, weights: NetworkWeights, batch: Batch): Probabilities {
+    const packing = packBatch(batch);
+    const layers = this.forward(arch, weights, batch, packing, false, undefined);
+    const { batchSize: B, timeSteps: T } = batch;
+    const C = arch.numClasses;
+    const stepProbabilities = new Float32Array(B * T * C);
+    const finalProbabilities = new Float32Array(B * C);
+    const top = layers[layers.length - 1];
+    const data = this.ws.data;
+    const logits = new Float64Array(C);
+    const kernel = weights.dense.kernel;
+    const H = arch.units;
+    for (let p = 0; p < B; p++) {
+      const b = packing.order[p];
+      const len = packing.sortedLengths[p];
+      for (let t = 0; t < len; t++) {
+        const row = top.y.offset + (packing.offsets[t] + p) * top.y.ld;
+        denseLogits(data, row, H, kernel, weights.dense.bias, C, logits);
+        softmaxInto(logits, stepProbabilities, (b * T + t) * C);
+      }
+      if (len > 0) {
+        finalProbabilities.set(stepProbabilities.subarray((b * T + len - 1) * C, (b * T + len) * C), b * C);
+      } else {
+        for (let k = 0; k < C; k++) logits[k] = weights.dense.bias[k];
+        softmaxInto(logits, finalProbabilities, b * C);
+      }
+    }
+    return { stepProbabilities, finalProbabilities };
+  }
+
+  /**
+   * Loss and gradients of one batch. Final-token loss uses batch.labels; if batch.stepLabels is
+   * given, the per-step masked loss is used instead. Dropout is applied when `dropoutRng` is
+   * given and arch.dropout > 0. The embedding gradient is skipped when `embeddingGradient` is false.
+   */
+  lossAndGradients(
+    arch: Architecture,
+    weights: NetworkWeights,
+    batch: Batch,
+    dropoutRng: Random | undefined,
+    embeddingGradient = true,
+  ): LossAndGradients {
+    if (!batch.labels && !batch.stepLabels) throw new Error('training batch needs labels or stepLabels');
+    const packing = packBatch(batch);
+    const layers = this.forward(arch, weights, batch, packing, true, dropoutRng);
+    const data = this.ws.data;
+    const { batchSize: B, timeSteps: T } = batch;
+    const C = arch.numClasses;
+    const H = arch.units;
+    const top = layers[layers.length - 1];
+    const Hp = top.y.ld;
+    // Gradient w.r.t. the top layer's output (after dropout); only loss rows get non-zeros.
+    const dYTop = this.dYTop!;
+    data.fill(0, dYTop.offset, dYTop.offset + dYTop.rows * dYTop.ld);
+
+    const kernel = weights.dense.kernel;
+    const denseKernelGrad = new Float32Array(kernel.length);
+    const denseBiasGrad = new Float32Array(C);
+    const logits = new Float64Array(C);
+    const probs = new Float64Array(C);
+
+    // Collect loss positions: (packed row or -1 for the zero state, label).
+    const positionRows: number[] = [];
+    const positionLabels: number[] = [];
+    if (batch.stepLabels) {
+      for (let p = 0; p < B; p++) {
+        const b = packing.order[p];
+        for (let t = 0; t < packing.sortedLengths[p]; t++) {
+          const label = batch.stepLabels[b * T + t];
+          if (label >= 0) {
+            positionRows.push(packing.offsets[t] + p);
+            positionLabels.push(label);
+          }
+        }
+      }
+    } else {
+      for (let p = 0; p < B; p++) {
+        const len = packing.sortedLengths[p];
+        positionRows.push(len > 0 ? packing.offsets[len - 1] + p : -1);
+        positionLabels.push(batch.labels![packing.order[p]]);
+      }
+    }
+    const count = positionRows.length;
+    let lossSum = 0;
+    let correct = 0;
+    for (let q = 0; q < count; q++) {
+      const packedRow = positionRows[q];
+      const label = positionLabels[q];
+      if (label < 0 || label >= C) throw new Error(`label ${label} out of range [0, ${C})`);
+      const yRow = packedRow >= 0 ? top.y.offset + packedRow * Hp : -1;
+      if (yRow >= 0) denseLogits(data, yRow, H, kernel, weights.dense.bias, C, logits);
+      else for (let k = 0; k < C; k++) logits[k] = weights.dense.bias[k];
+      let max = -Infinity;
+      let argmax = 0;
+      for (let k = 0; k < C; k++) if (logits[k] > max) { max = logits[k]; argmax = k; }
+      let sum = 0;
+      for (let k = 0; k < C; k++) { probs[k] = Math.exp(logits[k] - max); sum += probs[k]; }
+      lossSum += Math.log(sum) + max - logits[label];
+      if (argmax === label) correct++;
+      for (let k = 0; k < C; k++) probs[k] = (probs[k] / sum - (k === label ? 1 : 0)) / count;
+      for (let k = 0; k < C; k++) denseBiasGrad[k] += probs[k];
+      if (yRow >= 0) {
+        const dRow = dYTop.offset + packedRow * Hp;
+        for (let j = 0; j < H; j++) {
+          const yj = data[yRow + j];
+          let acc = 0;
+          for (let k = 0; k < C; k++) {
+            denseKernelGrad[j * C + k] += yj * probs[k];
+            acc += kernel[j * C + k] * probs[k];
+          }
+          data[dRow + j] += acc;
+        }
+      }
+    }
+
+    const rnnGrads: RecurrentWeights[] = new Array(arch.layers);
+    let dOut = dYTop; // gradient w.r.t. the current layer's output after dropout
+    for (let l = arch.layers - 1; l >= 0; l--) {
+      const layer = layers[l];
+      const needInputGrad = l > 0 || embeddingGradient;
+      if (layer.mask) {
+        const m = layer.mask.offset;
+        const d = dOut.offset;
+        const n = packing.tokens * Hp;
+        for (let i = 0; i < n; i++) data[d + i] *= data[m + i];
+      }
+      this.backwardLayer(arch.cell, H, layer, dOut, packing, needInputGrad);
+      rnnGrads[l] = this.readLayerGradients(arch.cell, H, layer, packing.tokens);
+      if (needInputGrad) dOut = layer.dX!;
+    }
+
+    let embeddingGrad: SparseEmbeddingGradient | null = null;
+    if (embeddingGradient) embeddingGrad = this.scatterEmbeddingGradient(arch, batch, packing, layers[0].dX!);
+
+    return {
+      loss: count > 0 ? lossSum / count : 0,
+      correct,
+      count,
+      gradients: { embedding: embeddingGrad, rnn: rnnGrads, dense: { kernel: denseKernelGrad, bias: denseBiasGrad } },
+    };
+  }
+
+  private dYTop: Matrix | null = null;
+
+  /** Lays out the workspace, copies weights in, and runs every layer forward. */
+  private forward(
+    arch: Architecture,
+    weights: NetworkWeights,
+    batch: Batch,
+    packing: Packing,
+    training: boolean,
+    dropoutRng: Random | undefined,
+  ): LayerState[] {
+    const ws = this.ws;
+    const { cell, units: H, embeddingDim: E } = arch;
+    const G = gatesPerCell(cell);
+    const Hp = roundUp8(H);
+    const GH = G * Hp;
+    const N = Math.max(packing.tokens, 1);
+    const B = Math.max(batch.batchSize, 1);
+    const useDropout = training && dropoutRng !== undefined && arch.dropout > 0;
+    ws.reset();
+    const layers: LayerState[] = [];
+    let x = ws.alloc(N, E);
+    for (let l = 0; l < arch.layers; l++) {
+      const inputDim = l === 0 ? E : H;
+      const Dp = roundUp8(inputDim);
+      const h = ws.alloc(N, H);
+      const mask = useDropout ? ws.alloc(N, H) : null;
+      const layer: LayerState = {
+        inputDim,
+        x,
+        w: ws.alloc(Dp, GH, GH),
+        u: ws.alloc(Hp, GH, GH),
+        bias: new Float32Array(GH),
+        gates: ws.alloc(N, GH, GH),
+        h,
+        hp: ws.alloc(N, H),
+        rh: cell === 'gru' ? ws.alloc(N, H) : null,
+        c: cell === 'lstm' ? ws.alloc(N, H) : null,
+        tc: cell === 'lstm' ? ws.alloc(N, H) : null,
+        mask,
+        y: mask ? ws.alloc(N, H) : h,
+        wT: training ? ws.alloc(GH, Dp, Dp) : null,
+        uT: training ? ws.alloc(GH, Hp, Hp) : null,
+        dGates: training ? ws.alloc(N, GH, GH) : null,
+        dX: training ? ws.alloc(N, inputDim) : null,
+        dW: training ? ws.alloc(Dp, GH, GH) : null,
+        dU: training ? ws.alloc(Hp, GH, GH) : null,
+      };
+      layers.push(layer);
+      x = layer.y;
+    }
+    // Step scratch: carries of dh (and dc for LSTM) and their next values, r*h gradient.
+    this.scratch = {
+      a: ws.alloc(B, H),
+      b: ws.alloc(B, H),
+      c: ws.alloc(B, H),
+      d: ws.alloc(B, H),
+      e: ws.alloc(B, H),
+    };
+    this.dYTop = training ? ws.alloc(N, H) : null;
+    ws.commit();
+    const data = ws.data;
+    if (Hp !== H || roundUp8(E) !== E) data.fill(0, 0, ws.data.length); // padding must hold zeros
+
+    // Embedding gather into packed rows.
+    const x0 = layers[0].x;
+    for (let t = 0; t < packing.steps; t++) {
+      for (let p = 0; p < packing.active[t]; p++) {
+        const id = batch.ids[packing.order[p] * batch.timeSteps + t];
+        if (id < 0 || id >= arch.vocabSize) throw new Error(`token id ${id} out of range [0, ${arch.vocabSize})`);
+        const dst = x0.offset + (packing.offsets[t] + p) * x0.ld;
+        data.set(weights.embedding.subarray(id * E, id * E + E), dst);
+      }
+    }
+
+    for (let l = 0; l < arch.layers; l++) {
+      const layer = layers[l];
+      this.loadLayerWeights(cell, H, layer, weights.rnn[l], training);
+      this.forwardLayer(cell, H, layer, packing);
+      if (layer.mask) {
+        const keep = 1 - arch.dropout;
+        const scale = 1 / keep;
+        const m = layer.mask.offset;
+        const n = packing.tokens * Hp;
+        for (let i = 0; i < n; i++) {
+          const v = (i % Hp) < H && dropoutRng!.next() < keep ? scale : 0;
+          data[m + i] = v;
+          data[layer.y.offset + i] = data[layer.h.offset + i] * v;
+        }
+      }
+    }
+    return layers;
+  }
+
+  private scratch: { a: Matrix; b: Matrix; c: Matrix; d: Matrix; e: Matrix } | null = null;
+
+  /** Copies one layer's Keras weights into the padded internal layout (and transposes). */
+  private loadLayerWeights(cell: CellType, H: number, layer: LayerState, src: RecurrentWeights, training: boolean): void {
+    const data = this.ws.data;
+    const G = gatesPerCell(cell);
+    const Hp = roundUp8(H);
+    const GH = G * Hp;
+    const copyKernel = (m: Matrix, from: Float32Array, rows: number) => {
+      if (from.length !== rows * G * H) throw new Error(`weight size ${from.length}, expected ${rows * G * H}`);
+      for (let r = 0; r < rows; r++) {
+        for (let g = 0; g < G; g++) {
+          data.set(from.subarray(r * G * H + g * H, r * G * H + g * H + H), m.offset + r * GH + g * Hp);
+        }
+      }
+    };
+    copyKernel(layer.w, src.kernel, layer.inputDim);
+    copyKernel(layer.u, src.recurrentKernel, H);
+    if (src.bias.length !== G * H) throw new Error(`bias size ${src.bias.length}, expected ${G * H}`);
+    for (let g = 0; g < G; g++) layer.bias.set(src.bias.subarray(g * H, g * H + H), g * Hp);
+    if (training) {
+      transposeInto(data, layer.w, layer.wT!);
+      transposeInto(data, layer.u, layer.uT!);
+    }
+  }
+
+  private forwardLayer(cell: CellType, H: number, layer: LayerState, packing: Packing): void {
+    const ws = this.ws;
+    const data = ws.data;
+    const Hp = roundUp8(H);
+    const G = gatesPerCell(cell);
+    const GH = G * Hp;
+    const N = packing.tokens;
+    const { x, w, u, gates, h, hp } = layer;
+    // Input projection of every token at once: gates = X W + b.
+    for (let row = 0; row < N; row++) data.set(layer.bias, gates.offset + row * GH);
+    ws.gemm(N, GH, layer.inputDim, x.offset, x.ld, false, w.offset, GH, gates.offset, GH, true);
+
+    for (let t = 0; t < packing.steps; t++) {
+      const n = packing.active[t];
+      const r0 = packing.offsets[t];
+      const p0 = t > 0 ? packing.offsets[t - 1] : 0;
+      // hp rows of this step = h rows of the previous step (prefix), zeros at t = 0.
+      if (t > 0) data.copyWithin(hp.offset + r0 * Hp, h.offset + p0 * Hp, h.offset + (p0 + n) * Hp);
+      else data.fill(0, hp.offset, hp.offset + n * Hp);
+      if (cell === 'gru') {
+        const rh = layer.rh!;
+        if (t > 0) ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+        for (let i = 0; i < n; i++) {
+          const g = gates.offset + (r0 + i) * GH;
+          const s = (r0 + i) * Hp;
+          for (let j = 0; j < H; j++) {
+            const z = sigmoid(data[g + j]);
+            const r = sigmoid(data[g + Hp + j]);
+            data[g + j] = z;
+            data[g + Hp + j] = r;
+            data[rh.offset + s + j] = r * data[hp.offset + s + j];
+          }
+        }
+        if (t > 0) ws.gemm(n, Hp, H, rh.offset + r0 * Hp, Hp, false, u.offset + 2 * Hp, GH, gates.offset + r0 * GH + 2 * Hp, GH, true);
+        for (let i = 0; i < n; i++) {
+          const g = gates.offset + (r0 + i) * GH;
+          const s = (r0 + i) * Hp;
+          for (let j = 0; j < H; j++) {
+            const z = data[g + j];
+            const hh = tanh(data[g + 2 * Hp + j]);
+            data[g + 2 * Hp + j] = hh;
+            data[h.offset + s + j] = z * data[hp.offset + s + j] + (1 - z) * hh;
+          }
+        }
+      } else if (cell === 'lstm') {
+        const c = layer.c!;
+        const tc = layer.tc!;
+        if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+        for (let i = 0; i < n; i++) {
+          const g = gates.offset + (r0 + i) * GH;
+          const s = (r0 + i) * Hp;
+          const sp = t > 0 ? c.offset + (p0 + i) * Hp : -1;
+          for (let j = 0; j < H; j++) {
+            const ig = sigmoid(data[g + j]);
+            const fg = sigmoid(data[g + Hp + j]);
+            const gg = tanh(data[g + 2 * Hp + j]);
+            const og = sigmoid(data[g + 3 * Hp + j]);
+            data[g + j] = ig;
+            data[g + Hp + j] = fg;
+            data[g + 2 * Hp + j] = gg;
+            data[g + 3 * Hp + j] = og;
+            const cp = sp >= 0 ? data[sp + j] : 0;
+            const cc = fg * cp + ig * gg;
+            const tcc = tanh(cc);
+            data[c.offset + s + j] = cc;
+            data[tc.offset + s + j] = tcc;
+            data[h.offset + s + j] = og * tcc;
+          }
+        }
+      } else {
+        if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+        for (let i = 0; i < n; i++) {
+          const g = gates.offset + (r0 + i) * GH;
+          const s = h.offset + (r0 + i) * Hp;
+          for (let j = 0; j < H; j++) {
+            const v = tanh(data[g + j]);
+            data[g + j] = v;
+            data[s + j] = v;
+          }
+        }
+      }
+    }
+  }
+
+  /** BPTT of one layer given dOut = dLoss/dh [N, Hp]; fills dGates, dW, dU and (optionally) dX. */
+  private backwardLayer(cell: CellType, H: number, layer: LayerState, dOut: Matrix, packing: Packing, needInputGrad: boolean): void {
+    const ws = this.ws;
+    const data = ws.data;
+    const Hp = roundUp8(H);
+    const G = gatesPerCell(cell);
+    const GH = G * Hp;
+    const N = packing.tokens;
+    const gates = layer.gates;
+    const dG = layer.dGates!;
+    const hp = layer.hp;
+    const uT = layer.uT!;
+    const scratch = this.scratch!;
+    let carryH = scratch.a.offset; // dh carried from step t+1, rows < active[t+1]
+    let nextH = scratch.b.offset; // dh w.r.t. h_{t-1} being computed
+    const dRH = scratch.c.offset;
+    let carryC = scratch.d.offset;
+    let nextC = scratch.e.offset;
+    const dO = dOut.offset;
+
+    for (let t = packing.steps - 1; t >= 0; t--) {
+      const n = packing.active[t];
+      const nNext = t + 1 < packing.steps ? packing.active[t + 1] : 0;
+      const r0 = packing.offsets[t];
+      if (cell === 'gru') {
+        for (let i = 0; i < n; i++) {
+          const g = gates.offset + (r0 + i) * GH;
+          const dg = dG.offset + (r0 + i) * GH;
+          const s = (r0 + i) * Hp;
+          const carried = i < nNext;
+          for (let j = 0; j < H; j++) {
+            const dh = data[dO + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
+            const z = data[g + j];
+            const hh = data[g + 2 * Hp + j];
+            const hprev = data[hp.offset + s + j];
+            data[dg + j] = dh * (hprev - hh) * z * (1 - z);
+            data[dg + 2 * Hp + j] = dh * (1 - z) * (1 - hh * hh);
+            data[nextH + i * Hp + j] = dh * z;
+          }
+        }
+        if (t > 0) {
+          ws.gemm(n, Hp, H, dG.offset + r0 * GH + 2 * Hp, GH, false, uT.offset + 2 * Hp * Hp, Hp, dRH, Hp, false);
+          for (let i = 0; i < n; i++) {
+            const g = gates.offset + (r0 + i) * GH;
+            const dg = dG.offset + (r0 + i) * GH;
+            const s = (r0 + i) * Hp;
+            for (let j = 0; j < H; j++) {
+              const r = data[g + Hp + j];
+              const d = data[dRH + i * Hp + j];
+              data[dg + Hp + j] = d * data[hp.offset + s + j] * r * (1 - r);
+              data[nextH + i * Hp + j] += d * r;
+            }
+          }
+          ws.gemm(n, Hp, 2 * Hp, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, true);
+        } else {
+          for (let i = 0; i < n; i++) data.fill(0, dG.offset + (r0 + i) * GH + Hp, dG.offset + (r0 + i) * GH + 2 * Hp);
+        }
+      } else if (cell === 'lstm') {
+        const c = layer.c!;
+        const tc = layer.tc!;
+        for (let i = 0; i < n; i++) {
+          const g = gates.offset + (r0 + i) * GH;
+          const dg = dG.offset + (r0 + i) * GH;
+          const s = (r0 + i) * Hp;
+          const sp = t > 0 ? c.offset + (packing.offsets[t - 1] + i) * Hp : -1;
+          const carried = i < nNext;
+          for (let j = 0; j < H; j++) {
+            const dh = data[dO + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
+            const ig = data[g + j];
+            const fg = data[g + Hp + j];
+            const gg = data[g + 2 * Hp + j];
+            const og = data[g + 3 * Hp + j];
+            const tcc = data[tc.offset + s + j];
+            const dc = (carried ? data[carryC + i * Hp + j] : 0) + dh * og * (1 - tcc * tcc);
+            const cp = sp >= 0 ? data[sp + j] : 0;
+            data[dg + j] = dc * gg * ig * (1 - ig);
+            data[dg + Hp + j] = dc * cp * fg * (1 - fg);
+            data[dg + 2 * Hp + j] = dc * ig * (1 - gg * gg);
+            data[dg + 3 * Hp + j] = dh * tcc * og * (1 - og);
+            data[nextC + i * Hp + j] = dc * fg;
+          }
+        }
+        if (t > 0) ws.gemm(n, Hp, GH, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, false);
+        const swapC = carryC;
+        carryC = nextC;
+        nextC = swapC;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const g = gates.offset + (r0 + i) * GH;
+          const dg = dG.offset + (r0 + i) * GH;
+          const s = (r0 + i) * Hp;
+          const carried = i < nNext;
+          for (let j = 0; j < H; j++) {
+            const dh = data[dO + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
+            const v = data[g + j];
+            data[dg + j] = dh * (1 - v * v);
+          }
+        }
+        if (t > 0) ws.gemm(n, Hp, GH, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, false);
+      }
+      const swapH = carryH;
+      carryH = nextH;
+      nextH = swapH;
+    }
+
+    // Weight gradients as whole-sequence products.
+    const dW = layer.dW!;
+    const dU = layer.dU!;
+    if (N === 0) {
+      data.fill(0, dW.offset, dW.offset + dW.rows * dW.ld);
+      data.fill(0, dU.offset, dU.offset + dU.rows * dU.ld);
+    } else {
+      if (cell === 'gru') {
+        ws.gemm(Hp, 2 * Hp, N, hp.offset, Hp, true, dG.offset, GH, dU.offset, GH, false);
+        ws.gemm(Hp, Hp, N, layer.rh!.offset, Hp, true, dG.offset + 2 * Hp, GH, dU.offset + 2 * Hp, GH, false);
+      } else {
+        ws.gemm(Hp, GH, N, hp.offset, Hp, true, dG.offset, GH, dU.offset, GH, false);
+      }
+      ws.gemm(dW.rows, GH, N, layer.x.offset, layer.x.ld, true, dG.offset, GH, dW.offset, GH, false);
+    }
+    if (needInputGrad && N > 0) {
+      const dX = layer.dX!;
+      ws.gemm(N, dX.ld, GH, dG.offset, GH, false, layer.wT!.offset, layer.wT!.ld, dX.offset, dX.ld, false);
+    }
+  }
+
+  /** Copies a layer's gradients out of the padded layout into Keras-layout arrays. */
+  private readLayerGradients(cell: CellType, H: number, layer: LayerState, tokens: number): RecurrentWeights {
+    const data = this.ws.data;
+    const G = gatesPerCell(cell);
+    const Hp = roundUp8(H);
+    const GH = G * Hp;
+    const read = (m: Matrix, rows: number) => {
+      const out = new Float32Array(rows * G * H);
+      for (let r = 0; r < rows; r++) {
+        for (let g = 0; g < G; g++) {
+          out.set(data.subarray(m.offset + r * GH + g * Hp, m.offset + r * GH + g * Hp + H), r * G * H + g * H);
+        }
+      }
+      return out;
+    };
+    const bias = new Float32Array(G * H);
+    const sums = new Float64Array(GH);
+    const dG = layer.dGates!;
+    for (let row = 0; row < tokens; row++) {
+      const o = dG.offset + row * GH;
+      for (let k = 0; k < GH; k++) sums[k] += data[o + k];
+    }
+    for (let g = 0; g < G; g++) for (let j = 0; j < H; j++) bias[g * H + j] = sums[g * Hp + j];
+    return { kernel: read(layer.dW!, layer.inputDim), recurrentKernel: read(layer.dU!, H), bias };
+  }
+
+  /** Sums the packed input gradient into one row per distinct token id. */
+  private scatterEmbeddingGradient(arch: Architecture, batch: Batch, packing: Packing, dX: Matrix): SparseEmbeddingGradient {
+    const data = this.ws.data;
+    const E = arch.embeddingDim;
+    if (this.slotOfRow.length !== arch.vocabSize) this.slotOfRow = new Int32Array(arch.vocabSize).fill(-1);
+    const slot = this.slotOfRow;
+    const rows: number[] = [];
+    for (let t = 0; t < packing.steps; t++) {
+      for (let p = 0; p < packing.active[t]; p++) {
+        const id = batch.ids[packing.order[p] * batch.timeSteps + t];
+        if (slot[id] < 0) {
+          slot[id] = rows.length;
+          rows.push(id);
+        }
+      }
+    }
+    const values = new Float32Array(rows.length * E);
+    for (let t = 0; t < packing.steps; t++) {
+      for (let p = 0; p < packing.active[t]; p++) {
+        const id = batch.ids[packing.order[p] * batch.timeSteps + t];
+        const dst = slot[id] * E;
+        const src = dX.offset + (packing.offsets[t] + p) * dX.ld;
+        for (let e = 0; e < E; e++) values[dst + e] += data[src + e];
+      }
+    }
+    for (const id of rows) slot[id] = -1;
+    return { rows: Int32Array.from(rows), values };
+  }
+}
+
+/** dst (a Matrix [cols, rows] of src) = src^T, over the padded extents. */
+function transposeInto(data: Float32Array, src: Matrix, dst: Matrix): void {
+  for (let r = 0; r < src.rows; r++) {
+    const s = src.offset + r * src.ld;
+    for (let c = 0; c < src.ld && c < dst.rows; c++) data[dst.offset + c * dst.ld + r] = data[s + c];
+  }
+}
+
+function denseLogits(
+  data: Float32Array, row: number, H: number, kernel: Float32Array, bias: Float32Array, C: number, out: Float64Array,
+): void {
+  for (let k = 0; k < C; k++) out[k] = bias[k];
+  for (let j = 0; j < H; j++) {
+    const v = data[row + j];
+    for (let k = 0; k < C; k++) out[k] += v * kernel[j * C + k];
+  }
+}
+
+function softmaxInto(logits: Float64Array, out: Float32Array, at: number): void {
+  const C = logits.length;
+  let max = -Infinity;
+  for (let k = 0; k < C; k++) if (logits[k] > max) max = logits[k];
+  let sum = 0;
+  for (let k = 0; k < C; k++) sum += Math.exp(logits[k] - max);
+  for (let k = 0; k < C; k++) out[at + k] = Math.exp(logits[k] - max) / sum;
+}

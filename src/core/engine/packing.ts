@@ -1,0 +1,39 @@
+/**
+ * Packed, time-major layout of a padded batch (like PyTorch's PackedSequence): sentences sorted
+ * by length, longest first, so the rows still running at step t are a prefix 0..active[t]-1 and
+ * step t occupies packed rows offsets[t] .. offsets[t] + active[t] - 1. Padding steps get no
+ * row at all, so no work is ever done past a sentence's length.
+ */
+import type { Batch } from '../batching';
+
+/** Where every real token of a batch lives in the packed layout. */
+export interface Packing {
+  /** order[p] = batch row of the p-th longest sentence (stable for equal lengths). [B] */
+  readonly order: Int32Array;
+  /** Length of the p-th longest sentence, clipped to [0, timeSteps]. [B] */
+  readonly sortedLengths: Int32Array;
+  /** Longest length in the batch (number of steps computed). */
+  readonly steps: number;
+  /** active[t] = sentences with length > t. [steps] */
+  readonly active: Int32Array;
+  /** offsets[t] = first packed row of step t. [steps + 1]; offsets[steps] = tokens. */
+  readonly offsets: Int32Array;
+  /** Total real tokens = packed rows. */
+  readonly tokens: number;
+}
+
+/** Computes the packed layout of a batch. Does not change the batch. */
+export function packBatch(batch: Batch): Packing {
+  const { batchSize, timeSteps } = batch;
+  const clipped = new Int32Array(batchSize);
+  for (let b = 0; b < batchSize; b++) clipped[b] = Math.max(0, Math.min(timeSteps, batch.lengths[b] | 0));
+  const order = Int32Array.from({ length: batchSize }, (_, b) => b).sort((x, y) => clipped[y] - clipped[x] || x - y);
+  const sortedLengths = new Int32Array(batchSize);
+  for (let p = 0; p < batchSize; p++) sortedLengths[p] = clipped[order[p]];
+  const steps = batchSize > 0 ? sortedLengths[0] : 0;
+  const active = new Int32Array(steps);
+  for (let p = 0; p < batchSize; p++) for (let t = 0; t < sortedLengths[p]; t++) active[t]++;
+  const offsets = new Int32Array(steps + 1);
+  for (let t = 0; t < steps; t++) offsets[t + 1] = offsets[t] + active[t];
+  return { order, sortedLengths, steps, active, offsets, tokens: offsets[steps] };
+}

@@ -1,0 +1,305 @@
+import * as assert from 'assert';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Batch } from '../../src/core/batching';
+import { flattenWeights, weightShapes, type Architecture, type CellType, type NetworkWeights } from '../../src/core/model/architecture';
+import {
+  clipByGlobalNorm, computeGradients, globalNorm, initWeights, predict, Predictor, Random, Trainer,
+} from '../../src/core/engine';
+import { assembleKernels } from '../../src/core/engine/kernelsWat';
+import { KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
+import type { EngineGradients } from '../../src/core/engine/network';
+
+function makeArch(cell: CellType, layers: number, embeddingDim: number, units: number, dropout = 0): Architecture {
+  return { cell, vocabSize: 23, embeddingDim, units, layers, numClasses: 3, dropout };
+}
+
+/** A batch with the given lengths (padded to timeSteps), random ids in [2, vocab). */
+function randomBatch(arch: Architecture, lengths: number[], timeSteps: number, seed: number, stepLabels = false): Batch {
+  const rng = new Random(seed);
+  const B = lengths.length;
+  const ids = new Int32Array(B * timeSteps);
+  const steps = new Int32Array(B * timeSteps).fill(-1);
+  lengths.forEach((len, b) => {
+    for (let t = 0; t < len; t++) {
+      ids[b * timeSteps + t] = 2 + rng.int(arch.vocabSize - 2);
+      steps[b * timeSteps + t] = rng.next() < 0.2 ? -1 : rng.int(arch.numClasses);
+    }
+  });
+  const labels = Int32Array.from(lengths, () => rng.int(arch.numClasses));
+  return { ids, lengths: Int32Array.from(lengths), batchSize: B, timeSteps, labels, ...(stepLabels ? { stepLabels: steps } : {}) };
+}
+
+/** Adds `extra` padding columns to a batch. */
+function widen(batch: Batch, extra: number): Batch {
+  const T = batch.timeSteps + extra;
+  const ids = new Int32Array(batch.batchSize * T);
+  const stepLabels = batch.stepLabels ? new Int32Array(batch.batchSize * T).fill(-1) : undefined;
+  for (let b = 0; b < batch.batchSize; b++) {
+    ids.set(batch.ids.subarray(b * batch.timeSteps, (b + 1) * batch.timeSteps), b * T);
+    stepLabels?.set(batch.stepLabels!.subarray(b * batch.timeSteps, (b + 1) * batch.timeSteps), b * T);
+  }
+  return { ...batch, ids, timeSteps: T, ...(stepLabels ? { stepLabels } : {}) };
+}
+
+/** The same network as a tfjs Layers model with the given weights. */
+function tfjsModel(arch: Architecture, weights: NetworkWeights, timeSteps: number): tfl.LayersModel {
+  const input = tfl.input({ shape: [timeSteps], dtype: 'int32' });
+  let x = tfl.layers.embedding({ inputDim: arch.vocabSize, outputDim: arch.embeddingDim }).apply(input) as tfl.SymbolicTensor;
+  for (let l = 0; l < arch.layers; l++) {
+    const common = { units: arch.units, returnSequences: true };
+    const layer =
+      arch.cell === 'gru'
+        ? tfl.layers.gru({ ...common, recurrentActivation: 'sigmoid' })
+        : arch.cell === 'lstm'
+          ? tfl.layers.lstm({ ...common, recurrentActivation: 'sigmoid' })
+          : tfl.layers.simpleRNN(common);
+    x = layer.apply(x) as tfl.SymbolicTensor;
+  }
+  const output = tfl.layers.dense({ units: arch.numClasses, activation: 'softmax' }).apply(x) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: output });
+  const shapes = weightShapes(arch);
+  model.setWeights(flattenWeights(weights).map((w, i) => tf.tensor(w, shapes[i].shape)));
+  return model;
+}
+
+/** Loss mask [B, T, C]: 1/count at each loss position's label (final token or labelled steps). */
+function lossMask(arch: Architecture, batch: Batch): tf.Tensor {
+  const C = arch.numClasses;
+  const mask = new Float32Array(batch.batchSize * batch.timeSteps * C);
+  const positions: number[] = [];
+  for (let b = 0; b < batch.batchSize; b++) {
+    if (batch.stepLabels) {
+      for (let t = 0; t < batch.lengths[b]; t++) {
+        const label = batch.stepLabels[b * batch.timeSteps + t];
+        if (label >= 0) positions.push((b * batch.timeSteps + t) * C + label);
+      }
+    } else {
+      positions.push((b * batch.timeSteps + batch.lengths[b] - 1) * C + batch.labels![b]);
+    }
+  }
+  for (const p of positions) mask[p] = 1 / positions.length;
+  return tf.tensor(mask, [batch.batchSize, batch.timeSteps, C]);
+}
+
+/** Loss and gradients (flat, weightShapes order) from tfjs autodiff through the Layers model. */
+function tfjsGradients(arch: Architecture, weights: NetworkWeights, batch: Batch): { loss: number; grads: Float32Array[] } {
+  const model = tfjsModel(arch, weights, batch.timeSteps);
+  const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const ids = tf.tensor2d(batch.ids, [batch.batchSize, batch.timeSteps], 'int32');
+  const mask = lossMask(arch, batch);
+  const { value, grads } = tf.variableGrads(() => {
+    const probs = model.apply(ids, { training: false }) as tf.Tensor;
+    return tf.neg(tf.sum(tf.mul(mask, tf.log(probs)))) as tf.Scalar;
+  }, variables);
+  const result = { loss: value.dataSync()[0], grads: variables.map((v) => grads[v.name].dataSync() as Float32Array) };
+  tf.dispose([value, ids, mask, ...Object.values(grads)]);
+  model.dispose();
+  return result;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.strictEqual(a.length, b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]));
+  return max;
+}
+
+const configurations: [CellType, number, number, number][] = [
+  ['gru', 1, 8, 16],
+  ['gru', 2, 5, 6],
+  ['lstm', 1, 8, 8],
+  ['lstm', 2, 5, 6],
+  ['simple', 1, 8, 16],
+  ['simple', 2, 5, 6],
+];
+
+describe('engine', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('checked-in kernel binary matches the WebAssembly text source', async () => {
+    const binary = await assembleKernels();
+    assert.strictEqual(Buffer.from(binary).toString('base64'), KERNELS_WASM_BASE64);
+  });
+
+  for (const [cell, layers, E, H] of configurations) {
+    it(`predict matches the tfjs Layers model per step (${cell}, ${layers} layer(s), E=${E}, H=${H})`, () => {
+      const arch = makeArch(cell, layers, E, H);
+      const weights = initWeights(arch, 11);
+      const batch = randomBatch(arch, [7, 1, 4, 7, 2], 7, 5);
+      const ours = predict(arch, weights, batch);
+      const model = tfjsModel(arch, weights, batch.timeSteps);
+      const ids = tf.tensor2d(batch.ids, [batch.batchSize, batch.timeSteps], 'int32');
+      const out = model.predict(ids) as tf.Tensor;
+      const theirs = out.dataSync();
+      tf.dispose([ids, out]);
+      model.dispose();
+      const C = arch.numClasses;
+      let maxDiff = 0;
+      for (let b = 0; b < batch.batchSize; b++) {
+        const len = batch.lengths[b];
+        for (let t = 0; t < batch.timeSteps; t++) {
+          for (let k = 0; k < C; k++) {
+            const at = (b * batch.timeSteps + t) * C + k;
+            if (t < len) maxDiff = Math.max(maxDiff, Math.abs(ours.stepProbabilities[at] - theirs[at]));
+            else assert.strictEqual(ours.stepProbabilities[at], 0);
+          }
+          if (t === len - 1) {
+            for (let k = 0; k < C; k++) assert.strictEqual(ours.finalProbabilities[b * C + k], ours.stepProbabilities[(b * batch.timeSteps + t) * C + k]);
+          }
+        }
+      }
+      assert.ok(maxDiff < 1e-5, `max difference ${maxDiff}`);
+    });
+
+    for (const stepLoss of [false, true]) {
+      it(`gradients match tfjs autodiff (${cell}, ${layers} layer(s), E=${E}, H=${H}, ${stepLoss ? 'per-step' : 'final-token'} loss)`, () => {
+        const arch = makeArch(cell, layers, E, H);
+        const weights = initWeights(arch, 3);
+        const batch = randomBatch(arch, [6, 2, 6, 3, 1, 5], 6, 9, stepLoss);
+        const ours = computeGradients(arch, weights, batch);
+        const theirs = tfjsGradients(arch, weights, batch);
+        assert.ok(Math.abs(ours.loss - theirs.loss) < 1e-5, `loss ${ours.loss} vs ${theirs.loss}`);
+        const names = weightShapes(arch).map((s) => s.name);
+        flattenWeights(ours.gradients).forEach((grad, i) => {
+          const scale = Math.max(maxAbs(theirs.grads[i]), 1e-3);
+          const diff = maxAbsDiff(grad, theirs.grads[i]);
+          assert.ok(diff / scale < 1e-4 && diff < 1e-5, `${names[i]}: max difference ${diff} (scale ${scale})`);
+        });
+      });
+    }
+  }
+
+  it('extra padding columns change neither predictions nor gradients', () => {
+    for (const cell of ['gru', 'lstm', 'simple'] as const) {
+      const arch = makeArch(cell, 2, 8, 8);
+      const weights = initWeights(arch, 4);
+      for (const stepLoss of [false, true]) {
+        const batch = randomBatch(arch, [5, 3, 1, 5], 5, 2, stepLoss);
+        const wide = widen(batch, 4);
+        const narrowPrediction = predict(arch, weights, batch);
+        const widePrediction = predict(arch, weights, wide);
+        assert.deepStrictEqual(widePrediction.finalProbabilities, narrowPrediction.finalProbabilities);
+        const C = arch.numClasses;
+        for (let b = 0; b < batch.batchSize; b++) {
+          assert.deepStrictEqual(
+            widePrediction.stepProbabilities.subarray(b * wide.timeSteps * C, (b * wide.timeSteps + batch.timeSteps) * C),
+            narrowPrediction.stepProbabilities.subarray(b * batch.timeSteps * C, (b + 1) * batch.timeSteps * C),
+          );
+        }
+        const narrowGrads = flattenWeights(computeGradients(arch, weights, batch).gradients);
+        const wideGrads = flattenWeights(computeGradients(arch, weights, wide).gradients);
+        narrowGrads.forEach((g, i) => assert.deepStrictEqual(wideGrads[i], g));
+      }
+    }
+  });
+
+  it('a length-0 sentence gets the softmax of the dense bias and the batch order does not matter', () => {
+    const arch = makeArch('gru', 1, 8, 8);
+    const weights = initWeights(arch, 1);
+    weights.dense.bias.set([0.5, -1, 2]);
+    const batch = randomBatch(arch, [3, 0, 4], 4, 8);
+    const result = new Predictor(arch, weights).predict(batch);
+    const exps = [0.5, -1, 2].map(Math.exp);
+    const total = exps.reduce((a, b) => a + b, 0);
+    exps.forEach((e, k) => assert.ok(Math.abs(result.finalProbabilities[3 + k] - e / total) < 1e-6));
+    const single = predict(arch, weights, { ids: batch.ids.subarray(8, 12), lengths: Int32Array.of(4), batchSize: 1, timeSteps: 4 });
+    assert.ok(maxAbsDiff(single.finalProbabilities, result.finalProbabilities.subarray(6, 9)) < 1e-6);
+  });
+
+  it('one Trainer step without clipping equals tfjs Adam on the tfjs gradients', () => {
+    const arch = makeArch('gru', 1, 8, 8);
+    const weights = initWeights(arch, 6);
+    const batch = randomBatch(arch, [5, 2, 4], 5, 1);
+    const trainer = new Trainer(arch, weights, { clipNorm: Infinity, learningRate: 0.01 });
+    trainer.trainBatch(batch);
+    trainer.trainBatch(batch);
+    const model = tfjsModel(arch, weights, batch.timeSteps);
+    const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+    const optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    const ids = tf.tensor2d(batch.ids, [batch.batchSize, batch.timeSteps], 'int32');
+    const mask = lossMask(arch, batch);
+    for (let step = 0; step < 2; step++) {
+      const { value, grads } = tf.variableGrads(() => {
+        const probs = model.apply(ids, { training: false }) as tf.Tensor;
+        return tf.neg(tf.sum(tf.mul(mask, tf.log(probs)))) as tf.Scalar;
+      }, variables);
+      optimizer.applyGradients(grads as tf.NamedTensorMap as Parameters<typeof optimizer.applyGradients>[0]);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    const expected = variables.map((v) => v.dataSync());
+    flattenWeights(trainer.weights).forEach((w, i) => {
+      const diff = maxAbsDiff(w, expected[i]);
+      assert.ok(diff < 2e-5, `weight ${i}: max difference ${diff}`);
+    });
+    tf.dispose([ids, mask]);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('the trainer does not change the weights it was given, and is deterministic with dropout', () => {
+    const arch = makeArch('lstm', 2, 8, 8, 0.5);
+    const weights = initWeights(arch, 2);
+    const before = flattenWeights(weights).map((w) => w.slice());
+    const batch = randomBatch(arch, [4, 3, 2], 4, 3);
+    const runs = [0, 1].map(() => {
+      const trainer = new Trainer(arch, weights, { seed: 9 });
+      for (let i = 0; i < 3; i++) trainer.trainBatch(batch);
+      return flattenWeights(trainer.weights);
+    });
+    runs[0].forEach((w, i) => assert.deepStrictEqual(runs[1][i], w));
+    flattenWeights(weights).forEach((w, i) => assert.deepStrictEqual(w, before[i]));
+    assert.ok(maxAbsDiff(runs[0][1], before[1]) > 0, 'weights moved');
+  });
+
+  it('clipping scales the global norm down to clipNorm when it exceeds it, and leaves smaller norms alone', () => {
+    const make = (scale: number): EngineGradients => ({
+      embedding: { rows: Int32Array.of(3, 7), values: Float32Array.from({ length: 8 }, (_, i) => scale * (i - 3)) },
+      rnn: [{ kernel: Float32Array.of(scale, -scale), recurrentKernel: Float32Array.of(2 * scale), bias: Float32Array.of(scale) }],
+      dense: { kernel: Float32Array.of(-scale), bias: Float32Array.of(0.5 * scale) },
+    });
+    const big = make(10);
+    const before = clipByGlobalNorm(big, 5);
+    assert.ok(before > 5);
+    assert.ok(Math.abs(globalNorm(big) - 5) < 1e-5, `norm after clipping ${globalNorm(big)}`);
+    const small = make(0.01);
+    const smallNorm = globalNorm(small);
+    clipByGlobalNorm(small, 5);
+    assert.strictEqual(globalNorm(small), smallNorm);
+  });
+
+  it('training on a small separable task drives the loss down', () => {
+    // Label = whether the first word is one of the "positive" ids 2..6 (ids 7..11 otherwise).
+    const arch: Architecture = { cell: 'gru', vocabSize: 12, embeddingDim: 8, units: 8, layers: 1, numClasses: 2, dropout: 0 };
+    const rng = new Random(5);
+    const makeBatch = (): Batch => {
+      const B = 16;
+      const T = 8;
+      const ids = new Int32Array(B * T);
+      const lengths = new Int32Array(B);
+      const labels = new Int32Array(B);
+      for (let b = 0; b < B; b++) {
+        lengths[b] = 3 + rng.int(6);
+        for (let t = 0; t < lengths[b]; t++) ids[b * T + t] = 2 + rng.int(10);
+        labels[b] = ids[b * T] <= 6 ? 1 : 0;
+      }
+      return { ids, lengths, labels, batchSize: B, timeSteps: T };
+    };
+    const trainer = new Trainer(arch, initWeights(arch, 1), { learningRate: 0.01, seed: 1 });
+    const evalBatches = Array.from({ length: 4 }, makeBatch);
+    const meanLoss = () => evalBatches.reduce((sum, b) => sum + computeGradients(arch, trainer.weights, b).loss, 0) / evalBatches.length;
+    const initial = meanLoss();
+    for (let step = 0; step < 300; step++) trainer.trainBatch(makeBatch());
+    const final = meanLoss();
+    assert.ok(final < 0.2 * initial && final < 0.15, `loss ${initial} -> ${final}`);
+  });
+});
