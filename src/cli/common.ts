@@ -1,4 +1,5 @@
 /** What the CLI's commands share: usage text, errors with exit codes, option parsing, data and model loading. */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { readLabelledFile, readPolarityPair } from '../core/readers';
@@ -50,9 +51,13 @@ export function numberOption(value: string | undefined, name: string): number | 
   return parsed;
 }
 
-/** The bundled models' folder, next to dist/ in the package. */
+/**
+ * A bundled model's folder: `model/<name>` at the package root, found from this file's folder
+ * (dist/ when bundled, src/cli/ when run from source).
+ */
 export function bundledModelDir(name = 'movie-reviews'): string {
-  return path.join(__dirname, '..', 'model', name);
+  const candidates = [path.join(__dirname, '..', 'model', name), path.join(__dirname, '..', '..', 'model', name)];
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
 }
 
 const FORMATS: readonly LabelledFormat[] = ['csv', 'tsv', 'jsonl', 'labeltab'];

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import { Classifier } from '../core/classifier';
+import { LoadedClassifierModel, loadClassifierModel } from '../core/modelFiles';
+import { ModelStore } from './modelStore';
+
+/** The features that each use a model of their own choosing (settings sentimentLens.<feature>.model). */
+export type ModelFeature = 'highlight' | 'comments';
+
+/** The bundled model each feature falls back to when its configured model cannot be used. */
+export const FALLBACK_MODEL = 'movie-reviews';
+
+/** A ready classifier and the model it came from. */
+export interface ActiveModel {
+  readonly name: string;
+  readonly model: LoadedClassifierModel;
+  readonly classifier: Classifier;
+}
+
+/**
+ * Loads models lazily (on first use, never during activation), caches them by folder, and falls
+ * back to the bundled movie-review model with a warning when the configured model is missing or
+ * broken. The cache is dropped when settings or the user's models change.
+ */
+export class ModelService implements vscode.Disposable {
+  private readonly cache = new Map<string, Promise<ActiveModel>>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly store: ModelStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      store.onDidChange(() => this.cache.clear()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('sentimentLens')) this.cache.clear();
+      }),
+    );
+  }
+
+  /** Name of the model configured for a feature. */
+  configuredName(feature: ModelFeature): string {
+    const fallback = feature === 'comments' ? 'review-tone' : FALLBACK_MODEL;
+    return vscode.workspace.getConfiguration('sentimentLens').get<string>(`${feature}.model`, fallback) || fallback;
+  }
+
+  /** The model for a feature, loading it on first use. */
+  async get(feature: ModelFeature): Promise<ActiveModel> {
+    const name = this.configuredName(feature);
+    try {
+      return await this.load(name);
+    } catch (error) {
+      if (name === FALLBACK_MODEL) throw error;
+      const message = `Sentiment Lens: the model "${name}" cannot be used (${(error as Error).message}); using the bundled "${FALLBACK_MODEL}" model instead.`;
+      this.log.warn(message);
+      if (!this.warned.has(name)) {
+        this.warned.add(name);
+        void vscode.window.showWarningMessage(message);
+      }
+      return this.load(FALLBACK_MODEL);
+    }
+  }
+
+  private load(name: string): Promise<ActiveModel> {
+    const entry = this.store.find(name);
+    if (!entry) return Promise.reject(new Error(`no model named "${name}" is installed`));
+    let pending = this.cache.get(entry.dir);
+    if (!pending) {
+      const started = Date.now();
+      pending = loadClassifierModel(entry.dir).then((model) => {
+        this.log.info(`loaded model "${name}" from ${entry.dir} in ${Date.now() - started} ms`);
+        return { name, model, classifier: new Classifier(model) };
+      });
+      pending.catch(() => this.cache.delete(entry.dir));
+      this.cache.set(entry.dir, pending);
+    }
+    return pending;
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+    this.cache.clear();
+  }
+}

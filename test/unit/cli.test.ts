@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const fixtures = path.join(root, 'test', 'fixtures', 'cli');
+
+/** Runs the CLI from source (through tsx), as a user would run the built bin. */
+function cli(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args], {
+    cwd: root,
+    input,
+    encoding: 'utf8',
+    timeout: 120000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('cli', () => {
+  let modelDir: string;
+
+  before(function () {
+    this.timeout(180000);
+    modelDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cli-')), 'tiny');
+    const trained = cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', modelDir, '--epochs', '15', '--learning-rate', '0.01', '--units', '16', '--embedding-dim', '16', '--validation-split', '0.25', '--batch-size', '8']);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stderr, /epoch 1\/15/);
+  });
+
+  after(() => fs.rmSync(path.dirname(modelDir), { recursive: true, force: true }));
+
+  it('exits 2 with the usage text when no command is given', () => {
+    const run = cli([]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Usage:/);
+  });
+
+  it('exits 2 for an unknown command, an unknown flag and a non-numeric number', () => {
+    assert.equal(cli(['frobnicate']).code, 2);
+    assert.equal(cli(['classify', '--no-such-flag', 'x']).code, 2);
+    const run = cli(['train', '--file', 'x.tsv', '--out', 'y', '--epochs', 'many']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--epochs expects a number, got "many"/);
+  });
+
+  it('exits 2 when --pos comes without --neg', () => {
+    const run = cli(['eval', '--model', modelDir, '--pos', 'a.pos']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--pos and --neg go together/);
+  });
+
+  it('exits 1 naming the file and line of a malformed row', () => {
+    const run = cli(['eval', '--model', modelDir, '--file', path.join(fixtures, 'malformed.tsv')]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /malformed\.tsv:3: error/);
+  });
+
+  it('exits 1 naming the folder when the model folder is broken', () => {
+    const run = cli(['classify', '--model', path.join(fixtures, 'no-such-model'), 'fine']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /no-such-model/);
+  });
+
+  it('prints one JSON object per text with label, probabilities and a per-token trajectory', () => {
+    const text = 'The plot is dull, but the cast is charming!';
+    const run = cli(['classify', '--model', modelDir, '--json', text, 'the film is wonderful']);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(lines.length, 2);
+    const first = lines[0];
+    assert.ok(['positive', 'negative'].includes(first.label));
+    assert.ok(Math.abs(first.probabilities.positive + first.probabilities.negative - 1) < 1e-5);
+    assert.deepEqual(first.tokens.map((t: { text: string }) => t.text), ['the', 'plot', 'is', 'dull', ',', 'but', 'the', 'cast', 'is', 'charming', '!']);
+    for (const token of first.tokens) {
+      assert.equal(text.slice(token.start, token.end).toLowerCase(), token.text);
+      assert.ok(Math.abs(token.probabilities.positive + token.probabilities.negative - 1) < 1e-5);
+    }
+    // The last token's probabilities are the sentence's.
+    assert.deepEqual(first.tokens.at(-1).probabilities, first.probabilities);
+  });
+
+  it('classifies every stdin line in one process, in order', () => {
+    const input = Array.from({ length: 700 }, (_, i) => (i % 2 ? 'the film is wonderful' : 'the plot is dull')).join('\n');
+    const run = cli(['classify', '--model', modelDir, '--json'], input);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(lines.length, 700);
+    assert.equal(lines[1].text, 'the film is wonderful');
+  });
+
+  it('evaluates a labelled file and prints the metrics as JSON', () => {
+    const run = cli(['eval', '--model', modelDir, '--file', path.join(fixtures, 'reviews.tsv'), '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.n, 80);
+    assert.ok(report.accuracy > 0.8, `accuracy ${report.accuracy}`);
+    assert.deepEqual(Object.keys(report.per_class).sort(), ['negative', 'positive']);
+    assert.equal(report.confusion.flat().reduce((a: number, b: number) => a + b, 0), 80);
+  });
+
+  it('reproduces the model\'s validation split with --split validation', () => {
+    const run = cli(['eval', '--model', modelDir, '--file', path.join(fixtures, 'reviews.tsv'), '--split', 'validation', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const metadata = JSON.parse(fs.readFileSync(path.join(modelDir, 'metadata.json'), 'utf8'));
+    assert.equal(JSON.parse(run.stdout).n, metadata.metrics.validation.n);
+    assert.equal(JSON.parse(run.stdout).accuracy, metadata.metrics.validation.accuracy);
+  });
+});
