@@ -24,6 +24,8 @@ export const TRAINING_FLAGS = {
   'max-vocabulary': { type: 'string' },
   patience: { type: 'string' },
   'skip-gram': { type: 'boolean' },
+  'word-dropout': { type: 'string' },
+  supervision: { type: 'string' },
   tokenizer: { type: 'string' },
   quantize: { type: 'string' },
   name: { type: 'string' },
@@ -73,6 +75,8 @@ export function trainingOptionsFromFlags(values: Partial<Record<keyof typeof TRA
       maxVocabulary: num('max-vocabulary'),
       patience: num('patience'),
       skipGram: values['skip-gram'] as boolean | undefined,
+      wordDropout: num('word-dropout'),
+      supervision: values.supervision as TrainingOptions['supervision'] | undefined,
       tokenizer: tokenizer ? { kind: tokenizer, lowercase: true } : undefined,
     });
   } catch (error) {

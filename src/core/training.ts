@@ -7,7 +7,7 @@ import { Architecture, CellType, NetworkWeights } from './model/architecture';
 import { Batch, padBatch } from './batching';
 import { Metrics, computeMetrics } from './metrics';
 import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './tokenizer';
-import { Vocabulary } from './vocabulary';
+import { OOV_ID, PAD_ID, Vocabulary } from './vocabulary';
 import { Random } from './engine/random';
 import { initWeights, predict, Trainer } from './engine';
 import { trainSkipGram } from './skipgram';
@@ -42,6 +42,14 @@ export interface TrainingOptions {
   /** Pretrain the embedding with skip-gram on the training text first. */
   readonly skipGram: boolean;
   readonly skipGramEpochs: number;
+  /** While training, each real token is replaced by the unknown-word id with this probability (regularisation). */
+  readonly wordDropout: number;
+  /**
+   * 'final': the loss is taken at each sentence's last real token (the classic model).
+   * 'every-step': the sentence's label supervises the softmax after every real token (masked
+   * per-step loss; padding contributes nothing), which also makes the trajectory meaningful early.
+   */
+  readonly supervision: 'final' | 'every-step';
   readonly tokenizer: TokenizerSettings;
   /** Class names in output order; default: the sorted labels of the data. */
   readonly labels?: readonly string[];
@@ -66,6 +74,8 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({
   patience: 3,
   skipGram: false,
   skipGramEpochs: 5,
+  wordDropout: 0,
+  supervision: 'final',
   tokenizer: DEFAULT_TOKENIZER,
 });
 
@@ -88,6 +98,8 @@ export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): 
     [isPositiveInteger(options.minCount), `min count must be a positive integer (got ${options.minCount})`],
     [Number.isInteger(options.maxVocabulary) && options.maxVocabulary >= 3, `max vocabulary must be an integer >= 3 (got ${options.maxVocabulary})`],
     [Number.isInteger(options.patience) && options.patience >= 0, `patience must be a non-negative integer (got ${options.patience})`],
+    [options.wordDropout >= 0 && options.wordDropout < 1, `word dropout must be in [0, 1) (got ${options.wordDropout})`],
+    [options.supervision === 'final' || options.supervision === 'every-step', `supervision must be final or every-step (got ${options.supervision})`],
   ];
   const failed = checks.filter(([ok]) => !ok).map(([, message]) => message);
   if (failed.length) throw new Error(`bad training settings: ${failed.join('; ')}`);
@@ -153,6 +165,12 @@ export interface TrainingHooks {
   readonly signal?: AbortSignal;
   /** Calls per epoch of onProgress during training (default 20). */
   readonly progressPerEpoch?: number;
+  /**
+   * Called once the vocabulary is built, with the fresh (or skip-gram) embedding [vocabSize, dim];
+   * may return a replacement of the same size (e.g. rows copied from another model). Must not
+   * change its inputs.
+   */
+  readonly initialEmbedding?: (vocabulary: Vocabulary, embedding: Float32Array, dim: number) => Float32Array | undefined;
 }
 
 /** Error thrown when a run is cancelled. */
@@ -207,6 +225,12 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
     }));
   }
 
+  const replacement = hooks.initialEmbedding?.(vocabulary, weights.embedding, options.embeddingDim);
+  if (replacement) {
+    if (replacement.length !== weights.embedding.length) throw new Error(`initialEmbedding returned ${replacement.length} values, expected ${weights.embedding.length}`);
+    weights.embedding.set(replacement);
+  }
+
   const trainer = new Trainer(arch, weights, { learningRate: options.learningRate, clipNorm: options.clipNorm, seed: options.seed });
   const random = new Random(options.seed + 1);
   const tokensInEpoch = trainIds.reduce((sum, ids) => sum + ids.length, 0);
@@ -223,10 +247,11 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
     for (let b = 0; b < batches.length; b++) {
       await yieldToEventLoop();
       if (hooks.signal?.aborted) throw new TrainingCancelledError();
-      const result = trainer.trainBatch(batches[b]);
-      lossSum += result.loss * batches[b].batchSize;
+      const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random));
+      // Loss and accuracy over the loss positions: sentences, or labelled steps when every step is supervised.
+      lossSum += result.loss * result.count;
       correct += result.correct;
-      seen += batches[b].batchSize;
+      seen += result.count;
       if ((b + 1) % progressEvery === 0 && b + 1 < batches.length) {
         const done = (epoch - 1 + (b + 1) / batches.length) / options.epochs;
         hooks.onProgress?.({
@@ -306,6 +331,28 @@ export function lengthBucketedBatches(ids: readonly Int32Array[], labels: Int32A
     }
   }
   return random.shuffled(batches);
+}
+
+/**
+ * The batch as the trainer sees it: word dropout applied to a copy of the ids, and per-step labels
+ * when every step is supervised. The input batch is not changed.
+ */
+export function prepareTrainingBatch(batch: Batch, options: Pick<TrainingOptions, 'wordDropout' | 'supervision'>, random: Random): Batch {
+  let ids = batch.ids;
+  if (options.wordDropout > 0) {
+    ids = batch.ids.slice();
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] !== PAD_ID && random.next() < options.wordDropout) ids[i] = OOV_ID;
+    }
+  }
+  let stepLabels: Int32Array | undefined;
+  if (options.supervision === 'every-step' && batch.labels) {
+    stepLabels = new Int32Array(batch.batchSize * batch.timeSteps).fill(-1);
+    for (let b = 0; b < batch.batchSize; b++) {
+      stepLabels.fill(batch.labels[b], b * batch.timeSteps, b * batch.timeSteps + batch.lengths[b]);
+    }
+  }
+  return { ...batch, ids, ...(stepLabels ? { stepLabels } : {}) };
 }
 
 /** Mean cross-entropy and accuracy of the network on encoded sentences. */
