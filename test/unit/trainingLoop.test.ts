@@ -1,0 +1,112 @@
+import * as assert from 'node:assert/strict';
+import { padBatch } from '../../src/core/batching';
+import { Random } from '../../src/core/engine/random';
+import {
+  lengthBucketedBatches, prepareTrainingBatch, stratifiedSplit, trainClassifier, TrainingCancelledError,
+} from '../../src/core/training';
+import { OOV_ID } from '../../src/core/vocabulary';
+
+/** A small separable task: the sentiment words decide the label, the rest is filler. */
+function syntheticReviews(count: number, seed: number) {
+  const random = new Random(seed);
+  const good = ['great', 'lovely', 'superb', 'charming'];
+  const bad = ['awful', 'dull', 'tedious', 'clumsy'];
+  const filler = ['the', 'film', 'plot', 'was', 'quite', 'and', 'its', 'cast'];
+  return Array.from({ length: count }, (_, i) => {
+    const positive = i % 2 === 0;
+    const words = Array.from({ length: 3 + random.int(6) }, () => filler[random.int(filler.length)]);
+    words.splice(random.int(words.length + 1), 0, (positive ? good : bad)[random.int(4)]);
+    return { text: words.join(' '), label: positive ? 'positive' : 'negative' };
+  });
+}
+
+const small = { units: 16, embeddingDim: 16, batchSize: 16, epochs: 6, learningRate: 0.01, validationSplit: 0.2, patience: 0 } as const;
+
+describe('training loop', () => {
+  it('splits each class by the same share, deterministically, into disjoint parts', () => {
+    const data = [...Array(30)].map((_, i) => ({ text: `t${i}`, label: i < 20 ? 'a' : 'b' }));
+    const first = stratifiedSplit(data, 0.1, 5);
+    assert.deepEqual(first, stratifiedSplit(data, 0.1, 5));
+    assert.equal(first.validation.filter((d) => d.label === 'a').length, 2);
+    assert.equal(first.validation.filter((d) => d.label === 'b').length, 1);
+    assert.equal(new Set([...first.train, ...first.validation].map((d) => d.text)).size, 30);
+  });
+
+  it('puts every sentence in exactly one length-bucketed batch with its own label', () => {
+    const ids = [...Array(100)].map((_, i) => Int32Array.from({ length: 1 + (i % 17) }, () => i + 2));
+    const labels = Int32Array.from(ids, (_, i) => i % 3);
+    const batches = lengthBucketedBatches(ids, labels, 8, new Random(1));
+    const seen: number[] = [];
+    for (const batch of batches) {
+      for (let b = 0; b < batch.batchSize; b++) {
+        const sentence = batch.ids[b * batch.timeSteps] - 2;
+        seen.push(sentence);
+        assert.equal(batch.lengths[b], ids[sentence].length);
+        assert.equal(batch.labels![b], labels[sentence]);
+      }
+    }
+    assert.deepEqual(seen.sort((a, b) => a - b), [...Array(100).keys()]);
+  });
+
+  it('applies word dropout to real tokens only and leaves the input batch unchanged', () => {
+    const batch = padBatch([Int32Array.of(5, 6, 7, 8), Int32Array.of(9)], Infinity, [1, 0]);
+    const before = batch.ids.slice();
+    const dropped = prepareTrainingBatch(batch, { wordDropout: 0.5, supervision: 'final' }, new Random(3));
+    assert.deepEqual(batch.ids, before);
+    dropped.ids.forEach((id, i) => assert.ok(before[i] === 0 ? id === 0 : id === before[i] || id === OOV_ID));
+    assert.ok([...dropped.ids].some((id, i) => id !== before[i]), 'some token was dropped');
+  });
+
+  it('labels every real step, and no padding step, under every-step supervision', () => {
+    const batch = padBatch([Int32Array.of(5, 6, 7), Int32Array.of(9)], Infinity, [1, 0]);
+    const prepared = prepareTrainingBatch(batch, { wordDropout: 0, supervision: 'every-step' }, new Random(3));
+    assert.deepEqual([...prepared.stepLabels!], [1, 1, 1, 0, -1, -1]);
+  });
+
+  it('learns a separable task and reports validation metrics of the best epoch', async function () {
+    this.timeout(60000);
+    const result = await trainClassifier(syntheticReviews(200, 1), small);
+    assert.ok(result.metrics.accuracy >= 0.9, `validation accuracy ${result.metrics.accuracy}`);
+    assert.equal(result.metrics.n, 40);
+    assert.equal(result.history[result.bestEpoch - 1].validationAccuracy, result.metrics.accuracy);
+  });
+
+  it('gives identical weights for the same seed and different ones for another seed', async function () {
+    this.timeout(60000);
+    const data = syntheticReviews(80, 2);
+    const options = { ...small, epochs: 2 };
+    const [a, b, c] = await Promise.all([trainClassifier(data, options), trainClassifier(data, options), trainClassifier(data, { ...options, seed: 7 })]);
+    assert.deepEqual(a.model.weights.dense.kernel, b.model.weights.dense.kernel);
+    assert.deepEqual(a.model.weights.embedding, b.model.weights.embedding);
+    assert.notDeepEqual(a.model.weights.dense.kernel, c.model.weights.dense.kernel);
+  });
+
+  it('stops early once validation has not improved for `patience` epochs', async function () {
+    this.timeout(60000);
+    const result = await trainClassifier(syntheticReviews(120, 3), { ...small, epochs: 30, patience: 1, learningRate: 0.05 });
+    assert.ok(result.history.length < 30, `ran all ${result.history.length} epochs`);
+    assert.equal(result.history.length - result.bestEpoch, 1);
+  });
+
+  it('stops with TrainingCancelledError between batches when the signal is aborted', async () => {
+    const controller = new AbortController();
+    let batchesSeen = 0;
+    const run = trainClassifier(syntheticReviews(200, 4), { ...small, epochs: 50 }, {
+      signal: controller.signal,
+      progressPerEpoch: 100,
+      onProgress: (p) => {
+        if (p.phase === 'training' && ++batchesSeen === 3) controller.abort();
+      },
+    });
+    await assert.rejects(run, TrainingCancelledError);
+    assert.equal(batchesSeen, 3);
+  });
+
+  it('refuses data with a single class, naming it', async () => {
+    await assert.rejects(trainClassifier([{ text: 'a', label: 'x' }, { text: 'b', label: 'x' }]), /only "x"/);
+  });
+
+  it('rejects out-of-range settings with a message naming them', async () => {
+    await assert.rejects(trainClassifier(syntheticReviews(10, 5), { dropout: 1.5, units: 0 }), /dropout must be in \[0, 1\).*units must be a positive integer|units must be a positive integer.*dropout/);
+  });
+});
