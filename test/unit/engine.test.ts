@@ -9,7 +9,7 @@ import {
 } from '../../src/core/engine';
 import { assembleKernels } from '../../src/core/engine/kernelsWat';
 import { KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
-import type { EngineGradients } from '../../src/core/engine/network';
+import { NetworkEngine, type EngineGradients } from '../../src/core/engine/network';
 
 function makeArch(cell: CellType, layers: number, embeddingDim: number, units: number, dropout = 0): Architecture {
   return { cell, vocabSize: 23, embeddingDim, units, layers, numClasses: 3, dropout };
@@ -214,6 +214,19 @@ describe('engine', () => {
     exps.forEach((e, k) => assert.ok(Math.abs(result.finalProbabilities[3 + k] - e / total) < 1e-6));
     const single = predict(arch, weights, { ids: batch.ids.subarray(8, 12), lengths: Int32Array.of(4), batchSize: 1, timeSteps: 4 });
     assert.ok(maxAbsDiff(single.finalProbabilities, result.finalProbabilities.subarray(6, 9)) < 1e-6);
+  });
+
+  it('the cached input projection gives bit-identical probabilities, also when ids are new in a later batch', () => {
+    const arch = makeArch('gru', 1, 8, 16);
+    const weights = initWeights(arch, 12);
+    const predictor = new Predictor(arch, weights);
+    for (const [seed, lengths] of [[1, [7, 3, 5]], [2, [6, 6, 1, 2]], [3, [7, 7]]] as [number, number[]][]) {
+      const batch = randomBatch(arch, lengths, 7, seed);
+      const cached = predictor.predict(batch);
+      const plain = new NetworkEngine().predict(arch, weights, batch);
+      assert.deepStrictEqual(cached.stepProbabilities, plain.stepProbabilities);
+      assert.deepStrictEqual(cached.finalProbabilities, plain.finalProbabilities);
+    }
   });
 
   it('one Trainer step without clipping equals tfjs Adam on the tfjs gradients', () => {

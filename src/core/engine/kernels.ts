@@ -5,13 +5,19 @@
  */
 import { KERNELS_WASM_BASE64 } from './kernelsBinary';
 
-interface KernelExports {
+/** The kernel module's exports (see kernelsWat.ts). */
+export interface KernelExports {
   memory: WebAssembly.Memory;
   gemm(
     M: number, N: number, K: number,
     A: number, aRowStride: number, aKStride: number,
     B: number, ldb: number, C: number, ldc: number, accumulate: number,
   ): void;
+  gru_fwd_zr(n: number, Hp: number, g: number, hp: number, rh: number): void;
+  gru_fwd_h(n: number, Hp: number, g: number, hp: number, h: number): void;
+  gru_bwd_a(n: number, nNext: number, Hp: number, g: number, dg: number, hp: number, dO: number, carry: number, next: number): void;
+  gru_bwd_r(n: number, Hp: number, g: number, dg: number, hp: number, dRH: number, next: number): void;
+  adam(w: number, g: number, m: number, v: number, n4: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, gscale: number): void;
 }
 
 let compiledModule: WebAssembly.Module | undefined;
@@ -53,6 +59,11 @@ export class Workspace {
     const instance = new WebAssembly.Instance(kernelModule(), {});
     this.exports = instance.exports as unknown as KernelExports;
     this.data = new Float32Array(this.exports.memory.buffer);
+  }
+
+  /** The raw kernel exports (pointers are byte offsets; see kernelsWat.ts for each kernel's contract). */
+  get kernels(): KernelExports {
+    return this.exports;
   }
 
   /** Frees every allocation (memory is kept, contents are stale). */

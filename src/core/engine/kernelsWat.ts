@@ -8,7 +8,7 @@
  */
 
 /** Rows of C computed together by the main gemm tile (x 8 columns). */
-export const GEMM_TILE_ROWS = 4;
+export const GEMM_TILE_ROWS = 6;
 
 function rowBlock(rows: number, label: string): string {
   const r = [...Array(rows).keys()];
@@ -89,9 +89,135 @@ export function kernelsWat(): string {
     (local $a v128) (local $b0 v128) (local $b1 v128) ${locals}
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile')}${rowBlock(1, 'one')})
+    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile')}${rowBlock(2, 'two')}${rowBlock(1, 'one')})${EXP4}${GRU_KERNELS}${ADAM_KERNEL}
 )`;
 }
+
+const f4 = (x: number) => `(f32x4.splat (f32.const ${x}))`;
+
+/**
+ * exp of 4 lanes (Cephes expf: range reduction by ln 2 in two parts, degree-6 polynomial,
+ * 2^n built in the exponent bits). Relative error ~1e-7; the input is clamped to
+ * [-87.3, 88] so the result stays a finite normal float.
+ */
+const EXP4 = `
+  (func $exp4 (param $x v128) (result v128) (local $n v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.min (f32x4.max (local.get $x) ${f4(-87.3)}) ${f4(88)}))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) ${f4(1.4426950408889634)})))
+    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) ${f4(0.693359375)})))
+    (local.set $r (f32x4.add (local.get $r) (f32x4.mul (local.get $n) ${f4(2.12194440e-4)})))
+    (local.set $p ${f4(1.9875691500e-4)})
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(1.3981999507e-3)}))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(8.3334519073e-3)}))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(4.1665795894e-2)}))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(1.6666665459e-1)}))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(5.0000001201e-1)}))
+    (local.set $p (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r)) ${f4(1)}))
+    (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+  (func $sigmoid4 (param $x v128) (result v128)
+    (f32x4.div ${f4(1)} (f32x4.add ${f4(1)} (call $exp4 (f32x4.neg (local.get $x))))))
+  (func $tanh4 (param $x v128) (result v128)
+    (f32x4.sub ${f4(1)} (f32x4.div ${f4(2)} (f32x4.add (call $exp4 (f32x4.add (local.get $x) (local.get $x))) ${f4(1)}))))`;
+
+/**
+ * A loop over the n rows of a GRU step and, inside, over the Hp columns 4 at a time. In the body,
+ * $pg is the byte address of gates(row, j) (row stride 3 * Hp), $ps of a state matrix's (row, j)
+ * (row stride Hp), $hb = Hp * 4 bytes (the offset of the next gate block).
+ */
+function gruLoop(body: string): string {
+  return `
+    (local.set $hb (i32.shl (local.get $Hp) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_s (local.get $j) (local.get $hb)))
+            (local.set $pg (i32.add (i32.mul (local.get $i) (i32.mul (local.get $hb) (i32.const 3))) (local.get $j)))
+            (local.set $ps (i32.add (i32.mul (local.get $i) (local.get $hb)) (local.get $j)))${body}
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))`;
+}
+
+const GRU_LOCALS = '(local $i i32) (local $j i32) (local $hb i32) (local $pg i32) (local $ps i32)';
+const ld = (base: string, at: string, extra = '') => `(v128.load (i32.add (local.get ${base}) ${extra ? `(i32.add (local.get ${at}) ${extra})` : `(local.get ${at})`}))`;
+const st = (base: string, at: string, value: string, extra = '') =>
+  `(v128.store (i32.add (local.get ${base}) ${extra ? `(i32.add (local.get ${at}) ${extra})` : `(local.get ${at})`}) ${value})`;
+const HB = '(local.get $hb)';
+const HB2 = '(i32.shl (local.get $hb) (i32.const 1))';
+
+/**
+ * GRU cell kernels over one time step's n packed rows (pointers are byte offsets; gates and dG
+ * rows are [z | r | h~] blocks of Hp, state rows are Hp wide; Hp is a multiple of 8):
+ * - gru_fwd_zr: z, r = sigmoid(pre-activations) in place; rh = r * hp.
+ * - gru_fwd_h: h~ = tanh(pre-activation) in place; h = z * hp + (1 - z) * h~.
+ * - gru_bwd_a: dh = dOut + carry (carry rows < nNext only); dz, dh~ into dG; next = dh * z.
+ * - gru_bwd_r: given dRH = d(r * hp): dr into dG; next += dRH * r.
+ */
+const GRU_KERNELS = `
+  (func (export "gru_fwd_zr") (param $n i32) (param $Hp i32) (param $g i32) (param $hp i32) (param $rh i32)
+    ${GRU_LOCALS} (local $r v128)${gruLoop(`
+            ${st('$g', '$pg', `(call $sigmoid4 ${ld('$g', '$pg')})`)}
+            (local.set $r (call $sigmoid4 ${ld('$g', '$pg', HB)}))
+            ${st('$g', '$pg', '(local.get $r)', HB)}
+            ${st('$rh', '$ps', `(f32x4.mul (local.get $r) ${ld('$hp', '$ps')})`)}`)})
+  (func (export "gru_fwd_h") (param $n i32) (param $Hp i32) (param $g i32) (param $hp i32) (param $h i32)
+    ${GRU_LOCALS} (local $z v128) (local $c v128)${gruLoop(`
+            (local.set $z ${ld('$g', '$pg')})
+            (local.set $c (call $tanh4 ${ld('$g', '$pg', HB2)}))
+            ${st('$g', '$pg', '(local.get $c)', HB2)}
+            ${st('$h', '$ps', `(f32x4.add (f32x4.mul (local.get $z) ${ld('$hp', '$ps')}) (f32x4.mul (f32x4.sub ${f4(1)} (local.get $z)) (local.get $c)))`)}`)})
+  (func (export "gru_bwd_a") (param $n i32) (param $nNext i32) (param $Hp i32) (param $g i32) (param $dg i32)
+    (param $hp i32) (param $dO i32) (param $carry i32) (param $next i32)
+    ${GRU_LOCALS} (local $dh v128) (local $z v128) (local $c v128)${gruLoop(`
+            (local.set $dh ${ld('$dO', '$ps')})
+            (if (i32.lt_s (local.get $i) (local.get $nNext))
+              (then (local.set $dh (f32x4.add (local.get $dh) ${ld('$carry', '$ps')}))))
+            (local.set $z ${ld('$g', '$pg')})
+            (local.set $c ${ld('$g', '$pg', HB2)})
+            ${st('$dg', '$pg', `(f32x4.mul (f32x4.mul (f32x4.mul (local.get $dh) (f32x4.sub ${ld('$hp', '$ps')} (local.get $c))) (local.get $z)) (f32x4.sub ${f4(1)} (local.get $z)))`)}
+            ${st('$dg', '$pg', `(f32x4.mul (f32x4.mul (local.get $dh) (f32x4.sub ${f4(1)} (local.get $z))) (f32x4.sub ${f4(1)} (f32x4.mul (local.get $c) (local.get $c))))`, HB2)}
+            ${st('$next', '$ps', '(f32x4.mul (local.get $dh) (local.get $z))')}`)})
+  (func (export "gru_bwd_r") (param $n i32) (param $Hp i32) (param $g i32) (param $dg i32) (param $hp i32)
+    (param $dRH i32) (param $next i32)
+    ${GRU_LOCALS} (local $r v128) (local $d v128)${gruLoop(`
+            (local.set $r ${ld('$g', '$pg', HB)})
+            (local.set $d ${ld('$dRH', '$ps')})
+            ${st('$dg', '$pg', `(f32x4.mul (f32x4.mul (f32x4.mul (local.get $d) ${ld('$hp', '$ps')}) (local.get $r)) (f32x4.sub ${f4(1)} (local.get $r)))`, HB)}
+            ${st('$next', '$ps', `(f32x4.add ${ld('$next', '$ps')} (f32x4.mul (local.get $d) (local.get $r)))`)}`)})`;
+
+/**
+ * Adam over n4 floats (a multiple of 4) at byte offsets w, g, m, v, with the gradient scaled by
+ * gscale (global-norm clipping) first: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+ * w -= lr (m / c1) / (sqrt(v / c2) + eps), where c1, c2 are the bias corrections 1 - beta^t.
+ */
+const ADAM_KERNEL = `
+  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n4 i32)
+    (param $lr f32) (param $b1 f32) (param $b2 f32) (param $eps f32) (param $c1 f32) (param $c2 f32) (param $gscale f32)
+    (local $at i32) (local $end i32) (local $gi v128) (local $mi v128) (local $vi v128)
+    (local $vb1 v128) (local $vb2 v128) (local $va1 v128) (local $va2 v128)
+    (local.set $vb1 (f32x4.splat (local.get $b1)))
+    (local.set $vb2 (f32x4.splat (local.get $b2)))
+    (local.set $va1 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $va2 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $at) (local.get $end)))
+        (local.set $gi (f32x4.mul ${ld('$g', '$at')} (f32x4.splat (local.get $gscale))))
+        (local.set $mi (f32x4.add (f32x4.mul (local.get $vb1) ${ld('$m', '$at')}) (f32x4.mul (local.get $va1) (local.get $gi))))
+        (local.set $vi (f32x4.add (f32x4.mul (local.get $vb2) ${ld('$v', '$at')}) (f32x4.mul (f32x4.mul (local.get $va2) (local.get $gi)) (local.get $gi))))
+        ${st('$m', '$at', '(local.get $mi)')}
+        ${st('$v', '$at', '(local.get $vi)')}
+        ${st('$w', '$at', `(f32x4.sub ${ld('$w', '$at')} (f32x4.div (f32x4.mul (f32x4.splat (local.get $lr)) (f32x4.div (local.get $mi) (f32x4.splat (local.get $c1))))
+          (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vi) (f32x4.splat (local.get $c2)))) (f32x4.splat (local.get $eps)))))`)}
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $each))))`;
 
 /** Assembles kernelsWat() with wabt (dev dependency, dev time only). */
 export async function assembleKernels(): Promise<Uint8Array> {

@@ -81,6 +81,24 @@ function tanh(x: number): number {
 }
 
 /**
+ * The first layer's input projection (embedding row x W + b, [G * Hp] per token id) of the token
+ * ids seen so far, filled in lazily by {@link NetworkEngine.predict}: a token's pre-activations
+ * then cost one row copy instead of a product with W. Rows come from the same gemm as the
+ * uncached path, so results are bit-identical. Valid only while the weights do not change.
+ */
+export class InputProjectionCache {
+  /** slotOfId[id] = row of `table` holding id's projection, -1 if not computed yet. */
+  readonly slotOfId: Int32Array;
+  /** [rows, G * Hp]; grows by doubling. */
+  table = new Float32Array(0);
+  rows = 0;
+
+  constructor(vocabSize: number) {
+    this.slotOfId = new Int32Array(vocabSize).fill(-1);
+  }
+}
+
+/**
  * The engine's computation, owning one WebAssembly workspace (reused across calls). Not for
  * concurrent use; create one per thread / trainer / predictor.
  */
@@ -89,9 +107,9 @@ export class NetworkEngine {
   private slotOfRow: Int32Array = new Int32Array(0);
 
   /** Inference (no dropout). */
-  predict(arch: Architecture, weights: NetworkWeights, batch: Batch): Probabilities {
+  predict(arch: Architecture, weights: NetworkWeights, batch: Batch, projection?: InputProjectionCache): Probabilities {
     const packing = packBatch(batch);
-    const layers = this.forward(arch, weights, batch, packing, false, undefined);
+    const layers = this.forward(arch, weights, batch, packing, false, undefined, projection);
     const { batchSize: B, timeSteps: T } = batch;
     const C = arch.numClasses;
     const stepProbabilities = new Float32Array(B * T * C);
@@ -241,6 +259,7 @@ export class NetworkEngine {
     packing: Packing,
     training: boolean,
     dropoutRng: Random | undefined,
+    projection?: InputProjectionCache,
   ): LayerState[] {
     const ws = this.ws;
     const { cell, units: H, embeddingDim: E } = arch;
@@ -301,15 +320,26 @@ export class NetworkEngine {
       for (let p = 0; p < packing.active[t]; p++) {
         const id = batch.ids[packing.order[p] * batch.timeSteps + t];
         if (id < 0 || id >= arch.vocabSize) throw new Error(`token id ${id} out of range [0, ${arch.vocabSize})`);
-        const dst = x0.offset + (packing.offsets[t] + p) * x0.ld;
-        data.set(weights.embedding.subarray(id * E, id * E + E), dst);
+      }
+    }
+    if (projection) {
+      this.loadLayerWeights(cell, H, layers[0], weights.rnn[0], false);
+      this.projectFromCache(arch, weights, batch, packing, layers[0], projection);
+    } else {
+      for (let t = 0; t < packing.steps; t++) {
+        for (let p = 0; p < packing.active[t]; p++) {
+          const id = batch.ids[packing.order[p] * batch.timeSteps + t];
+          const dst = x0.offset + (packing.offsets[t] + p) * x0.ld;
+          data.set(weights.embedding.subarray(id * E, id * E + E), dst);
+        }
       }
     }
 
     for (let l = 0; l < arch.layers; l++) {
       const layer = layers[l];
-      this.loadLayerWeights(cell, H, layer, weights.rnn[l], training);
-      this.forwardLayer(cell, H, layer, packing);
+      const projected = l === 0 && projection !== undefined;
+      if (!projected) this.loadLayerWeights(cell, H, layer, weights.rnn[l], training);
+      this.forwardLayer(cell, H, layer, packing, !projected);
       if (layer.mask) {
         const keep = 1 - arch.dropout;
         const scale = 1 / keep;
@@ -351,7 +381,52 @@ export class NetworkEngine {
     }
   }
 
-  private forwardLayer(cell: CellType, H: number, layer: LayerState, packing: Packing): void {
+  /**
+   * Fills layer 0's gates with the cached input projections of the batch's tokens, computing
+   * the missing ones first (their embeddings gathered into the first rows of x, one gemm).
+   */
+  private projectFromCache(arch: Architecture, weights: NetworkWeights, batch: Batch, packing: Packing, layer: LayerState, cache: InputProjectionCache): void {
+    const ws = this.ws;
+    const data = ws.data;
+    const E = arch.embeddingDim;
+    const GH = layer.gates.ld;
+    const fresh: number[] = [];
+    for (let t = 0; t < packing.steps; t++) {
+      for (let p = 0; p < packing.active[t]; p++) {
+        const id = batch.ids[packing.order[p] * batch.timeSteps + t];
+        if (cache.slotOfId[id] < 0) {
+          cache.slotOfId[id] = cache.rows + fresh.length;
+          fresh.push(id);
+        }
+      }
+    }
+    if (fresh.length > 0) {
+      const { x, gates } = layer;
+      fresh.forEach((id, k) => {
+        data.set(weights.embedding.subarray(id * E, id * E + E), x.offset + k * x.ld);
+        data.set(layer.bias, gates.offset + k * GH);
+      });
+      ws.gemm(fresh.length, GH, layer.inputDim, x.offset, x.ld, false, layer.w.offset, GH, gates.offset, GH, true);
+      const needed = (cache.rows + fresh.length) * GH;
+      if (cache.table.length < needed) {
+        const grown = new Float32Array(Math.max(needed, 2 * cache.table.length));
+        grown.set(cache.table.subarray(0, cache.rows * GH));
+        cache.table = grown;
+      }
+      cache.table.set(data.subarray(gates.offset, gates.offset + fresh.length * GH), cache.rows * GH);
+      cache.rows += fresh.length;
+    }
+    const gatesOffset = layer.gates.offset;
+    const table = cache.table;
+    for (let t = 0; t < packing.steps; t++) {
+      for (let p = 0; p < packing.active[t]; p++) {
+        const slot = cache.slotOfId[batch.ids[packing.order[p] * batch.timeSteps + t]];
+        data.set(table.subarray(slot * GH, slot * GH + GH), gatesOffset + (packing.offsets[t] + p) * GH);
+      }
+    }
+  }
+
+  private forwardLayer(cell: CellType, H: number, layer: LayerState, packing: Packing, projectInput = true): void {
     const ws = this.ws;
     const data = ws.data;
     const Hp = roundUp8(H);
@@ -359,9 +434,11 @@ export class NetworkEngine {
     const GH = G * Hp;
     const N = packing.tokens;
     const { x, w, u, gates, h, hp } = layer;
-    // Input projection of every token at once: gates = X W + b.
-    for (let row = 0; row < N; row++) data.set(layer.bias, gates.offset + row * GH);
-    ws.gemm(N, GH, layer.inputDim, x.offset, x.ld, false, w.offset, GH, gates.offset, GH, true);
+    // Input projection of every token at once: gates = X W + b (unless already filled from a cache).
+    if (projectInput) {
+      for (let row = 0; row < N; row++) data.set(layer.bias, gates.offset + row * GH);
+      ws.gemm(N, GH, layer.inputDim, x.offset, x.ld, false, w.offset, GH, gates.offset, GH, true);
+    }
 
     for (let t = 0; t < packing.steps; t++) {
       const n = packing.active[t];
@@ -372,29 +449,11 @@ export class NetworkEngine {
       else data.fill(0, hp.offset, hp.offset + n * Hp);
       if (cell === 'gru') {
         const rh = layer.rh!;
+        const k = ws.kernels;
         if (t > 0) ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
-        for (let i = 0; i < n; i++) {
-          const g = gates.offset + (r0 + i) * GH;
-          const s = (r0 + i) * Hp;
-          for (let j = 0; j < H; j++) {
-            const z = sigmoid(data[g + j]);
-            const r = sigmoid(data[g + Hp + j]);
-            data[g + j] = z;
-            data[g + Hp + j] = r;
-            data[rh.offset + s + j] = r * data[hp.offset + s + j];
-          }
-        }
+        k.gru_fwd_zr(n, Hp, (gates.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, (rh.offset + r0 * Hp) * 4);
         if (t > 0) ws.gemm(n, Hp, H, rh.offset + r0 * Hp, Hp, false, u.offset + 2 * Hp, GH, gates.offset + r0 * GH + 2 * Hp, GH, true);
-        for (let i = 0; i < n; i++) {
-          const g = gates.offset + (r0 + i) * GH;
-          const s = (r0 + i) * Hp;
-          for (let j = 0; j < H; j++) {
-            const z = data[g + j];
-            const hh = tanh(data[g + 2 * Hp + j]);
-            data[g + 2 * Hp + j] = hh;
-            data[h.offset + s + j] = z * data[hp.offset + s + j] + (1 - z) * hh;
-          }
-        }
+        k.gru_fwd_h(n, Hp, (gates.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, (h.offset + r0 * Hp) * 4);
       } else if (cell === 'lstm') {
         const c = layer.c!;
         const tc = layer.tc!;
@@ -460,34 +519,11 @@ export class NetworkEngine {
       const nNext = t + 1 < packing.steps ? packing.active[t + 1] : 0;
       const r0 = packing.offsets[t];
       if (cell === 'gru') {
-        for (let i = 0; i < n; i++) {
-          const g = gates.offset + (r0 + i) * GH;
-          const dg = dG.offset + (r0 + i) * GH;
-          const s = (r0 + i) * Hp;
-          const carried = i < nNext;
-          for (let j = 0; j < H; j++) {
-            const dh = data[dO + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
-            const z = data[g + j];
-            const hh = data[g + 2 * Hp + j];
-            const hprev = data[hp.offset + s + j];
-            data[dg + j] = dh * (hprev - hh) * z * (1 - z);
-            data[dg + 2 * Hp + j] = dh * (1 - z) * (1 - hh * hh);
-            data[nextH + i * Hp + j] = dh * z;
-          }
-        }
+        const k = ws.kernels;
+        k.gru_bwd_a(n, nNext, Hp, (gates.offset + r0 * GH) * 4, (dG.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, (dO + r0 * Hp) * 4, carryH * 4, nextH * 4);
         if (t > 0) {
           ws.gemm(n, Hp, H, dG.offset + r0 * GH + 2 * Hp, GH, false, uT.offset + 2 * Hp * Hp, Hp, dRH, Hp, false);
-          for (let i = 0; i < n; i++) {
-            const g = gates.offset + (r0 + i) * GH;
-            const dg = dG.offset + (r0 + i) * GH;
-            const s = (r0 + i) * Hp;
-            for (let j = 0; j < H; j++) {
-              const r = data[g + Hp + j];
-              const d = data[dRH + i * Hp + j];
-              data[dg + Hp + j] = d * data[hp.offset + s + j] * r * (1 - r);
-              data[nextH + i * Hp + j] += d * r;
-            }
-          }
+          k.gru_bwd_r(n, Hp, (gates.offset + r0 * GH) * 4, (dG.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, dRH * 4, nextH * 4);
           ws.gemm(n, Hp, 2 * Hp, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, true);
         } else {
           for (let i = 0; i < n; i++) data.fill(0, dG.offset + (r0 + i) * GH + Hp, dG.offset + (r0 + i) * GH + 2 * Hp);

@@ -3,9 +3,11 @@
  * Adam with the tfjs / Keras update rule.
  */
 import type { Batch } from '../batching';
-import { flattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
+import { flattenWeights, unflattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { cloneWeights } from './initWeights';
+import { Workspace, type Matrix } from './kernels';
 import { NetworkEngine, type EngineGradients } from './network';
+import { markWeightsMutable } from './predict';
 import { Random } from './random';
 
 /** Options of a {@link Trainer}. */
@@ -117,7 +119,10 @@ export function clipByGlobalNorm(gradients: EngineGradients, clipNorm: number): 
  * place by every trainBatch (read it, or call snapshot() for a copy). Deterministic given the seed.
  */
 export class Trainer {
-  /** The weights being trained (owned by the trainer; updated in place). */
+  /**
+   * The weights being trained (owned by the trainer; updated in place). The arrays are views of
+   * the optimizer's WebAssembly memory, which never grows after construction.
+   */
   readonly weights: NetworkWeights;
   /** Adam steps taken. */
   step = 0;
@@ -130,18 +135,15 @@ export class Trainer {
   private readonly clipNorm: number;
   private readonly trainEmbedding: boolean;
   private readonly embeddingUpdate: 'dense' | 'lazy';
-  private readonly firstMoments: Float32Array[];
-  private readonly secondMoments: Float32Array[];
-  /** Embedding rows whose moments may be non-zero (touched at least once). */
-  private readonly rowTouched: Uint8Array;
-  private readonly touchedRows: number[] = [];
+  /** Weights, gradients and Adam moments of every weight array, in flattenWeights() order. */
+  private readonly optimizer = new Workspace();
+  private readonly slots: { w: Matrix; g: Matrix; m: Matrix; v: Matrix; length: number }[];
 
   constructor(
     private readonly arch: Architecture,
     weights: NetworkWeights,
     options: TrainerOptions = {},
   ) {
-    this.weights = cloneWeights(weights);
     this.learningRate = options.learningRate ?? 1e-3;
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
@@ -150,10 +152,23 @@ export class Trainer {
     this.trainEmbedding = options.trainEmbedding ?? true;
     this.embeddingUpdate = options.embeddingUpdate ?? 'dense';
     this.rng = new Random(options.seed ?? 0);
-    const flat = flattenWeights(this.weights);
-    this.firstMoments = flat.map((w, i) => new Float32Array(i === 0 && !this.trainEmbedding ? 0 : w.length));
-    this.secondMoments = flat.map((w, i) => new Float32Array(i === 0 && !this.trainEmbedding ? 0 : w.length));
-    this.rowTouched = new Uint8Array(arch.vocabSize);
+    // Each array padded to a multiple of 16 floats (zeros), so the SIMD Adam runs over whole vectors.
+    const ws = this.optimizer;
+    const padded = (n: number) => ws.alloc(1, n, (n + 15) & ~15);
+    this.slots = flattenWeights(weights).map((w, i) => {
+      const moments = i === 0 && !this.trainEmbedding ? 0 : w.length;
+      return { w: padded(w.length), g: padded(moments), m: padded(moments), v: padded(moments), length: w.length };
+    });
+    ws.commit();
+    const data = ws.data;
+    data.fill(0);
+    const views = flattenWeights(weights).map((w, i) => {
+      const view = data.subarray(this.slots[i].w.offset, this.slots[i].w.offset + w.length);
+      view.set(w);
+      return view;
+    });
+    this.weights = unflattenWeights(arch, views);
+    markWeightsMutable(this.weights);
   }
 
   /** A deep copy of the current weights. */
@@ -169,73 +184,56 @@ export class Trainer {
     const { loss, correct, count, gradients } = this.engine.lossAndGradients(
       this.arch, this.weights, batch, this.arch.dropout > 0 ? this.rng : undefined, this.trainEmbedding,
     );
-    const gradientNorm = clipByGlobalNorm(gradients, this.clipNorm);
-    this.applyAdam(gradients);
+    const gradientNorm = globalNorm(gradients);
+    const clip = this.clipNorm > 0 && Number.isFinite(this.clipNorm) && gradientNorm > this.clipNorm;
+    this.applyAdam(gradients, clip ? this.clipNorm / gradientNorm : 1);
     return { loss, correct, count, gradientNorm };
   }
 
-  private applyAdam(gradients: EngineGradients): void {
+  /** Adam on every weight with the gradients scaled by `scale` (clipping). */
+  private applyAdam(gradients: EngineGradients, scale: number): void {
     this.step++;
     const { beta1, beta2, epsilon, learningRate } = this;
     const c1 = 1 - Math.pow(beta1, this.step);
     const c2 = 1 - Math.pow(beta2, this.step);
-    const flat = flattenWeights(this.weights);
+    const ws = this.optimizer;
+    const data = ws.data;
     const grads = [
       null,
       ...gradients.rnn.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]),
       gradients.dense.kernel,
       gradients.dense.bias,
     ];
-    for (let k = 1; k < flat.length; k++) {
-      adamDense(flat[k], grads[k]!, this.firstMoments[k], this.secondMoments[k], 0, flat[k].length, learningRate, beta1, beta2, epsilon, c1, c2);
+    const run = (slot: (typeof this.slots)[number]) =>
+      ws.kernels.adam(slot.w.offset * 4, slot.g.offset * 4, slot.m.offset * 4, slot.v.offset * 4, slot.w.ld,
+        learningRate, beta1, beta2, epsilon, c1, c2, scale);
+    for (let k = 1; k < this.slots.length; k++) {
+      data.set(grads[k]!, this.slots[k].g.offset);
+      run(this.slots[k]);
     }
-    if (this.trainEmbedding && gradients.embedding) this.applyEmbeddingAdam(gradients.embedding.rows, gradients.embedding.values, c1, c2);
-  }
-
-  private applyEmbeddingAdam(rows: Int32Array, values: Float32Array, c1: number, c2: number): void {
+    const sparse = gradients.embedding;
+    if (!this.trainEmbedding || !sparse) return;
     const E = this.arch.embeddingDim;
-    const w = this.weights.embedding;
-    const m = this.firstMoments[0];
-    const v = this.secondMoments[0];
-    const { beta1, beta2, epsilon, learningRate } = this;
-    for (let k = 0; k < rows.length; k++) {
-      const row = rows[k];
-      if (!this.rowTouched[row]) {
-        this.rowTouched[row] = 1;
-        this.touchedRows.push(row);
-      }
-    }
+    const slot = this.slots[0];
     if (this.embeddingUpdate === 'lazy') {
-      for (let k = 0; k < rows.length; k++) {
-        adamRow(w, values, m, v, rows[k] * E, k * E, E, learningRate, beta1, beta2, epsilon, c1, c2);
+      const m = data.subarray(slot.m.offset, slot.m.offset + slot.length);
+      const v = data.subarray(slot.v.offset, slot.v.offset + slot.length);
+      const values = sparse.values;
+      if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] *= scale;
+      for (let k = 0; k < sparse.rows.length; k++) {
+        adamRow(this.weights.embedding, values, m, v, sparse.rows[k] * E, k * E, E, learningRate, beta1, beta2, epsilon, c1, c2);
       }
       return;
     }
-    // Dense Adam: rows with a gradient get the full update, every other row that has ever been
-    // touched gets the zero-gradient update (moments decay, weight keeps moving); rows never
-    // touched have zero moments and an exactly zero update, so they are skipped.
-    const slot = new Map<number, number>();
-    for (let k = 0; k < rows.length; k++) slot.set(rows[k], k);
-    for (const row of this.touchedRows) {
-      const k = slot.get(row);
-      if (k !== undefined) adamRow(w, values, m, v, row * E, k * E, E, learningRate, beta1, beta2, epsilon, c1, c2);
-      else adamZeroGradient(w, m, v, row * E, E, learningRate, beta1, beta2, epsilon, c1, c2);
+    // Dense Adam, as tfjs / Keras do: the batch's rows are scattered into a zero gradient and
+    // every row is updated. Rows never touched have zero moments, so their update is exactly 0.
+    for (let k = 0; k < sparse.rows.length; k++) {
+      data.set(sparse.values.subarray(k * E, k * E + E), slot.g.offset + sparse.rows[k] * E);
     }
-  }
-}
-
-/** Adam over w[from, to) with gradient g (same indexing). */
-function adamDense(
-  w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, from: number, to: number,
-  lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
-): void {
-  const oneMinusB1 = 1 - beta1;
-  const oneMinusB2 = 1 - beta2;
-  for (let i = from; i < to; i++) {
-    const gi = g[i];
-    const mi = (m[i] = beta1 * m[i] + oneMinusB1 * gi);
-    const vi = (v[i] = beta2 * v[i] + oneMinusB2 * gi * gi);
-    w[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+    run(slot);
+    for (let k = 0; k < sparse.rows.length; k++) {
+      data.fill(0, slot.g.offset + sparse.rows[k] * E, slot.g.offset + sparse.rows[k] * E + E);
+    }
   }
 }
 
@@ -251,18 +249,6 @@ function adamRow(
     const gi = g[gAt + e];
     const mi = (m[i] = beta1 * m[i] + oneMinusB1 * gi);
     const vi = (v[i] = beta2 * v[i] + oneMinusB2 * gi * gi);
-    w[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
-  }
-}
-
-/** Adam with a zero gradient over w[at, at + n). */
-function adamZeroGradient(
-  w: Float32Array, m: Float32Array, v: Float32Array, at: number, n: number,
-  lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
-): void {
-  for (let i = at; i < at + n; i++) {
-    const mi = (m[i] *= beta1);
-    const vi = (v[i] *= beta2);
     w[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
   }
 }
