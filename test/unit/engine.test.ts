@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '../../src/core/batching';
+import { ensureBackend } from '../../src/core/tfBackend';
 import { flattenWeights, weightShapes, type Architecture, type CellType, type NetworkWeights } from '../../src/core/model/architecture';
 import {
   clipByGlobalNorm, computeGradients, globalNorm, initWeights, predict, Predictor, Random, Trainer,
@@ -123,7 +123,7 @@ const configurations: [CellType, number, number, number][] = [
 
 describe('engine', () => {
   before(async () => {
-    await tf.setBackend('cpu');
+    await ensureBackend();
   });
 
   it('checked-in kernel binary matches the WebAssembly text source', async () => {
