@@ -20,7 +20,7 @@ export const USAGE = `Usage:
       [--epochs N] [--seed N] [--cell gru|lstm|simple] [--units N] [--layers N]
       [--embedding-dim N] [--dropout X] [--batch-size N] [--learning-rate X] [--max-length N]
       [--validation-split X] [--min-count N] [--max-vocabulary N] [--patience N] [--skip-gram]
-      [--word-dropout X] [--supervision final|every-step]
+      [--word-dropout X] [--supervision final|every-step] [--weight-averaging DECAY]
       [--tokenizer english|developer] [--quantize none|float16|uint16|uint8]
       Train a model; progress on stderr. Defaults are the bundled model's settings.
 

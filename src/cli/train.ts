@@ -25,6 +25,7 @@ export const TRAINING_FLAGS = {
   patience: { type: 'string' },
   'skip-gram': { type: 'boolean' },
   'word-dropout': { type: 'string' },
+  'weight-averaging': { type: 'string' },
   supervision: { type: 'string' },
   tokenizer: { type: 'string' },
   quantize: { type: 'string' },
@@ -76,6 +77,7 @@ export function trainingOptionsFromFlags(values: Partial<Record<keyof typeof TRA
       patience: num('patience'),
       skipGram: values['skip-gram'] as boolean | undefined,
       wordDropout: num('word-dropout'),
+      weightAveraging: num('weight-averaging'),
       supervision: values.supervision as TrainingOptions['supervision'] | undefined,
       tokenizer: tokenizer ? { kind: tokenizer, lowercase: true } : undefined,
     });

@@ -3,7 +3,7 @@
  * training part, optional skip-gram pretraining of the embedding, length-bucketed batches through
  * the fast engine, validation after every epoch, early stopping, and the best epoch's weights.
  */
-import { Architecture, CellType, NetworkWeights } from './model/architecture';
+import { Architecture, CellType, flattenWeights, NetworkWeights } from './model/architecture';
 import { Batch, padBatch } from './batching';
 import { Metrics, computeMetrics } from './metrics';
 import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './tokenizer';
@@ -39,9 +39,27 @@ export interface TrainingOptions {
   readonly maxVocabulary: number;
   /** Epochs without a better validation accuracy before stopping (0 = never stop early). */
   readonly patience: number;
-  /** Pretrain the embedding with skip-gram on the training text first. */
+  /** Pretrain the embedding with skip-gram on the training text (and any pretrainingTexts) first. */
   readonly skipGram: boolean;
   readonly skipGramEpochs: number;
+  /**
+   * Extra unlabelled texts for the skip-gram pretraining (used only with skipGram), tokenized like
+   * the training text, e.g. another corpus of similar writing. Never texts of the validation part:
+   * its figures would no longer be those of unseen text. Saved models record only their number.
+   */
+  readonly pretrainingTexts?: readonly string[];
+  /**
+   * Where the vocabulary comes from: the labelled training part only ('training'), or also the
+   * pretrainingTexts ('training+pretraining'), so that words met only there get skip-gram vectors
+   * the classifier can use when they turn up in new text.
+   */
+  readonly vocabularySource: 'training' | 'training+pretraining';
+  /**
+   * Decay of an exponential moving average of the weights, updated after every batch (Polyak
+   * averaging); validation, early stopping and the saved model then use the averaged weights.
+   * 0 turns it off; 0.99 averages over roughly the last hundred batches.
+   */
+  readonly weightAveraging: number;
   /** While training, each real token is replaced by the unknown-word id with this probability (regularisation). */
   readonly wordDropout: number;
   /**
@@ -74,6 +92,8 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({
   patience: 3,
   skipGram: false,
   skipGramEpochs: 5,
+  vocabularySource: 'training',
+  weightAveraging: 0,
   wordDropout: 0,
   supervision: 'final',
   tokenizer: DEFAULT_TOKENIZER,
@@ -98,8 +118,10 @@ export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): 
     [isPositiveInteger(options.minCount), `min count must be a positive integer (got ${options.minCount})`],
     [Number.isInteger(options.maxVocabulary) && options.maxVocabulary >= 3, `max vocabulary must be an integer >= 3 (got ${options.maxVocabulary})`],
     [Number.isInteger(options.patience) && options.patience >= 0, `patience must be a non-negative integer (got ${options.patience})`],
+    [options.weightAveraging >= 0 && options.weightAveraging < 1, `weight averaging must be in [0, 1) (got ${options.weightAveraging})`],
     [options.wordDropout >= 0 && options.wordDropout < 1, `word dropout must be in [0, 1) (got ${options.wordDropout})`],
     [options.supervision === 'final' || options.supervision === 'every-step', `supervision must be final or every-step (got ${options.supervision})`],
+    [options.vocabularySource === 'training' || options.vocabularySource === 'training+pretraining', `vocabulary source must be training or training+pretraining (got ${options.vocabularySource})`],
   ];
   const failed = checks.filter(([ok]) => !ok).map(([, message]) => message);
   if (failed.length) throw new Error(`bad training settings: ${failed.join('; ')}`);
@@ -198,7 +220,9 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   const { train, validation } = stratifiedSplit(data, options.validationSplit, options.seed);
   if (train.length === 0) throw new Error('no training examples left after the validation split');
   const trainTokens = train.map((d) => tokenTexts(d.text, options.tokenizer));
-  const vocabulary = Vocabulary.build(trainTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
+  const pretrainingTokens = options.skipGram ? (options.pretrainingTexts ?? []).map((text) => tokenTexts(text, options.tokenizer)) : [];
+  const vocabularyTokens = options.vocabularySource === 'training+pretraining' ? [...trainTokens, ...pretrainingTokens] : trainTokens;
+  const vocabulary = Vocabulary.build(vocabularyTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
   const encode = (tokens: string[]) => vocabulary.encode(tokens.slice(0, options.maxLength));
   const trainIds = trainTokens.map(encode);
   const trainLabels = Int32Array.from(train, (d) => classOf.get(d.label)!);
@@ -217,7 +241,8 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   const weights = initWeights(arch, options.seed);
   if (options.skipGram) {
     hooks.onProgress?.({ phase: 'pretraining', epoch: 0, epochs: options.epochs, batch: 0, batches: 0, loss: NaN, accuracy: NaN, elapsedSeconds: elapsed() });
-    weights.embedding.set(trainSkipGram(trainIds, vocabulary.size, {
+    const pretrainingIds = pretrainingTokens.map((tokens) => vocabulary.encode(tokens));
+    weights.embedding.set(trainSkipGram([...trainIds, ...pretrainingIds], vocabulary.size, {
       dim: options.embeddingDim,
       epochs: options.skipGramEpochs,
       seed: options.seed,
@@ -238,6 +263,7 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   let best = { epoch: 0, accuracy: -1, loss: Infinity, weights: copyWeights(weights) };
   const progressEvery = Math.max(1, Math.floor(Math.ceil(train.length / options.batchSize) / (hooks.progressPerEpoch ?? 20)));
 
+  let averaged: NetworkWeights | undefined;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const epochStart = performance.now();
     const batches = lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);
@@ -248,6 +274,9 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
       await yieldToEventLoop();
       if (hooks.signal?.aborted) throw new TrainingCancelledError();
       const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random));
+      if (options.weightAveraging > 0) {
+        averaged = averaged ? updateAverage(averaged, trainer.weights, options.weightAveraging) : copyWeights(trainer.weights);
+      }
       // Loss and accuracy over the loss positions: sentences, or labelled steps when every step is supervised.
       lossSum += result.loss * result.count;
       correct += result.correct;
@@ -263,7 +292,7 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
     }
     const seconds = (performance.now() - epochStart) / 1000;
     const evaluation = validation.length
-      ? evaluateIds(arch, trainer.weights, validationIds, validationLabels)
+      ? evaluateIds(arch, averaged ?? trainer.weights, validationIds, validationLabels)
       : { loss: lossSum / seen, accuracy: correct / seen };
     history.push({
       epoch, loss: lossSum / seen, accuracy: correct / seen,
@@ -271,7 +300,7 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
       seconds, tokensPerSecond: tokensInEpoch / seconds,
     });
     const improved = evaluation.accuracy > best.accuracy || (evaluation.accuracy === best.accuracy && evaluation.loss < best.loss);
-    if (improved) best = { epoch, accuracy: evaluation.accuracy, loss: evaluation.loss, weights: copyWeights(trainer.weights) };
+    if (improved) best = { epoch, accuracy: evaluation.accuracy, loss: evaluation.loss, weights: copyWeights(averaged ?? trainer.weights) };
     hooks.onProgress?.({
       phase: 'validated', epoch, epochs: options.epochs, batch: batches.length, batches: batches.length,
       loss: lossSum / seen, accuracy: correct / seen, validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
@@ -388,6 +417,19 @@ export function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
+}
+
+/** average = decay * average + (1 - decay) * current, in place; returns `average`. */
+function updateAverage(average: NetworkWeights, current: NetworkWeights, decay: number): NetworkWeights {
+  const targets = flattenWeights(average);
+  const sources = flattenWeights(current);
+  const keep = Math.fround(decay);
+  const take = 1 - keep;
+  targets.forEach((target, i) => {
+    const source = sources[i];
+    for (let j = 0; j < target.length; j++) target[j] = keep * target[j] + take * source[j];
+  });
+  return average;
 }
 
 function copyWeights(weights: NetworkWeights): NetworkWeights {
