@@ -3,7 +3,8 @@
 // Exit status: 0 all tests passed, 1 a test failed, 2 harness error or timeout.
 // Usage: node scripts/vscodeHost/run.mjs [--timeout=SECONDS]
 // Env: SENTIMENT_LENS_VSCODE_HOST (host folder), CHROMIUM, HARNESS_DEBUG=1 (all page console output).
-// The tests get HARNESS_URL, a loopback API: /screenshot?name=x writes screenshots/x.png, /frames returns iframe DOMs.
+// The tests get HARNESS_URL, a loopback API: /screenshot?name=x writes screenshots/x.png, /frames returns iframe DOMs
+// (the first 4000 characters of each body, or with ?selector=css the outer HTML of the first match, up to 100,000).
 import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -51,9 +52,13 @@ const harnessApi = createServer(async (req, res) => {
     }
     if (url.pathname === '/frames') {
       const dumps = [];
+      const selector = url.searchParams.get('selector');
       for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
         try {
-          dumps.push({ url: frame.url().slice(0, 160), html: await frame.evaluate(() => document.body?.innerHTML.slice(0, 4000) ?? '') });
+          const html = selector
+            ? await frame.evaluate((css) => document.querySelector(css)?.outerHTML.slice(0, 100_000) ?? '', selector)
+            : await frame.evaluate(() => document.body?.innerHTML.slice(0, 4000) ?? '');
+          dumps.push({ url: frame.url().slice(0, 160), html });
         } catch (error) {
           dumps.push({ url: frame.url(), error: String(error) });
         }

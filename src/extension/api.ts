@@ -1,12 +1,14 @@
+import type * as vscode from 'vscode';
 import type { Classification } from '../core/classifier';
 import type { ModelFeature } from './modelService';
+import type { ModelsApi, TrainingApi } from './training/trainingController';
 
 /**
  * The API `activate` returns: what other extensions and the integration tests get from
  * `vscode.extensions.getExtension('sentiment-lens.sentiment-lens').exports`.
  * Grows member by member; existing members keep their meaning.
  */
-export interface SentimentLensApi {
+export interface SentimentLensApi extends EditorApi {
   /** The extension's version, from its package.json. */
   readonly version: string;
   /**
@@ -14,4 +16,87 @@ export interface SentimentLensApi {
    * probabilities and the per-word trajectory with character ranges.
    */
   classify(text: string, feature?: ModelFeature): Promise<Classification & { readonly model: string }>;
+  /** The training panel's hooks: drive it through its message protocol, watch what it posts, kill its worker. */
+  readonly training: TrainingApi;
+  /** Model management without prompts: list, make active, rename, delete, import, export. */
+  readonly models: ModelsApi;
+}
+
+/** A highlighted word: its document range, score on the diverging scale, change and colour bucket. */
+export interface HighlightedWordInfo {
+  readonly range: vscode.Range;
+  /** The document text under the range. */
+  readonly text: string;
+  /** The token as the model saw it. */
+  readonly token: string;
+  /** Signed score in [-1, 1] after this word: P(positive) − P(negative) for polarity models. */
+  readonly score: number;
+  /** score minus the score before this word. */
+  readonly change: number;
+  /** Colour bucket under the current colouring setting: 0 strongly negative, 3 neutral, 6 strongly positive. */
+  readonly bucket: number;
+  /** The contributed colour id the bucket is painted with. */
+  readonly colour: string;
+  readonly probabilities: Readonly<Record<string, number>>;
+  readonly model: string;
+}
+
+/** A highlighted sentence and its annotation. */
+export interface HighlightedSentenceInfo {
+  readonly range: vscode.Range;
+  readonly label: string;
+  readonly probability: number;
+  readonly score: number;
+  /** The annotation text shown after the sentence ('' when annotations are off). */
+  readonly annotation: string;
+}
+
+/** One comment of a tone check. */
+export interface CommentToneInfo {
+  /** Range of the comment's prose in the document. */
+  readonly range: vscode.Range;
+  /** The prose, markers stripped. */
+  readonly text: string;
+  readonly kind: string;
+  readonly negativeProbability: number;
+  /** At or above the threshold. */
+  readonly flagged: boolean;
+  /** Ignored by the user (the comment or its file). */
+  readonly ignored: boolean;
+  /** The words that pushed it most towards negative, largest increase first. */
+  readonly words: readonly string[];
+}
+
+/** A file's tone check. */
+export interface CommentCheckInfo {
+  readonly model: string;
+  readonly comments: readonly CommentToneInfo[];
+  readonly longestBlockMs: number;
+  readonly totalMs: number;
+}
+
+/** Timings of the last editor operations (ms), for tests and benchmarks. */
+export interface EditorTimings {
+  /** Last highlight: from request to painted decorations, and its longest synchronous block. */
+  readonly highlight?: { readonly totalMs: number; readonly longestBlockMs: number };
+  /** Last comment check: total time, longest synchronous block (extraction or a classification chunk). */
+  readonly commentCheck?: { readonly totalMs: number; readonly longestBlockMs: number; readonly extractMs: number };
+}
+
+/** The editor features' part of the API (per-word highlights, comment tone). */
+export interface EditorApi {
+  /** The current sentiment highlights of a document. */
+  getHighlights(uri: vscode.Uri): { readonly words: readonly HighlightedWordInfo[]; readonly sentences: readonly HighlightedSentenceInfo[] };
+  /** The published Sentiment Lens diagnostics of a document. */
+  getDiagnostics(uri: vscode.Uri): readonly vscode.Diagnostic[];
+  /** Checks the tone of a document's comments (publishing diagnostics); undefined if it changed meanwhile. */
+  checkComments(uri: vscode.Uri): Promise<CommentCheckInfo | undefined>;
+  /** The last tone check of a document, with current flagged/ignored states. */
+  getCommentCheck(uri: vscode.Uri): CommentCheckInfo | undefined;
+  /** The ignored comment keys and file URIs stored in workspaceState. */
+  getIgnored(): { readonly comments: readonly string[]; readonly files: readonly string[] };
+  /** The status bar item's text ('' while hidden documents have none). */
+  statusBarText(): string;
+  /** Timings of the last highlight and comment check. */
+  lastTimings(): EditorTimings;
 }

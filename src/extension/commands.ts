@@ -1,8 +1,32 @@
 import * as vscode from 'vscode';
+import {
+  checkCommentsCommand, checkWorkspaceCommentsCommand, ignoreCommentCommand, ignoreFileCommand, resetIgnoredCommand, showCommentTrajectoryCommand,
+} from './comments/toneCommands';
+import type { ToneService } from './comments/toneService';
+import type { WorkspaceToneChecker } from './comments/workspaceToneChecker';
+import { clearHighlightsCommand, highlightSelectionCommand } from './highlight/highlightCommands';
+import type { Highlighter } from './highlight/highlighter';
+import type { ModelManager } from './training/modelManager';
+import type { TrainingController } from './training/trainingController';
 
 /** Every command the extension contributes; package.json's `contributes.commands` lists the same ids. */
 export const commandIds = {
   classifySelection: 'sentimentLens.classifySelection',
+  highlightSelection: 'sentimentLens.highlightSelection',
+  clearHighlights: 'sentimentLens.clearHighlights',
+  checkComments: 'sentimentLens.checkComments',
+  checkWorkspaceComments: 'sentimentLens.checkWorkspaceComments',
+  showCommentTrajectory: 'sentimentLens.showCommentTrajectory',
+  ignoreComment: 'sentimentLens.ignoreComment',
+  ignoreFile: 'sentimentLens.ignoreFile',
+  resetIgnored: 'sentimentLens.resetIgnored',
+  trainOnWorkspaceFile: 'sentimentLens.trainOnWorkspaceFile',
+  openTrainingPanel: 'sentimentLens.openTrainingPanel',
+  switchModel: 'sentimentLens.switchModel',
+  renameModel: 'sentimentLens.renameModel',
+  deleteModel: 'sentimentLens.deleteModel',
+  exportModel: 'sentimentLens.exportModel',
+  importModel: 'sentimentLens.importModel',
 } as const;
 
 /** One of the contributed command ids. */
@@ -11,12 +35,32 @@ export type CommandId = (typeof commandIds)[keyof typeof commandIds];
 /** What the command handlers need from the rest of the extension. */
 export interface CommandServices {
   readonly log: vscode.LogOutputChannel;
+  readonly highlighter: Highlighter;
+  readonly tone: ToneService;
+  readonly workspaceTone: WorkspaceToneChecker;
+  readonly training: TrainingController;
+  readonly modelManager: ModelManager;
 }
 
 /** Registers a handler for every id in `commandIds`; the Record type makes a missing handler a compile error. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
     [commandIds.classifySelection]: () => classifySelectionCommand(services),
+    [commandIds.highlightSelection]: () => highlightSelectionCommand(services.highlighter, services.log),
+    [commandIds.clearHighlights]: () => clearHighlightsCommand(services.highlighter),
+    [commandIds.checkComments]: (uri) => checkCommentsCommand(services.tone, services.log, uri),
+    [commandIds.checkWorkspaceComments]: () => checkWorkspaceCommentsCommand(services.workspaceTone, services.log),
+    [commandIds.showCommentTrajectory]: (uri, key) => showCommentTrajectoryCommand(services.tone, services.log, uri, key),
+    [commandIds.ignoreComment]: (uri, key) => ignoreCommentCommand(services.tone, uri, key),
+    [commandIds.ignoreFile]: (uri) => ignoreFileCommand(services.tone, uri),
+    [commandIds.resetIgnored]: () => resetIgnoredCommand(services.tone),
+    [commandIds.trainOnWorkspaceFile]: (uri) => services.training.trainOnWorkspaceFileCommand(uri instanceof vscode.Uri ? uri : undefined),
+    [commandIds.openTrainingPanel]: () => services.training.openTrainingPanelCommand(),
+    [commandIds.switchModel]: () => services.modelManager.switchInteractive(),
+    [commandIds.renameModel]: (name) => services.modelManager.renameInteractive(typeof name === 'string' ? name : undefined),
+    [commandIds.deleteModel]: (name) => services.modelManager.deleteInteractive(typeof name === 'string' ? name : undefined),
+    [commandIds.exportModel]: (name) => services.modelManager.exportInteractive(typeof name === 'string' ? name : undefined),
+    [commandIds.importModel]: (uri) => services.modelManager.importInteractive(uri instanceof vscode.Uri ? uri : undefined),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -1,8 +1,17 @@
 import * as vscode from 'vscode';
 import type { SentimentLensApi } from './api';
 import { registerCommands } from './commands';
+import { LiveToneChecker } from './comments/liveToneChecker';
+import { ToneService } from './comments/toneService';
+import { WorkspaceToneChecker } from './comments/workspaceToneChecker';
+import { createEditorApi } from './editorApi';
+import { HighlightHoverProvider } from './highlight/highlightHoverProvider';
+import { Highlighter } from './highlight/highlighter';
 import { ModelService } from './modelService';
 import { ModelStore } from './modelStore';
+import { StatusBar } from './statusBar';
+import { ModelManager } from './training/modelManager';
+import { TrainingController } from './training/trainingController';
 
 /** Entry point: creates the services, registers them, returns the public API. Heavy work stays lazy. */
 export function activate(context: vscode.ExtensionContext): SentimentLensApi {
@@ -16,13 +25,29 @@ export function activate(context: vscode.ExtensionContext): SentimentLensApi {
   const models = new ModelService(store, log);
   context.subscriptions.push(store, models);
 
+  // Editor features: per-word highlights and their hovers, comment tone (diagnostics, live mode, workspace check), status bar
+  const highlighter = new Highlighter(models, log);
+  const tone = new ToneService(models, context.workspaceState, highlighter, log);
+  const workspaceTone = new WorkspaceToneChecker(tone, log);
+  const statusBar = new StatusBar(models, tone);
+  context.subscriptions.push(highlighter, tone, new LiveToneChecker(tone, log), statusBar,
+    vscode.languages.registerHoverProvider({ scheme: '*' }, new HighlightHoverProvider(highlighter)));
+
+  // Training panel (training runs in a worker thread) and model management
+  const modelManager = new ModelManager(store, models, log);
+  const training = new TrainingController(context.extensionUri, modelManager, store, log);
+  context.subscriptions.push(training);
+
   // Commands
-  context.subscriptions.push(...registerCommands({ log }));
+  context.subscriptions.push(...registerCommands({ log, highlighter, tone, workspaceTone, training, modelManager }));
 
   const version = String(context.extension.packageJSON.version);
   log.info(`Sentiment Lens ${version} activated`);
   return {
+    ...createEditorApi(highlighter, tone, statusBar),
     version,
+    training: training.api(),
+    models: training.modelsApi(),
     classify: async (text, feature = 'highlight') => {
       const active = await models.get(feature);
       return { ...active.classifier.classify(text), model: active.name };

@@ -51,11 +51,13 @@ export class ModelService implements vscode.Disposable {
       return await this.load(name);
     } catch (error) {
       if (name === FALLBACK_MODEL) throw error;
-      const message = `Sentiment Lens: the model "${name}" cannot be used (${(error as Error).message}); using the bundled "${FALLBACK_MODEL}" model instead.`;
-      this.log.warn(message);
+      // Logged and shown once per model name: checks that run as the user types would repeat it endlessly.
       if (!this.warned.has(name)) {
         this.warned.add(name);
-        void vscode.window.showWarningMessage(message);
+        this.log.warn(`the model "${name}" configured for ${feature} cannot be used; using the bundled "${FALLBACK_MODEL}" model instead:`, error);
+        if (this.warned.size === 1) {
+          void vscode.window.showWarningMessage(`Sentiment Lens: the model "${name}" is not available; using "${FALLBACK_MODEL}" instead. See the Sentiment Lens output for details.`);
+        }
       }
       return this.load(FALLBACK_MODEL);
     }

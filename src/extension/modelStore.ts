@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MODEL_FILES } from '../core/model/modelIO';
+import type { ModelMetadata } from '../core/model/metadata';
+import { loadModel, MODEL_FILES } from '../core/model/modelIO';
 
 /** Where a model lives: shipped inside the extension, or trained/imported by the user. */
 export type ModelOrigin = 'bundled' | 'user';
@@ -13,10 +15,25 @@ export interface ModelEntry {
   readonly dir: string;
 }
 
+/** What the model list shows of a model's metadata.json (read without loading the weights). */
+export interface ModelSummary {
+  readonly accuracy?: number;
+  readonly macroF1?: number;
+  readonly createdAt?: string;
+  readonly description?: string;
+  readonly labels?: readonly string[];
+  readonly problem?: string;
+}
+
+/** Allowed user model names: a letter or digit, then letters, digits, '.', '_' or '-' (at most 64). */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 /**
  * The model folders: bundled ones under `<extension>/model/<name>/` (read-only) and the user's
  * under `<globalStorage>/models/<name>/`. A user model may not take a bundled model's name.
  * Fires `onDidChange` when the user's models change (save, rename, delete, import).
+ * The one place that knows where model folders are and changes them; every change is atomic
+ * (a temporary sibling folder, then a rename), so a failure leaves the old state.
  */
 export class ModelStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -59,6 +76,97 @@ export class ModelStore implements vscode.Disposable {
     return this.list().find((m) => m.name === name);
   }
 
+  /** Why `name` cannot be used for a new user model, or undefined when it can. */
+  checkNewName(name: string): string | undefined {
+    if (!MODEL_NAME.test(name)) return `"${name}" is not a valid model name: use letters, digits, '.', '_' or '-' (starting with a letter or digit, at most 64)`;
+    const existing = this.find(name);
+    if (existing) return `a ${existing.origin === 'bundled' ? 'bundled ' : ''}model named "${name}" already exists`;
+    return undefined;
+  }
+
+  /** The folder a user model of that name lives (or would live) in; throws on an invalid name. */
+  userModelDir(name: string): string {
+    if (!MODEL_NAME.test(name)) throw new Error(`"${name}" is not a valid model name`);
+    return path.join(this.userRoot, name);
+  }
+
+  /** Accuracy, date and description from a model's metadata.json; `problem` when unreadable. */
+  summary(entry: ModelEntry): ModelSummary {
+    try {
+      const metadata = JSON.parse(fs.readFileSync(path.join(entry.dir, MODEL_FILES.metadata), 'utf8')) as Partial<ModelMetadata>;
+      const validation = metadata.metrics?.validation;
+      return {
+        accuracy: typeof validation?.accuracy === 'number' ? validation.accuracy : undefined,
+        macroF1: typeof validation?.macroF1 === 'number' ? validation.macroF1 : undefined,
+        createdAt: typeof metadata.createdAt === 'string' ? metadata.createdAt : undefined,
+        description: typeof metadata.description === 'string' ? metadata.description : undefined,
+        labels: Array.isArray(metadata.labels) ? metadata.labels.map(String) : undefined,
+      };
+    } catch (error) {
+      return { problem: `cannot read ${MODEL_FILES.metadata}: ${(error as Error).message}` };
+    }
+  }
+
+  /** Deletes a user model (bundled models cannot be deleted): moved aside atomically, then removed. */
+  async delete(name: string): Promise<void> {
+    const entry = this.userEntry(name);
+    fs.mkdirSync(this.userRoot, { recursive: true });
+    const trash = path.join(this.userRoot, `.deleting-${name}-${randomBytes(4).toString('hex')}`);
+    await fs.promises.rename(entry.dir, trash);
+    this.notifyChanged();
+    await fs.promises.rm(trash, { recursive: true, force: true });
+  }
+
+  /** Renames a user model's folder (one atomic rename) and the name in its metadata.json. */
+  async rename(from: string, to: string): Promise<ModelEntry> {
+    const entry = this.userEntry(from);
+    const problem = this.checkNewName(to);
+    if (problem) throw new Error(problem);
+    const target = this.userModelDir(to);
+    await fs.promises.rename(entry.dir, target);
+    try {
+      const metadataPath = path.join(target, MODEL_FILES.metadata);
+      const metadata = JSON.parse(await fs.promises.readFile(metadataPath, 'utf8')) as Record<string, unknown>;
+      await writeFileAtomically(metadataPath, `${JSON.stringify({ ...metadata, name: to }, null, 2)}\n`);
+    } finally {
+      this.notifyChanged();
+    }
+    return { name: to, origin: 'user', dir: target };
+  }
+
+  /**
+   * Imports a model folder (ours, or a Keras model converted by the TensorFlow.js converter with a
+   * metadata.json beside it) as user model `name`: validated by loading it first, then copied to a
+   * temporary folder and renamed into place.
+   */
+  async import(sourceDir: string, name: string): Promise<ModelEntry> {
+    const problem = this.checkNewName(name);
+    if (problem) throw new Error(problem);
+    const loaded = await loadModel(sourceDir); // throws ModelLoadError listing every problem
+    loaded.dispose();
+    const target = this.userModelDir(name);
+    await copyFolderAtomically(sourceDir, target);
+    this.notifyChanged();
+    return { name, origin: 'user', dir: target };
+  }
+
+  /** Copies a model's folder (bundled or user) to `<destinationParent>/<name>`; returns that path. */
+  async export(name: string, destinationParent: string): Promise<string> {
+    const entry = this.find(name);
+    if (!entry) throw new Error(`no model named "${name}"`);
+    const target = path.join(destinationParent, name);
+    if (fs.existsSync(target)) throw new Error(`${target} already exists`);
+    await copyFolderAtomically(entry.dir, target);
+    return target;
+  }
+
+  private userEntry(name: string): ModelEntry {
+    const entry = this.find(name);
+    if (!entry) throw new Error(`no model named "${name}"`);
+    if (entry.origin !== 'user') throw new Error(`"${name}" is a bundled model; it cannot be changed`);
+    return entry;
+  }
+
   /** Tells listeners that user models changed (called by whoever wrote them). */
   notifyChanged(): void {
     this.changed.fire();
@@ -67,4 +175,27 @@ export class ModelStore implements vscode.Disposable {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+/** Copies a folder's files (not sub-folders) into a temporary sibling of `target`, then renames it into place. */
+async function copyFolderAtomically(source: string, target: string): Promise<void> {
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.copying-${randomBytes(4).toString('hex')}`);
+  try {
+    await fs.promises.mkdir(temporary);
+    for (const entry of await fs.promises.readdir(source, { withFileTypes: true })) {
+      if (entry.isFile()) await fs.promises.copyFile(path.join(source, entry.name), path.join(temporary, entry.name));
+    }
+    await fs.promises.rename(temporary, target);
+  } catch (error) {
+    await fs.promises.rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Writes a file through a temporary sibling and a rename. */
+async function writeFileAtomically(file: string, text: string): Promise<void> {
+  const temporary = `${file}.tmp-${randomBytes(4).toString('hex')}`;
+  await fs.promises.writeFile(temporary, text);
+  await fs.promises.rename(temporary, file);
 }

@@ -30,7 +30,10 @@ export function screenshot(name: string): Promise<string> {
   return request('screenshot', { name });
 }
 
-/** The DOM of every iframe in the workbench, e.g. to check what a webview shows. Poll: webviews load asynchronously. */
-export async function frames(): Promise<FrameDump[]> {
-  return JSON.parse(await request('frames')) as FrameDump[];
+/**
+ * The DOM of every iframe in the workbench, e.g. to check what a webview shows. Poll: webviews load
+ * asynchronously. With a CSS selector: the outer HTML of its first match in each frame ('' if none).
+ */
+export async function frames(selector?: string): Promise<FrameDump[]> {
+  return JSON.parse(await request('frames', selector ? { selector } : {})) as FrameDump[];
 }

@@ -1,0 +1,394 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_MAX_BYTES } from '../../core/readers/files';
+import { DEFAULT_TRAINING_OPTIONS, resolveTrainingOptions, TrainingProgress } from '../../core/training';
+import { describeMessage } from '../../protocol/guards';
+import { HostToPanel, isPanelToHost, PanelFeature, PanelToHost } from '../../protocol/panelMessages';
+import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, PanelTrainingSettings, RunView, SourceView } from '../../protocol/views';
+import { FALLBACK_MODEL } from '../modelService';
+import { ModelStore } from '../modelStore';
+import { browseForSource } from './candidateFiles';
+import { EventLoopMonitor } from './eventLoopMonitor';
+import { ModelManager } from './modelManager';
+import { panelHtml } from './panelHtml';
+import { TrainingWorkerClient, WorkerOutcome } from './trainingWorkerClient';
+
+/** The panel's view type (also the serializer's key and the activation event's). */
+export const TRAINING_PANEL_VIEW_TYPE = 'sentimentLens.training';
+
+/** The defaults the panel starts with: the bundled model's architecture and training settings. */
+export const DEFAULT_PANEL_SETTINGS: PanelTrainingSettings = Object.freeze({
+  cell: DEFAULT_TRAINING_OPTIONS.cell,
+  units: DEFAULT_TRAINING_OPTIONS.units,
+  layers: DEFAULT_TRAINING_OPTIONS.layers,
+  embeddingDim: DEFAULT_TRAINING_OPTIONS.embeddingDim,
+  dropout: DEFAULT_TRAINING_OPTIONS.dropout,
+  epochs: DEFAULT_TRAINING_OPTIONS.epochs,
+  batchSize: DEFAULT_TRAINING_OPTIONS.batchSize,
+  learningRate: DEFAULT_TRAINING_OPTIONS.learningRate,
+  maxLength: DEFAULT_TRAINING_OPTIONS.maxLength,
+  validationSplit: DEFAULT_TRAINING_OPTIONS.validationSplit,
+  seed: DEFAULT_TRAINING_OPTIONS.seed,
+  skipGram: DEFAULT_TRAINING_OPTIONS.skipGram,
+  startFromBundled: false,
+});
+
+/** What a panel needs from the extension. */
+export interface TrainingPanelServices {
+  readonly extensionUri: vscode.Uri;
+  readonly store: ModelStore;
+  readonly manager: ModelManager;
+  readonly log: vscode.LogOutputChannel;
+  readonly monitor: EventLoopMonitor;
+}
+
+const RUNNING = new Set<RunView['status']>(['starting', 'pretraining', 'training']);
+/** Minimum time between two run updates posted during an epoch. */
+const RUN_POST_INTERVAL_MS = 150;
+/** Chart points kept from within epochs (older ones are thinned out). */
+const MAX_POINTS = 400;
+
+/**
+ * The host side of the training panel: owns the webview panel, the authoritative snapshot of what
+ * it shows, and the training worker. Checks every message from the webview, runs loads, training
+ * and saves in the worker, mirrors a run in a cancellable progress notification, and terminates
+ * the worker when the panel closes.
+ */
+export class TrainingPanel implements vscode.Disposable {
+  private snapshot: PanelSnapshot;
+  private readonly worker: TrainingWorkerClient;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly posted = new vscode.EventEmitter<HostToPanel>();
+  /** Every message posted to the webview (also while it is hidden): for tests. */
+  readonly onDidPost = this.posted.event;
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+  private runRequestId: number | undefined;
+  private lastRunPost = 0;
+  private loadGeneration = 0;
+  private isDisposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly services: TrainingPanelServices,
+    restored?: PanelSnapshot,
+  ) {
+    this.worker = new TrainingWorkerClient(vscode.Uri.joinPath(services.extensionUri, 'dist', 'trainingWorker.js').fsPath, services.log);
+    this.snapshot = restored ? restoredSnapshot(restored) : {
+      settings: DEFAULT_PANEL_SETTINGS,
+      defaults: DEFAULT_PANEL_SETTINGS,
+      run: IDLE_RUN,
+      models: [],
+      maxFileBytes: DEFAULT_MAX_BYTES,
+    };
+    this.snapshot = { ...this.snapshot, models: services.manager.views() };
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview')] };
+    panel.webview.html = panelHtml(panel.webview, services.extensionUri);
+    this.disposables.push(
+      this.worker,
+      this.posted,
+      this.disposed,
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      panel.onDidDispose(() => this.dispose()),
+      services.store.onDidChange(() => this.refreshModels()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('sentimentLens')) this.refreshModels();
+      }),
+    );
+  }
+
+  /** What the panel shows now. */
+  get state(): PanelSnapshot {
+    return this.snapshot;
+  }
+
+  /** Whether the worker thread is alive. */
+  get workerRunning(): boolean {
+    return this.worker.running;
+  }
+
+  /** Kills the worker as a crash would (tests). */
+  killWorker(): boolean {
+    return this.worker.kill();
+  }
+
+  /** Handles a message as if the webview had sent it: checked, then acted on; unknown ones are logged and ignored. */
+  receive(message: unknown): void {
+    if (!isPanelToHost(message)) {
+      this.services.log.warn(`training panel: ignored ${describeMessage(message)} message`);
+      return;
+    }
+    void this.handle(message).catch((error: Error) => this.services.log.error(`training panel: ${message.type} failed: ${error.stack ?? error.message}`));
+  }
+
+  private async handle(message: PanelToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'init', snapshot: this.snapshot });
+        return;
+      case 'browse': {
+        const source = await browseForSource();
+        if (source) await this.load(source);
+        return;
+      }
+      case 'reparse': {
+        const current = this.snapshot.source?.source;
+        if (!current) return this.answer(message.requestId, 'failed', 'Choose a file first.');
+        if (current.kind === 'pair') return this.load(current);
+        const { format, hasHeader, textColumn, labelColumn } = message;
+        return this.load({ kind: 'file', path: current.path, format, hasHeader, textColumn, labelColumn });
+      }
+      case 'openLocation': {
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.file(message.file));
+        const line = Math.max(0, Math.min(message.line - 1, document.lineCount - 1));
+        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, document.lineAt(line).text.length) });
+        return;
+      }
+      case 'settings':
+        this.snapshot = { ...this.snapshot, settings: message.settings };
+        return;
+      case 'start':
+        return this.start(message.requestId, message.settings);
+      case 'cancel':
+        this.cancel();
+        return;
+      case 'save':
+        return this.save(message.requestId, message.name.trim(), message.activateFor);
+      case 'activateModel':
+        return this.modelAction(() => this.services.manager.activate(message.name, message.feature));
+      case 'renameModel':
+        return this.modelAction(() => this.services.manager.renameInteractive(message.name));
+      case 'deleteModel':
+        return this.modelAction(() => this.services.manager.deleteInteractive(message.name));
+      case 'exportModel':
+        return this.modelAction(() => this.services.manager.exportInteractive(message.name));
+      case 'importModel':
+        return this.modelAction(() => this.services.manager.importInteractive());
+    }
+  }
+
+  /** Reads a data source in the worker and shows its preview. */
+  async load(source: DataSource): Promise<void> {
+    const generation = ++this.loadGeneration;
+    this.snapshot = { ...this.snapshot, notice: 'Reading the file…' };
+    this.post({ type: 'source', source: this.snapshot.source, notice: this.snapshot.notice });
+    const { outcome } = this.worker.request({ type: 'load', source, maxBytes: this.snapshot.maxFileBytes });
+    const result = await outcome;
+    if (generation !== this.loadGeneration || this.isDisposed) return; // a newer load superseded this one
+    if (result.type === 'loaded') {
+      const view = result.view;
+      const notice = view.blocker ? `Cannot train on ${view.title}: ${view.blocker}` : undefined;
+      this.snapshot = { ...this.snapshot, source: view, notice };
+      this.post({ type: 'source', source: view, notice });
+      this.panel.title = `Train: ${view.title}`;
+    } else {
+      const why = result.type === 'error' || result.type === 'crashed' ? result.message : result.type;
+      this.services.log.error(`reading ${JSON.stringify(source)} failed: ${result.type === 'error' ? result.detail ?? why : why}`);
+      const notice = `Could not read the file: ${why}`;
+      this.snapshot = { ...this.snapshot, notice };
+      this.post({ type: 'source', source: this.snapshot.source, notice });
+    }
+  }
+
+  /** Starts a run in the worker with a cancellable progress notification mirroring it. */
+  async start(requestId: number, settings: PanelTrainingSettings): Promise<void> {
+    this.snapshot = { ...this.snapshot, settings };
+    this.post({ type: 'settings', settings }); // the form shows what the run uses
+    const source = this.snapshot.source;
+    if (RUNNING.has(this.snapshot.run.status)) return this.answer(requestId, 'failed', 'A run is already in progress.');
+    if (!source) return this.answer(requestId, 'failed', 'Choose a file to train on first.');
+    if (source.blocker) return this.answer(requestId, 'failed', `Cannot train on ${source.title}: ${source.blocker}`);
+    const { startFromBundled: _unused, ...chosen } = settings;
+    try {
+      resolveTrainingOptions(chosen);
+    } catch (error) {
+      return this.answer(requestId, 'failed', (error as Error).message);
+    }
+    let pretrainedModelDir: string | undefined;
+    if (settings.startFromBundled) {
+      const bundled = this.services.store.find(FALLBACK_MODEL);
+      if (!bundled || bundled.origin !== 'bundled') return this.answer(requestId, 'failed', `The bundled model "${FALLBACK_MODEL}" is not installed, so training cannot start from its embeddings.`);
+      pretrainedModelDir = bundled.dir;
+    }
+
+    this.setRun({ ...IDLE_RUN, status: 'starting', epochs: settings.epochs }, true);
+    this.services.monitor.start();
+    const { requestId: workerRequest, outcome } = this.worker.request(
+      { type: 'train', source: source.source, maxBytes: this.snapshot.maxFileBytes, settings, pretrainedModelDir },
+      (message) => this.onProgress(message.progress),
+    );
+    this.runRequestId = workerRequest;
+    this.answer(requestId, 'ok', `Training on ${source.title}…`);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Sentiment Lens: training on ${source.title}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => this.cancel());
+        let reported = 0;
+        const subscription = this.posted.event((message) => {
+          if (message.type !== 'run' || !RUNNING.has(message.run.status)) return;
+          const run = message.run;
+          const done = run.epochs ? Math.min(1, (Math.max(0, run.epoch - 1) + (run.batches ? run.batch / run.batches : 0)) / run.epochs) : 0;
+          const increment = Math.max(0, done * 100 - reported);
+          reported += increment;
+          progress.report({ increment, message: run.status === 'pretraining' ? 'pretraining word vectors' : `epoch ${run.epoch}/${run.epochs}${run.remainingSeconds !== undefined ? `, about ${Math.ceil(run.remainingSeconds)} s left` : ''}` });
+        });
+        try {
+          await outcome;
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+    this.finishRun(await outcome);
+  }
+
+  /** Asks the worker to stop the run at its next batch. */
+  cancel(): void {
+    if (this.runRequestId !== undefined && RUNNING.has(this.snapshot.run.status)) this.worker.cancel(this.runRequestId);
+  }
+
+  private onProgress(progress: TrainingProgress): void {
+    const run = this.snapshot.run;
+    const base = { ...run, epoch: progress.epoch, epochs: progress.epochs, batch: progress.batch, batches: progress.batches, elapsedSeconds: progress.elapsedSeconds, remainingSeconds: finite(progress.remainingSeconds) };
+    if (progress.phase === 'pretraining') {
+      this.setRun({ ...base, status: 'pretraining' }, true);
+    } else if (progress.phase === 'training') {
+      const point = { x: progress.epoch - 1 + progress.batch / Math.max(1, progress.batches), loss: progress.loss, accuracy: progress.accuracy };
+      const points = Number.isFinite(point.loss) ? thin([...run.points, point]) : run.points;
+      this.setRun({ ...base, status: 'training', points }, false);
+    } else {
+      const epochPoint = { epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy, validationLoss: progress.validationLoss ?? NaN, validationAccuracy: progress.validationAccuracy ?? NaN };
+      this.setRun({ ...base, status: 'training', epochPoints: [...run.epochPoints, epochPoint].filter((p) => Number.isFinite(p.loss)) }, true);
+    }
+  }
+
+  private finishRun(outcome: WorkerOutcome): void {
+    this.services.monitor.stop();
+    this.runRequestId = undefined;
+    if (this.isDisposed) return;
+    const run = this.snapshot.run;
+    const where = run.epoch > 0 ? ` at epoch ${run.epoch}${run.batches ? `, batch ${run.batch} of ${run.batches}` : ''}` : '';
+    const intact = 'No model was saved; your saved models are unchanged.';
+    switch (outcome.type) {
+      case 'done': {
+        const report = outcome.report;
+        this.setRun({ ...run, status: 'done', remainingSeconds: 0, elapsedSeconds: report.seconds, report, message: `Finished in ${report.seconds.toFixed(1)} s: validation accuracy ${(report.accuracy * 100).toFixed(1)}% (best epoch ${report.bestEpoch}). Save the model below to use it.` }, true);
+        this.services.log.info(`training finished: accuracy ${report.accuracy.toFixed(4)} in ${report.seconds.toFixed(1)} s; longest extension-host block ${this.services.monitor.longestBlockMs.toFixed(1)} ms`);
+        return;
+      }
+      case 'cancelled':
+        this.setRun({ ...run, status: 'cancelled', remainingSeconds: undefined, report: undefined, message: `Training was cancelled${where}. ${intact}` }, true);
+        return;
+      case 'crashed':
+        this.setRun({ ...run, status: 'crashed', remainingSeconds: undefined, report: undefined, message: `The training worker stopped unexpectedly${where} (${outcome.message}). ${intact} Start again to retrain.` }, true);
+        this.services.log.error(`training worker crashed: ${outcome.message}`);
+        return;
+      case 'error':
+        this.setRun({ ...run, status: 'failed', remainingSeconds: undefined, report: undefined, message: `Training failed: ${outcome.message}. ${intact}` }, true);
+        this.services.log.error(`training failed: ${outcome.detail ?? outcome.message}`);
+        return;
+      default:
+        this.services.log.warn(`training: unexpected answer ${outcome.type}`);
+    }
+  }
+
+  /** Saves the finished run's model under `name` (atomically, in the worker) and makes it active as asked. */
+  async save(requestId: number, name: string, activateFor: readonly PanelFeature[]): Promise<void> {
+    const report = this.snapshot.run.report;
+    if (!report || !report.saveable) return this.answer(requestId, 'failed', 'There is no finished run to save.');
+    const problem = this.services.store.checkNewName(name);
+    if (problem) return this.answer(requestId, 'failed', `Cannot save: ${problem}.`);
+    const { outcome } = this.worker.request({ type: 'save', dir: this.services.store.userModelDir(name), name });
+    const result = await outcome;
+    if (result.type !== 'saved') {
+      const why = result.type === 'error' || result.type === 'crashed' ? result.message : result.type;
+      this.services.log.error(`saving "${name}" failed: ${result.type === 'error' ? result.detail ?? why : why}`);
+      if (result.type === 'crashed') this.setRun({ ...this.snapshot.run, report: { ...report, saveable: false } }, true);
+      return this.answer(requestId, 'failed', `Could not save "${name}": ${why}. Your other models are unchanged.`);
+    }
+    this.services.store.notifyChanged();
+    try {
+      for (const feature of activateFor) await this.services.manager.activate(name, feature);
+    } catch (error) {
+      this.services.log.error(`making "${name}" active failed: ${(error as Error).stack ?? error}`);
+      return this.answer(requestId, 'failed', `Saved "${name}", but could not make it active: ${(error as Error).message}`);
+    }
+    this.setRun({ ...this.snapshot.run, report: { ...report, savedAs: name } }, true);
+    this.refreshModels();
+    const usedFor = activateFor.map((f) => (f === 'highlight' ? 'highlighting' : 'comment checks')).join(' and ');
+    this.answer(requestId, 'ok', `Saved "${name}"${usedFor ? `; it is now used for ${usedFor}` : ''}.`);
+  }
+
+  private async modelAction(action: () => Promise<void>): Promise<void> {
+    await action();
+    this.refreshModels();
+  }
+
+  private refreshModels(): void {
+    if (this.isDisposed) return;
+    const models: ModelView[] = this.services.manager.views();
+    this.snapshot = { ...this.snapshot, models };
+    this.post({ type: 'models', models });
+  }
+
+  private setRun(run: RunView, always: boolean): void {
+    this.snapshot = { ...this.snapshot, run };
+    const now = Date.now();
+    if (!always && now - this.lastRunPost < RUN_POST_INTERVAL_MS) return;
+    this.lastRunPost = now;
+    this.post({ type: 'run', run });
+  }
+
+  private answer(requestId: number, outcome: 'ok' | 'failed', message: string): void {
+    this.post({ type: 'result', requestId, outcome, message });
+  }
+
+  private post(message: HostToPanel): void {
+    if (this.isDisposed) return;
+    this.posted.fire(message);
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Closes the panel's resources: the worker is terminated (a running run ends with it). */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.services.monitor.stop();
+    this.disposed.fire();
+    this.disposables.forEach((d) => d.dispose());
+    this.panel.dispose();
+  }
+}
+
+function finite(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+/** Keeps at most MAX_POINTS chart points by dropping every other old one. */
+function thin<T>(points: T[]): T[] {
+  if (points.length <= MAX_POINTS) return points;
+  const half = Math.floor(points.length / 2);
+  return [...points.slice(0, half).filter((_, i) => i % 2 === 0), ...points.slice(half)];
+}
+
+/**
+ * The snapshot kept by the webview, after a window reload: a run that was going on is over (its
+ * worker is gone), and a finished run's weights are gone, so it cannot be saved any more.
+ */
+function restoredSnapshot(saved: PanelSnapshot): PanelSnapshot {
+  const run = saved.run;
+  const report = run.report && !run.report.savedAs ? { ...run.report, saveable: false } : run.report;
+  const interrupted = RUNNING.has(run.status);
+  return {
+    ...saved,
+    notice: undefined,
+    run: interrupted
+      ? { ...run, status: 'failed', report: undefined, remainingSeconds: undefined, message: 'The window was reloaded during training, which stopped the run. Your saved models are unchanged.' }
+      : { ...run, report },
+  };
+}
+
+/** Title for a data source (used before the worker has read it). */
+export function sourceTitle(source: DataSource): string {
+  return source.kind === 'pair' ? `${path.basename(source.positivePath)} + ${path.basename(source.negativePath)}` : path.basename(source.path);
+}

@@ -1,0 +1,172 @@
+/**
+ * What the training panel shows, as plain JSON-able data. The host owns the authoritative copy
+ * (a `PanelSnapshot`) and sends it whole in `init` and by section afterwards; the webview renders
+ * it and keeps it with `setState`, so the panel survives being hidden and a window reload.
+ */
+import type { LabelledFormat, Problem, ProblemCode, TextEncoding } from '../core/readers/types';
+import type { CellType } from '../core/model/architecture';
+
+/** Settings the panel lets the user choose (the rest of TrainingOptions keeps its defaults). */
+export interface PanelTrainingSettings {
+  readonly cell: CellType;
+  readonly units: number;
+  readonly layers: number;
+  readonly embeddingDim: number;
+  readonly dropout: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly maxLength: number;
+  readonly validationSplit: number;
+  readonly seed: number;
+  readonly skipGram: boolean;
+  /** Start the embedding rows of words both vocabularies share from the bundled model's rows. */
+  readonly startFromBundled: boolean;
+}
+
+/** How to read the data: one file (format and columns optional: detected), or a .pos/.neg pair. */
+export type DataSource =
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly format?: LabelledFormat;
+      readonly hasHeader?: boolean;
+      /** CSV/TSV: 0-based column index; JSONL: field name. */
+      readonly textColumn?: number | string;
+      readonly labelColumn?: number | string;
+    }
+  | { readonly kind: 'pair'; readonly positivePath: string; readonly negativePath: string };
+
+/** A problem as the panel lists it (capped in number; `total` says how many there were). */
+export interface ProblemView {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+  readonly severity: Problem['severity'];
+  readonly code: ProblemCode;
+}
+
+/** The loaded file: what was detected, a preview, label counts and problems. */
+export interface SourceView {
+  readonly source: DataSource;
+  /** Short name for titles (file name, or "a.pos + a.neg"). */
+  readonly title: string;
+  readonly format: LabelledFormat;
+  readonly encoding: TextEncoding;
+  readonly columns?: readonly string[];
+  readonly hasHeader?: boolean;
+  readonly textColumn?: number;
+  readonly labelColumn?: number;
+  readonly textField?: string;
+  readonly labelField?: string;
+  readonly examples: number;
+  readonly labelCounts: Readonly<Record<string, number>>;
+  /** The first rows: line, label, text. */
+  readonly preview: readonly { readonly line: number; readonly label: string; readonly text: string }[];
+  readonly problems: readonly ProblemView[];
+  readonly problemsTotal: number;
+  /** Set when the data cannot be trained on (empty, one class, binary, too large, ...): the main reason. */
+  readonly blocker?: string;
+}
+
+/** One point of the live charts. `x` is in epochs (1.5 = half-way through epoch 2). */
+export interface ChartPoint {
+  readonly x: number;
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+/** One validated epoch. */
+export interface EpochPoint {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly validationLoss: number;
+  readonly validationAccuracy: number;
+}
+
+/** A word of a validation sentence with the probability of each label after reading it. */
+export interface TrajectoryToken {
+  readonly text: string;
+  /** In label order. */
+  readonly probabilities: readonly number[];
+}
+
+/** A validation sentence for the report. */
+export interface SampleView {
+  readonly text: string;
+  readonly gold: string;
+  readonly predicted: string;
+  readonly tokens: readonly TrajectoryToken[];
+}
+
+/** The result of a finished run. */
+export interface ReportView {
+  readonly labels: readonly string[];
+  readonly accuracy: number;
+  readonly macroF1: number;
+  readonly perClass: Readonly<Record<string, { readonly precision: number; readonly recall: number; readonly f1: number; readonly support: number }>>;
+  /** confusion[gold][predicted], in `labels` order. */
+  readonly confusion: readonly (readonly number[])[];
+  readonly bestEpoch: number;
+  readonly trainingExamples: number;
+  readonly validationExamples: number;
+  readonly seconds: number;
+  readonly samples: readonly SampleView[];
+  /** The name the model was saved under, once saved. */
+  readonly savedAs?: string;
+  /** False after a window reload: the trained weights lived in the worker and are gone. */
+  readonly saveable: boolean;
+}
+
+/** The state of a run. */
+export type RunStatus = 'idle' | 'starting' | 'pretraining' | 'training' | 'done' | 'cancelled' | 'failed' | 'crashed';
+
+/** Everything about the current (or last) run. */
+export interface RunView {
+  readonly status: RunStatus;
+  /** What happened, in one sentence (for cancelled / failed / crashed, and notes). */
+  readonly message?: string;
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  readonly elapsedSeconds: number;
+  readonly remainingSeconds?: number;
+  /** Running training loss/accuracy during epochs. */
+  readonly points: readonly ChartPoint[];
+  readonly epochPoints: readonly EpochPoint[];
+  readonly report?: ReportView;
+}
+
+/** A model in the list. */
+export interface ModelView {
+  readonly name: string;
+  readonly origin: 'bundled' | 'user';
+  readonly accuracy?: number;
+  readonly macroF1?: number;
+  readonly createdAt?: string;
+  readonly description?: string;
+  readonly labels?: readonly string[];
+  /** Features that use it now. */
+  readonly activeFor: readonly ('highlight' | 'comments')[];
+  /** Set when the folder cannot be read. */
+  readonly problem?: string;
+}
+
+/** The whole panel. */
+export interface PanelSnapshot {
+  readonly source?: SourceView;
+  readonly settings: PanelTrainingSettings;
+  /** Default of every setting, for "reset" and for the explanations. */
+  readonly defaults: PanelTrainingSettings;
+  readonly run: RunView;
+  readonly models: readonly ModelView[];
+  /** The size limit of a training file, stated in the panel. */
+  readonly maxFileBytes: number;
+  /** A transient note (e.g. "Loading..."), or an error about the file. */
+  readonly notice?: string;
+}
+
+/** A run that has not started. */
+export const IDLE_RUN: RunView = Object.freeze({ status: 'idle', epoch: 0, epochs: 0, batch: 0, batches: 0, elapsedSeconds: 0, points: [], epochPoints: [] });

@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { isHostToPanel, isPanelToHost, isPanelTrainingSettings } from '../../src/protocol/panelMessages';
+import { IDLE_RUN } from '../../src/protocol/views';
+import { isHostToWorker, isWorkerToHost } from '../../src/protocol/workerMessages';
+import { transferEmbedding } from '../../src/core/embeddingTransfer';
+
+const settings = {
+  cell: 'gru', units: 16, layers: 1, embeddingDim: 16, dropout: 0.2, epochs: 3, batchSize: 8,
+  learningRate: 0.01, maxLength: 40, validationSplit: 0.2, seed: 7, skipGram: false, startFromBundled: false,
+};
+
+describe('protocol', () => {
+  it('accepts every well-formed panel-to-host message', () => {
+    const messages = [
+      { type: 'ready' }, { type: 'browse' }, { type: 'cancel' }, { type: 'importModel' },
+      { type: 'reparse', requestId: 1, format: 'csv', hasHeader: true, textColumn: 0, labelColumn: 'label' },
+      { type: 'openLocation', file: '/x.csv', line: 3 },
+      { type: 'settings', settings },
+      { type: 'start', requestId: 2, settings },
+      { type: 'save', requestId: 3, name: 'mine', activateFor: ['highlight', 'comments'] },
+      { type: 'activateModel', name: 'mine', feature: 'comments' },
+      { type: 'renameModel', name: 'mine' }, { type: 'deleteModel', name: 'mine' }, { type: 'exportModel', name: 'mine' },
+    ];
+    for (const message of messages) assert.ok(isPanelToHost(message), JSON.stringify(message));
+  });
+
+  it('rejects malformed or unknown panel-to-host messages', () => {
+    const messages = [
+      null, 'ready', [], { type: 'unknown' }, { type: 'start', settings }, { type: 'start', requestId: 1, settings: { ...settings, units: '16' } },
+      { type: 'reparse', requestId: 1, format: 'xml' }, { type: 'openLocation', file: '/x', line: -1 },
+      { type: 'save', requestId: 1, name: 'x', activateFor: ['everything'] }, { type: 'activateModel', name: 'x', feature: 'status' },
+      { type: 'deleteModel', name: '' },
+    ];
+    for (const message of messages) assert.ok(!isPanelToHost(message), JSON.stringify(message));
+  });
+
+  it('checks settings completely', () => {
+    assert.ok(isPanelTrainingSettings(settings));
+    assert.ok(!isPanelTrainingSettings({ ...settings, cell: 'transformer' }));
+    assert.ok(!isPanelTrainingSettings({ ...settings, epochs: Number.NaN }));
+    const { skipGram: _omitted, ...missing } = settings;
+    assert.ok(!isPanelTrainingSettings(missing));
+  });
+
+  it('accepts host-to-panel messages the panel renders and rejects others', () => {
+    const snapshot = { settings, defaults: settings, run: IDLE_RUN, models: [], maxFileBytes: 1 };
+    assert.ok(isHostToPanel({ type: 'init', snapshot }));
+    assert.ok(isHostToPanel({ type: 'run', run: IDLE_RUN }));
+    assert.ok(isHostToPanel({ type: 'result', requestId: 1, outcome: 'failed', message: 'no' }));
+    assert.ok(!isHostToPanel({ type: 'init', snapshot: { ...snapshot, run: {} } }));
+    assert.ok(!isHostToPanel({ type: 'result', requestId: 1, ok: true, message: 'boolean kinds are not used' }));
+    assert.ok(!isHostToPanel({ type: 'eval', code: '1' }));
+  });
+
+  it('checks host-to-worker and worker-to-host messages', () => {
+    const source = { kind: 'file', path: '/d.tsv' };
+    assert.ok(isHostToWorker({ type: 'load', requestId: 1, source, maxBytes: 10 }));
+    assert.ok(isHostToWorker({ type: 'train', requestId: 1, source: { kind: 'pair', positivePath: '/a.pos', negativePath: '/a.neg' }, maxBytes: 10, settings }));
+    assert.ok(isHostToWorker({ type: 'cancel', requestId: 1 }));
+    assert.ok(!isHostToWorker({ type: 'cancel' }));
+    assert.ok(!isHostToWorker({ type: 'load', requestId: 1, source: { kind: 'url', path: 'http://x' }, maxBytes: 10 }));
+    assert.ok(!isHostToWorker({ type: 'save', requestId: 1, dir: '', name: 'x' }));
+    assert.ok(isWorkerToHost({ type: 'progress', requestId: 1, progress: { phase: 'training', epoch: 1, epochs: 2, elapsedSeconds: 1 } }));
+    assert.ok(isWorkerToHost({ type: 'cancelled', requestId: 1 }));
+    assert.ok(!isWorkerToHost({ type: 'progress', requestId: 1, progress: { phase: 'warming' } }));
+    assert.ok(!isWorkerToHost({ type: 'done', requestId: 1, report: {} }));
+  });
+});
+
+describe('embeddingTransfer', () => {
+  it('copies the rows of shared words and keeps the others and padding', () => {
+    const initial = new Float32Array([0, 0, 9, 9, 8, 8, 7, 7]);
+    const source = { tokens: ['<pad>', '<unk>', 'good', 'film'], embedding: new Float32Array([5, 5, 1, 1, 2, 2, 3, 3]), dim: 2 };
+    const { embedding, shared } = transferEmbedding(['<pad>', '<unk>', 'film', 'dull'], initial, 2, source);
+    assert.deepEqual([...embedding], [0, 0, 1, 1, 3, 3, 7, 7]);
+    assert.equal(shared, 2);
+    assert.deepEqual([...initial], [0, 0, 9, 9, 8, 8, 7, 7], 'input unchanged');
+  });
+
+  it('refuses a different embedding size with a message saying what to set', () => {
+    assert.throws(() => transferEmbedding(['<pad>', '<unk>'], new Float32Array(4), 2, { tokens: ['<pad>', '<unk>'], embedding: new Float32Array(6), dim: 3 }), /set the embedding size to 3/);
+  });
+});
