@@ -3,13 +3,17 @@
  * and inference sentences/s of predict, on synthetic batches of realistic shape (B=64, lengths
  * uniform 5..40, vocabulary 18,000, E=H=128, GRU). Repeats are interleaved (train, predict,
  * train, ...) because the machine is shared; min / median / max are printed, per wall-clock second
- * and per CPU second of this process (the latter is less sensitive to other processes' load).
+ * and per CPU second of this process (the latter is less sensitive to other processes' load; with
+ * two threads it counts both).
  *
- *   npx tsx scripts/benchEngine.ts [--repeats 5] [--batches 20] [--cell gru|lstm|simple] [--lazy]
+ *   npx tsx scripts/benchEngine.ts [--repeats 5] [--batches 20] [--cell gru|lstm|simple] [--lazy] [--threads 1|2|1,2]
+ *
+ * --threads 1,2 trains one trainer per thread count from the same weights, interleaved within each
+ * repeat (1 thread, 2 threads, predict, ...), and prints each one's figures.
  */
 import type { Batch } from '../src/core/batching';
 import type { Architecture, CellType } from '../src/core/model/architecture';
-import { initWeights, Predictor, Random, Trainer } from '../src/core/engine';
+import { createTrainer, initWeights, ParallelTrainer, Predictor, Random, type Trainer } from '../src/core/engine';
 
 function argument(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -20,6 +24,7 @@ const repeats = Number(argument('repeats', '5'));
 const batchCount = Number(argument('batches', '20'));
 const cell = argument('cell', 'gru') as CellType;
 const lazy = process.argv.includes('--lazy');
+const threadCounts = argument('threads', '1').split(',').map((t) => (Number(t) >= 2 ? 2 : 1) as 1 | 2);
 const arch: Architecture = { cell, vocabSize: 18000, embeddingDim: 128, units: 128, layers: 1, numClasses: 2, dropout: 0.5 };
 
 function syntheticBatches(count: number, batchSize: number, seed: number): Batch[] {
@@ -47,42 +52,56 @@ const tokensPerRound = trainBatches.reduce((n, b) => n + b.lengths.reduce((a, c)
 const predictBatches = syntheticBatches(15, 64, 2);
 const sentencesPerRound = predictBatches.reduce((n, b) => n + b.batchSize, 0);
 
-const trainer = new Trainer(arch, initWeights(arch, 1), { seed: 1, embeddingUpdate: lazy ? 'lazy' : 'dense' });
-const predictor = new Predictor(arch, trainer.weights);
+async function main(): Promise<void> {
+  const initial = initWeights(arch, 1);
+  const trainers: Trainer[] = threadCounts.map((threads) =>
+    createTrainer(arch, initial, { seed: 1, embeddingUpdate: lazy ? 'lazy' : 'dense', threads, onWarning: (m) => console.warn(m) }));
+  for (const trainer of trainers) {
+    if (trainer instanceof ParallelTrainer && !(await trainer.whenHelperReady())) console.warn('helper thread not ready');
+  }
+  const predictor = new Predictor(arch, trainers[0].weights);
 
-// Warm-up (JIT tiers, workspace growth, every embedding row touched so dense Adam is at full cost).
-for (const batch of trainBatches.slice(0, 3)) trainer.trainBatch(batch);
-for (const batch of predictBatches) predictor.predict(batch);
-
-const trainRates: number[] = [];
-const predictRates: number[] = [];
-const trainCpuRates: number[] = [];
-const predictCpuRates: number[] = [];
-const cpuSeconds = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-};
-for (let r = 0; r < repeats; r++) {
-  let start = performance.now();
-  let cpuStart = cpuSeconds();
-  for (const batch of trainBatches) trainer.trainBatch(batch);
-  trainRates.push(tokensPerRound / ((performance.now() - start) / 1000));
-  trainCpuRates.push(tokensPerRound / (cpuSeconds() - cpuStart));
-  start = performance.now();
-  cpuStart = cpuSeconds();
+  // Warm-up (JIT tiers, workspace growth, every embedding row touched so dense Adam is at full cost).
+  for (const trainer of trainers) for (const batch of trainBatches.slice(0, 3)) trainer.trainBatch(batch);
   for (const batch of predictBatches) predictor.predict(batch);
-  predictRates.push(sentencesPerRound / ((performance.now() - start) / 1000));
-  predictCpuRates.push(sentencesPerRound / (cpuSeconds() - cpuStart));
-  console.log(
-    `repeat ${r + 1}: train ${fmt(trainRates[r])} tokens/s (${fmt(trainCpuRates[r])} per CPU s), ` +
-      `predict ${fmt(predictRates[r])} sentences/s (${fmt(predictCpuRates[r])} per CPU s)`,
-  );
+
+  const trainRates = trainers.map((): number[] => []);
+  const trainCpuRates = trainers.map((): number[] => []);
+  const predictRates: number[] = [];
+  const predictCpuRates: number[] = [];
+  const cpuSeconds = () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  };
+  for (let r = 0; r < repeats; r++) {
+    const parts: string[] = [];
+    trainers.forEach((trainer, k) => {
+      const start = performance.now();
+      const cpuStart = cpuSeconds();
+      for (const batch of trainBatches) trainer.trainBatch(batch);
+      trainRates[k].push(tokensPerRound / ((performance.now() - start) / 1000));
+      trainCpuRates[k].push(tokensPerRound / (cpuSeconds() - cpuStart));
+      parts.push(`train (${trainer.threads} thread${trainer.threads > 1 ? 's' : ''}) ${fmt(trainRates[k][r])} tokens/s (${fmt(trainCpuRates[k][r])} per CPU s)`);
+    });
+    const start = performance.now();
+    const cpuStart = cpuSeconds();
+    for (const batch of predictBatches) predictor.predict(batch);
+    predictRates.push(sentencesPerRound / ((performance.now() - start) / 1000));
+    predictCpuRates.push(sentencesPerRound / (cpuSeconds() - cpuStart));
+    console.log(`repeat ${r + 1}: ${parts.join(', ')}, predict ${fmt(predictRates[r])} sentences/s (${fmt(predictCpuRates[r])} per CPU s)`);
+  }
+  const p = stats(predictRates);
+  const pc = stats(predictCpuRates);
+  console.log(`\n${cell.toUpperCase()} E=H=128, vocab 18000, B=64, lengths 5..40, embedding Adam: ${lazy ? 'lazy' : 'dense'}`);
+  trainers.forEach((trainer, k) => {
+    const t = stats(trainRates[k]);
+    const tc = stats(trainCpuRates[k]);
+    console.log(`trainBatch, ${threadCounts[k]} thread(s) (${trainer.threads} at the end): ${fmt(t.min)} / ${fmt(t.median)} / ${fmt(t.max)} tokens/s wall, ` +
+      `${fmt(tc.min)} / ${fmt(tc.median)} / ${fmt(tc.max)} per CPU s (min / median / max of ${repeats}; ${batchCount} batches, ${fmt(tokensPerRound)} tokens each)`);
+  });
+  console.log(`predict:    ${fmt(p.min)} / ${fmt(p.median)} / ${fmt(p.max)} sentences/s (min / median / max of ${repeats}; ${sentencesPerRound} sentences each)`);
+  console.log(`per CPU second: predict ${fmt(pc.min)} / ${fmt(pc.median)} / ${fmt(pc.max)} sentences`);
+  await Promise.all(trainers.map((trainer) => trainer.dispose()));
 }
-const t = stats(trainRates);
-const p = stats(predictRates);
-const tc = stats(trainCpuRates);
-const pc = stats(predictCpuRates);
-console.log(`\n${cell.toUpperCase()} E=H=128, vocab 18000, B=64, lengths 5..40, embedding Adam: ${lazy ? 'lazy' : 'dense'}`);
-console.log(`trainBatch: ${fmt(t.min)} / ${fmt(t.median)} / ${fmt(t.max)} tokens/s (min / median / max of ${repeats}; ${batchCount} batches, ${fmt(tokensPerRound)} tokens each)`);
-console.log(`predict:    ${fmt(p.min)} / ${fmt(p.median)} / ${fmt(p.max)} sentences/s (min / median / max of ${repeats}; ${sentencesPerRound} sentences each)`);
-console.log(`per CPU second: trainBatch ${fmt(tc.min)} / ${fmt(tc.median)} / ${fmt(tc.max)} tokens, predict ${fmt(pc.min)} / ${fmt(pc.median)} / ${fmt(pc.max)} sentences`);
+
+void main();

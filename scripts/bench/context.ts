@@ -6,7 +6,7 @@
 import { existsSync } from 'fs';
 import { join, resolve } from 'path';
 import { readPolarityPair } from '../../src/core/readers';
-import { Random } from '../../src/core/engine';
+import { defaultTrainingThreads, Random } from '../../src/core/engine';
 import type { LabelledText } from '../../src/core/training';
 
 /** Command-line options of the bench. */
@@ -19,6 +19,8 @@ export interface BenchOptions {
   readonly epochs: number;
   /** Skip the PyTorch side even when it is available. */
   readonly noTorch: boolean;
+  /** Threads of our training (1 or 2; default: 2 on a machine with two or more CPUs). */
+  readonly threads: 1 | 2;
 }
 
 /** What the training section leaves for later sections. */
@@ -39,7 +41,7 @@ export interface BenchContext {
   readonly outcome: TrainingOutcome;
 }
 
-/** Parses argv: --quick, --rounds N, --epochs N, --no-torch. */
+/** Parses argv: --quick, --rounds N, --epochs N, --no-torch, --threads 1|2. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const value = (name: string): number | undefined => {
     const at = argv.indexOf(`--${name}`);
@@ -51,6 +53,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     rounds: value('rounds') ?? (quick ? 1 : 3),
     epochs: value('epochs') ?? (quick ? 1 : 2),
     noTorch: argv.includes('--no-torch'),
+    threads: value('threads') === undefined ? defaultTrainingThreads() : value('threads')! >= 2 ? 2 : 1,
   };
 }
 

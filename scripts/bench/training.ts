@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'child_process';
 import { join } from 'path';
-import { initWeights, Random, Trainer } from '../../src/core/engine';
+import { createTrainer, initWeights, Random, type Trainer } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
 import { tokenTexts } from '../../src/core/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS, evaluateIds, lengthBucketedBatches } from '../../src/core/training';
@@ -48,7 +48,7 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
   };
   console.log(`## Training: ${ctx.train.length} train / ${ctx.validation.length} validation sentences, vocabulary ${vocabulary.size}, ` +
     `${tokens.toLocaleString('en-US')} training tokens (our tokenizer), GRU ${arch.units}, embedding ${arch.embeddingDim}, batch ${settings.batchSize}`);
-  console.log(`   ${options.rounds} interleaved round(s) of ${options.epochs} epoch(s) each side\n`);
+  console.log(`   ${options.rounds} interleaved round(s) of ${options.epochs} epoch(s) each side; our training in ${options.threads} thread(s) (--threads)\n`);
 
   const ourEpochs: number[] = [];
   const ourCpuEpochs: number[] = [];
@@ -57,7 +57,9 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
   let last: OurModel | undefined;
   for (let round = 1; round <= options.rounds; round++) {
     const seed = settings.seed + round;
-    const trainer = new Trainer(arch, initWeights(arch, seed), { learningRate: settings.learningRate, clipNorm: settings.clipNorm, seed });
+    const trainer = createTrainer(arch, initWeights(arch, seed), {
+      learningRate: settings.learningRate, clipNorm: settings.clipNorm, seed, threads: options.threads, onWarning: (m) => console.log(`   (${m})`),
+    });
     const random = new Random(seed + 1);
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const batches = lengthBucketedBatches(trainIds, trainLabels, settings.batchSize, random);
@@ -77,6 +79,7 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
       console.log(`round ${round} ours  epoch ${epoch}: ${seconds.toFixed(2)} s wall, ${cpu.toFixed(2)} CPU s, ` +
         `${Math.round(tokens / seconds).toLocaleString('en-US')} tokens/s, val acc ${accuracy.toFixed(4)}`);
     }
+    await trainer.dispose(); // its weights stay readable
     last = { arch, trainer, vocabulary, labels };
     if (withTorch) {
       const run = spawnSync(PYTHON, [join(ctx.sharedDir, 'bench', 'pytorch_gru.py'), '--threads', '2', '--epochs', String(options.epochs), '--data-dir', ctx.dataDir], {

@@ -9,7 +9,8 @@ import { Metrics, computeMetrics } from './metrics';
 import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './tokenizer';
 import { OOV_ID, PAD_ID, Vocabulary } from './vocabulary';
 import { Random } from './engine/random';
-import { initWeights, predict, Trainer } from './engine';
+import { createTrainer, initWeights, predict } from './engine';
+import { markWeightsMutable } from './engine/predict';
 import { trainSkipGram } from './skipgram';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
@@ -71,6 +72,11 @@ export interface TrainingOptions {
   readonly tokenizer: TokenizerSettings;
   /** Class names in output order; default: the sorted labels of the data. */
   readonly labels?: readonly string[];
+  /**
+   * Threads computing each batch (data-parallel halves, see engine/parallelTrainer.ts); default 2
+   * when the machine has two or more CPUs. The result is the same up to float rounding.
+   */
+  readonly threads?: 1 | 2;
 }
 
 /** The defaults: the bundled movie-review model's settings. */
@@ -122,6 +128,7 @@ export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): 
     [options.wordDropout >= 0 && options.wordDropout < 1, `word dropout must be in [0, 1) (got ${options.wordDropout})`],
     [options.supervision === 'final' || options.supervision === 'every-step', `supervision must be final or every-step (got ${options.supervision})`],
     [options.vocabularySource === 'training' || options.vocabularySource === 'training+pretraining', `vocabulary source must be training or training+pretraining (got ${options.vocabularySource})`],
+    [options.threads === undefined || options.threads === 1 || options.threads === 2, `threads must be 1 or 2 (got ${options.threads})`],
   ];
   const failed = checks.filter(([ok]) => !ok).map(([, message]) => message);
   if (failed.length) throw new Error(`bad training settings: ${failed.join('; ')}`);
@@ -193,6 +200,8 @@ export interface TrainingHooks {
    * change its inputs.
    */
   readonly initialEmbedding?: (vocabulary: Vocabulary, embedding: Float32Array, dim: number) => Float32Array | undefined;
+  /** Told when training cannot use a second thread (it then goes on in one). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Error thrown when a run is cancelled. */
@@ -256,7 +265,9 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
     weights.embedding.set(replacement);
   }
 
-  const trainer = new Trainer(arch, weights, { learningRate: options.learningRate, clipNorm: options.clipNorm, seed: options.seed });
+  const trainer = createTrainer(arch, weights, {
+    learningRate: options.learningRate, clipNorm: options.clipNorm, seed: options.seed, threads: options.threads, onWarning: hooks.onWarning,
+  });
   const random = new Random(options.seed + 1);
   const tokensInEpoch = trainIds.reduce((sum, ids) => sum + ids.length, 0);
   const history: EpochRecord[] = [];
@@ -264,49 +275,59 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   const progressEvery = Math.max(1, Math.floor(Math.ceil(train.length / options.batchSize) / (hooks.progressPerEpoch ?? 20)));
 
   let averaged: NetworkWeights | undefined;
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const epochStart = performance.now();
-    const batches = lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    for (let b = 0; b < batches.length; b++) {
-      await yieldToEventLoop();
-      if (hooks.signal?.aborted) throw new TrainingCancelledError();
-      const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random));
-      if (options.weightAveraging > 0) {
-        averaged = averaged ? updateAverage(averaged, trainer.weights, options.weightAveraging) : copyWeights(trainer.weights);
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const epochStart = performance.now();
+      const batches = lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (let b = 0; b < batches.length; b++) {
+        await yieldToEventLoop();
+        if (hooks.signal?.aborted) throw new TrainingCancelledError();
+        const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random));
+        if (options.weightAveraging > 0) {
+          if (averaged) {
+          updateAverage(averaged, trainer.weights, options.weightAveraging);
+        } else {
+          averaged = copyWeights(trainer.weights);
+          // Updated in place after every batch: inference must not cache anything derived from it.
+          markWeightsMutable(averaged);
+        }
+        }
+        // Loss and accuracy over the loss positions: sentences, or labelled steps when every step is supervised.
+        lossSum += result.loss * result.count;
+        correct += result.correct;
+        seen += result.count;
+        if ((b + 1) % progressEvery === 0 && b + 1 < batches.length) {
+          const done = (epoch - 1 + (b + 1) / batches.length) / options.epochs;
+          hooks.onProgress?.({
+            phase: 'training', epoch, epochs: options.epochs, batch: b + 1, batches: batches.length,
+            loss: lossSum / seen, accuracy: correct / seen, elapsedSeconds: elapsed(),
+            remainingSeconds: (elapsed() * (1 - done)) / done,
+          });
+        }
       }
-      // Loss and accuracy over the loss positions: sentences, or labelled steps when every step is supervised.
-      lossSum += result.loss * result.count;
-      correct += result.correct;
-      seen += result.count;
-      if ((b + 1) % progressEvery === 0 && b + 1 < batches.length) {
-        const done = (epoch - 1 + (b + 1) / batches.length) / options.epochs;
-        hooks.onProgress?.({
-          phase: 'training', epoch, epochs: options.epochs, batch: b + 1, batches: batches.length,
-          loss: lossSum / seen, accuracy: correct / seen, elapsedSeconds: elapsed(),
-          remainingSeconds: (elapsed() * (1 - done)) / done,
-        });
-      }
+      const seconds = (performance.now() - epochStart) / 1000;
+      const evaluation = validation.length
+        ? evaluateIds(arch, averaged ?? trainer.weights, validationIds, validationLabels)
+        : { loss: lossSum / seen, accuracy: correct / seen };
+      history.push({
+        epoch, loss: lossSum / seen, accuracy: correct / seen,
+        validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
+        seconds, tokensPerSecond: tokensInEpoch / seconds,
+      });
+      const improved = evaluation.accuracy > best.accuracy || (evaluation.accuracy === best.accuracy && evaluation.loss < best.loss);
+      if (improved) best = { epoch, accuracy: evaluation.accuracy, loss: evaluation.loss, weights: copyWeights(averaged ?? trainer.weights) };
+      hooks.onProgress?.({
+        phase: 'validated', epoch, epochs: options.epochs, batch: batches.length, batches: batches.length,
+        loss: lossSum / seen, accuracy: correct / seen, validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
+        elapsedSeconds: elapsed(), remainingSeconds: (elapsed() / epoch) * (options.epochs - epoch),
+      });
+      if (validation.length && options.patience > 0 && epoch - best.epoch >= options.patience) break;
     }
-    const seconds = (performance.now() - epochStart) / 1000;
-    const evaluation = validation.length
-      ? evaluateIds(arch, averaged ?? trainer.weights, validationIds, validationLabels)
-      : { loss: lossSum / seen, accuracy: correct / seen };
-    history.push({
-      epoch, loss: lossSum / seen, accuracy: correct / seen,
-      validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
-      seconds, tokensPerSecond: tokensInEpoch / seconds,
-    });
-    const improved = evaluation.accuracy > best.accuracy || (evaluation.accuracy === best.accuracy && evaluation.loss < best.loss);
-    if (improved) best = { epoch, accuracy: evaluation.accuracy, loss: evaluation.loss, weights: copyWeights(averaged ?? trainer.weights) };
-    hooks.onProgress?.({
-      phase: 'validated', epoch, epochs: options.epochs, batch: batches.length, batches: batches.length,
-      loss: lossSum / seen, accuracy: correct / seen, validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
-      elapsedSeconds: elapsed(), remainingSeconds: (elapsed() / epoch) * (options.epochs - epoch),
-    });
-    if (validation.length && options.patience > 0 && epoch - best.epoch >= options.patience) break;
+  } finally {
+    await trainer.dispose();
   }
 
   const metricsIds = validation.length ? validationIds : trainIds;

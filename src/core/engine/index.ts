@@ -2,8 +2,9 @@
 export { initWeights, cloneWeights, orthogonal } from './initWeights';
 export { predict, Predictor } from './predict';
 export { Trainer, computeGradients, clipByGlobalNorm, globalNorm } from './trainer';
+export { ParallelTrainer, createTrainer, defaultTrainingThreads } from './parallelTrainer';
 export type { TrainerOptions, TrainStepResult, GradientResult } from './trainer';
-export type { Probabilities, EngineGradients, SparseEmbeddingGradient } from './network';
+export type { Probabilities, EngineGradients, SparseEmbeddingGradient, DropoutKey } from './network';
 export { Random } from './random';
 export { packBatch } from './packing';
 export type { Packing } from './packing';

@@ -11,7 +11,38 @@ import type { Batch } from '../batching';
 import { gatesPerCell, type Architecture, type CellType, type NetworkWeights, type RecurrentWeights } from '../model/architecture';
 import { roundUp8, Workspace, type Matrix } from './kernels';
 import { packBatch, type Packing } from './packing';
-import type { Random } from './random';
+import { mixSeed, Random } from './random';
+
+/**
+ * Which dropout masks a training pass draws. Each sentence's mask of layer l comes from its own
+ * stream, seeded by (seed, step, l, sentence index in the whole batch), so the masks do not depend
+ * on how a batch is split across threads, nor on the order of its rows.
+ */
+export interface DropoutKey {
+  readonly seed: number;
+  /** Training step (the trainer's Adam step count before the update). */
+  readonly step: number;
+  /**
+   * Index in the whole batch of each row of the batch being computed [batchSize], when that batch
+   * is part of a larger one; default: the row index itself.
+   */
+  readonly sentences?: Int32Array;
+}
+
+/**
+ * Loss positions of a training batch: its sentences (final-token loss), or its labelled real
+ * steps (label >= 0 at t < length) when batch.stepLabels is set.
+ */
+export function countLossPositions(batch: Batch): number {
+  if (!batch.stepLabels) return batch.batchSize;
+  const T = batch.timeSteps;
+  let count = 0;
+  for (let b = 0; b < batch.batchSize; b++) {
+    const len = Math.max(0, Math.min(T, batch.lengths[b] | 0));
+    for (let t = 0; t < len; t++) if (batch.stepLabels[b * T + t] >= 0) count++;
+  }
+  return count;
+}
 
 /** Gradient of the embedding for the rows a batch touched (each row once). */
 export interface SparseEmbeddingGradient {
@@ -139,19 +170,23 @@ export class NetworkEngine {
 
   /**
    * Loss and gradients of one batch. Final-token loss uses batch.labels; if batch.stepLabels is
-   * given, the per-step masked loss is used instead. Dropout is applied when `dropoutRng` is
+   * given, the per-step masked loss is used instead. Dropout is applied when `dropout` is
    * given and arch.dropout > 0. The embedding gradient is skipped when `embeddingGradient` is false.
+   * The loss and gradients are divided by `lossCount` (default: this batch's loss positions); a
+   * part of a larger batch passes the whole batch's count, so that the parts' losses and
+   * gradients add up to the whole batch's mean.
    */
   lossAndGradients(
     arch: Architecture,
     weights: NetworkWeights,
     batch: Batch,
-    dropoutRng: Random | undefined,
+    dropout: DropoutKey | undefined,
     embeddingGradient = true,
+    lossCount?: number,
   ): LossAndGradients {
     if (!batch.labels && !batch.stepLabels) throw new Error('training batch needs labels or stepLabels');
     const packing = packBatch(batch);
-    const layers = this.forward(arch, weights, batch, packing, true, dropoutRng);
+    const layers = this.forward(arch, weights, batch, packing, true, dropout);
     const data = this.ws.data;
     const { batchSize: B, timeSteps: T } = batch;
     const C = arch.numClasses;
@@ -190,6 +225,7 @@ export class NetworkEngine {
       }
     }
     const count = positionRows.length;
+    const normalizer = lossCount ?? count;
     let lossSum = 0;
     let correct = 0;
     for (let q = 0; q < count; q++) {
@@ -206,7 +242,7 @@ export class NetworkEngine {
       for (let k = 0; k < C; k++) { probs[k] = Math.exp(logits[k] - max); sum += probs[k]; }
       lossSum += Math.log(sum) + max - logits[label];
       if (argmax === label) correct++;
-      for (let k = 0; k < C; k++) probs[k] = (probs[k] / sum - (k === label ? 1 : 0)) / count;
+      for (let k = 0; k < C; k++) probs[k] = (probs[k] / sum - (k === label ? 1 : 0)) / normalizer;
       for (let k = 0; k < C; k++) denseBiasGrad[k] += probs[k];
       if (yRow >= 0) {
         const dRow = dYTop.offset + packedRow * Hp;
@@ -242,7 +278,7 @@ export class NetworkEngine {
     if (embeddingGradient) embeddingGrad = this.scatterEmbeddingGradient(arch, batch, packing, layers[0].dX!);
 
     return {
-      loss: count > 0 ? lossSum / count : 0,
+      loss: count > 0 ? lossSum / normalizer : 0,
       correct,
       count,
       gradients: { embedding: embeddingGrad, rnn: rnnGrads, dense: { kernel: denseKernelGrad, bias: denseBiasGrad } },
@@ -258,7 +294,7 @@ export class NetworkEngine {
     batch: Batch,
     packing: Packing,
     training: boolean,
-    dropoutRng: Random | undefined,
+    dropout: DropoutKey | undefined,
     projection?: InputProjectionCache,
   ): LayerState[] {
     const ws = this.ws;
@@ -268,7 +304,7 @@ export class NetworkEngine {
     const GH = G * Hp;
     const N = Math.max(packing.tokens, 1);
     const B = Math.max(batch.batchSize, 1);
-    const useDropout = training && dropoutRng !== undefined && arch.dropout > 0;
+    const useDropout = training && dropout !== undefined && arch.dropout > 0;
     ws.reset();
     const layers: LayerState[] = [];
     let x = ws.alloc(N, E);
@@ -345,11 +381,19 @@ export class NetworkEngine {
         const scale = 1 / keep;
         const m = layer.mask.offset;
         const n = packing.tokens * Hp;
-        for (let i = 0; i < n; i++) {
-          const v = (i % Hp) < H && dropoutRng!.next() < keep ? scale : 0;
-          data[m + i] = v;
-          data[layer.y.offset + i] = data[layer.h.offset + i] * v;
+        data.fill(0, m, m + n); // padding columns
+        for (let p = 0; p < batch.batchSize; p++) {
+          const row = packing.order[p];
+          const sentence = dropout!.sentences ? dropout!.sentences[row] : row;
+          const rng = new Random(mixSeed(dropout!.seed, dropout!.step, l, sentence));
+          for (let t = 0; t < packing.sortedLengths[p]; t++) {
+            const at = m + (packing.offsets[t] + p) * Hp;
+            for (let j = 0; j < H; j++) data[at + j] = rng.next() < keep ? scale : 0;
+          }
         }
+        const y = layer.y.offset;
+        const h = layer.h.offset;
+        for (let i = 0; i < n; i++) data[y + i] = data[h + i] * data[m + i];
       }
     }
     return layers;

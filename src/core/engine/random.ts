@@ -74,3 +74,22 @@ export class Random {
     return this.shuffle(order);
   }
 }
+
+/** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * A 32-bit seed derived from several integers (e.g. seed, step, layer, sentence), so that
+ * independent streams can be keyed by position instead of drawn one after another.
+ */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x2545f491;
+  for (const part of parts) h = fmix32((h ^ fmix32(Math.floor(part) >>> 0)) + 0x9e3779b9);
+  return h;
+}

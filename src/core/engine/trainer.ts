@@ -6,9 +6,8 @@ import type { Batch } from '../batching';
 import { flattenWeights, unflattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { cloneWeights } from './initWeights';
 import { Workspace, type Matrix } from './kernels';
-import { NetworkEngine, type EngineGradients } from './network';
+import { NetworkEngine, type DropoutKey, type EngineGradients, type LossAndGradients } from './network';
 import { markWeightsMutable } from './predict';
-import { Random } from './random';
 
 /** Options of a {@link Trainer}. */
 export interface TrainerOptions {
@@ -22,7 +21,7 @@ export interface TrainerOptions {
   epsilon?: number;
   /** Global-norm clipping threshold; 0 or Infinity disables (default 5). */
   clipNorm?: number;
-  /** Seed of the dropout masks (default 0). */
+  /** Seed of the dropout masks (default 0); see {@link DropoutKey}. */
   seed?: number;
   /** Whether the embedding is trained (default true). */
   trainEmbedding?: boolean;
@@ -33,6 +32,19 @@ export interface TrainerOptions {
    * 'lazy' updates only the rows the batch touched (TF LazyAdam): cheaper, not identical.
    */
   embeddingUpdate?: 'dense' | 'lazy';
+  /**
+   * Threads computing each batch's gradients, for {@link createTrainer}: 1, or 2 (a helper
+   * worker_thread takes half of every batch; see parallelTrainer.ts). Default: 2 when the machine
+   * has at least two CPUs ({@link defaultTrainingThreads}). `new Trainer` always uses one.
+   */
+  threads?: 1 | 2;
+  /** Told when the helper thread cannot start or fails (training then goes on in one thread). */
+  onWarning?: (message: string) => void;
+  /**
+   * The helper thread's entry script (default: dist/engineHelper.js beside the bundle, or
+   * src/worker/engineHelper.ts through tsx when running from source).
+   */
+  helperScript?: string;
 }
 
 /** Result of one training step. */
@@ -57,11 +69,11 @@ export interface GradientResult {
 
 /**
  * Loss and gradients of `batch` without changing any weights (for tests and tooling).
- * Dropout is applied only when `dropoutRng` is given. The embedding gradient is dense
+ * Dropout is applied only when `dropout` is given. The embedding gradient is dense
  * [vocabSize, E] here.
  */
-export function computeGradients(arch: Architecture, weights: NetworkWeights, batch: Batch, dropoutRng?: Random): GradientResult {
-  const result = new NetworkEngine().lossAndGradients(arch, weights, batch, dropoutRng, true);
+export function computeGradients(arch: Architecture, weights: NetworkWeights, batch: Batch, dropout?: DropoutKey): GradientResult {
+  const result = new NetworkEngine().lossAndGradients(arch, weights, batch, dropout, true);
   const embedding = new Float32Array(arch.vocabSize * arch.embeddingDim);
   const sparse = result.gradients.embedding!;
   const E = arch.embeddingDim;
@@ -115,8 +127,9 @@ export function clipByGlobalNorm(gradients: EngineGradients, clipNorm: number): 
 }
 
 /**
- * Trains a copy of the given weights with Adam. `weights` is the trainer's own copy, updated in
- * place by every trainBatch (read it, or call snapshot() for a copy). Deterministic given the seed.
+ * Trains a copy of the given weights with Adam, in the calling thread. `weights` is the trainer's
+ * own copy, updated in place by every trainBatch (read it, or call snapshot() for a copy).
+ * Deterministic given the seed. See {@link createTrainer} for the two-thread variant.
  */
 export class Trainer {
   /**
@@ -126,21 +139,21 @@ export class Trainer {
   readonly weights: NetworkWeights;
   /** Adam steps taken. */
   step = 0;
-  private readonly engine = new NetworkEngine();
-  private readonly rng: Random;
+  protected readonly engine = new NetworkEngine();
+  protected readonly seed: number;
+  protected readonly trainEmbedding: boolean;
   private readonly learningRate: number;
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
   private readonly clipNorm: number;
-  private readonly trainEmbedding: boolean;
   private readonly embeddingUpdate: 'dense' | 'lazy';
   /** Weights, gradients and Adam moments of every weight array, in flattenWeights() order. */
   private readonly optimizer = new Workspace();
   private readonly slots: { w: Matrix; g: Matrix; m: Matrix; v: Matrix; length: number }[];
 
   constructor(
-    private readonly arch: Architecture,
+    protected readonly arch: Architecture,
     weights: NetworkWeights,
     options: TrainerOptions = {},
   ) {
@@ -151,7 +164,7 @@ export class Trainer {
     this.clipNorm = options.clipNorm ?? 5;
     this.trainEmbedding = options.trainEmbedding ?? true;
     this.embeddingUpdate = options.embeddingUpdate ?? 'dense';
-    this.rng = new Random(options.seed ?? 0);
+    this.seed = options.seed ?? 0;
     // Each array padded to a multiple of 16 floats (zeros), so the SIMD Adam runs over whole vectors.
     const ws = this.optimizer;
     const padded = (n: number) => ws.alloc(1, n, (n + 15) & ~15);
@@ -176,18 +189,33 @@ export class Trainer {
     return cloneWeights(this.weights);
   }
 
+  /** Threads computing each step's gradients (1 here; see ParallelTrainer). */
+  get threads(): number {
+    return 1;
+  }
+
+  /** Releases what the trainer holds beyond memory (nothing here; ParallelTrainer's helper thread). */
+  dispose(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /**
    * One step: forward with dropout, loss (final-token, or per-step when batch.stepLabels is
-   * set), BPTT, clipping by global norm, Adam update.
+   * set), BPTT, clipping by global norm, Adam update. Dropout masks are keyed by
+   * (seed, step, layer, sentence index in the batch).
    */
   trainBatch(batch: Batch): TrainStepResult {
-    const { loss, correct, count, gradients } = this.engine.lossAndGradients(
-      this.arch, this.weights, batch, this.arch.dropout > 0 ? this.rng : undefined, this.trainEmbedding,
-    );
+    const dropout = this.arch.dropout > 0 ? { seed: this.seed, step: this.step } : undefined;
+    const { loss, correct, count, gradients } = this.lossAndGradients(batch, dropout);
     const gradientNorm = globalNorm(gradients);
     const clip = this.clipNorm > 0 && Number.isFinite(this.clipNorm) && gradientNorm > this.clipNorm;
     this.applyAdam(gradients, clip ? this.clipNorm / gradientNorm : 1);
     return { loss, correct, count, gradientNorm };
+  }
+
+  /** Mean loss and its gradients of a whole batch at the current weights. */
+  protected lossAndGradients(batch: Batch, dropout: DropoutKey | undefined): LossAndGradients {
+    return this.engine.lossAndGradients(this.arch, this.weights, batch, dropout, this.trainEmbedding);
   }
 
   /** Adam on every weight with the gradients scaled by `scale` (clipping). */
