@@ -11,7 +11,6 @@ import type { TrainingController } from './training/trainingController';
 
 /** Every command the extension contributes; package.json's `contributes.commands` lists the same ids. */
 export const commandIds = {
-  classifySelection: 'sentimentLens.classifySelection',
   highlightSelection: 'sentimentLens.highlightSelection',
   clearHighlights: 'sentimentLens.clearHighlights',
   checkComments: 'sentimentLens.checkComments',
@@ -45,7 +44,6 @@ export interface CommandServices {
 /** Registers a handler for every id in `commandIds`; the Record type makes a missing handler a compile error. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
-    [commandIds.classifySelection]: () => classifySelectionCommand(services),
     [commandIds.highlightSelection]: () => highlightSelectionCommand(services.highlighter, services.log),
     [commandIds.clearHighlights]: () => clearHighlightsCommand(services.highlighter),
     [commandIds.checkComments]: (uri) => checkCommentsCommand(services.tone, services.log, uri),
@@ -63,15 +61,4 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [commandIds.importModel]: (uri) => services.modelManager.importInteractive(uri instanceof vscode.Uri ? uri : undefined),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
-}
-
-/** Classifies the active editor's selection. For now it only logs what it would classify. */
-function classifySelectionCommand({ log }: CommandServices): void {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) {
-    log.info('Classify Selection: no active editor');
-    return;
-  }
-  const text = editor.document.getText(editor.selection);
-  log.info(`Classify Selection: ${text.length} characters selected in ${editor.document.uri.fsPath}`);
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { SentimentLensApi } from '../../src/extension/api';
 import { harnessUrl, screenshot } from './harness';
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,12 +19,16 @@ describe('workbench', () => {
     assert.ok(names.includes('reviews') && names.includes('src'), `workspace entries: ${names.join(', ')}`);
   });
 
-  it('runs Classify Selection on a selected review comment without an error', async () => {
+  it('highlights a selected review comment from the command palette command', async () => {
     const editor = await vscode.window.showTextDocument(fixtureUri('src/tokenizer.js'));
     const line = editor.document.getText().split('\n').findIndex((text) => text.includes('terrible hack'));
     assert.ok(line >= 0, 'the fixture holds the "terrible hack" comment');
     editor.selection = new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length);
-    await vscode.commands.executeCommand('sentimentLens.classifySelection');
+    await vscode.commands.executeCommand('sentimentLens.highlightSelection');
+    const api = vscode.extensions.getExtension<SentimentLensApi>('sentiment-lens.sentiment-lens')!.exports;
+    const { words } = api.getHighlights(editor.document.uri);
+    assert.ok(words.length > 0, 'the selection got per-word highlights');
+    for (const word of words) assert.equal(word.range.start.line, line);
   });
 
   it('shows the extension in the workbench (screenshot with its commands in the palette)', async function () {
