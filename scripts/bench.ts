@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: our training and inference against ../shared/bench/pytorch_gru.py, measured
- * side by side on this machine, plus trajectory latency and peak memory. Sections live in
+ * side by side on this machine, plus trajectory latency, peak memory and the editor figures. Sections live in
  * scripts/bench/*.ts; each prints its own figures, and new sections are added to SECTIONS order.
  *
  *   npm run bench [-- --quick] [-- --rounds 3 --epochs 2] [-- --no-torch]
  *   SENTIMENT_LENS_SHARED=/path/to/shared npm run bench
  */
+import { spawnSync } from 'child_process';
 import { cpus, loadavg } from 'os';
+import { join } from 'path';
 import { MemoryTracker, loadMovieReviews, parseBenchOptions, sharedFolder, type BenchContext } from './bench/context';
 import { inferenceSection } from './bench/inference';
 import { memorySection } from './bench/memory';
@@ -30,6 +32,14 @@ async function main(): Promise<void> {
   const model = await trainingSection(ctx, torch);
   inferenceSection(ctx, model);
   memorySection(ctx);
+  editorSection();
+}
+
+/** The editor figures (scripts/benchEditor.ts) in a process of their own, so their memory and JIT state are their own. */
+function editorSection(): void {
+  console.log('\n## Editor (plain Node over the core)');
+  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'benchEditor.ts')], { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`scripts/benchEditor.ts exited with ${run.status}`);
 }
 
 main().catch((error: unknown) => {
