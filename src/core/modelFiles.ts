@@ -44,7 +44,8 @@ export interface SaveInfo {
 /** Saves a training run's best model with its metadata (atomically; see saveModel). */
 export async function saveTrainedModel(dir: string, result: TrainingResult, info: SaveInfo): Promise<ModelMetadata> {
   const { model, options } = result;
-  const { tokenizer, labels: _labels, ...hyperparameters } = options;
+  // The pretraining texts themselves would bloat metadata.json; their number is enough to describe the run.
+  const { tokenizer, labels: _labels, pretrainingTexts, ...hyperparameters } = options;
   return saveModel(dir, {
     arch: model.arch,
     weights: model.weights,
@@ -59,7 +60,7 @@ export async function saveTrainedModel(dir: string, result: TrainingResult, info
         dataFingerprint: info.dataFingerprint,
         dataDescription: info.dataDescription,
         examples: result.trainingExamples,
-        hyperparameters: { ...hyperparameters, bestEpoch: result.bestEpoch, validationExamples: result.validationExamples, history: result.history },
+        hyperparameters: { ...hyperparameters, ...(pretrainingTexts ? { pretrainingTexts: pretrainingTexts.length } : {}), bestEpoch: result.bestEpoch, validationExamples: result.validationExamples, history: result.history },
         durationSeconds: Math.round(result.seconds * 10) / 10,
         skipGram: options.skipGram,
       },

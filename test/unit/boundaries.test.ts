@@ -30,6 +30,21 @@ describe('module boundaries', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('imports no dev dependency and nothing from scripts/ under src/, and never loads the lexicon libraries of npm run compare', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(src, '..', 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const devOnly = new Set(Object.keys(manifest.devDependencies).filter((name) => !name.startsWith('@types/')));
+    const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+    const offenders = filesUnder(src).flatMap((file) => {
+      // require() is checked for the lexicons only: dev-time tools may be required lazily (kernelsWat.ts and wabt).
+      const requires = [...fs.readFileSync(file, 'utf8').matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+      return [
+        ...runtimeImports(file).filter((spec) => devOnly.has(packageOf(spec)) || spec.includes('/scripts/')),
+        ...requires.filter((spec) => spec === 'sentiment' || spec === 'vader-sentiment' || spec.includes('/scripts/')),
+      ].map((spec) => `${path.relative(src, file)}: ${spec}`);
+    });
+    assert.deepEqual(offenders, []);
+  });
+
   it('keeps the protocol free of runtime dependencies (type imports and its own guards only)', () => {
     const offenders = filesUnder(path.join(src, 'protocol')).flatMap((file) =>
       runtimeImports(file).filter((spec) => !spec.startsWith('./')).map((spec) => `${path.relative(src, file)}: ${spec}`));

@@ -61,5 +61,46 @@ describe('tokenizer', () => {
     it('does not read an email address or a C# word as a mention or issue', () => {
       assert.deepEqual(tokenTexts('mail bob@example.com about C#', developer), ['mail', 'bob', 'example', 'com', 'about', 'c']);
     });
+
+    it('replaces a fenced code block, across lines, by one code placeholder', () => {
+      const text = 'nit: simpler as\n```suggestion\nconst total = items.length;\n```\nLGTM otherwise!';
+      const tokens = tokenize(text, developer);
+      assert.deepEqual(tokens.map((t) => t.text), ['nit', 'simpler', 'as', '<code>', 'lgtm', 'otherwise', '!']);
+      assert.equal(text.slice(tokens[3].start, tokens[3].end), '```suggestion\nconst total = items.length;\n```');
+    });
+
+    it('keeps emoji as tokens without skin tones or presentation selectors, with their full ranges', () => {
+      const text = 'works 👍🏽 ❤️ 🎉 👨\u200d💻';
+      const tokens = tokenize(text, developer);
+      assert.deepEqual(tokens.map((t) => t.text), ['works', '👍', '❤', '🎉', '👨\u200d💻']);
+      assert.equal(text.slice(tokens[1].start, tokens[1].end), '👍🏽');
+    });
+
+    it('keeps GitHub shortcodes, +1 / -1 votes and the shrug as tokens', () => {
+      assert.deepEqual(tokenTexts('+1, thanks :tada: :+1: but -1 from me ¯\\_(ツ)_/¯', developer), [
+        '+1', ',', 'thanks', ':tada:', ':+1:', 'but', '-1', 'from', 'me', '¯\\_(ツ)_/¯',
+      ]);
+    });
+
+    it('does not read arithmetic, C++ or a decimal number as a vote', () => {
+      assert.deepEqual(tokenTexts('C++11 uses x+1 and -1.5', developer), ['c', '11', 'uses', 'x', '1', 'and', '1', '5']);
+    });
+
+    it('does not read a URL after a colon as a shortcode', () => {
+      assert.deepEqual(tokenTexts('docs:https://example.com/a', developer), ['docs', '<url>']);
+    });
+
+    it('replaces a cross-repository issue reference by one issue placeholder', () => {
+      const text = 'duplicate of octo-org/some.repo#42';
+      const tokens = tokenize(text, developer);
+      assert.deepEqual(tokens.map((t) => t.text), ['duplicate', 'of', '<issue>']);
+      assert.equal(text.slice(tokens[2].start, tokens[2].end), 'octo-org/some.repo#42');
+    });
+
+    it('tokenizes a typical review comment into its words', () => {
+      assert.deepEqual(tokenTexts("this will break on null, please fix `getUser()` (see #12) :(", developer), [
+        'this', 'will', 'break', 'on', 'null', ',', 'please', 'fix', '<code>', '(', 'see', '<issue>', ')', ':(',
+      ]);
+    });
   });
 });
