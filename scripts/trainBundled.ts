@@ -29,17 +29,19 @@ interface BundledModelRecipe {
   readonly options: Partial<TrainingOptions>;
   readonly quantize: QuantizationKind;
   readonly readData: (flags: Record<string, string | undefined>) => { examples: LabelledExample[]; files: string[]; dataDescription: string };
+  /** Licence of the training data, copied into the model folder as DATA_LICENSE. */
   readonly licence?: string;
+  /** Extra unlabelled text for skip-gram pretraining, with a description for the card. */
+  readonly readPretrainingTexts?: (flags: Record<string, string | undefined>) => { texts: string[]; description: string };
+  /** How `sentiment-lens eval` reads the data files, for the card (default: --pos FILE --neg FILE). */
+  readonly evalDataFlags?: string;
 }
 
-const RECIPES: Record<string, BundledModelRecipe> = {
+export const RECIPES: Record<string, BundledModelRecipe> = {
   'movie-reviews': {
     description: 'GRU sentiment classifier of English movie-review sentences (positive / negative).',
-    options: {
-      cell: 'gru', units: 128, layers: 1, embeddingDim: 128, dropout: 0.5, epochs: 12, batchSize: 64,
-      learningRate: 1e-3, maxLength: 60, validationSplit: 0.1, seed: 42, minCount: 2, maxVocabulary: 20000,
-      patience: 3, skipGram: true, wordDropout: 0.25, supervision: 'every-step',
-    },
+    // The training defaults are this model's settings (src/core/training.ts).
+    options: {},
     quantize: 'uint8',
     readData: (flags) => {
       const dir = flags.data ?? process.env.SENTIMENT_LENS_MR_DATA ?? path.join(shared, 'rt-polaritydata');
@@ -48,6 +50,38 @@ const RECIPES: Record<string, BundledModelRecipe> = {
     },
   },
 };
+
+RECIPES['review-tone'] = {
+  description: 'GRU tone classifier of developers\' writing (Stack Overflow posts, review comments): positive / neutral / negative.',
+  options: {
+    cell: 'gru', units: 128, layers: 1, embeddingDim: 128, dropout: 0.5, epochs: 12, batchSize: 32,
+    learningRate: 1e-3, maxLength: 100, validationSplit: 0.1, seed: 42, minCount: 2, maxVocabulary: 20000,
+    patience: 3, tokenizer: { kind: 'developer', lowercase: true },
+    // Chosen by measurement (scripts/reviewToneVariants.ts, scripts/modelCards/review-tone-variants.md).
+    skipGram: true, vocabularySource: 'training+pretraining', wordDropout: 0.25, supervision: 'final',
+  },
+  quantize: 'uint8',
+  licence: senti4sdFile({}, 'LICENSE'),
+  readPretrainingTexts: movieReviewTexts,
+  evalDataFlags: '--file FILE --format labeltab',
+  readData: (flags) => {
+    const file = senti4sdFile(flags, 'train.tsv');
+    return { examples: failOnErrors(readLabelledFile(file, { format: 'labeltab' })), files: [file], dataDescription: 'Senti4SD gold standard, training partition (Stack Overflow posts; MIT licence, (c) 2017 Collaborative Development Group)' };
+  },
+};
+
+/** A file of the Senti4SD folder: --senti4sd or SENTIMENT_LENS_SENTI4SD names train.tsv, the licence sits beside it. */
+function senti4sdFile(flags: Record<string, string | undefined>, name: 'train.tsv' | 'LICENSE'): string {
+  const trainFile = flags.senti4sd ?? process.env.SENTIMENT_LENS_SENTI4SD ?? path.join(shared, 'senti4sd', 'train.tsv');
+  return name === 'train.tsv' ? trainFile : path.join(path.dirname(trainFile), name);
+}
+
+/** The movie-review sentences (both files, cp1252), as unlabelled text. */
+export function movieReviewTexts(flags: Record<string, string | undefined>): { texts: string[]; description: string } {
+  const dir = flags.data ?? process.env.SENTIMENT_LENS_MR_DATA ?? path.join(shared, 'rt-polaritydata');
+  const examples = failOnErrors(readPolarityPair(path.join(dir, 'rt-polarity.pos'), path.join(dir, 'rt-polarity.neg')));
+  return { texts: examples.map((e) => e.text), description: `${examples.length} movie-review sentences (sentence polarity dataset v1.0, labels unused)` };
+}
 
 function failOnErrors(result: { examples: LabelledExample[]; problems: { severity: string; file: string; line: number; reason: string }[] }): LabelledExample[] {
   const errors = result.problems.filter((p) => p.severity === 'error');
@@ -61,10 +95,12 @@ async function main(): Promise<void> {
   const recipe = RECIPES[name];
   if (!recipe) throw new Error(`unknown bundled model "${name}" (known: ${Object.keys(RECIPES).join(', ')})`);
   const { examples, files, dataDescription } = recipe.readData(values);
+  const pretraining = recipe.readPretrainingTexts?.(values);
   const outDir = values.out ?? path.join(root, 'model', name);
   const command = `npm run train:bundled -- --model ${name}`;
   log(`training ${name} on ${examples.length} examples from ${files.join(', ')}`);
-  const result = await trainClassifier(examples, recipe.options, {
+  const options = pretraining ? { ...recipe.options, pretrainingTexts: pretraining.texts } : recipe.options;
+  const result = await trainClassifier(examples, options, {
     onProgress: (p) => {
       if (p.phase === 'pretraining') log('skip-gram pretraining of the embedding...');
       if (p.phase === 'validated') log(`epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} val_loss ${p.validationLoss!.toFixed(4)} val_acc ${p.validationAccuracy!.toFixed(4)} ${p.elapsedSeconds.toFixed(0)} s`);
@@ -88,8 +124,11 @@ async function main(): Promise<void> {
   fs.rmSync(scratch, { recursive: true, force: true });
 
   await saveTrainedModel(outDir, result, { name, description: recipe.description, dataFingerprint: fingerprint, dataDescription, quantize: recipe.quantize });
-  fs.writeFileSync(path.join(outDir, 'MODEL_CARD.md'), modelCard(name, recipe, result, { command, dataDescription, fingerprint, quantizations, examples: examples.length }));
-  if (recipe.licence) fs.copyFileSync(recipe.licence, path.join(outDir, 'DATA_LICENSE'));
+  fs.writeFileSync(path.join(outDir, 'MODEL_CARD.md'), modelCard(name, recipe, result, { command, dataDescription, fingerprint, quantizations, examples: examples.length, pretraining: pretraining?.description }));
+  if (recipe.licence) {
+    fs.copyFileSync(recipe.licence, path.join(outDir, 'DATA_LICENSE'));
+    fs.chmodSync(path.join(outDir, 'DATA_LICENSE'), 0o644); // the source may be read-only; the model folder should not be
+  }
   log(`wrote ${outDir}`);
 }
 
@@ -97,7 +136,7 @@ function modelCard(
   name: string,
   recipe: BundledModelRecipe,
   result: TrainingResult,
-  info: { command: string; dataDescription: string; fingerprint: string; quantizations: { kind: QuantizationKind; bytes: number; metrics: Metrics }[]; examples: number },
+  info: { command: string; dataDescription: string; fingerprint: string; quantizations: { kind: QuantizationKind; bytes: number; metrics: Metrics }[]; examples: number; pretraining?: string },
 ): string {
   const o = result.options;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -108,15 +147,17 @@ function modelCard(
 ${recipe.description}
 
 ## Data
-- ${info.dataDescription}: ${info.examples} labelled sentences; sha256 of the files (length-prefixed, in order) \`${info.fingerprint}\`.
-- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} sentences; training: ${result.trainingExamples}.
-  The vocabulary, the skip-gram vectors and every choice below come from the training part only.
-- \`sentiment-lens eval --model model/${name} --pos FILE --neg FILE --split validation\` recomputes the validation figures from the same files.
+- ${info.dataDescription}: ${info.examples} labelled texts; sha256 of the files (length-prefixed, in order) \`${info.fingerprint}\`.${recipe.licence ? `
+- The data's licence is in DATA_LICENSE beside this card; it ships with the model.` : ''}${info.pretraining ? `
+- Unlabelled text for the skip-gram pretraining, besides the training part: ${info.pretraining}; vocabulary from ${o.vocabularySource === 'training' ? 'the labelled training part only' : 'the training part and this text'}.` : ''}
+- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} texts; training: ${result.trainingExamples}.
+  The vocabulary, the skip-gram vectors and every choice below come from the training part only${info.pretraining ? ' (and the unlabelled text above)' : ''}.
+- \`sentiment-lens eval --model model/${name} ${recipe.evalDataFlags ?? '--pos FILE --neg FILE'} --split validation\` recomputes the validation figures from the same files.
 
 ## Model
 - Tokenizer: ${o.tokenizer.kind}, lower-cased; max ${o.maxLength} tokens per training sentence.
 - Vocabulary: ${result.model.vocabulary.size} ids (PAD = 0, OOV = 1, words seen at least ${o.minCount} times, at most ${o.maxVocabulary}).
-- Embedding ${o.embeddingDim}${o.skipGram ? ` (initialised by skip-gram on the training text, ${o.skipGramEpochs} epochs)` : ''} -> ${o.layers} x ${o.cell.toUpperCase()} ${o.units} (dropout ${o.dropout} on its output) -> softmax over ${result.model.labels.join(', ')}.
+- Embedding ${o.embeddingDim}${o.skipGram ? ` (initialised by skip-gram on the training text${info.pretraining ? ' and the unlabelled text above' : ''}, ${o.skipGramEpochs} epochs)` : ''} -> ${o.layers} x ${o.cell.toUpperCase()} ${o.units} (dropout ${o.dropout} on its output) -> softmax over ${result.model.labels.join(', ')}.
 - Training: Adam (learning rate ${o.learningRate}), global-norm clipping ${o.clipNorm}, batch ${o.batchSize}, word dropout ${o.wordDropout}, supervision ${o.supervision}, at most ${o.epochs} epochs with early stopping (patience ${o.patience}); best epoch ${result.bestEpoch}.
 
 ## Validation figures (best epoch, weights as shipped: ${recipe.quantize})
@@ -132,9 +173,9 @@ ${result.history.map((h) => `| ${h.epoch} | ${h.loss.toFixed(4)} | ${h.accuracy.
 
 ## Storage (accuracy cost of weight quantization, same validation split)
 
-| weights stored as | weights.bin | validation accuracy |
-| --- | --- | --- |
-${info.quantizations.map((q) => `| ${q.kind === 'none' ? 'float32' : q.kind} | ${(q.bytes / 1e6).toFixed(2)} MB | ${q.metrics.accuracy.toFixed(4)} |`).join('\n')}
+| weights stored as | weights.bin | validation accuracy | macro-F1 |
+| --- | --- | --- | --- |
+${info.quantizations.map((q) => `| ${q.kind === 'none' ? 'float32' : q.kind} | ${(q.bytes / 1e6).toFixed(2)} MB | ${q.metrics.accuracy.toFixed(4)} | ${q.metrics.macroF1.toFixed(4)} |`).join('\n')}
 
 Shipped: ${recipe.quantize}.
 
@@ -154,7 +195,9 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-main().catch((error) => {
-  process.stderr.write(`train:bundled: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`train:bundled: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

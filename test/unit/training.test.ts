@@ -11,7 +11,7 @@ const labelled = [
 ];
 const unlabelled = Array.from({ length: 20 }, () => 'a splendid film that works and a dreadful one that breaks');
 const tiny: Partial<TrainingOptions> = {
-  units: 4, embeddingDim: 8, epochs: 1, batchSize: 8, validationSplit: 0.25, skipGram: true, skipGramEpochs: 1, seed: 3,
+  units: 4, embeddingDim: 8, epochs: 1, batchSize: 8, validationSplit: 0.25, skipGram: true, skipGramEpochs: 1, seed: 3, minCount: 1,
 };
 
 describe('training', () => {
