@@ -251,12 +251,20 @@ describe('editor: tone of comments', () => {
       await lens.checkComments(uri);
       assert.equal(lens.getDiagnostics(uri).length, 1);
       // A blank line after it, or it would merge with the next line comment into one block.
-      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// dreadful, stupid and boring, the worst mess I have ever seen\n\n'));
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// this is a terrible hack, it is broken and ugly, rewrite it\n\n'));
       await waitFor('a second diagnostic from live mode', () => lens.getDiagnostics(uri).length === 2);
       await restore(editor, original);
     } finally {
       await config.update('comments.live', undefined, vscode.ConfigurationTarget.Workspace);
     }
+  });
+
+  it('checks comments with the bundled review-tone model and highlights with the movie-review model by default', async () => {
+    const lens = await api();
+    const check = await lens.checkComments(fixtureUri('tone/player.ts'));
+    assert.equal(check?.model, 'review-tone');
+    assert.equal((await lens.classify('a warm film')).model, 'movie-reviews');
+    assert.equal((await lens.classify('a warm film', 'comments')).model, 'review-tone');
   });
 
   it('shows flagged comments in the Problems panel (screenshot comments-problems.png)', async function () {
