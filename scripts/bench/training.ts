@@ -35,7 +35,8 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
   const labels = [...new Set(ctx.train.map((d) => d.label))].sort();
   const classOf = new Map(labels.map((label, i) => [label, i]));
   const trainTokens = ctx.train.map((d) => tokenTexts(d.text, settings.tokenizer));
-  const vocabulary = Vocabulary.build(trainTokens, { minCount: settings.minCount, maxSize: settings.maxVocabulary });
+  // Every training word, as pytorch_gru.py builds its vocabulary: the same embedding size on both sides.
+  const vocabulary = Vocabulary.build(trainTokens, { minCount: 1, maxSize: settings.maxVocabulary });
   const encode = (tokens: string[]) => vocabulary.encode(tokens.slice(0, settings.maxLength));
   const trainIds = trainTokens.map(encode);
   const trainLabels = Int32Array.from(ctx.train, (d) => classOf.get(d.label)!);
