@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const dataDir = resolve(arg('data', '../shared/data/rt-polaritydata'));
 const settings = {
-  cell: 'gru', units: 128, layers: 1, embeddingDim: 128, dropout: 0.5, epochs: Number(arg('epochs', 10)), batchSize: 64,
-  learningRate: 0.001, maxLength: 60, validationSplit: 0.1, seed: 42, skipGram: false, startFromBundled: false,
+  cell: 'gru', units: 128, layers: 1, embeddingDim: 128, dropout: 0.5, epochs: Number(arg('epochs', 16)), batchSize: 64,
+  learningRate: 0.001, maxLength: 60, validationSplit: 0.1, seed: 42, skipGram: true, startFromBundled: false,
 };
 
 const worker = new Worker(resolve('dist/trainingWorker.js'));
