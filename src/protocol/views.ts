@@ -4,25 +4,15 @@
  * it and keeps it with `setState`, so the panel survives being hidden and a window reload.
  */
 import type { LabelledFormat, Problem, ProblemCode, TextEncoding } from '../core/readers/types';
-import type { CellType } from '../core/model/architecture';
+import type { TrainingOptions } from '../core/training';
 
 /** Settings the panel lets the user choose (the rest of TrainingOptions keeps its defaults). */
-export interface PanelTrainingSettings {
-  readonly cell: CellType;
-  readonly units: number;
-  readonly layers: number;
-  readonly embeddingDim: number;
-  readonly dropout: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly maxLength: number;
-  readonly validationSplit: number;
-  readonly seed: number;
-  readonly skipGram: boolean;
+export type PanelTrainingSettings = Pick<TrainingOptions,
+  'cell' | 'units' | 'layers' | 'embeddingDim' | 'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'maxLength' | 'validationSplit' | 'seed' | 'skipGram'
+> & {
   /** Start the embedding rows of words both vocabularies share from the bundled model's rows. */
   readonly startFromBundled: boolean;
-}
+};
 
 /** How to read the data: one file (format and columns optional: detected), or a .pos/.neg pair. */
 export type DataSource =
