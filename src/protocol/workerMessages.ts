@@ -31,6 +31,8 @@ export type HostToWorker =
 export type WorkerToHost =
   | { readonly type: 'loaded'; readonly requestId: number; readonly view: SourceView }
   | { readonly type: 'progress'; readonly requestId: number; readonly progress: TrainingProgress }
+  /** Something the user may want to know that does not stop the run (e.g. training fell back to one thread). */
+  | { readonly type: 'warning'; readonly requestId: number; readonly message: string }
   | { readonly type: 'done'; readonly requestId: number; readonly report: ReportView }
   | { readonly type: 'cancelled'; readonly requestId: number }
   | { readonly type: 'saved'; readonly requestId: number; readonly dir: string; readonly accuracy: number }
@@ -81,6 +83,8 @@ export function isWorkerToHost(value: unknown): value is WorkerToHost {
       return isRecord(value.view) && isRecord(value.view.source) && Array.isArray(value.view.preview);
     case 'progress':
       return isProgress(value.progress);
+    case 'warning':
+      return isString(value.message);
     case 'done':
       return isRecord(value.report) && Array.isArray(value.report.labels) && isNumber(value.report.accuracy);
     case 'cancelled':

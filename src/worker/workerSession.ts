@@ -83,6 +83,7 @@ export class WorkerSession {
       const result = await trainClassifier(data.examples, options, {
         signal: abort.signal,
         onProgress: (progress) => this.post({ type: 'progress', requestId, progress }),
+        onWarning: (message) => this.post({ type: 'warning', requestId, message }),
         initialEmbedding,
       });
       const files = sourceFiles(message.source);

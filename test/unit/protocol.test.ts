@@ -62,6 +62,8 @@ describe('protocol', () => {
     assert.ok(!isHostToWorker({ type: 'save', requestId: 1, dir: '', name: 'x' }));
     assert.ok(isWorkerToHost({ type: 'progress', requestId: 1, progress: { phase: 'training', epoch: 1, epochs: 2, elapsedSeconds: 1 } }));
     assert.ok(isWorkerToHost({ type: 'cancelled', requestId: 1 }));
+    assert.ok(isWorkerToHost({ type: 'warning', requestId: 1, message: 'training on one thread' }));
+    assert.ok(!isWorkerToHost({ type: 'warning', requestId: 1 }));
     assert.ok(!isWorkerToHost({ type: 'progress', requestId: 1, progress: { phase: 'warming' } }));
     assert.ok(!isWorkerToHost({ type: 'done', requestId: 1, report: {} }));
   });

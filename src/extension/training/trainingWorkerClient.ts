@@ -7,7 +7,7 @@ import { HostToWorker, isWorkerToHost, WorkerToHost } from '../../protocol/worke
 export type WorkerRequest = HostToWorker extends infer M ? (M extends HostToWorker ? Omit<M, 'requestId'> : never) : never;
 
 /** How a request ended: the worker's final answer, or the worker died before answering. */
-export type WorkerOutcome = Exclude<WorkerToHost, { type: 'progress' }> | { readonly type: 'crashed'; readonly requestId: number; readonly message: string };
+export type WorkerOutcome = Exclude<WorkerToHost, { type: 'progress' | 'warning' }> | { readonly type: 'crashed'; readonly requestId: number; readonly message: string };
 
 interface Pending {
   readonly onProgress?: (message: Extract<WorkerToHost, { type: 'progress' }>) => void;
@@ -74,6 +74,7 @@ export class TrainingWorkerClient implements vscode.Disposable {
         return;
       }
       if (message.type === 'progress') this.pending.get(message.requestId)?.onProgress?.(message);
+      else if (message.type === 'warning') this.log.warn(`training: ${message.message}`);
       else this.settle(message);
     });
     worker.on('error', (error) => {
