@@ -5,7 +5,8 @@
  * and snake_case split into their words). Placeholders such as `<url>` stand for things whose exact
  * text carries no tone; ranges still cover the original characters.
  */
-import { splitClitics, Token, TokenizerSettings } from './tokenizer';
+import { splitClitics } from './clitics';
+import type { Token, TokenizerSettings } from './tokenizer';
 
 // Order matters where two patterns can start at the same character: fenced code before inline code,
 // a cross-repository issue before the identifier that starts it, a :shortcode: before an emoticon.

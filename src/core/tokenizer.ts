@@ -5,6 +5,7 @@
  * everything else dropped. Unlike clean_str, every token keeps the character range it came
  * from in the original text, so the editor can colour exactly those characters.
  */
+import { splitClitics } from './clitics';
 import { tokenizeDeveloperText } from './developerTokenizer';
 
 /** One token: its normalised text and its range [start, end) in the original string (UTF-16 offsets). */
@@ -24,13 +25,10 @@ export interface TokenizerSettings {
 /** The settings of the bundled movie-review model. */
 export const DEFAULT_TOKENIZER: TokenizerSettings = Object.freeze({ kind: 'english', lowercase: true });
 
-const APOSTROPHES = /['\u2019\u2018`]/g;
 /** A word: letters/digits, with inner apostrophes ("don't", "rock'n'roll"). */
 const WORD = String.raw`[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*`;
 const PUNCTUATION = String.raw`[,!?()]`;
 const ENGLISH_TOKEN = new RegExp(`${WORD}|${PUNCTUATION}`, 'gu');
-const CLITIC = /^(.+?)(['\u2019](?:s|ve|re|d|ll|m))$/iu;
-const NEGATION = /^(.+?)(n['\u2019]t)$/iu;
 
 /**
  * Splits text into tokens with character ranges. Pure: the input is not changed.
@@ -46,22 +44,6 @@ export function tokenize(text: string, settings: TokenizerSettings = DEFAULT_TOK
     splitClitics(match[0], match.index ?? 0, settings, tokens);
   }
   return tokens;
-}
-
-/** Appends the pieces of one word to `out`: the word, or its stem and clitic ("n't", "'s", ...). */
-export function splitClitics(word: string, start: number, settings: TokenizerSettings, out: Token[]): void {
-  const split = NEGATION.exec(word) ?? CLITIC.exec(word);
-  if (split && split[1].length > 0 && !/['\u2019]/u.test(split[1])) {
-    out.push(makeToken(split[1], start, settings));
-    out.push(makeToken(split[2], start + split[1].length, settings));
-    return;
-  }
-  out.push(makeToken(word, start, settings));
-}
-
-function makeToken(raw: string, start: number, settings: TokenizerSettings): Token {
-  const normalised = raw.replace(APOSTROPHES, "'");
-  return { text: settings.lowercase ? normalised.toLowerCase() : normalised, start, end: start + raw.length };
 }
 
 /** The token texts alone, for vocabulary building and training. */
