@@ -42,6 +42,12 @@ async function stop(status) {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => { console.log(`\n[vscode-host] ${signal}: stopping VS Code`); stop(0); });
 }
+// A signal sent to npm alone (e.g. `timeout npm start`) does not reach this process: stop when the
+// parent that started us is gone, so VS Code never outlives the command that started it.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) { console.log('\n[vscode-host] parent process gone: stopping VS Code'); stop(0); }
+}, 1000).unref();
 
 try {
   codeServer = await startCodeServer({ port, stateDir, logStream: createWriteStream(logFile) });
