@@ -69,7 +69,8 @@ export class Classifier {
           probabilities: toLabelProbabilities(final, labels),
           tokens: tokens[index].map((token, step) => {
             const offset = (row * batch.timeSteps + step) * classes;
-            return { ...token, id: ids[index][step], probabilities: toLabelProbabilities(stepProbabilities.subarray(offset, offset + classes), labels) };
+            // An explicit literal (not a spread of `token`): one object shape for every point, much cheaper to build.
+            return { text: token.text, start: token.start, end: token.end, id: ids[index][step], probabilities: toLabelProbabilities(stepProbabilities.subarray(offset, offset + classes), labels) };
           }),
         };
       });
