@@ -58,7 +58,7 @@ RECIPES['review-tone'] = {
     learningRate: 1e-3, maxLength: 100, validationSplit: 0.1, seed: 42, minCount: 2, maxVocabulary: 20000,
     patience: 3, tokenizer: { kind: 'developer', lowercase: true },
     // Chosen by measurement (scripts/reviewToneVariants.ts, scripts/modelCards/review-tone-variants.md).
-    skipGram: true, vocabularySource: 'training+pretraining', wordDropout: 0.25, supervision: 'final',
+    skipGram: true, vocabularySource: 'training+pretraining', wordDropout: 0.25, supervision: 'final', weightAveraging: 0,
   },
   quantize: 'uint8',
   licence: senti4sdFile({}, 'LICENSE'),
@@ -158,7 +158,7 @@ ${recipe.description}
 - Tokenizer: ${o.tokenizer.kind}, lower-cased; max ${o.maxLength} tokens per training sentence.
 - Vocabulary: ${result.model.vocabulary.size} ids (PAD = 0, OOV = 1, words seen at least ${o.minCount} times, at most ${o.maxVocabulary}).
 - Embedding ${o.embeddingDim}${o.skipGram ? ` (initialised by skip-gram on the training text${info.pretraining ? ' and the unlabelled text above' : ''}, ${o.skipGramEpochs} epochs)` : ''} -> ${o.layers} x ${o.cell.toUpperCase()} ${o.units} (dropout ${o.dropout} on its output) -> softmax over ${result.model.labels.join(', ')}.
-- Training: Adam (learning rate ${o.learningRate}), global-norm clipping ${o.clipNorm}, batch ${o.batchSize}, word dropout ${o.wordDropout}, supervision ${o.supervision}, at most ${o.epochs} epochs with early stopping (patience ${o.patience}); best epoch ${result.bestEpoch}.
+- Training: Adam (learning rate ${o.learningRate}), global-norm clipping ${o.clipNorm}, batch ${o.batchSize}, word dropout ${o.wordDropout}, supervision ${o.supervision}, weight averaging ${o.weightAveraging || 'off'}, ${o.threads ?? 'default'} thread(s), at most ${o.epochs} epochs with early stopping (patience ${o.patience}); best epoch ${result.bestEpoch}.
 
 ## Validation figures (best epoch, weights as shipped: ${recipe.quantize})
 \`\`\`
