@@ -6,18 +6,12 @@
 import { chooseColumns, LABEL_COLUMN_NAMES, looksLikeHeader, TEXT_COLUMN_NAMES } from './columns';
 import { type LineProblem, parseDelimited } from './csv';
 import { splitLines } from './encoding';
-import type { LabelledExample, LabelledFormat, ParseOptions } from './types';
+import type { LabelledExample, LabelledFormat, ParseOptions, ParserChoices } from './types';
 
 /** Candidate examples (not yet checked), problems without file names, and what the parser chose. */
-export interface FormatParse {
+export interface FormatParse extends ParserChoices {
   readonly candidates: LabelledExample[];
   readonly problems: LineProblem[];
-  readonly columns?: string[];
-  readonly hasHeader?: boolean;
-  readonly textColumn?: number;
-  readonly labelColumn?: number;
-  readonly textField?: string;
-  readonly labelField?: string;
 }
 
 /** The file's base name, for `/` and `\` paths alike. */

@@ -49,8 +49,23 @@ export interface Problem {
   readonly code: ProblemCode;
 }
 
+/** What a parser chose where the format left a choice (columns, header, JSONL fields). */
+export interface ParserChoices {
+  /** CSV/TSV: column names (from the header, else `column 1`, `column 2`, ...). */
+  readonly columns?: string[];
+  /** CSV/TSV: whether the first record was taken as a header. */
+  readonly hasHeader?: boolean;
+  /** CSV/TSV: 0-based index of the text column used. */
+  readonly textColumn?: number;
+  /** CSV/TSV: 0-based index of the label column used. */
+  readonly labelColumn?: number;
+  /** JSONL: the field names used. */
+  readonly textField?: string;
+  readonly labelField?: string;
+}
+
 /** What a reader returns: usable examples plus every problem found; it never throws on bad data. */
-export interface ReadResult {
+export interface ReadResult extends ParserChoices {
   /** Usable examples only: rows with errors, empty texts or missing labels are left out. */
   readonly examples: LabelledExample[];
   /** Sorted by file (in the order read) and line. */
@@ -63,17 +78,6 @@ export interface ReadResult {
   /** Distinct labels of `examples`, sorted. */
   readonly labels: string[];
   readonly labelCounts: Record<string, number>;
-  /** CSV/TSV: column names (from the header, else `column 1`, `column 2`, ...). */
-  readonly columns?: string[];
-  /** CSV/TSV: whether the first record was taken as a header. */
-  readonly hasHeader?: boolean;
-  /** CSV/TSV: 0-based index of the text column used. */
-  readonly textColumn?: number;
-  /** CSV/TSV: 0-based index of the label column used. */
-  readonly labelColumn?: number;
-  /** JSONL: the field names used. */
-  readonly textField?: string;
-  readonly labelField?: string;
 }
 
 /** A column chosen by header name (case-insensitive) or by 0-based index. */
