@@ -86,20 +86,22 @@ export function computeGradients(arch: Architecture, weights: NetworkWeights, ba
   };
 }
 
+/** Every gradient array (the sparse embedding's row values included), views not copies. */
+function gradientArrays(gradients: EngineGradients): Float32Array[] {
+  return [
+    ...(gradients.embedding ? [gradients.embedding.values] : []),
+    ...gradients.rnn.flatMap((layer) => [layer.kernel, layer.recurrentKernel, layer.bias]),
+    gradients.dense.kernel,
+    gradients.dense.bias,
+  ];
+}
+
 /** Global L2 norm over all gradients (the sparse embedding rows included). */
 export function globalNorm(gradients: EngineGradients): number {
   let sum = 0;
-  const add = (a: Float32Array) => {
+  for (const a of gradientArrays(gradients)) {
     for (let i = 0; i < a.length; i++) sum += a[i] * a[i];
-  };
-  if (gradients.embedding) add(gradients.embedding.values);
-  for (const layer of gradients.rnn) {
-    add(layer.kernel);
-    add(layer.recurrentKernel);
-    add(layer.bias);
   }
-  add(gradients.dense.kernel);
-  add(gradients.dense.bias);
   return Math.sqrt(sum);
 }
 
@@ -111,17 +113,9 @@ export function clipByGlobalNorm(gradients: EngineGradients, clipNorm: number): 
   const norm = globalNorm(gradients);
   if (clipNorm > 0 && Number.isFinite(clipNorm) && norm > clipNorm) {
     const scale = clipNorm / norm;
-    const mul = (a: Float32Array) => {
+    for (const a of gradientArrays(gradients)) {
       for (let i = 0; i < a.length; i++) a[i] *= scale;
-    };
-    if (gradients.embedding) mul(gradients.embedding.values);
-    for (const layer of gradients.rnn) {
-      mul(layer.kernel);
-      mul(layer.recurrentKernel);
-      mul(layer.bias);
     }
-    mul(gradients.dense.kernel);
-    mul(gradients.dense.bias);
   }
   return norm;
 }
