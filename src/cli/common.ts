@@ -22,7 +22,10 @@ export const USAGE = `Usage:
       [--validation-split X] [--min-count N] [--max-vocabulary N] [--patience N] [--skip-gram]
       [--word-dropout X] [--supervision final|every-step] [--weight-averaging DECAY]
       [--tokenizer english|developer] [--quantize none|float16|uint16|uint8]
+      [--pretrained-vectors FILE]
       Train a model; progress on stderr. Defaults are the bundled model's settings.
+      --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText
+      text, or wink-embeddings JSON); the embedding size follows the file's.
 
 Formats: csv, tsv, jsonl, labeltab (label<TAB>text). The default model is the bundled
 movie-review model. Exit codes: 0 success, 1 bad input, 2 usage error.

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { formatMetrics } from '../core/metrics';
 import { fingerprintFiles } from '../core/readers';
 import { saveTrainedModel, QuantizationChoice } from '../core/modelFiles';
-import { resolveTrainingOptions, trainClassifier, TrainingOptions, TrainingProgress } from '../core/training';
+import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors, type PretrainedVectors } from '../core/pretrainedVectors';
+import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingProgress } from '../core/training';
 import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
 
 /** Options shared by `train` and the bundled-model script. */
@@ -30,19 +31,36 @@ export const TRAINING_FLAGS = {
   tokenizer: { type: 'string' },
   quantize: { type: 'string' },
   name: { type: 'string' },
+  'pretrained-vectors': { type: 'string' },
 } as const;
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values } = parseOptions(argv, { ...DATA_OPTIONS, ...TRAINING_FLAGS });
   if (!values.out) throw new CliError('--out DIR is required', EXIT_USAGE);
-  const options = trainingOptionsFromFlags(values);
+  let options = trainingOptionsFromFlags(values);
   const quantize = (values.quantize ?? 'none') as QuantizationChoice;
   if (!['none', 'float16', 'uint16', 'uint8'].includes(quantize)) throw new CliError(`--quantize must be none, float16, uint16 or uint8 (got "${quantize}")`, EXIT_USAGE);
   const data = readData(values);
   const files = values.file !== undefined ? [values.file] : [values.pos!, values.neg!];
+  const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = { onProgress: reportProgress };
+  let pretrainedVectors: string | undefined;
+  if (values['pretrained-vectors'] !== undefined) {
+    const file = values['pretrained-vectors'];
+    const vectors = await readVectorsFile(file, distinctTokens(data.examples.map((e) => e.text), options.tokenizer));
+    if (values['embedding-dim'] === undefined) options = resolveTrainingOptions({ ...options, embeddingDim: vectors.dim });
+    else if (vectors.dim !== options.embeddingDim) {
+      throw new CliError(`--pretrained-vectors ${file} has ${vectors.dim} dimensions but --embedding-dim is ${options.embeddingDim}: drop --embedding-dim or set it to ${vectors.dim}`, EXIT_USAGE);
+    }
+    process.stderr.write(`pretrained vectors: ${vectors.tokens.length} of the data's words found in ${file} (${vectors.dim} dimensions)\n`);
+    hooks.initialEmbedding = pretrainedEmbeddingHook(vectors, file, (found, size) => {
+      pretrainedVectors = `${path.basename(file)}: ${found} of ${size} vocabulary rows`;
+      process.stderr.write(`embedding: ${found} of ${size} vocabulary rows start from the pretrained vectors\n`);
+    });
+  }
   process.stderr.write(`training on ${data.examples.length} examples (${Object.entries(data.labelCounts).map(([l, n]) => `${l} ${n}`).join(', ')}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`);
-  const result = await trainClassifier(data.examples, options, { onProgress: reportProgress });
+  const result = await trainClassifier(data.examples, options, hooks);
   await saveTrainedModel(values.out, result, {
+    pretrainedVectors,
     name: values.name ?? path.basename(path.resolve(values.out)),
     dataFingerprint: fingerprintFiles(files),
     dataDescription: files.map((f) => path.basename(f)).join(' + '),
@@ -91,5 +109,15 @@ function reportProgress(p: TrainingProgress): void {
     process.stderr.write('pretraining the embedding with skip-gram...\n');
   } else if (p.phase === 'validated') {
     process.stderr.write(`epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  acc ${p.accuracy.toFixed(4)}  val_loss ${p.validationLoss!.toFixed(4)}  val_acc ${p.validationAccuracy!.toFixed(4)}  ${p.elapsedSeconds.toFixed(1)} s\n`);
+  }
+}
+
+/** Reads the vectors of the data's words; an unreadable or malformed file is bad input (exit 1). */
+async function readVectorsFile(file: string, words: ReadonlySet<string>): Promise<PretrainedVectors> {
+  try {
+    return await readPretrainedVectors(file, words);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `--pretrained-vectors ${file}: no such file` : (error as Error).message);
   }
 }

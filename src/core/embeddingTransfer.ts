@@ -13,7 +13,8 @@ export interface SourceEmbedding {
 
 /**
  * Returns a copy of `initial` ([targetTokens.length, dim] float32) in which the row of every token
- * also present in `source` (padding excepted) is the source's row. Throws when the dimensions differ.
+ * also present in `source` (padding excepted) is the source's row. Throws when the dimensions differ
+ * (the message names the source as `sourceName`).
  * Inputs are not changed.
  */
 export function transferEmbedding(
@@ -21,9 +22,10 @@ export function transferEmbedding(
   initial: Float32Array,
   dim: number,
   source: SourceEmbedding,
+  sourceName = "the bundled model's embedding",
 ): { embedding: Float32Array; shared: number } {
   if (source.dim !== dim) {
-    throw new Error(`the bundled model's embedding has ${source.dim} dimensions, this run's has ${dim}: set the embedding size to ${source.dim} to start from it`);
+    throw new Error(`${sourceName} has ${source.dim} dimensions, this run's embedding has ${dim}: set the embedding size to ${source.dim} to start from it`);
   }
   if (initial.length !== targetTokens.length * dim) throw new Error(`initial embedding holds ${initial.length} values, expected ${targetTokens.length} x ${dim}`);
   const sourceRow = new Map(source.tokens.map((token, row) => [token, row]));

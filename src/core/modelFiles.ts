@@ -39,6 +39,8 @@ export interface SaveInfo {
   readonly dataFingerprint: string;
   readonly dataDescription: string;
   readonly quantize?: QuantizationChoice;
+  /** Which pretrained word vectors the embedding started from, if any (recorded in the hyperparameters). */
+  readonly pretrainedVectors?: string;
 }
 
 /** Saves a training run's best model with its metadata (atomically; see saveModel). */
@@ -60,7 +62,7 @@ export async function saveTrainedModel(dir: string, result: TrainingResult, info
         dataFingerprint: info.dataFingerprint,
         dataDescription: info.dataDescription,
         examples: result.trainingExamples,
-        hyperparameters: { ...hyperparameters, ...(pretrainingTexts ? { pretrainingTexts: pretrainingTexts.length } : {}), bestEpoch: result.bestEpoch, validationExamples: result.validationExamples, history: result.history },
+        hyperparameters: { ...hyperparameters, ...(pretrainingTexts ? { pretrainingTexts: pretrainingTexts.length } : {}), ...(info.pretrainedVectors ? { pretrainedVectors: info.pretrainedVectors } : {}), bestEpoch: result.bestEpoch, validationExamples: result.validationExamples, history: result.history },
         durationSeconds: Math.round(result.seconds * 10) / 10,
         skipGram: options.skipGram,
       },

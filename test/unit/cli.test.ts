@@ -107,4 +107,26 @@ describe('cli', () => {
     assert.equal(JSON.parse(run.stdout).n, metadata.metrics.validation.n);
     assert.equal(JSON.parse(run.stdout).accuracy, metadata.metrics.validation.accuracy);
   });
+
+  it('starts the embedding from --pretrained-vectors, its size following the file, and records it', function () {
+    this.timeout(120000);
+    const out = path.join(path.dirname(modelDir), 'with-vectors');
+    const vectors = path.join(root, 'test', 'fixtures', 'vectors', 'tiny.txt');
+    const run = cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', out, '--epochs', '2', '--units', '8', '--pretrained-vectors', vectors]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /embedding: [1-4] of \d+ vocabulary rows start from the pretrained vectors/);
+    const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
+    assert.equal(metadata.architecture.embeddingDim, 4);
+    assert.match(metadata.training.hyperparameters.pretrainedVectors, /^tiny\.txt: [1-4] of \d+ vocabulary rows$/);
+  });
+
+  it('exits 1 for a missing vectors file and 2 when --embedding-dim contradicts the file', () => {
+    const data = ['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', path.join(path.dirname(modelDir), 'unused'), '--epochs', '1'];
+    const missing = cli([...data, '--pretrained-vectors', path.join(fixtures, 'no-such-vectors.txt')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no-such-vectors\.txt: no such file/);
+    const conflicting = cli([...data, '--embedding-dim', '16', '--pretrained-vectors', path.join(root, 'test', 'fixtures', 'vectors', 'tiny.txt')]);
+    assert.equal(conflicting.code, 2);
+    assert.match(conflicting.stderr, /has 4 dimensions but --embedding-dim is 16/);
+  });
 });
