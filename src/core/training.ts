@@ -84,7 +84,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({
   cell: 'gru',
   units: 128,
   layers: 1,
-  embeddingDim: 128,
+  embeddingDim: 100,
   dropout: 0.5,
   epochs: 16,
   batchSize: 64,

@@ -178,7 +178,7 @@ describe('training panel', function () {
   it('trains on the fixture to completion through the panel protocol, starting from the bundled embeddings; the real webview renders the report (screenshot panel-report)', async () => {
     await api.training.open(fixtureUri('training/reviews.tsv'));
     posted.length = 0;
-    const settings = { ...FAST, embeddingDim: 128, startFromBundled: true };
+    const settings = { ...FAST, embeddingDim: 100, startFromBundled: true };
     api.training.postFromPanel({ type: 'settings', settings });
     api.training.postFromPanel({ type: 'start', requestId: 2, settings });
     const run = await waitFor('the end of the run', () => (snapshot(api).run.status === 'done' ? snapshot(api).run : ['failed', 'crashed', 'cancelled'].includes(snapshot(api).run.status) ? assert.fail(snapshot(api).run.message) : undefined));
