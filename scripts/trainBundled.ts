@@ -72,12 +72,13 @@ export const RECIPES: Record<string, BundledModelRecipe> = {
 RECIPES['review-tone'] = {
   description: 'GRU tone classifier of developers\' writing (Stack Overflow posts, review comments): positive / neutral / negative.',
   options: {
-    cell: 'gru', units: 128, layers: 1, embeddingDim: 128, dropout: 0.5, epochs: 12, batchSize: 32,
+    cell: 'gru', units: 128, layers: 1, embeddingDim: 100, dropout: 0.5, epochs: 12, batchSize: 32,
     learningRate: 1e-3, maxLength: 100, validationSplit: 0.1, seed: 42, minCount: 2, maxVocabulary: 20000,
     patience: 3, tokenizer: { kind: 'developer', lowercase: true },
     // Chosen by measurement (scripts/reviewToneVariants.ts, scripts/modelCards/review-tone-variants.md).
     skipGram: true, vocabularySource: 'training+pretraining', wordDropout: 0.25, supervision: 'final', weightAveraging: 0,
   },
+  pretrainedVectors: GLOVE_100D,
   quantize: 'uint8',
   licence: senti4sdFile({}, 'LICENSE'),
   readPretrainingTexts: movieReviewTexts,
