@@ -3,9 +3,10 @@
  * bundled model), one run after another, and prints one Markdown table row per variant. The rows
  * go into scripts/modelCards/review-tone-variants.md, which the model card quotes.
  *
- *   npx tsx scripts/reviewToneVariants.ts [--variant NAME]... [--epochs N] [--log FILE]
+ *   npx tsx scripts/reviewToneVariants.ts [--variant NAME]... [--epochs N] [--log FILE] [--set option=value]...
  *
  * Without --variant every variant runs (slow on a shared machine: name the ones you need).
+ * --set glove=true also starts the embedding from the recipe's pretrained vectors (the recipe variant always does).
  * --log appends each result as a JSON line. The movie-review variants need model/movie-reviews/.
  */
 import * as fs from 'node:fs';
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { transferEmbedding } from '../src/core/embeddingTransfer';
 import { loadClassifierModel } from '../src/core/modelFiles';
 import { trainClassifier, TrainingHooks, TrainingOptions } from '../src/core/training';
-import { movieReviewTexts, RECIPES } from './trainBundled';
+import { movieReviewTexts, recipeVectorsHook, RECIPES } from './trainBundled';
 
 interface Variant {
   readonly description: string;
@@ -37,7 +38,7 @@ const VARIANTS: Record<string, Variant> = {
   'word-dropout': { description: 'word dropout 0.25', options: { wordDropout: 0.25 } },
   'movie-embedding': { description: 'embedding initialised from the movie-review model (shared words)', options: {}, embeddingFromMovieModel: true },
   'units-64': { description: 'GRU 64 units instead of 128', options: { units: 64 } },
-  recipe: { description: 'the shipped recipe (scripts/trainBundled.ts)', options: {}, pretrainOnMovieReviews: true },
+  recipe: { description: 'the shipped recipe (scripts/trainBundled.ts), its pretrained vectors included', options: {}, pretrainOnMovieReviews: true },
 };
 
 async function main(): Promise<void> {
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
       const [key, raw] = pair.split('=');
       return [key, raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw];
     }));
+    const withVectors = overrides.glove === true;
+    delete overrides.glove;
     const options: Partial<TrainingOptions> = {
       ...recipe.options,
       ...(name === 'recipe' ? {} : PLAIN),
@@ -61,7 +64,11 @@ async function main(): Promise<void> {
       ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
       ...(variant.pretrainOnMovieReviews || overrides.pretrainOnMovieReviews ? { pretrainingTexts: movieReviewTexts({}).texts } : {}),
     };
-    const hooks: TrainingHooks = variant.embeddingFromMovieModel || overrides.embeddingFromMovieModel ? { initialEmbedding: await movieModelEmbedding() } : {};
+    // The recipe's own run starts from its pretrained vectors, as the bundled model does; --set glove=true adds them to any variant.
+    const vectors = (name === 'recipe' || withVectors) && recipe.pretrainedVectors;
+    const hooks: TrainingHooks = variant.embeddingFromMovieModel || overrides.embeddingFromMovieModel
+      ? { initialEmbedding: await movieModelEmbedding() }
+      : vectors ? { initialEmbedding: await recipeVectorsHook(vectors, [...examples.map((e) => e.text), ...(options.pretrainingTexts ?? [])], options) } : {};
     const result = await trainClassifier(examples, options, {
       ...hooks,
       onProgress: (p) => {
@@ -69,7 +76,8 @@ async function main(): Promise<void> {
       },
     });
     const m = result.metrics;
-    const setText = Object.keys(overrides).length ? ` (${Object.entries(overrides).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+    const setEntries = [...Object.entries(overrides), ...(withVectors ? [['glove', true]] : [])];
+    const setText = setEntries.length ? ` (${setEntries.map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
     const row = `| ${name}${setText} | ${variant.description} | ${m.accuracy.toFixed(4)} | ${m.macroF1.toFixed(4)} | ${m.labels.map((l) => m.perClass[l].f1.toFixed(3)).join(' / ')} | ${result.bestEpoch} | ${result.model.vocabulary.size} | ${result.seconds.toFixed(0)} |`;
     process.stdout.write(`${row}\n`);
     if (values.log) {

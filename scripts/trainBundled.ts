@@ -119,20 +119,10 @@ async function main(): Promise<void> {
   const command = `npm run train:bundled -- --model ${name}`;
   log(`training ${name} on ${examples.length} examples from ${files.join(', ')}`);
   const options: Partial<TrainingOptions> = pretraining ? { ...recipe.options, pretrainingTexts: pretraining.texts } : recipe.options;
-  let initialEmbedding: TrainingHooks['initialEmbedding'];
   let vectorsApplied = '';
-  if (recipe.pretrainedVectors) {
-    const source = recipe.pretrainedVectors;
-    const file = source.file();
-    const tokenizer = resolveTrainingOptions(options).tokenizer;
-    const wanted = distinctTokens([...examples.map((e) => e.text), ...(pretraining?.texts ?? [])], tokenizer);
-    log(`reading pretrained vectors from ${file}...`);
-    const vectors = await readPretrainedVectors(file, wanted);
-    initialEmbedding = pretrainedEmbeddingHook(vectors, file, (found, size) => {
-      vectorsApplied = `${found} of ${size} vocabulary rows`;
-      log(`embedding: ${vectorsApplied} start from the pretrained vectors`);
-    });
-  }
+  const initialEmbedding = recipe.pretrainedVectors
+    ? await recipeVectorsHook(recipe.pretrainedVectors, [...examples.map((e) => e.text), ...(pretraining?.texts ?? [])], options, (applied) => (vectorsApplied = applied))
+    : undefined;
   const result = await trainClassifier(examples, options, {
     initialEmbedding,
     onProgress: (p) => {
@@ -165,6 +155,26 @@ async function main(): Promise<void> {
     fs.chmodSync(path.join(outDir, 'DATA_LICENSE'), 0o644); // the source may be read-only; the model folder should not be
   }
   log(`wrote ${outDir}`);
+}
+
+/**
+ * Reads the vectors of every word of `texts` (as the recipe's tokenizer splits them) and returns
+ * the training hook that starts those rows from them; `onApplied` hears "N of M vocabulary rows".
+ */
+export async function recipeVectorsHook(
+  source: PretrainedVectorsSource,
+  texts: readonly string[],
+  options: Partial<TrainingOptions>,
+  onApplied?: (applied: string) => void,
+): Promise<NonNullable<TrainingHooks['initialEmbedding']>> {
+  const file = source.file();
+  log(`reading pretrained vectors from ${file}...`);
+  const vectors = await readPretrainedVectors(file, distinctTokens(texts, resolveTrainingOptions(options).tokenizer));
+  return pretrainedEmbeddingHook(vectors, file, (found, size) => {
+    const applied = `${found} of ${size} vocabulary rows`;
+    log(`embedding: ${applied} start from the pretrained vectors`);
+    onApplied?.(applied);
+  });
 }
 
 function modelCard(

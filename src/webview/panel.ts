@@ -64,7 +64,7 @@ const FIELDS: readonly FieldSpec[] = [
   { key: 'validationSplit', label: 'Validation share', help: 'Share of each class held out to measure accuracy and pick the best epoch.', kind: 'number', min: 0, max: 0.9, step: 0.05 },
   { key: 'seed', label: 'Seed', help: 'Makes the split, the initial weights and the shuffling repeatable.', kind: 'number', step: 1 },
   { key: 'skipGram', label: 'Skip-gram pretraining', help: 'Pretrain word vectors on this text first (slower; can help small data).', kind: 'checkbox' },
-  { key: 'startFromBundled', label: "Start from the bundled model's embeddings", help: 'Copy the bundled model\'s vectors of words both vocabularies share (needs the same embedding size).', kind: 'checkbox' },
+  { key: 'startFromBundled', label: "Start from the bundled model's embeddings", help: 'Copy the bundled model\'s vectors (which began as GloVe vectors trained on 6 billion words) of words both vocabularies share; needs the same embedding size. Helps most with small files.', kind: 'checkbox' },
 ];
 
 function buildSettingsForm(): void {
