@@ -179,6 +179,40 @@ describe('engine', () => {
     }
   }
 
+  for (const classes of [2, 5, 9]) {
+    it(`the dense layer and softmax of every step match tfjs with ${classes} classes and large logits`, () => {
+      const arch: Architecture = { ...makeArch('gru', 1, 8, 13), numClasses: classes };
+      const weights = initWeights(arch, 21);
+      const rng = new Random(22);
+      weights.dense.kernel.forEach((_, i) => (weights.dense.kernel[i] = 16 * (rng.next() - 0.5)));
+      weights.dense.bias.forEach((_, i) => (weights.dense.bias[i] = 4 * (rng.next() - 0.5)));
+      const batch = randomBatch(arch, [9, 4, 1, 9, 6, 2, 8], 9, 23);
+      const ours = predict(arch, weights, batch);
+      const model = tfjsModel(arch, weights, batch.timeSteps);
+      const ids = tf.tensor2d(batch.ids, [batch.batchSize, batch.timeSteps], 'int32');
+      const out = model.predict(ids) as tf.Tensor;
+      const theirs = out.dataSync();
+      tf.dispose([ids, out]);
+      model.dispose();
+      let maxDiff = 0;
+      let minProbability = 1;
+      for (let b = 0; b < batch.batchSize; b++) {
+        for (let t = 0; t < batch.lengths[b]; t++) {
+          let sum = 0;
+          for (let k = 0; k < classes; k++) {
+            const at = (b * batch.timeSteps + t) * classes + k;
+            maxDiff = Math.max(maxDiff, Math.abs(ours.stepProbabilities[at] - theirs[at]));
+            minProbability = Math.min(minProbability, ours.stepProbabilities[at]);
+            sum += ours.stepProbabilities[at];
+          }
+          assert.ok(Math.abs(sum - 1) < 1e-6, `probabilities sum to ${sum}`);
+        }
+      }
+      assert.ok(maxDiff < 1e-5, `max difference ${maxDiff}`);
+      assert.ok(minProbability < 1e-3, 'the logits were spread widely enough to test the softmax');
+    });
+  }
+
   it('extra padding columns change neither predictions nor gradients', () => {
     for (const cell of ['gru', 'lstm', 'simple'] as const) {
       const arch = makeArch(cell, 2, 8, 8);

@@ -17,6 +17,7 @@ export interface KernelExports {
   gru_fwd_h(n: number, Hp: number, g: number, hp: number, h: number): void;
   gru_bwd_a(n: number, nNext: number, Hp: number, g: number, dg: number, hp: number, dO: number, carry: number, next: number): void;
   gru_bwd_r(n: number, Hp: number, g: number, dg: number, hp: number, dRH: number, next: number): void;
+  softmax_rows(n: number, C: number, ld: number, p: number, bias: number): void;
   adam(w: number, g: number, m: number, v: number, n4: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, gscale: number): void;
 }
 

@@ -89,36 +89,59 @@ export function kernelsWat(): string {
     (local $a v128) (local $b0 v128) (local $b1 v128) ${locals}
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile')}${rowBlock(2, 'two')}${rowBlock(1, 'one')})${EXP4}${GRU_KERNELS}${ADAM_KERNEL}
+    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile')}${rowBlock(2, 'two')}${rowBlock(1, 'one')})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}
 )`;
 }
 
-const f4 = (x: number) => `(f32x4.splat (f32.const ${x}))`;
+const f4 = (x: number | string) => `(f32x4.splat (f32.const ${x}))`;
+
+/** Mask of the lanes of the 4 floats at byte offset $j of a row whose column index is below $C. */
+const VALID_LANES = '(i32x4.lt_s (i32x4.add (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.shr_s (local.get $j) (i32.const 2)))) (i32x4.splat (local.get $C)))';
+
+/** Locals used by {@link exp4}'s statements; declare them in every function that inlines it. */
+const EXP4_LOCALS = '(local $ex_x v128) (local $ex_n v128) (local $ex_m v128) (local $ex_p v128)';
+
+/** 1.5 * 2^23: adding it to a float of magnitude below 2^22 rounds it to an integer (ties to even). */
+const ROUNDING_MAGIC = 12582912;
 
 /**
- * exp of 4 lanes (Cephes expf: range reduction by ln 2 in two parts, degree-6 polynomial,
- * 2^n built in the exponent bits). Relative error ~1e-7; the input is clamped to
- * [-87.3, 88] so the result stays a finite normal float.
+ * Statements that set local `into` to exp of the 4 lanes of expression `x` (Cephes expf: range
+ * reduction by ln 2 in two parts, degree-6 polynomial, 2^n built in the exponent bits). Relative
+ * error ~1e-7; the input is clamped to [-87.3, 88] so the result stays a finite normal float.
+ * Generated inline rather than as a function: V8 does not inline calls between wasm functions,
+ * and the call cost about as much as the polynomial. n = round(x log2 e) comes from adding and
+ * subtracting {@link ROUNDING_MAGIC}, whose sum also holds n in its low mantissa bits: the same
+ * values as f32x4.nearest and i32x4.trunc_sat_f32x4_s, which V8 expands into several instructions each.
  */
-const EXP4 = `
-  (func $exp4 (param $x v128) (result v128) (local $n v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) ${f4(-87.3)}) ${f4(88)}))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) ${f4(1.4426950408889634)})))
-    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) ${f4(0.693359375)})))
-    (local.set $r (f32x4.add (local.get $r) (f32x4.mul (local.get $n) ${f4(2.12194440e-4)})))
-    (local.set $p ${f4(1.9875691500e-4)})
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(1.3981999507e-3)}))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(8.3334519073e-3)}))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(4.1665795894e-2)}))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(1.6666665459e-1)}))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${f4(5.0000001201e-1)}))
-    (local.set $p (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r)) ${f4(1)}))
-    (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
-  (func $sigmoid4 (param $x v128) (result v128)
-    (f32x4.div ${f4(1)} (f32x4.add ${f4(1)} (call $exp4 (f32x4.neg (local.get $x))))))
-  (func $tanh4 (param $x v128) (result v128)
-    (f32x4.sub ${f4(1)} (f32x4.div ${f4(2)} (f32x4.add (call $exp4 (f32x4.add (local.get $x) (local.get $x))) ${f4(1)}))))`;
+function exp4(into: string, x: string): string {
+  return `
+    (local.set $ex_x (f32x4.min (f32x4.max ${x} ${f4(-87.3)}) ${f4(88)}))
+    (local.set $ex_m (f32x4.add (f32x4.mul (local.get $ex_x) ${f4(1.4426950408889634)}) ${f4(ROUNDING_MAGIC)}))
+    (local.set $ex_n (f32x4.sub (local.get $ex_m) ${f4(ROUNDING_MAGIC)}))
+    (local.set $ex_x (f32x4.sub (local.get $ex_x) (f32x4.mul (local.get $ex_n) ${f4(0.693359375)})))
+    (local.set $ex_x (f32x4.add (local.get $ex_x) (f32x4.mul (local.get $ex_n) ${f4(2.12194440e-4)})))
+    (local.set $ex_p (f32x4.add (f32x4.mul ${f4(1.9875691500e-4)} (local.get $ex_x)) ${f4(1.3981999507e-3)}))
+    (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(8.3334519073e-3)}))
+    (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(4.1665795894e-2)}))
+    (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(1.6666665459e-1)}))
+    (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(5.0000001201e-1)}))
+    (local.set $ex_p (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $ex_p) (local.get $ex_x)) (local.get $ex_x)) (local.get $ex_x)) ${f4(1)}))
+    (local.set ${into} (f32x4.mul (local.get $ex_p)
+      (i32x4.shl (i32x4.add (local.get $ex_m) (i32x4.splat (i32.const ${127 - 0x4b400000}))) (i32.const 23))))`;
+}
+
+/** Statements that set local `into` to sigmoid(x) = 1 / (1 + exp(-x)) (inlined exp4). */
+function sigmoid4(into: string, x: string): string {
+  return `${exp4(into, `(f32x4.neg ${x})`)}
+    (local.set ${into} (f32x4.div ${f4(1)} (f32x4.add ${f4(1)} (local.get ${into}))))`;
+}
+
+/** Statements that set local `into` to tanh(x) = 1 - 2 / (exp(2x) + 1) (inlined exp4). */
+function tanh4(into: string, x: string): string {
+  return `
+    (local.set ${into} ${x})${exp4(into, `(f32x4.add (local.get ${into}) (local.get ${into}))`)}
+    (local.set ${into} (f32x4.sub ${f4(1)} (f32x4.div ${f4(2)} (f32x4.add (local.get ${into}) ${f4(1)}))))`;
+}
 
 /**
  * A loop over the n rows of a GRU step and, inside, over the Hp columns 4 at a time. In the body,
@@ -161,15 +184,13 @@ const HB2 = '(i32.shl (local.get $hb) (i32.const 1))';
  */
 const GRU_KERNELS = `
   (func (export "gru_fwd_zr") (param $n i32) (param $Hp i32) (param $g i32) (param $hp i32) (param $rh i32)
-    ${GRU_LOCALS} (local $r v128)${gruLoop(`
-            ${st('$g', '$pg', `(call $sigmoid4 ${ld('$g', '$pg')})`)}
-            (local.set $r (call $sigmoid4 ${ld('$g', '$pg', HB)}))
+    ${GRU_LOCALS} ${EXP4_LOCALS} (local $z v128) (local $r v128)${gruLoop(`${sigmoid4('$z', ld('$g', '$pg'))}
+            ${st('$g', '$pg', '(local.get $z)')}${sigmoid4('$r', ld('$g', '$pg', HB))}
             ${st('$g', '$pg', '(local.get $r)', HB)}
             ${st('$rh', '$ps', `(f32x4.mul (local.get $r) ${ld('$hp', '$ps')})`)}`)})
   (func (export "gru_fwd_h") (param $n i32) (param $Hp i32) (param $g i32) (param $hp i32) (param $h i32)
-    ${GRU_LOCALS} (local $z v128) (local $c v128)${gruLoop(`
-            (local.set $z ${ld('$g', '$pg')})
-            (local.set $c (call $tanh4 ${ld('$g', '$pg', HB2)}))
+    ${GRU_LOCALS} ${EXP4_LOCALS} (local $z v128) (local $c v128)${gruLoop(`
+            (local.set $z ${ld('$g', '$pg')})${tanh4('$c', ld('$g', '$pg', HB2))}
             ${st('$g', '$pg', '(local.get $c)', HB2)}
             ${st('$h', '$ps', `(f32x4.add (f32x4.mul (local.get $z) ${ld('$hp', '$ps')}) (f32x4.mul (f32x4.sub ${f4(1)} (local.get $z)) (local.get $c)))`)}`)})
   (func (export "gru_bwd_a") (param $n i32) (param $nNext i32) (param $Hp i32) (param $g i32) (param $dg i32)
@@ -190,6 +211,56 @@ const GRU_KERNELS = `
             (local.set $d ${ld('$dRH', '$ps')})
             ${st('$dg', '$pg', `(f32x4.mul (f32x4.mul (f32x4.mul (local.get $d) ${ld('$hp', '$ps')}) (local.get $r)) (f32x4.sub ${f4(1)} (local.get $r)))`, HB)}
             ${st('$next', '$ps', `(f32x4.add ${ld('$next', '$ps')} (f32x4.mul (local.get $d) (local.get $r)))`)}`)})`;
+
+/**
+ * softmax_rows(n, C, ld, p, bias): for each of n rows of C logits at byte offset p (row stride ld
+ * floats, ld a multiple of 4), adds the bias (C floats at byte offset bias, zero-padded to a
+ * multiple of 4) and replaces the row's first C entries by their softmax: exp(x - max) / sum,
+ * with exp4. Entries between C and the next multiple of 4 are set to 0; later ones are untouched.
+ */
+const SOFTMAX_KERNEL = `
+  (func (export "softmax_rows") (param $n i32) (param $C i32) (param $ld i32) (param $p i32) (param $bias i32)
+    (local $i i32) (local $j i32) (local $end i32) (local $row i32) (local $x v128) (local $m v128) (local $s v128)
+    ${EXP4_LOCALS}
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $end (i32.shl (i32.and (i32.add (local.get $C) (i32.const 3)) (i32.const -4)) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $row (i32.add (local.get $p) (i32.mul (local.get $i) (local.get $ld))))
+        (local.set $m ${f4('-inf')})
+        (local.set $j (i32.const 0))
+        (block $max_done
+          (loop $max
+            (br_if $max_done (i32.ge_s (local.get $j) (local.get $end)))
+            (local.set $x (f32x4.add ${ld('$row', '$j')} ${ld('$bias', '$j')}))
+            ${st('$row', '$j', '(local.get $x)')}
+            (local.set $m (f32x4.max (local.get $m) (v128.bitselect (local.get $x) ${f4('-inf')} ${VALID_LANES})))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $max)))
+        (local.set $m (f32x4.max (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+        (local.set $m (f32x4.max (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
+        (local.set $s (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $exp_done
+          (loop $exp
+            (br_if $exp_done (i32.ge_s (local.get $j) (local.get $end)))${exp4('$x', `(f32x4.sub ${ld('$row', '$j')} (local.get $m))`)}
+            (local.set $x (v128.and (local.get $x) ${VALID_LANES}))
+            ${st('$row', '$j', '(local.get $x)')}
+            (local.set $s (f32x4.add (local.get $s) (local.get $x)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $exp)))
+        (local.set $s (f32x4.add (local.get $s) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s))))
+        (local.set $s (f32x4.add (local.get $s) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $s) (local.get $s))))
+        (local.set $j (i32.const 0))
+        (block $div_done
+          (loop $div
+            (br_if $div_done (i32.ge_s (local.get $j) (local.get $end)))
+            ${st('$row', '$j', `(f32x4.div ${ld('$row', '$j')} (local.get $s))`)}
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $div)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))`;
 
 /**
  * Adam over n4 floats (a multiple of 4) at byte offsets w, g, m, v, with the gradient scaled by

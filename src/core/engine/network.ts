@@ -137,32 +137,51 @@ export class NetworkEngine {
   private readonly ws = new Workspace();
   private slotOfRow: Int32Array = new Int32Array(0);
 
-  /** Inference (no dropout). */
+  /**
+   * Inference (no dropout). The dense layer and softmax of every real step run in WebAssembly:
+   * one gemm of all packed top-layer rows [N, Hp] x the padded dense kernel [Hp, Cp], then
+   * softmax_rows over the N rows of logits, scattered into [B, T, C].
+   */
   predict(arch: Architecture, weights: NetworkWeights, batch: Batch, projection?: InputProjectionCache): Probabilities {
     const packing = packBatch(batch);
     const layers = this.forward(arch, weights, batch, packing, false, undefined, projection);
     const { batchSize: B, timeSteps: T } = batch;
     const C = arch.numClasses;
+    const H = arch.units;
+    const N = packing.tokens;
     const stepProbabilities = new Float32Array(B * T * C);
     const finalProbabilities = new Float32Array(B * C);
     const top = layers[layers.length - 1];
-    const data = this.ws.data;
-    const logits = new Float64Array(C);
-    const kernel = weights.dense.kernel;
-    const H = arch.units;
+    const ws = this.ws;
+    const Cp = roundUp8(C);
+    const denseKernel = ws.alloc(H, Cp);
+    const denseBias = ws.alloc(1, Cp);
+    const logits = ws.alloc(N, Cp);
+    ws.commit();
+    const data = ws.data;
+    const { kernel, bias } = weights.dense;
+    data.fill(0, denseKernel.offset, denseBias.offset + Cp);
+    for (let j = 0; j < H; j++) for (let k = 0; k < C; k++) data[denseKernel.offset + j * Cp + k] = kernel[j * C + k];
+    for (let k = 0; k < C; k++) data[denseBias.offset + k] = bias[k];
+    if (N > 0) {
+      ws.gemm(N, Cp, H, top.y.offset, top.y.ld, false, denseKernel.offset, Cp, logits.offset, Cp, false);
+      ws.kernels.softmax_rows(N, C, Cp, logits.offset * 4, denseBias.offset * 4);
+    }
+    const { order, sortedLengths, offsets } = packing;
     for (let p = 0; p < B; p++) {
-      const b = packing.order[p];
-      const len = packing.sortedLengths[p];
+      const b = order[p];
+      const len = sortedLengths[p];
       for (let t = 0; t < len; t++) {
-        const row = top.y.offset + (packing.offsets[t] + p) * top.y.ld;
-        denseLogits(data, row, H, kernel, weights.dense.bias, C, logits);
-        softmaxInto(logits, stepProbabilities, (b * T + t) * C);
+        const from = logits.offset + (offsets[t] + p) * Cp;
+        const to = (b * T + t) * C;
+        for (let k = 0; k < C; k++) stepProbabilities[to + k] = data[from + k];
       }
       if (len > 0) {
-        finalProbabilities.set(stepProbabilities.subarray((b * T + len - 1) * C, (b * T + len) * C), b * C);
+        const from = (b * T + len - 1) * C;
+        for (let k = 0; k < C; k++) finalProbabilities[b * C + k] = stepProbabilities[from + k];
       } else {
-        for (let k = 0; k < C; k++) logits[k] = weights.dense.bias[k];
-        softmaxInto(logits, finalProbabilities, b * C);
+        const biasLogits = Float64Array.from(bias);
+        softmaxInto(biasLogits, finalProbabilities, b * C);
       }
     }
     return { stepProbabilities, finalProbabilities };
@@ -484,20 +503,24 @@ export class NetworkEngine {
       ws.gemm(N, GH, layer.inputDim, x.offset, x.ld, false, w.offset, GH, gates.offset, GH, true);
     }
 
+    // Backpropagation reads every row's previous state from hp; inference reads it in place.
+    const keepPrevious = layer.dGates !== null;
     for (let t = 0; t < packing.steps; t++) {
       const n = packing.active[t];
       const r0 = packing.offsets[t];
       const p0 = t > 0 ? packing.offsets[t - 1] : 0;
-      // hp rows of this step = h rows of the previous step (prefix), zeros at t = 0.
-      if (t > 0) data.copyWithin(hp.offset + r0 * Hp, h.offset + p0 * Hp, h.offset + (p0 + n) * Hp);
-      else data.fill(0, hp.offset, hp.offset + n * Hp);
+      // The previous states of this step's rows = h rows of the previous step (a prefix of them), zeros at t = 0.
+      let previous = hp.offset + r0 * Hp;
+      if (t === 0) data.fill(0, previous, previous + n * Hp);
+      else if (keepPrevious) data.copyWithin(previous, h.offset + p0 * Hp, h.offset + (p0 + n) * Hp);
+      else previous = h.offset + p0 * Hp;
       if (cell === 'gru') {
         const rh = layer.rh!;
         const k = ws.kernels;
         if (t > 0) ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
-        k.gru_fwd_zr(n, Hp, (gates.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, (rh.offset + r0 * Hp) * 4);
+        k.gru_fwd_zr(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (rh.offset + r0 * Hp) * 4);
         if (t > 0) ws.gemm(n, Hp, H, rh.offset + r0 * Hp, Hp, false, u.offset + 2 * Hp, GH, gates.offset + r0 * GH + 2 * Hp, GH, true);
-        k.gru_fwd_h(n, Hp, (gates.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, (h.offset + r0 * Hp) * 4);
+        k.gru_fwd_h(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (h.offset + r0 * Hp) * 4);
       } else if (cell === 'lstm') {
         const c = layer.c!;
         const tc = layer.tc!;
