@@ -1,19 +1,27 @@
 /**
- * The helper thread of a ParallelTrainer (parallelTrainer.ts): computes the loss and gradients of
- * the half-batches it is sent, with the trainer's current weights read from a SharedArrayBuffer
- * mirror that the trainer refreshes before each request. Its entry script is
- * src/worker/engineHelper.ts (bundled to dist/engineHelper.js).
+ * The engine's helper thread: a worker_thread that computes part of a batch while the calling
+ * thread computes the rest and then waits for it synchronously. Two uses:
+ * - training (ParallelTrainer, parallelTrainer.ts): the loss and gradients of half-batches, with
+ *   the trainer's current weights read from a SharedArrayBuffer mirror that the trainer refreshes
+ *   before each request;
+ * - inference (Predictor, predict.ts): the probabilities of half-batches, with a model's fixed
+ *   weights copied once into a SharedArrayBuffer (the helper caches input projections as a
+ *   Predictor does).
+ * Its entry script is src/worker/engineHelper.ts (bundled to dist/engineHelper.js).
  *
- * Protocol, over a dedicated MessagePort (the trainer reads replies synchronously with
- * receiveMessageOnPort, so a step needs no event-loop turn on the trainer's side):
- * - trainer -> helper: {@link HelperRequest}; helper -> trainer: {@link HelperReply}, then
- *   `signal[SIGNAL_REPLIES]` is incremented and notified (the trainer Atomics.waits on it).
+ * Protocol, over a dedicated MessagePort (the caller reads replies synchronously with
+ * receiveMessageOnPort, so a step needs no event-loop turn on the caller's side):
+ * - caller -> helper: {@link HelperRequest}; helper -> caller: {@link HelperReply}, then
+ *   `signal[SIGNAL_REPLIES]` is incremented and notified (the caller Atomics.waits on it).
  * - `signal[SIGNAL_STATE]`: STATE_STARTING until the helper is listening, then STATE_READY.
  */
-import type { MessagePort } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Batch } from '../batching';
 import { unflattenWeights, type Architecture } from '../model/architecture';
-import { NetworkEngine, type DropoutKey, type LossAndGradients } from './network';
+import { InputProjectionCache, NetworkEngine, type DropoutKey, type LossAndGradients, type Probabilities } from './network';
 
 /** Index of the helper's state in the signal array. */
 export const SIGNAL_STATE = 0;
@@ -22,9 +30,19 @@ export const SIGNAL_REPLIES = 1;
 export const STATE_STARTING = 0;
 export const STATE_READY = 1;
 
+/** How long the caller waits for an answer before giving up on the helper. */
+const REPLY_TIMEOUT_MS = 60_000;
+
+/**
+ * What the helper computes: 'training' (loss-and-gradient requests; the weights change between
+ * requests) or 'inference' (predict requests; the weights never change, so input projections are cached).
+ */
+export type HelperPurpose = 'training' | 'inference';
+
 /** What the helper thread is started with (its workerData). */
 export interface HelperData {
   readonly arch: Architecture;
+  readonly purpose: HelperPurpose;
   /** Every weight array back to back, in flattenWeights() order; lengths in `weightLengths`. */
   readonly weights: SharedArrayBuffer;
   readonly weightLengths: readonly number[];
@@ -33,21 +51,27 @@ export interface HelperData {
   readonly port: MessagePort;
 }
 
-/** One half-batch to compute. */
-export interface HelperRequest {
-  readonly type: 'step';
-  readonly id: number;
-  readonly batch: Batch;
-  readonly dropout: DropoutKey | undefined;
-  readonly embeddingGradient: boolean;
-  /** Loss positions of the whole batch (the divisor of loss and gradients). */
-  readonly lossCount: number;
-}
+/** A half-batch to compute: loss and gradients (training) or probabilities (inference). */
+export type HelperRequest =
+  | {
+      readonly type: 'step';
+      readonly id: number;
+      readonly batch: Batch;
+      readonly dropout: DropoutKey | undefined;
+      readonly embeddingGradient: boolean;
+      /** Loss positions of the whole batch (the divisor of loss and gradients). */
+      readonly lossCount: number;
+    }
+  | { readonly type: 'predict'; readonly id: number; readonly batch: Batch };
 
 /** The helper's answer to the request with the same id. */
 export type HelperReply =
   | { readonly type: 'result'; readonly id: number; readonly result: LossAndGradients }
+  | { readonly type: 'probabilities'; readonly id: number; readonly result: Probabilities }
   | { readonly type: 'failed'; readonly id: number; readonly message: string };
+
+/** A request without its id (the caller's side numbers them). */
+export type HelperRequestBody = HelperRequest extends infer R ? (R extends HelperRequest ? Omit<R, 'id'> : never) : never;
 
 /** Views of `buffer` as consecutive Float32Arrays of the given lengths. */
 export function sharedWeightViews(buffer: SharedArrayBuffer, lengths: readonly number[]): Float32Array[] {
@@ -61,20 +85,29 @@ export function sharedWeightViews(buffer: SharedArrayBuffer, lengths: readonly n
 
 /** Runs the helper's loop in the current (worker) thread until it is terminated. */
 export function runEngineHelper(data: HelperData): void {
-  const { arch, port } = data;
+  const { arch, port, purpose } = data;
   const weights = unflattenWeights(arch, sharedWeightViews(data.weights, data.weightLengths));
   const signal = new Int32Array(data.signal);
   const engine = new NetworkEngine();
+  const projection = purpose === 'inference' ? new InputProjectionCache(arch.vocabSize) : undefined;
   port.on('message', (request: HelperRequest) => {
     let reply: HelperReply;
     let transfer: ArrayBuffer[] = [];
     try {
-      const result = engine.lossAndGradients(arch, weights, request.batch, request.dropout, request.embeddingGradient, request.lossCount);
-      reply = { type: 'result', id: request.id, result };
-      const { embedding, rnn, dense } = result.gradients;
-      const arrays = [...rnn.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]), dense.kernel, dense.bias];
-      if (embedding) arrays.push(embedding.values, embedding.rows as unknown as Float32Array);
-      transfer = arrays.map((a) => a.buffer as ArrayBuffer);
+      if (request.type === 'predict') {
+        if (purpose !== 'inference') throw new Error('this helper thread was started for training');
+        const result = engine.predict(arch, weights, request.batch, projection);
+        reply = { type: 'probabilities', id: request.id, result };
+        transfer = [result.stepProbabilities.buffer as ArrayBuffer, result.finalProbabilities.buffer as ArrayBuffer];
+      } else {
+        if (purpose !== 'training') throw new Error('this helper thread was started for inference');
+        const result = engine.lossAndGradients(arch, weights, request.batch, request.dropout, request.embeddingGradient, request.lossCount);
+        reply = { type: 'result', id: request.id, result };
+        const { embedding, rnn, dense } = result.gradients;
+        const arrays = [...rnn.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]), dense.kernel, dense.bias];
+        if (embedding) arrays.push(embedding.values, embedding.rows as unknown as Float32Array);
+        transfer = arrays.map((a) => a.buffer as ArrayBuffer);
+      }
     } catch (error) {
       reply = { type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) };
     }
@@ -84,4 +117,158 @@ export function runEngineHelper(data: HelperData): void {
   });
   Atomics.store(signal, SIGNAL_STATE, STATE_READY);
   Atomics.notify(signal, SIGNAL_STATE);
+}
+
+/**
+ * The calling thread's side of one helper thread: starts it, sends requests, waits for replies.
+ * Never waits for the helper to start: callers check `ready` and compute everything themselves
+ * until it is. The first failure (error, exit, failed request, timeout) ends the thread for good
+ * and is reported once to `onFailure`.
+ */
+export class HelperThread {
+  failed = false;
+  private disposed = false;
+  private nextId = 0;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly signal: Int32Array,
+    /** The helper's view of the weights (shared memory), flattenWeights() order. */
+    readonly mirror: Float32Array[],
+    private readonly onFailure: (message: string) => void,
+  ) {
+    worker.on('error', (error) => this.fail(`engine helper thread failed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (!this.disposed) this.fail(`engine helper thread exited (code ${code})`);
+    });
+  }
+
+  /**
+   * Starts a helper thread over a shared copy of `weights` (flattenWeights() order). Returns the
+   * reason instead when it cannot (no entry script, no worker). `keepsProcessAlive` false unrefs
+   * the thread, so that an idle helper never keeps the process from exiting.
+   */
+  static start(
+    arch: Architecture,
+    weights: readonly Float32Array[],
+    options: { purpose: HelperPurpose; helperScript?: string; keepsProcessAlive: boolean; onFailure: (message: string) => void },
+  ): HelperThread | string {
+    let entry: HelperEntry;
+    try {
+      entry = helperEntry(options.helperScript);
+    } catch (error) {
+      return `engine helper thread not started: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    const weightLengths = weights.map((a) => a.length);
+    const shared = new SharedArrayBuffer(weightLengths.reduce((a, b) => a + b, 0) * 4);
+    const mirror = sharedWeightViews(shared, weightLengths);
+    weights.forEach((a, i) => mirror[i].set(a));
+    const signal = new SharedArrayBuffer(8);
+    const { port1, port2 } = new MessageChannel();
+    const workerData: HelperData = { arch, purpose: options.purpose, weights: shared, weightLengths, signal, port: port2 };
+    try {
+      const worker = new Worker(entry.script, { eval: entry.eval, workerData, transferList: [port2] });
+      port1.unref();
+      if (!options.keepsProcessAlive) worker.unref();
+      return new HelperThread(worker, port1, new Int32Array(signal), mirror, options.onFailure);
+    } catch (error) {
+      port1.close();
+      return `engine helper thread not started: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /**
+   * Resolves true once the helper is listening, false if it fails or does not start within
+   * `timeoutMs` (polls the shared state; for tests and benchmarks, callers never wait for it).
+   */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready && !this.failed && !this.disposed && Date.now() < deadline) await new Promise((done) => setTimeout(done, 10));
+    return this.ready;
+  }
+
+  /** Whether the helper is starting or running (not failed, not disposed). */
+  get usable(): boolean {
+    return !this.failed && !this.disposed;
+  }
+
+  /** Whether a request can be sent now (the helper is listening and has not failed). */
+  get ready(): boolean {
+    return !this.failed && !this.disposed && Atomics.load(this.signal, SIGNAL_STATE) === STATE_READY;
+  }
+
+  /** Sends a request; returns its id. */
+  send(body: HelperRequestBody): number {
+    const id = this.nextId++;
+    this.port.postMessage({ ...body, id } as HelperRequest);
+    return id;
+  }
+
+  /** Waits (blocking) for the answer to request `id`; undefined if the helper failed or was disposed. */
+  receive(id: number): Exclude<HelperReply, { type: 'failed' }> | undefined {
+    const deadline = Date.now() + REPLY_TIMEOUT_MS;
+    for (;;) {
+      const seen = Atomics.load(this.signal, SIGNAL_REPLIES);
+      const received = receiveMessageOnPort(this.port);
+      if (received) {
+        const reply = received.message as HelperReply;
+        if (reply.id !== id) continue; // an answer to a request given up on
+        if (reply.type !== 'failed') return reply;
+        this.fail(`engine helper thread failed: ${reply.message}`);
+        return undefined;
+      }
+      const left = deadline - Date.now();
+      if (this.failed || this.disposed) return undefined;
+      if (left <= 0) {
+        this.fail(`engine helper thread did not answer within ${REPLY_TIMEOUT_MS / 1000} s`);
+        return undefined;
+      }
+      Atomics.wait(this.signal, SIGNAL_REPLIES, seen, Math.min(left, 1000));
+    }
+  }
+
+  /** Marks the helper failed (once), tells onFailure and ends the thread. */
+  fail(message: string): void {
+    if (this.failed || this.disposed) return;
+    this.failed = true;
+    this.onFailure(message);
+    void this.worker.terminate();
+  }
+
+  /** Ends the thread (resolves once it has exited). */
+  dispose(): Promise<void> {
+    this.disposed = true;
+    this.port.close();
+    return this.worker.terminate().then(() => undefined);
+  }
+}
+
+interface HelperEntry {
+  /** A path, or code when `eval`. */
+  readonly script: string;
+  readonly eval: boolean;
+}
+
+/**
+ * Where the helper's entry is; throws when there is none. `explicit` if given; else
+ * dist/engineHelper.js beside this code when it is bundled (extension host, training worker, CLI:
+ * all in dist/); else, when running from source (tsx, unit tests), src/worker/engineHelper.ts,
+ * started as an eval'd worker that first registers tsx/cjs.
+ */
+function helperEntry(explicit: string | undefined): HelperEntry {
+  const fromSource = (source: string): HelperEntry => {
+    // A worker does not inherit the parent's require hooks, so it registers tsx/cjs itself first.
+    const tsx = createRequire(source).resolve('tsx/cjs');
+    return { script: `require(${JSON.stringify(tsx)});\nrequire(${JSON.stringify(source)});`, eval: true };
+  };
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`${explicit} does not exist`);
+    return explicit.endsWith('.ts') ? fromSource(path.resolve(explicit)) : { script: path.resolve(explicit), eval: false };
+  }
+  const bundled = path.join(__dirname, 'engineHelper.js');
+  if (existsSync(bundled)) return { script: bundled, eval: false };
+  const source = path.resolve(__dirname, '..', '..', 'worker', 'engineHelper.ts');
+  if (existsSync(source)) return fromSource(source);
+  throw new Error(`neither ${bundled} nor ${source} exists`);
 }

@@ -37,3 +37,37 @@ export function packBatch(batch: Batch): Packing {
   for (let t = 0; t < steps; t++) offsets[t + 1] = offsets[t] + active[t];
   return { order, sortedLengths, steps, active, offsets, tokens: offsets[steps] };
 }
+
+/**
+ * Splits a batch's rows in two: in length order (longest first), even positions to `own` (this
+ * thread), odd ones to `other` (the helper), so both halves have similar lengths.
+ */
+export function splitSentences(batch: Batch): { own: Int32Array; other: Int32Array } {
+  const { order } = packBatch(batch);
+  const own = new Int32Array(Math.ceil(order.length / 2));
+  const other = new Int32Array(Math.floor(order.length / 2));
+  for (let p = 0; p < order.length; p++) {
+    if (p % 2 === 0) own[p >> 1] = order[p];
+    else other[p >> 1] = order[p];
+  }
+  return { own, other };
+}
+
+/** A batch of the given rows of `batch` (same timeSteps). */
+export function selectSentences(batch: Batch, rows: Int32Array): Batch {
+  const T = batch.timeSteps;
+  const ids = new Int32Array(rows.length * T);
+  const stepLabels = batch.stepLabels ? new Int32Array(rows.length * T) : undefined;
+  rows.forEach((row, i) => {
+    ids.set(batch.ids.subarray(row * T, row * T + T), i * T);
+    stepLabels?.set(batch.stepLabels!.subarray(row * T, row * T + T), i * T);
+  });
+  return {
+    ids,
+    lengths: Int32Array.from(rows, (row) => batch.lengths[row]),
+    batchSize: rows.length,
+    timeSteps: T,
+    ...(batch.labels ? { labels: Int32Array.from(rows, (row) => batch.labels![row]) } : {}),
+    ...(stepLabels ? { stepLabels } : {}),
+  };
+}

@@ -1,0 +1,120 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import type { Batch } from '../../src/core/batching';
+import { Classifier } from '../../src/core/classifier';
+import type { Architecture, CellType } from '../../src/core/model/architecture';
+import { loadClassifierModel } from '../../src/core/modelFiles';
+import { initWeights, Predictor, Random, sharedPredictor, SPLIT_MIN_TOKENS } from '../../src/core/engine';
+
+/** A batch of `size` sentences of random lengths 0..maxLength, padded to the longest, random ids. */
+function randomBatch(arch: Architecture, size: number, maxLength: number, seed: number): Batch {
+  const rng = new Random(seed);
+  const lengths = Array.from({ length: size }, () => rng.int(maxLength + 1));
+  const T = Math.max(1, ...lengths);
+  const ids = new Int32Array(size * T);
+  lengths.forEach((len, b) => {
+    for (let t = 0; t < len; t++) ids[b * T + t] = 1 + rng.int(arch.vocabSize - 1);
+  });
+  return { ids, lengths: Int32Array.from(lengths), batchSize: size, timeSteps: T };
+}
+
+function tokens(batch: Batch): number {
+  return batch.lengths.reduce((a, b) => a + b, 0);
+}
+
+const arch = (cell: CellType, layers = 1): Architecture => ({ cell, vocabSize: 300, embeddingDim: 12, units: 20, layers, numClasses: 3, dropout: 0 });
+
+describe('engine: inference (Predictor)', () => {
+  for (const [cell, layers] of [['gru', 1], ['lstm', 2]] as [CellType, number][]) {
+    it(`2 threads give bit-identical probabilities to 1 thread (${cell}, ${layers} layer(s)), the helper computing half of each large batch`, async () => {
+      const a = arch(cell, layers);
+      const weights = initWeights(a, 5);
+      const one = new Predictor(a, weights, { threads: 1 });
+      const two = new Predictor(a, weights, { threads: 2 });
+      try {
+        assert.ok(await two.whenHelperReady());
+        const batches = [randomBatch(a, 40, 24, 1), randomBatch(a, 33, 30, 2), randomBatch(a, 64, 12, 3)];
+        for (const batch of batches) {
+          assert.ok(tokens(batch) >= SPLIT_MIN_TOKENS);
+          const expected = one.predict(batch);
+          const actual = two.predict(batch);
+          assert.deepStrictEqual(actual.stepProbabilities, expected.stepProbabilities);
+          assert.deepStrictEqual(actual.finalProbabilities, expected.finalProbabilities);
+        }
+        assert.strictEqual(two.helperBatches, batches.length);
+        const small = randomBatch(a, 3, 4, 4);
+        assert.deepStrictEqual(two.predict(small), one.predict(small));
+        assert.strictEqual(two.helperBatches, batches.length, 'a batch below SPLIT_MIN_TOKENS is not split');
+      } finally {
+        await two.dispose();
+      }
+    });
+  }
+
+  it('after dispose() a large batch starts a new helper thread, with the same results meanwhile', async () => {
+    const a = arch('gru');
+    const weights = initWeights(a, 6);
+    const predictor = new Predictor(a, weights, { threads: 2 });
+    const batch = randomBatch(a, 40, 20, 7);
+    const expected = new Predictor(a, weights, { threads: 1 }).predict(batch);
+    try {
+      assert.ok(await predictor.whenHelperReady());
+      assert.deepStrictEqual(predictor.predict(batch), expected);
+      await predictor.dispose();
+      assert.deepStrictEqual(predictor.predict(batch), expected);
+      assert.ok(await predictor.whenHelperReady());
+      assert.deepStrictEqual(predictor.predict(batch), expected);
+      assert.strictEqual(predictor.helperBatches, 2);
+    } finally {
+      await predictor.dispose();
+    }
+  });
+
+  it('without a helper thread it warns once and predicts in one thread with the same results', async () => {
+    const a = arch('gru');
+    const weights = initWeights(a, 8);
+    const warnings: string[] = [];
+    const predictor = new Predictor(a, weights, { threads: 2, helperScript: path.join(__dirname, 'no-such-helper.js'), onWarning: (m) => warnings.push(m) });
+    assert.strictEqual(await predictor.whenHelperReady(), false);
+    const batch = randomBatch(a, 40, 20, 9);
+    assert.deepStrictEqual(predictor.predict(batch), new Predictor(a, weights, { threads: 1 }).predict(batch));
+    predictor.predict(batch);
+    assert.strictEqual(warnings.length, 1);
+    assert.match(warnings[0], /inference runs in one thread/);
+    assert.strictEqual(predictor.helperBatches, 0);
+  });
+
+  it('a Classifier gives the same classifications with 1 and 2 threads on real sentences', async function () {
+    const data = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'rt-polaritydata', 'rt-polarity.neg');
+    if (!existsSync(data)) this.skip();
+    const model = await loadClassifierModel(path.join(__dirname, '..', 'fixtures', 'models', 'keras-converted-gru'));
+    const texts = readFileSync(data, 'latin1').split('\n').filter(Boolean).slice(0, 300);
+    const predictor = sharedPredictor(model.arch, model.weights);
+    assert.ok(await predictor.whenHelperReady());
+    const before = predictor.helperBatches;
+    const two = new Classifier(model, { threads: 2 }).classifyMany(texts, 64);
+    assert.ok(predictor.helperBatches > before, 'the helper thread computed part of the batches');
+    const one = new Classifier(model, { threads: 1 }).classifyMany(texts, 64);
+    assert.deepStrictEqual(two, one);
+  });
+
+  it('a process that predicts with 2 threads exits by itself without dispose() (the helper is unref\'d)', () => {
+    const engine = path.resolve(__dirname, '../../src/core/engine');
+    const script = `
+      const { initWeights, Predictor } = require(${JSON.stringify(engine)});
+      const arch = { cell: 'gru', vocabSize: 50, embeddingDim: 8, units: 8, layers: 1, numClasses: 2, dropout: 0 };
+      const predictor = new Predictor(arch, initWeights(arch, 1), { threads: 2, onWarning: (m) => { console.error(m); process.exitCode = 2; } });
+      predictor.whenHelperReady().then((ready) => {
+        const T = 20, B = 30;
+        const ids = Int32Array.from({ length: B * T }, (_, i) => 1 + (i % 49));
+        predictor.predict({ ids, lengths: new Int32Array(B).fill(T), batchSize: B, timeSteps: T });
+        console.log('batches on helper:', predictor.helperBatches, 'ready:', ready);
+      });`;
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', timeout: 50_000 });
+    assert.strictEqual(run.signal, null, `the process did not exit by itself: ${run.stdout} ${run.stderr}`);
+    assert.strictEqual(run.status, 0, run.stderr);
+    assert.match(run.stdout, /batches on helper: 1 ready: true/);
+  });
+});
