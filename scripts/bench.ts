@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }
   console.log('');
   const model = await trainingSection(ctx, torch);
-  inferenceSection(ctx, model);
+  await inferenceSection(ctx, model, torch);
   memorySection(ctx);
   editorSection();
 }

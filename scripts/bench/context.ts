@@ -27,6 +27,8 @@ export interface BenchOptions {
 export interface TrainingOutcome {
   /** Figures of PyTorch's last round (inference throughput, accuracy), if it ran. */
   torchSummary?: { infer_sentences_per_s: number; best_acc: number };
+  /** PyTorch's inference sentences/s of every training round (`--threads 2`), if it ran. */
+  torchInference?: number[];
 }
 
 /** Everything a section may use. */

@@ -1,48 +1,104 @@
 /**
- * Bench section: inference through our classifier path (Classifier.classifyMany: tokenizing,
- * the network, per-word trajectories) on the validation sentences in batches of 64, against
- * PyTorch's figure from the training section; and the latency of Classifier.classify on one
+ * Bench section: inference on the validation sentences in batches of 64, two figures, each with 1
+ * and 2 threads (interleaved: network 1, network 2, classifier 1, classifier 2, ...):
+ * - network only: token ids -> per-step and final probabilities (`predict`), batches made as
+ *   pytorch_gru.py makes them (validation order, padded to the longest, padding inside the timed
+ *   part): the like-for-like comparison with PyTorch's ids -> logits;
+ * - classifier: texts -> Classification objects (`Classifier.classifyMany(texts, 64)`: tokenizing,
+ *   the network, the per-word trajectories).
+ * PyTorch's inference figures: `--threads 2` from the training section's runs, and one
+ * `--threads 1 --epochs 1` run made here between our passes (its fastest inference configuration,
+ * per its README); ratios use the higher of the two. Then the latency of Classifier.classify on one
  * 200-word text.
  */
+import { padBatch } from '../../src/core/batching';
 import { Classifier } from '../../src/core/classifier';
+import { predict, sharedPredictor } from '../../src/core/engine';
+import { tokenTexts } from '../../src/core/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS } from '../../src/core/training';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
-import type { OurModel } from './training';
+import { runPytorch, type OurModel } from './training';
 
-/** Prints the inference figures. */
-export function inferenceSection(ctx: BenchContext, model: OurModel): void {
-  const classifier = new Classifier({
-    arch: model.arch,
-    weights: model.trainer.snapshot(), // a loaded model's weights do not change
-    vocabulary: model.vocabulary,
-    labels: model.labels,
-    tokenizer: DEFAULT_TRAINING_OPTIONS.tokenizer,
-  });
-  const texts = ctx.validation.map((d) => d.text);
-  const passes = ctx.options.quick ? 3 : 7;
-  const rates: number[] = [];
-  const cpuRates: number[] = [];
-  for (let pass = 0; pass <= passes; pass++) {
+const BATCH = 64;
+
+/** Sentences/s of repeated passes, per wall-clock and per CPU second. */
+class Rates {
+  readonly wall: number[] = [];
+  readonly cpu: number[] = [];
+
+  /** Times one pass over `sentences` sentences. */
+  time(sentences: number, pass: () => void): void {
     const start = performance.now();
     const cpuStart = cpuSeconds();
-    const results = classifier.classifyMany(texts, 64);
-    const seconds = (performance.now() - start) / 1000;
-    if (results.length !== texts.length) throw new Error('classifier lost texts');
-    ctx.memory.sample();
-    if (pass === 0) {
-      console.log(`## Inference: ${texts.length} validation sentences, batches of 64, classifier path with per-word trajectories`);
-      console.log(`  first pass (fills the input-projection cache): ${Math.round(texts.length / seconds).toLocaleString('en-US')} sentences/s`);
-      continue;
-    }
-    rates.push(texts.length / seconds);
-    cpuRates.push(texts.length / (cpuSeconds() - cpuStart));
+    pass();
+    this.wall.push(sentences / ((performance.now() - start) / 1000));
+    this.cpu.push(sentences / (cpuSeconds() - cpuStart));
   }
-  console.log(`  ours  sentences/s ${formatSummary(rates, 0)}; per CPU s ${formatSummary(cpuRates, 0)}`);
-  const torch = ctx.outcome.torchSummary?.infer_sentences_per_s;
-  if (torch) {
-    const s = summary(rates);
-    console.log(`  torch sentences/s ${torch.toLocaleString('en-US')} (median of 3 passes, logits only, no trajectory)`);
-    console.log(`  ratio ours/torch (higher is better): median ${(s.median / torch).toFixed(2)}, min ${(s.min / torch).toFixed(2)}`);
+
+  format(): string {
+    return `${formatSummary(this.wall, 0)}; per CPU s ${formatSummary(this.cpu, 0)}`;
+  }
+}
+
+/** Prints the inference figures. */
+export async function inferenceSection(ctx: BenchContext, model: OurModel, withTorch: boolean): Promise<void> {
+  const settings = DEFAULT_TRAINING_OPTIONS;
+  const { arch, vocabulary, labels } = model;
+  const weights = model.trainer.snapshot(); // a loaded model's weights do not change
+  const texts = ctx.validation.map((d) => d.text);
+  const ids = texts.map((text) => vocabulary.encode(tokenTexts(text, settings.tokenizer).slice(0, settings.maxLength)));
+  const tokens = ids.reduce((n, list) => n + list.length, 0);
+  const network = (threads: number) => () => {
+    for (let start = 0; start < ids.length; start += BATCH) predict(arch, weights, padBatch(ids.slice(start, start + BATCH)), threads);
+  };
+  const classifierModel = { arch, weights, vocabulary, labels, tokenizer: settings.tokenizer };
+  const classifiers = [1, 2].map((threads) => new Classifier(classifierModel, { threads }));
+  const classify = (threads: number) => () => {
+    const results = classifiers[threads - 1].classifyMany(texts, BATCH);
+    if (results.length !== texts.length) throw new Error('classifier lost texts');
+  };
+
+  console.log(`## Inference: ${texts.length} validation sentences (${tokens.toLocaleString('en-US')} tokens), batches of ${BATCH}`);
+  const first = new Rates();
+  first.time(texts.length, classify(1));
+  console.log(`  first classifier pass (fills the input-projection cache): ${Math.round(first.wall[0]).toLocaleString('en-US')} sentences/s`);
+  const helperReady = await sharedPredictor(arch, weights).whenHelperReady();
+  if (!helperReady) console.log('  (the helper thread did not start: the 2-thread figures are 1-thread figures)');
+  const same = sameResults(classifiers[0].classifyMany(texts, BATCH), classifiers[1].classifyMany(texts, BATCH));
+  console.log(`  1 and 2 threads give ${same ? 'identical' : 'DIFFERENT'} probabilities`);
+
+  const passes = ctx.options.quick ? 5 : 15;
+  const rates = { network1: new Rates(), network2: new Rates(), classifier1: new Rates(), classifier2: new Rates() };
+  let torchOneThread: number | undefined;
+  for (let pass = 0; pass < passes; pass++) {
+    rates.network1.time(texts.length, network(1));
+    rates.network2.time(texts.length, network(2));
+    rates.classifier1.time(texts.length, classify(1));
+    rates.classifier2.time(texts.length, classify(2));
+    ctx.memory.sample();
+    if (withTorch && pass === Math.floor(passes / 2) - 1) {
+      torchOneThread = runPytorch(ctx, 1, 1).summary?.infer_sentences_per_s;
+    }
+  }
+  console.log(`  sentences/s, min / median / max over ${passes} interleaved passes:`);
+  console.log(`  network only (ids -> per-step and final probabilities), 1 thread:  ${rates.network1.format()}`);
+  console.log(`  network only (ids -> per-step and final probabilities), 2 threads: ${rates.network2.format()}`);
+  console.log(`  classifier (texts -> classifications with trajectories), 1 thread:  ${rates.classifier1.format()}`);
+  console.log(`  classifier (texts -> classifications with trajectories), 2 threads: ${rates.classifier2.format()}`);
+
+  const torchTwoThreads = ctx.outcome.torchInference?.length ? Math.max(...ctx.outcome.torchInference) : undefined;
+  if (torchTwoThreads !== undefined || torchOneThread !== undefined) {
+    const f = (x: number | undefined) => (x === undefined ? 'not run' : x.toLocaleString('en-US'));
+    console.log(`  torch (ids -> logits and argmax, median of 3 passes per run; OPENBLAS_NUM_THREADS=1): ` +
+      `--threads 2 ${f(torchTwoThreads)}${(ctx.outcome.torchInference?.length ?? 0) > 1 ? ` (best of ${ctx.outcome.torchInference!.length} runs)` : ''}, ` +
+      `--threads 1 ${f(torchOneThread)}`);
+    const bar = Math.max(torchTwoThreads ?? 0, torchOneThread ?? 0);
+    const barName = bar === torchOneThread ? '--threads 1' : '--threads 2';
+    console.log(`  ratio ours/torch against the higher torch figure (${barName}, ${bar.toLocaleString('en-US')}; higher is better), median (min):`);
+    for (const [name, r] of Object.entries(rates)) {
+      const s = summary(r.wall);
+      console.log(`    ${name.replace(/(\d)$/, ' $1 thread(s)').padEnd(24)} ${(s.median / bar).toFixed(2)} (${(s.min / bar).toFixed(2)})`);
+    }
   }
 
   // One 200-word text built from validation sentences.
@@ -52,6 +108,7 @@ export function inferenceSection(ctx: BenchContext, model: OurModel): void {
     if (words.length >= 200) break;
   }
   const longText = words.join(' ');
+  const classifier = new Classifier(classifierModel);
   const repeats = ctx.options.quick ? 30 : 200;
   const latencies: number[] = [];
   classifier.classify(longText);
@@ -62,6 +119,11 @@ export function inferenceSection(ctx: BenchContext, model: OurModel): void {
     if (result.tokens.length === 0) throw new Error('no trajectory');
   }
   ctx.memory.sample();
-  const tokens = classifier.classify(longText).tokens.length;
-  console.log(`  per-word trajectory of a 200-word text (${tokens} tokens), Classifier.classify latency ms: ${formatSummary(latencies, 2)}\n`);
+  const trajectory = classifier.classify(longText).tokens.length;
+  console.log(`  per-word trajectory of a 200-word text (${trajectory} tokens), Classifier.classify latency ms: ${formatSummary(latencies, 2)}\n`);
+}
+
+/** Whether two lists of classifications have the same labels and probabilities, trajectories included. */
+function sameResults(a: ReturnType<Classifier['classifyMany']>, b: ReturnType<Classifier['classifyMany']>): boolean {
+  return a.length === b.length && a.every((x, i) => JSON.stringify(x) === JSON.stringify(b[i]));
 }

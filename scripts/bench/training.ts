@@ -1,6 +1,6 @@
 /**
  * Bench section: epoch time of our training (the bundled model's architecture: GRU 128,
- * embedding 128, batch 64, dropout 0.5, Adam 1e-3, clip 5, length-bucketed batches, as
+ * embedding 100, batch 64, dropout 0.5, Adam 1e-3, clip 5, length-bucketed batches, as
  * trainClassifier does) and of ../shared/bench/pytorch_gru.py on the same split, interleaved:
  * ours, torch, ours, torch, ...
  */
@@ -22,6 +22,39 @@ export interface OurModel {
 }
 
 const PYTHON = '/usr/bin/python3';
+
+/** What one run of pytorch_gru.py printed. */
+export interface PytorchRun {
+  readonly epochs: { epoch: number; seconds: number; accuracy: string }[];
+  /** Its summary line (inference throughput of the final model: median of 3 passes, ids -> logits). */
+  readonly summary: { infer_sentences_per_s: number; best_acc: number } | undefined;
+  /** Its "torch <version> threads ..." line. */
+  readonly version: string | undefined;
+}
+
+/**
+ * Runs ../shared/bench/pytorch_gru.py with `--threads threads --epochs epochs` on the bench's data,
+ * with the bundled model's GRU and embedding sizes,
+ * with OPENBLAS_NUM_THREADS=1 (the fastest configuration, per its README).
+ */
+export function runPytorch(ctx: BenchContext, threads: number, epochs: number): PytorchRun {
+  // The bundled model's sizes on both sides (the script's defaults are GRU 128, embedding 128).
+  const sizes = ['--hidden', String(DEFAULT_TRAINING_OPTIONS.units), '--embed', String(DEFAULT_TRAINING_OPTIONS.embeddingDim)];
+  const run = spawnSync(PYTHON, [join(ctx.sharedDir, 'bench', 'pytorch_gru.py'), '--threads', String(threads), '--epochs', String(epochs), ...sizes, '--data-dir', ctx.dataDir], {
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (run.status !== 0) throw new Error(`pytorch_gru.py failed (${run.status}): ${run.stderr}`);
+  const result: { epochs: PytorchRun['epochs']; summary: PytorchRun['summary']; version: string | undefined } = { epochs: [], summary: undefined, version: undefined };
+  for (const line of run.stdout.split('\n')) {
+    const match = /^epoch\s+(\d+).*?val_acc ([\d.]+)\s+train_s ([\d.]+)/.exec(line);
+    if (match) result.epochs.push({ epoch: Number(match[1]), seconds: Number(match[3]), accuracy: match[2] });
+    if (line.startsWith('{')) result.summary = JSON.parse(line);
+    if (line.startsWith('torch ')) result.version = line.trim();
+  }
+  return result;
+}
 
 /** Whether Debian's python3 can import torch. */
 export function torchAvailable(): boolean {
@@ -83,21 +116,14 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
     await trainer.dispose(); // its weights stay readable
     last = { arch, trainer, vocabulary, labels };
     if (withTorch) {
-      const run = spawnSync(PYTHON, [join(ctx.sharedDir, 'bench', 'pytorch_gru.py'), '--threads', '2', '--epochs', String(options.epochs), '--data-dir', ctx.dataDir], {
-        env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-      });
-      if (run.status !== 0) throw new Error(`pytorch_gru.py failed (${run.status}): ${run.stderr}`);
-      for (const line of run.stdout.split('\n')) {
-        const match = /^epoch\s+(\d+).*?val_acc ([\d.]+)\s+train_s ([\d.]+)/.exec(line);
-        if (match) {
-          torchEpochs.push(Number(match[3]));
-          console.log(`round ${round} torch epoch ${match[1]}: ${Number(match[3]).toFixed(2)} s wall, val acc ${match[2]}`);
-        }
-        if (line.startsWith('{')) ctx.outcome.torchSummary = JSON.parse(line);
-        if (line.startsWith('torch ') && round === 1) console.log(`   (${line.trim()})`);
+      const run = runPytorch(ctx, 2, options.epochs);
+      for (const epoch of run.epochs) {
+        torchEpochs.push(epoch.seconds);
+        console.log(`round ${round} torch epoch ${epoch.epoch}: ${epoch.seconds.toFixed(2)} s wall, val acc ${epoch.accuracy}`);
       }
+      ctx.outcome.torchSummary = run.summary;
+      if (run.summary) (ctx.outcome.torchInference ??= []).push(run.summary.infer_sentences_per_s);
+      if (round === 1 && run.version) console.log(`   (${run.version})`);
     }
   }
 
