@@ -67,6 +67,11 @@ export class Workspace {
     return this.exports;
   }
 
+  /** Elements allocated since the last reset() (every allocation lies in [0, allocated)). */
+  get allocated(): number {
+    return this.top;
+  }
+
   /** Frees every allocation (memory is kept, contents are stale). */
   reset(): void {
     this.top = 0;

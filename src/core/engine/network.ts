@@ -367,7 +367,12 @@ export class NetworkEngine {
     this.dYTop = training ? ws.alloc(N, H) : null;
     ws.commit();
     const data = ws.data;
-    if (Hp !== H || roundUp8(E) !== E) data.fill(0, 0, ws.data.length); // padding must hold zeros
+    // Padding must hold zeros, not what earlier calls left in memory. When the units are not a
+    // multiple of 8, the gate kernels work on padded columns of most buffers: zero all of them.
+    // When only the embedding size is not (e.g. 100), only layer 0's input carries padding: the
+    // columns E..Dp of x and the rows E..Dp of the input kernel (and so of its transpose).
+    if (Hp !== H) data.fill(0, 0, ws.allocated);
+    else if (roundUp8(E) !== E) zeroInputPadding(data, layers[0]);
 
     // Embedding gather into packed rows.
     const x0 = layers[0].x;
@@ -718,6 +723,13 @@ export class NetworkEngine {
     for (const id of rows) slot[id] = -1;
     return { rows: Int32Array.from(rows), values };
   }
+}
+
+/** Zeros the padding of a layer's input: columns inputDim.. of x, rows inputDim.. of w (and of dW when training). */
+function zeroInputPadding(data: Float32Array, layer: LayerState): void {
+  const { x, w, dW, inputDim } = layer;
+  for (let r = 0; r < x.rows; r++) data.fill(0, x.offset + r * x.ld + inputDim, x.offset + (r + 1) * x.ld);
+  for (const m of dW ? [w, dW] : [w]) data.fill(0, m.offset + inputDim * m.ld, m.offset + m.rows * m.ld);
 }
 
 /** dst (a Matrix [cols, rows] of src) = src^T, over the padded extents. */
