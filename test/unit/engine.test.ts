@@ -99,6 +99,17 @@ function tfjsGradients(arch: Architecture, weights: NetworkWeights, batch: Batch
   return result;
 }
 
+/** The tfjs Layers model's softmax after every step of `batch` ([B, T, C]). */
+function tfjsStepProbabilities(arch: Architecture, weights: NetworkWeights, batch: Batch): Float32Array {
+  const model = tfjsModel(arch, weights, batch.timeSteps);
+  const ids = tf.tensor2d(batch.ids, [batch.batchSize, batch.timeSteps], 'int32');
+  const out = model.predict(ids) as tf.Tensor;
+  const probabilities = out.dataSync() as Float32Array;
+  tf.dispose([ids, out]);
+  model.dispose();
+  return probabilities;
+}
+
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.strictEqual(a.length, b.length);
   let max = 0;
@@ -140,12 +151,7 @@ describe('engine', () => {
       const weights = initWeights(arch, 11);
       const batch = randomBatch(arch, [7, 1, 4, 7, 2], 7, 5);
       const ours = predict(arch, weights, batch);
-      const model = tfjsModel(arch, weights, batch.timeSteps);
-      const ids = tf.tensor2d(batch.ids, [batch.batchSize, batch.timeSteps], 'int32');
-      const out = model.predict(ids) as tf.Tensor;
-      const theirs = out.dataSync();
-      tf.dispose([ids, out]);
-      model.dispose();
+      const theirs = tfjsStepProbabilities(arch, weights, batch);
       const C = arch.numClasses;
       let maxDiff = 0;
       for (let b = 0; b < batch.batchSize; b++) {
@@ -191,12 +197,7 @@ describe('engine', () => {
       weights.dense.bias.forEach((_, i) => (weights.dense.bias[i] = 4 * (rng.next() - 0.5)));
       const batch = randomBatch(arch, [9, 4, 1, 9, 6, 2, 8], 9, 23);
       const ours = predict(arch, weights, batch);
-      const model = tfjsModel(arch, weights, batch.timeSteps);
-      const ids = tf.tensor2d(batch.ids, [batch.batchSize, batch.timeSteps], 'int32');
-      const out = model.predict(ids) as tf.Tensor;
-      const theirs = out.dataSync();
-      tf.dispose([ids, out]);
-      model.dispose();
+      const theirs = tfjsStepProbabilities(arch, weights, batch);
       let maxDiff = 0;
       let minProbability = 1;
       for (let b = 0; b < batch.batchSize; b++) {
