@@ -10,25 +10,10 @@ import {
 import { assembleKernels } from '../../src/core/engine/kernelsWat';
 import { KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
 import { NetworkEngine, type EngineGradients } from '../../src/core/engine/network';
+import { maxAbsDiff, randomBatch } from './engineBatches';
 
 function makeArch(cell: CellType, layers: number, embeddingDim: number, units: number, dropout = 0): Architecture {
   return { cell, vocabSize: 23, embeddingDim, units, layers, numClasses: 3, dropout };
-}
-
-/** A batch with the given lengths (padded to timeSteps), random ids in [2, vocab). */
-function randomBatch(arch: Architecture, lengths: number[], timeSteps: number, seed: number, stepLabels = false): Batch {
-  const rng = new Random(seed);
-  const B = lengths.length;
-  const ids = new Int32Array(B * timeSteps);
-  const steps = new Int32Array(B * timeSteps).fill(-1);
-  lengths.forEach((len, b) => {
-    for (let t = 0; t < len; t++) {
-      ids[b * timeSteps + t] = 2 + rng.int(arch.vocabSize - 2);
-      steps[b * timeSteps + t] = rng.next() < 0.2 ? -1 : rng.int(arch.numClasses);
-    }
-  });
-  const labels = Int32Array.from(lengths, () => rng.int(arch.numClasses));
-  return { ids, lengths: Int32Array.from(lengths), batchSize: B, timeSteps, labels, ...(stepLabels ? { stepLabels: steps } : {}) };
 }
 
 /** Adds `extra` padding columns to a batch. */
@@ -108,13 +93,6 @@ function tfjsStepProbabilities(arch: Architecture, weights: NetworkWeights, batc
   tf.dispose([ids, out]);
   model.dispose();
   return probabilities;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.strictEqual(a.length, b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
 }
 
 function maxAbs(a: ArrayLike<number>): number {

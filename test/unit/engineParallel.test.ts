@@ -5,35 +5,17 @@ import type { Batch } from '../../src/core/batching';
 import { flattenWeights, type Architecture, type CellType } from '../../src/core/model/architecture';
 import { createTrainer, initWeights, ParallelTrainer, Random, Trainer } from '../../src/core/engine';
 import { NetworkEngine } from '../../src/core/engine/network';
+import { maxAbsDiff, randomBatch as paddedBatch } from './engineBatches';
 
 /** A batch of the given lengths (padded to the longest), random ids and labels. */
 function randomBatch(arch: Architecture, lengths: number[], seed: number, stepLabels = false): Batch {
-  const rng = new Random(seed);
-  const B = lengths.length;
-  const T = Math.max(1, ...lengths);
-  const ids = new Int32Array(B * T);
-  const steps = new Int32Array(B * T).fill(-1);
-  lengths.forEach((len, b) => {
-    for (let t = 0; t < len; t++) {
-      ids[b * T + t] = 2 + rng.int(arch.vocabSize - 2);
-      steps[b * T + t] = rng.next() < 0.2 ? -1 : rng.int(arch.numClasses);
-    }
-  });
-  const labels = Int32Array.from(lengths, () => rng.int(arch.numClasses));
-  return { ids, lengths: Int32Array.from(lengths), batchSize: B, timeSteps: T, labels, ...(stepLabels ? { stepLabels: steps } : {}) };
+  return paddedBatch(arch, lengths, undefined, seed, stepLabels);
 }
 
 /** Batches of `size` sentences of random lengths 0..9. */
 function randomBatches(arch: Architecture, size: number, count: number, seed: number, stepLabels = false): Batch[] {
   const rng = new Random(seed);
   return Array.from({ length: count }, (_, i) => randomBatch(arch, Array.from({ length: size }, () => rng.int(10)), seed * 100 + i, stepLabels));
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.strictEqual(a.length, b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
 }
 
 const arch = (cell: CellType, layers = 1): Architecture => ({ cell, vocabSize: 40, embeddingDim: 8, units: 12, layers, numClasses: 3, dropout: 0.5 });

@@ -7,17 +7,12 @@ import { Classifier } from '../../src/core/classifier';
 import type { Architecture, CellType } from '../../src/core/model/architecture';
 import { loadClassifierModel } from '../../src/core/modelFiles';
 import { initWeights, Predictor, Random, sharedPredictor, SPLIT_MIN_TOKENS } from '../../src/core/engine';
+import { randomBatch as paddedBatch } from './engineBatches';
 
 /** A batch of `size` sentences of random lengths 0..maxLength, padded to the longest, random ids. */
 function randomBatch(arch: Architecture, size: number, maxLength: number, seed: number): Batch {
   const rng = new Random(seed);
-  const lengths = Array.from({ length: size }, () => rng.int(maxLength + 1));
-  const T = Math.max(1, ...lengths);
-  const ids = new Int32Array(size * T);
-  lengths.forEach((len, b) => {
-    for (let t = 0; t < len; t++) ids[b * T + t] = 1 + rng.int(arch.vocabSize - 1);
-  });
-  return { ids, lengths: Int32Array.from(lengths), batchSize: size, timeSteps: T };
+  return paddedBatch(arch, Array.from({ length: size }, () => rng.int(maxLength + 1)), undefined, seed + 1);
 }
 
 function tokens(batch: Batch): number {
