@@ -1,10 +1,9 @@
 /**
- * The tone of one comment: its negative probability, the words that pushed it most, and the
- * document ranges of its words (through the comment's offset map). Pure, no VS Code.
+ * What the comment check needs about a comment's text and the document: document ranges of parts of
+ * a comment (through its offset map), the words that raised a probability, and a stable key of a
+ * comment's text. Pure, no VS Code.
  */
-import type { Classification, LabelProbabilities } from './classifier';
 import type { CommentBlock } from './comments';
-import { topNegativeContributors } from './scoring';
 
 /** A range [start, end) of document offsets (UTF-16). */
 export interface OffsetRange {
@@ -12,20 +11,11 @@ export interface OffsetRange {
   readonly end: number;
 }
 
-/** A word of a comment that raised its negative probability. */
+/** A word of a comment that raised a probability (of the negative or the harsh class). */
 export interface ToneContributor extends OffsetRange {
   /** The word as written in the document. */
   readonly word: string;
   readonly increase: number;
-}
-
-/** The tone of one comment. */
-export interface CommentTone {
-  readonly negativeProbability: number;
-  /** At most three words, largest increase first. */
-  readonly contributors: readonly ToneContributor[];
-  /** Document range of the comment's prose: first to last character of `block.text`. */
-  readonly proseRange: OffsetRange;
 }
 
 /**
@@ -37,23 +27,6 @@ export function blockRangeToDocument(block: CommentBlock, start: number, end: nu
   const first = block.offsets[Math.min(start, block.offsets.length - 1)];
   if (end <= start) return { start: first, end: first };
   return { start: first, end: block.offsets[Math.min(end, block.offsets.length) - 1] + 1 };
-}
-
-/**
- * The tone of a comment from its classification (of `block.text`).
- * @param negativeLabel the model's negative class.
- * @param prior the model's probabilities for the empty text, the baseline of the first word.
- */
-export function commentTone(block: CommentBlock, classification: Classification, negativeLabel: string, prior?: LabelProbabilities): CommentTone {
-  const contributors = topNegativeContributors(classification, negativeLabel, 3, prior).map(({ token, increase }) => {
-    const range = blockRangeToDocument(block, token.start, token.end);
-    return { ...range, word: block.text.slice(token.start, token.end), increase };
-  });
-  return {
-    negativeProbability: classification.probabilities[negativeLabel] ?? 0,
-    contributors,
-    proseRange: blockRangeToDocument(block, 0, block.text.length),
-  };
 }
 
 /**

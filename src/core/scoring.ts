@@ -16,10 +16,12 @@ export type ScoreAxis =
   | { readonly kind: 'polarity'; readonly positive: string; readonly negative: string }
   | { readonly kind: 'confidence'; readonly label: string; readonly classes: number };
 
-const POSITIVE = /^(?:pos|positive|good|favou?rable)$/i;
-const NEGATIVE = /^(?:neg|negative|bad|unfavou?rable)$/i;
+// A harshness model's pair (harsh / not-harsh, toxic / non-toxic) counts as negative / positive, so
+// its trajectory is drawn on the same diverging scale: harsh words red.
+const POSITIVE = /^(?:pos|positive|good|favou?rable|not-harsh|non-toxic)$/i;
+const NEGATIVE = /^(?:neg|negative|bad|unfavou?rable|harsh|toxic)$/i;
 
-/** The label that means "negative" among a model's labels, if any ('negative', 'neg', 'bad'...). */
+/** The label that means "negative" among a model's labels, if any ('negative', 'neg', 'bad', 'harsh'...). */
 export function negativeLabelOf(labels: readonly string[]): string | undefined {
   return labels.find((label) => NEGATIVE.test(label));
 }
