@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Classification } from '../core/classifier';
-import type { ModelFeature } from './modelService';
+import type { ModelRole } from './modelService';
 import type { ModelsApi, TrainingApi } from './training/trainingController';
 
 /**
@@ -12,10 +12,11 @@ export interface SentimentLensApi extends EditorApi {
   /** The extension's version, from its package.json. */
   readonly version: string;
   /**
-   * Classifies a text with the model configured for a feature (default 'highlight'): label,
-   * probabilities and the per-word trajectory with character ranges.
+   * Classifies a text with the model configured for a feature (default 'highlight'; 'comments' is
+   * the tone model, 'harshness' the harshness model): label, probabilities and the per-word
+   * trajectory with character ranges.
    */
-  classify(text: string, feature?: ModelFeature): Promise<Classification & { readonly model: string }>;
+  classify(text: string, feature?: ModelRole): Promise<Classification & { readonly model: string }>;
   /** The training panel's hooks: drive it through its message protocol, watch what it posts, kill its worker. */
   readonly training: TrainingApi;
   /** Model management without prompts: list, make active, rename, delete, import, export. */
@@ -51,26 +52,57 @@ export interface HighlightedSentenceInfo {
   readonly annotation: string;
 }
 
-/** One comment of a tone check. */
+/** One comment of a check, summed up over its sentences. */
 export interface CommentToneInfo {
   /** Range of the comment's prose in the document. */
   readonly range: vscode.Range;
   /** The prose, markers stripped. */
   readonly text: string;
   readonly kind: string;
+  /** The largest negative probability of its sentences. */
   readonly negativeProbability: number;
-  /** At or above the threshold. */
+  /** The largest harsh probability of its sentences (undefined when harsh findings are off). */
+  readonly harshProbability?: number;
+  /** Some sentence of it is at or above a threshold (harsh or negative tone). */
   readonly flagged: boolean;
   /** Ignored by the user (the comment or its file). */
   readonly ignored: boolean;
-  /** The words that pushed it most towards negative, largest increase first. */
+  /** The words that pushed its most negative sentence towards negative, largest increase first. */
   readonly words: readonly string[];
 }
 
-/** A file's tone check. */
+/** One kind's score of a sentence. */
+export interface SentenceSignalInfo {
+  readonly probability: number;
+  /** At or above the kind's threshold. */
+  readonly flagged: boolean;
+  /** The words that raised the probability most, largest increase first. */
+  readonly words: readonly string[];
+}
+
+/** One sentence of a checked comment. */
+export interface SentenceToneInfo {
+  /** Range of the sentence in the document: the range of its diagnostics. */
+  readonly range: vscode.Range;
+  readonly text: string;
+  /** Index of its comment in CommentCheckInfo.comments. */
+  readonly comment: number;
+  readonly ignored: boolean;
+  readonly negative: SentenceSignalInfo;
+  /** Undefined when harsh findings are off. */
+  readonly harsh?: SentenceSignalInfo;
+}
+
+/** A file's comment check. */
 export interface CommentCheckInfo {
+  /** The tone model. */
   readonly model: string;
+  /** The harshness model, when harsh findings are on. */
+  readonly harshModel?: string;
+  /** Why harsh findings are off. */
+  readonly harshProblem?: string;
   readonly comments: readonly CommentToneInfo[];
+  readonly sentences: readonly SentenceToneInfo[];
   readonly longestBlockMs: number;
   readonly totalMs: number;
 }

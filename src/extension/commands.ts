@@ -48,7 +48,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [commandIds.clearHighlights]: () => clearHighlightsCommand(services.highlighter),
     [commandIds.checkComments]: (uri) => checkCommentsCommand(services.tone, services.log, uri),
     [commandIds.checkWorkspaceComments]: () => checkWorkspaceCommentsCommand(services.workspaceTone, services.log),
-    [commandIds.showCommentTrajectory]: (uri, key) => showCommentTrajectoryCommand(services.tone, services.log, uri, key),
+    [commandIds.showCommentTrajectory]: (uri, key, kind, sentenceStart) => showCommentTrajectoryCommand(services.tone, services.log, uri, key, kind, sentenceStart),
     [commandIds.ignoreComment]: (uri, key) => ignoreCommentCommand(services.tone, uri, key),
     [commandIds.ignoreFile]: (uri) => ignoreFileCommand(services.tone, uri),
     [commandIds.resetIgnored]: () => resetIgnoredCommand(services.tone),

@@ -1,11 +1,17 @@
 import * as vscode from 'vscode';
+import { CHECK_DEFAULTS, CHECK_SETTING_KEYS, FINDING_KINDS, FindingKind, SEVERITY_NAMES, SeverityName } from '../core/checkSettings';
 import type { ColourMode } from '../core/scoring';
 
 /** How highlighted words are marked. */
 export type HighlightStyle = 'background' | 'underline';
 
-/** Severity names as the settings spell them. */
-export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type { SeverityName } from '../core/checkSettings';
+
+/** The settings of one kind of comment finding. */
+export interface FindingSettings {
+  readonly threshold: number;
+  readonly severity: vscode.DiagnosticSeverity;
+}
 
 /** A typed, frozen snapshot of the `sentimentLens.*` settings this extension reads. */
 export interface SentimentLensConfig {
@@ -16,8 +22,8 @@ export interface SentimentLensConfig {
     readonly maxSelectionLength: number;
   };
   readonly comments: {
-    readonly threshold: number;
-    readonly severity: vscode.DiagnosticSeverity;
+    /** Threshold and severity per kind: harsh (`comments.harshness.*`), negative tone (`comments.threshold`, `comments.severity`). */
+    readonly findings: Readonly<Record<FindingKind, FindingSettings>>;
     readonly live: boolean;
     readonly liveLanguages: readonly string[];
     readonly liveDelayMs: number;
@@ -57,8 +63,14 @@ export function readConfig(scope?: vscode.ConfigurationScope): SentimentLensConf
       maxSelectionLength: number('highlight.maxSelectionLength', 20_000, 100, 1_000_000),
     }),
     comments: Object.freeze({
-      threshold: number('comments.threshold', 0.8, 0.5, 1),
-      severity: SEVERITIES[oneOf<SeverityName>('comments.severity', ['error', 'warning', 'information', 'hint'], 'information')],
+      findings: Object.freeze(Object.fromEntries(FINDING_KINDS.map((kind) => {
+        const keys = CHECK_SETTING_KEYS[kind];
+        const defaults = CHECK_DEFAULTS[kind];
+        return [kind, Object.freeze({
+          threshold: number(keys.threshold, defaults.threshold, defaults.minimumThreshold, defaults.maximumThreshold),
+          severity: SEVERITIES[oneOf<SeverityName>(keys.severity, SEVERITY_NAMES, defaults.severity)],
+        })];
+      })) as Record<FindingKind, FindingSettings>),
       live: c.get<boolean>('comments.live', false) === true,
       liveLanguages: Object.freeze(Array.isArray(languages) ? languages.filter((l): l is string => typeof l === 'string') : []),
       liveDelayMs: number('comments.liveDelay', 600, 100, 10_000),

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import type { CommentCheckInfo, EditorApi } from './api';
+import type { CommentCheckInfo, EditorApi, SentenceSignalInfo, SentenceToneInfo } from './api';
+import type { FindingKind } from '../core/checkSettings';
+import type { CheckedSentence } from '../core/commentCheck';
+import type { PlacedFinding } from './comments/toneDiagnostics';
 import type { ToneService } from './comments/toneService';
 import { BUCKET_COLOUR_IDS } from './highlight/highlightDecorations';
 import type { Highlighter } from './highlight/highlighter';
@@ -11,19 +14,44 @@ export function createEditorApi(highlighter: Highlighter, tone: ToneService, sta
   const commentCheck = (uri: vscode.Uri): CommentCheckInfo | undefined => {
     const report = tone.diagnostics.report(uri);
     if (!report) return undefined;
+    const signal = (p: PlacedFinding): SentenceSignalInfo => ({ probability: p.score.probability, flagged: p.flagged, words: p.score.contributors.map((c) => c.word) });
+    // placed() lists every kind of a sentence; the tone model always checks, so every sentence has its negative entry.
+    const bySentence = new Map<CheckedSentence, Partial<Record<FindingKind, PlacedFinding>>>();
+    for (const p of tone.diagnostics.placed(uri)) bySentence.set(p.sentence, { ...bySentence.get(p.sentence), [p.kind]: p });
+    const sentences: SentenceToneInfo[] = [];
+    for (const [sentence, { harsh, negative }] of bySentence) {
+      if (!negative) continue;
+      sentences.push({
+        range: negative.range, text: sentence.text, comment: sentence.blockIndex, ignored: negative.ignored,
+        negative: signal(negative), harsh: harsh ? signal(harsh) : undefined,
+      });
+    }
+    const lines = report.lines;
+    const comments = report.check.blocks.map((block, index) => {
+      const own = sentences.filter((s) => s.comment === index);
+      const mostNegative = own.reduce<SentenceToneInfo | undefined>((best, s) => (!best || s.negative.probability > best.negative.probability ? s : best), undefined);
+      const harshValues = own.flatMap((s) => (s.harsh ? [s.harsh.probability] : []));
+      const start = lines.position(block.offsets[0] ?? block.start);
+      const end = lines.position(block.offsets.length ? block.offsets[block.offsets.length - 1] + 1 : block.start);
+      return {
+        range: new vscode.Range(start.line, start.character, end.line, end.character),
+        text: block.text,
+        kind: block.kind,
+        negativeProbability: mostNegative?.negative.probability ?? 0,
+        harshProbability: harshValues.length ? Math.max(...harshValues) : undefined,
+        flagged: own.some((s) => s.negative.flagged || s.harsh?.flagged === true),
+        ignored: own.some((s) => s.ignored),
+        words: mostNegative?.negative.words ?? [],
+      };
+    });
     return {
       model: report.model,
+      harshModel: report.harshModel,
+      harshProblem: report.harshProblem,
       longestBlockMs: report.longestBlockMs,
       totalMs: report.totalMs,
-      comments: tone.diagnostics.placed(uri).map((p) => ({
-        range: p.range,
-        text: p.finding.block.text,
-        kind: p.finding.block.kind,
-        negativeProbability: p.finding.tone.negativeProbability,
-        flagged: p.flagged,
-        ignored: p.ignored,
-        words: p.finding.tone.contributors.map((c) => c.word),
-      })),
+      comments,
+      sentences,
     };
   };
   return {

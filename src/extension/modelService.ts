@@ -1,13 +1,25 @@
 import * as vscode from 'vscode';
+import { CHECK_DEFAULTS, CHECK_SETTING_KEYS } from '../core/checkSettings';
 import { Classifier } from '../core/classifier';
 import { LoadedClassifierModel, loadClassifierModel } from '../core/modelFiles';
+import { CONFIG_SECTION } from './config';
 import { ModelStore } from './modelStore';
 
-/** The features that each use a model of their own choosing (settings sentimentLens.<feature>.model). */
+/** The features that each use a model of their own choosing (settings sentimentLens.<feature>.model), as the training panel assigns them. */
 export type ModelFeature = 'highlight' | 'comments';
 
-/** The bundled model each feature falls back to when its configured model cannot be used. */
+/** Every use of a model: the panel's features, and the harshness model of the comment check. */
+export type ModelRole = ModelFeature | 'harshness';
+
+/** The bundled model the highlight and tone features fall back to when their configured model cannot be used. */
 export const FALLBACK_MODEL = 'movie-reviews';
+
+/** Per role: its setting (under sentimentLens.), its default model, and its fallback (none: the role is off without its model). */
+const ROLES: Readonly<Record<ModelRole, { readonly setting: string; readonly defaultModel: string; readonly fallback?: string }>> = Object.freeze({
+  highlight: { setting: 'highlight.model', defaultModel: FALLBACK_MODEL, fallback: FALLBACK_MODEL },
+  comments: { setting: CHECK_SETTING_KEYS.negative.model, defaultModel: CHECK_DEFAULTS.negative.model, fallback: FALLBACK_MODEL },
+  harshness: { setting: CHECK_SETTING_KEYS.harsh.model, defaultModel: CHECK_DEFAULTS.harsh.model },
+});
 
 /** A ready classifier and the model it came from. */
 export interface ActiveModel {
@@ -18,8 +30,10 @@ export interface ActiveModel {
 
 /**
  * Loads models lazily (on first use, never during activation), caches them by folder, and falls
- * back to the bundled movie-review model with a warning when the configured model is missing or
- * broken. The cache is dropped when settings or the user's models change.
+ * back to the bundled movie-review model with a warning when the configured highlight or tone model
+ * is missing or broken (the harshness model has no fallback: `get('harshness')` throws and the
+ * comment check turns harsh findings off). The cache is dropped when a model setting or the user's
+ * models change.
  */
 export class ModelService implements vscode.Disposable {
   private readonly cache = new Map<string, Promise<ActiveModel>>();
@@ -33,33 +47,34 @@ export class ModelService implements vscode.Disposable {
     this.disposables.push(
       store.onDidChange(() => this.cache.clear()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sentimentLens')) this.cache.clear();
+        if (Object.values(ROLES).some((role) => e.affectsConfiguration(`${CONFIG_SECTION}.${role.setting}`))) this.cache.clear();
       }),
     );
   }
 
-  /** Name of the model configured for a feature. */
-  configuredName(feature: ModelFeature): string {
-    const fallback = feature === 'comments' ? 'review-tone' : FALLBACK_MODEL;
-    return vscode.workspace.getConfiguration('sentimentLens').get<string>(`${feature}.model`, fallback) || fallback;
+  /** Name of the model configured for a feature (or the harshness model). */
+  configuredName(feature: ModelRole): string {
+    const { setting, defaultModel } = ROLES[feature];
+    return vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>(setting, defaultModel) || defaultModel;
   }
 
-  /** The model for a feature, loading it on first use. */
-  async get(feature: ModelFeature): Promise<ActiveModel> {
+  /** The model for a feature, loading it on first use; throws when neither it nor its fallback can be used. */
+  async get(feature: ModelRole): Promise<ActiveModel> {
     const name = this.configuredName(feature);
+    const fallback = ROLES[feature].fallback;
     try {
       return await this.load(name);
     } catch (error) {
-      if (name === FALLBACK_MODEL) throw error;
+      if (fallback === undefined || name === fallback) throw error;
       // Logged and shown once per model name: checks that run as the user types would repeat it endlessly.
       if (!this.warned.has(name)) {
         this.warned.add(name);
-        this.log.warn(`the model "${name}" configured for ${feature} cannot be used; using the bundled "${FALLBACK_MODEL}" model instead:`, error);
+        this.log.warn(`the model "${name}" configured for ${feature} cannot be used; using the bundled "${fallback}" model instead:`, error);
         if (this.warned.size === 1) {
-          void vscode.window.showWarningMessage(`Sentiment Lens: the model "${name}" is not available; using "${FALLBACK_MODEL}" instead. See the Sentiment Lens output for details.`);
+          void vscode.window.showWarningMessage(`Sentiment Lens: the model "${name}" is not available; using "${fallback}" instead. See the Sentiment Lens output for details.`);
         }
       }
-      return this.load(FALLBACK_MODEL);
+      return this.load(fallback);
     }
   }
 

@@ -4,8 +4,8 @@ import type { ToneService } from './comments/toneService';
 import type { ModelService } from './modelService';
 
 /**
- * The status bar item: the comments model and the active file's tone summary (comments checked,
- * how many flagged). Shown for documents whose comments can be checked; clicking runs the check.
+ * The status bar item: the tone model and the active file's summary (comments checked, how many
+ * harsh and negative findings; "harsh off" when the harshness model cannot be used). Shown for documents whose comments can be checked; clicking runs the check.
  */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('sentimentLens.status', vscode.StatusBarAlignment.Right, 100);
@@ -40,17 +40,25 @@ export class StatusBar implements vscode.Disposable {
     const report = this.tone.diagnostics.report(document.uri);
     const model = report?.model ?? this.models.configuredName('comments');
     const placed = this.tone.diagnostics.placed(document.uri);
-    const flagged = placed.filter((p) => p.flagged && !p.ignored).length;
+    const count = (kind: string) => placed.filter((p) => p.kind === kind && p.flagged && !p.ignored).length;
+    const harsh = count('harsh');
+    const negative = count('negative');
     const ignored = placed.filter((p) => p.flagged && p.ignored).length;
+    const harshOff = report?.harshProblem !== undefined;
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Sentiment Lens** · comments model \`${model}\`, highlight model \`${this.models.configuredName('highlight')}\`\n\n`);
+    tooltip.appendMarkdown(`**Sentiment Lens** · tone model \`${model}\`, harshness model \`${report?.harshModel ?? this.models.configuredName('harshness')}\`` +
+      `${harshOff ? ' (off)' : ''}, highlight model \`${this.models.configuredName('highlight')}\`\n\n`);
+    if (harshOff) tooltip.appendMarkdown(`Harsh findings are off: ${report?.harshProblem}. Negative-tone findings continue.\n\n`);
     if (!report) {
       this.item.text = `$(comment) ${model}`;
       tooltip.appendMarkdown('The tone of this file\'s comments has not been checked. Click to check it.');
     } else {
-      this.item.text = flagged > 0 ? `$(comment-unresolved) ${model}: ${flagged} negative` : `$(comment) ${model}: tone ok`;
-      tooltip.appendMarkdown(`${placed.length} comment${placed.length === 1 ? '' : 's'} checked: ${flagged} negative` +
-        `${ignored ? `, ${ignored} ignored` : ''}. Click to check again.`);
+      const found = [harsh > 0 && !harshOff ? `${harsh} harsh` : undefined, negative > 0 ? `${negative} negative` : undefined].filter(Boolean).join(', ');
+      this.item.text = `${found ? `$(comment-unresolved) ${model}: ${found}` : `$(comment) ${model}: tone ok`}${harshOff ? ' (harsh off)' : ''}`;
+      const comments = report.check.blocks.length;
+      const sentences = report.check.sentences.length;
+      tooltip.appendMarkdown(`${comments} comment${comments === 1 ? '' : 's'} (${sentences} sentence${sentences === 1 ? '' : 's'}) checked: ` +
+        `${harshOff ? '' : `${harsh} harsh, `}${negative} negative${ignored ? `, ${ignored} ignored` : ''}. Click to check again.`);
     }
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `Sentiment Lens: ${this.item.text.replace(/\$\([\w-]+\)\s*/g, '')}` };

@@ -1,9 +1,8 @@
-import { classifyInChunks, yieldWithSetImmediate } from '../../core/chunkedClassify';
-import { CommentBlock, extractComments, isSupportedLanguage, looksLikeCode } from '../../core/comments';
-import { CommentTone, commentKey, commentTone } from '../../core/commentTone';
+import { CheckModel, CommentCheck, FINDING_KIND_INFO, checkComments } from '../../core/commentCheck';
+import type { FindingKind } from '../../core/checkSettings';
+import { isSupportedLanguage } from '../../core/comments';
 import { LineIndex } from '../../core/lineIndex';
-import { negativeLabelOf } from '../../core/scoring';
-import type { ModelService } from '../modelService';
+import type { ActiveModel, ModelService } from '../modelService';
 
 /** A text to check: a document's text with its language, or a file read from disk. */
 export interface ToneInput {
@@ -14,30 +13,25 @@ export interface ToneInput {
   readonly scheme: string;
 }
 
-/** One comment of a checked text and its tone. */
-export interface ToneFinding {
-  readonly block: CommentBlock;
-  /** Key of the comment's text (core commentKey), for ignoring it. */
-  readonly key: string;
-  readonly tone: CommentTone;
-}
-
 /** The result of checking one text. */
 export interface ToneReport {
   readonly uri: string;
   readonly languageId: string;
+  /** The tone model (negative-tone findings). */
   readonly model: string;
-  readonly findings: readonly ToneFinding[];
+  /** The harshness model, when harsh findings are on. */
+  readonly harshModel?: string;
+  /** Why harsh findings are off for this check (the harshness model is missing, broken or has no class `harsh`). */
+  readonly harshProblem?: string;
+  /** Comments, sentences and their scores (core checkComments). */
+  readonly check: CommentCheck;
   /** Offsets to positions in the checked text. */
   readonly lines: LineIndex;
-  /** Longest synchronous stretch (ms): comment extraction or one classification chunk. */
+  /** Longest synchronous stretch (ms): comment extraction, one classification chunk or one scoring slice. */
   readonly longestBlockMs: number;
   readonly extractMs: number;
   readonly totalMs: number;
 }
-
-/** Comments whose tone is computed between two event-loop turns. */
-const TONE_SLICE = 100;
 
 /** URI schemes of review-comment input boxes that VS Code exposes as text documents. */
 export const INPUT_BOX_SCHEMES: ReadonlySet<string> = new Set(['comment', 'vscode-scm']);
@@ -49,51 +43,51 @@ export function extractionLanguage(input: Pick<ToneInput, 'languageId' | 'scheme
 }
 
 /**
- * Finds the comments of a text (core extractComments; commented-out code skipped) and classifies
- * them with the comments model in time-boxed chunks, yielding to the event loop between chunks.
+ * Checks the comments of a text sentence by sentence with the tone model and the harshness model
+ * (core checkComments: time-boxed chunks, event-loop turns between them). When the harshness model
+ * cannot be used, the check goes on without harsh findings and says why in the report.
  */
 export class CommentToneChecker {
   constructor(private readonly models: ModelService) {}
 
-  /** Checks one text; undefined when cancelled. Throws when the model has no negative class. */
+  /** Checks one text; undefined when cancelled. Throws when the tone model has no negative class. */
   async check(input: ToneInput, isCancelled: () => boolean = () => false): Promise<ToneReport | undefined> {
     const started = performance.now();
     const language = extractionLanguage(input);
     if (!language) throw new Error(`comments of language "${input.languageId}" are not supported`);
-    const active = await this.models.get('comments');
-    const negative = negativeLabelOf(active.model.labels);
-    if (!negative) throw new Error(`the model "${active.name}" has no negative class (labels: ${active.model.labels.join(', ')})`);
+    const tone = await this.models.get('comments');
+    const negative = FINDING_KIND_INFO.negative.labelOf(tone.model.labels);
+    if (!negative) throw new Error(`the model "${tone.name}" has no negative class (labels: ${tone.model.labels.join(', ')})`);
+    const models: Partial<Record<FindingKind, CheckModel>> = { negative: { classifier: tone.classifier, label: negative } };
+    const harsh = await this.harshModel();
+    if ('model' in harsh) models.harsh = harsh.model;
     if (isCancelled()) return undefined;
-    const extractStart = performance.now();
-    const prose = language === 'markdown' || language === 'plaintext';
-    const blocks = extractComments(input.text, language).filter((b) => prose || !looksLikeCode(b.text));
-    const lines = new LineIndex(input.text);
-    const extractMs = performance.now() - extractStart;
-    await yieldWithSetImmediate();
-    const result = await classifyInChunks(active.classifier, blocks.map((b) => b.text), { isCancelled });
-    if (result.cancelled) return undefined;
-    const prior = active.classifier.classify('').probabilities;
-    // Tones in slices too: a file with thousands of comments would otherwise block here.
-    const findings: ToneFinding[] = [];
-    let longestToneMs = 0;
-    for (let from = 0; from < blocks.length; from += TONE_SLICE) {
-      const sliceStart = performance.now();
-      for (let i = from; i < Math.min(from + TONE_SLICE, blocks.length); i++) {
-        findings.push({ block: blocks[i], key: commentKey(blocks[i].text), tone: commentTone(blocks[i], result.classifications[i], negative, prior) });
-      }
-      longestToneMs = Math.max(longestToneMs, performance.now() - sliceStart);
-      if (isCancelled()) return undefined;
-      await yieldWithSetImmediate();
-    }
+    const check = await checkComments(input.text, language, models, { isCancelled });
+    if (!check) return undefined;
     return {
       uri: input.uri,
       languageId: input.languageId,
-      model: active.name,
-      findings,
-      lines,
-      longestBlockMs: Math.max(extractMs, result.longestBlockMs, longestToneMs),
-      extractMs,
+      model: tone.name,
+      harshModel: 'name' in harsh ? harsh.name : undefined,
+      harshProblem: 'problem' in harsh ? harsh.problem : undefined,
+      check,
+      lines: new LineIndex(input.text),
+      longestBlockMs: check.longestBlockMs,
+      extractMs: check.extractMs,
       totalMs: performance.now() - started,
     };
+  }
+
+  /** The harshness model ready to check, or why it cannot be used. */
+  private async harshModel(): Promise<{ name: string; model: CheckModel } | { problem: string }> {
+    let active: ActiveModel;
+    try {
+      active = await this.models.get('harshness');
+    } catch (error) {
+      return { problem: `the harshness model "${this.models.configuredName('harshness')}" cannot be used: ${(error as Error).message}` };
+    }
+    const label = FINDING_KIND_INFO.harsh.labelOf(active.model.labels);
+    if (!label) return { problem: `the harshness model "${active.name}" has no class "harsh" (labels: ${active.model.labels.join(', ')})` };
+    return { name: active.name, model: { classifier: active.classifier, label } };
   }
 }

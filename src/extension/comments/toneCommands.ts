@@ -31,7 +31,7 @@ export async function checkWorkspaceCommentsCommand(workspace: WorkspaceToneChec
   try {
     const s = await workspace.run();
     const skipped = s.skippedLarge ? ` ${s.skippedLarge} large file(s) skipped.` : '';
-    const verdict = s.flagged > 0 ? `${s.flagged} negative in ${s.flaggedFiles} file(s) (see Problems).` : 'none negative.';
+    const verdict = s.flagged > 0 ? `${s.harsh} harsh, ${s.negative} negative in ${s.flaggedFiles} file(s) (see Problems).` : 'no harsh or negative sentences.';
     void vscode.window.showInformationMessage(`Sentiment Lens: ${s.cancelled ? 'cancelled after ' : ''}${s.files} file(s), ${s.comments} comment(s) checked: ${verdict}${skipped}`);
   } catch (error) {
     reportError(log, 'checking the workspace', error);
@@ -55,11 +55,14 @@ export async function resetIgnoredCommand(tone: ToneService): Promise<void> {
   void vscode.window.showInformationMessage(`Sentiment Lens: ${count} ignored comment(s) and file(s) forgotten.`);
 }
 
-/** Quick fix: highlights a comment's words along its trajectory (arguments: uri, comment key). */
-export async function showCommentTrajectoryCommand(tone: ToneService, log: vscode.LogOutputChannel, uri: unknown, key: unknown): Promise<boolean> {
+/**
+ * Quick fix: highlights a sentence's words along its trajectory (arguments: uri, comment key, kind
+ * 'harsh' | 'negative', the sentence's document offset; without the last two, the whole comment).
+ */
+export async function showCommentTrajectoryCommand(tone: ToneService, log: vscode.LogOutputChannel, uri: unknown, key: unknown, kind?: unknown, sentenceStart?: unknown): Promise<boolean> {
   if (!(uri instanceof vscode.Uri) || typeof key !== 'string') return false;
   try {
-    return await tone.showTrajectory(uri, key);
+    return await tone.showTrajectory(uri, key, kind === 'harsh' ? 'harsh' : 'negative', typeof sentenceStart === 'number' ? sentenceStart : undefined);
   } catch (error) {
     reportError(log, 'showing the trajectory', error);
     return false;

@@ -1,26 +1,32 @@
 import * as vscode from 'vscode';
+import { CheckedSentence, FINDING_KIND_INFO, SignalScore, findingMessage } from '../../core/commentCheck';
+import { FINDING_KINDS, FindingKind } from '../../core/checkSettings';
 import { readConfig } from '../config';
-import type { ToneFinding, ToneReport } from './commentToneChecker';
+import type { ToneReport } from './commentToneChecker';
 import type { IgnoreStore } from './ignoreStore';
 
 /** The `source` of every diagnostic this extension reports. */
 export const DIAGNOSTIC_SOURCE = 'Sentiment Lens';
 /** The `code` of a negative-tone diagnostic. */
-export const NEGATIVE_TONE_CODE = 'negative-tone';
+export const NEGATIVE_TONE_CODE = FINDING_KIND_INFO.negative.code;
+/** The `code` of a harsh diagnostic. */
+export const HARSH_CODE = FINDING_KIND_INFO.harsh.code;
 
-/** A finding as shown: its range in the document and whether it is flagged or ignored. */
+/** One kind's score of one sentence as shown: its range in the document, flagged (at or above the threshold) and ignored. */
 export interface PlacedFinding {
-  readonly finding: ToneFinding;
+  readonly sentence: CheckedSentence;
+  readonly kind: FindingKind;
+  readonly score: SignalScore;
   readonly range: vscode.Range;
   readonly flagged: boolean;
   readonly ignored: boolean;
 }
 
 /**
- * The Problems-panel side of tone checks: keeps the last report of every checked file and turns
- * it into diagnostics (comments whose negative probability reaches the threshold, minus ignored
- * comments and files). Re-publishes without reclassifying when the threshold, severity or the
- * ignore lists change.
+ * The Problems-panel side of comment checks: keeps the last report of every checked file and turns
+ * it into diagnostics, one per sentence and kind at or above the kind's threshold (harsh, negative
+ * tone), minus ignored comments and files. Re-publishes without reclassifying when a threshold, a
+ * severity or the ignore lists change.
  */
 export class ToneDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('sentimentLens');
@@ -52,22 +58,24 @@ export class ToneDiagnostics implements vscode.Disposable {
     return this.reports.get(uri.toString());
   }
 
-  /** Every comment of the last report with its range, flagged and ignored state. */
+  /** Every checked sentence and kind of the last report, with its range, flagged and ignored state; document order. */
   placed(uri: vscode.Uri): PlacedFinding[] {
     const report = this.reports.get(uri.toString());
     if (!report) return [];
-    const { threshold } = readConfig(uri).comments;
+    const { findings } = readConfig(uri).comments;
     const fileIgnored = this.ignores.isFileIgnored(uri);
-    return report.findings.map((finding) => {
-      const start = report.lines.position(finding.tone.proseRange.start);
-      const end = report.lines.position(finding.tone.proseRange.end);
-      return {
-        finding,
-        range: new vscode.Range(start.line, start.character, end.line, end.character),
-        flagged: finding.tone.negativeProbability >= threshold,
-        ignored: fileIgnored || this.ignores.isCommentIgnored(finding.key),
-      };
-    });
+    const placed: PlacedFinding[] = [];
+    for (const sentence of report.check.sentences) {
+      const start = report.lines.position(sentence.range.start);
+      const end = report.lines.position(sentence.range.end);
+      const range = new vscode.Range(start.line, start.character, end.line, end.character);
+      const ignored = fileIgnored || this.ignores.isCommentIgnored(sentence.commentKey);
+      for (const kind of FINDING_KINDS) {
+        const score = sentence.scores[kind];
+        if (score) placed.push({ sentence, kind, score, range, flagged: score.probability >= findings[kind].threshold, ignored });
+      }
+    }
+    return placed;
   }
 
   /** The published diagnostics of a file. */
@@ -75,9 +83,9 @@ export class ToneDiagnostics implements vscode.Disposable {
     return this.collection.get(uri) ?? [];
   }
 
-  /** The finding a diagnostic was made from (matched by range). */
-  findingFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): ToneFinding | undefined {
-    return this.placed(uri).find((p) => p.range.isEqual(diagnostic.range))?.finding;
+  /** The finding a diagnostic was made from (matched by range and code). */
+  findingFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): PlacedFinding | undefined {
+    return this.placed(uri).find((p) => p.range.isEqual(diagnostic.range) && FINDING_KIND_INFO[p.kind].code === diagnostic.code);
   }
 
   /** Removes a file's report and diagnostics. */
@@ -88,13 +96,13 @@ export class ToneDiagnostics implements vscode.Disposable {
   }
 
   private publish(uri: vscode.Uri): void {
-    const { severity } = readConfig(uri).comments;
+    const { findings } = readConfig(uri).comments;
     const diagnostics = this.placed(uri)
       .filter((p) => p.flagged && !p.ignored)
-      .map(({ finding, range }) => {
-        const diagnostic = new vscode.Diagnostic(range, messageFor(finding), severity);
+      .map(({ kind, score, range }) => {
+        const diagnostic = new vscode.Diagnostic(range, findingMessage(kind, score.probability, score.contributors), findings[kind].severity);
         diagnostic.source = DIAGNOSTIC_SOURCE;
-        diagnostic.code = NEGATIVE_TONE_CODE;
+        diagnostic.code = FINDING_KIND_INFO[kind].code;
         return diagnostic;
       });
     this.collection.set(uri, diagnostics);
@@ -109,12 +117,4 @@ export class ToneDiagnostics implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
     this.reports.clear();
   }
-}
-
-/** "Negative tone (92%): "terrible", "hack" and "rewrite" pushed it most." */
-export function messageFor(finding: ToneFinding): string {
-  const percent = Math.round(finding.tone.negativeProbability * 100);
-  const words = finding.tone.contributors.map((c) => `"${c.word}"`);
-  const list = words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-  return words.length > 0 ? `Negative tone (${percent}%): ${list} pushed it most.` : `Negative tone (${percent}%).`;
 }

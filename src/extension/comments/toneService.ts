@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Highlighter } from '../highlight/highlighter';
+import type { FindingKind } from '../../core/checkSettings';
 import type { ModelService } from '../modelService';
 import { CommentToneChecker, ToneInput, ToneReport, extractionLanguage } from './commentToneChecker';
 import { IgnoreStore } from './ignoreStore';
@@ -17,6 +18,8 @@ export class ToneService implements vscode.Disposable {
   private readonly checker: CommentToneChecker;
   private readonly generations = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Problems of the harshness model already logged: once each, not on every check as the user types. */
+  private readonly loggedProblems = new Set<string>();
   /** Timings of the last finished check (ms). */
   lastTiming: { totalMs: number; longestBlockMs: number; extractMs: number } | undefined;
 
@@ -60,9 +63,13 @@ export class ToneService implements vscode.Disposable {
     const stale = (): boolean => isCancelled() || this.generations.get(input.uri) !== generation;
     const report = await this.checker.check(input, stale);
     if (!report || stale()) return undefined;
+    if (report.harshProblem && !this.loggedProblems.has(report.harshProblem)) {
+      this.loggedProblems.add(report.harshProblem);
+      this.log.warn(`harsh findings are off; negative-tone findings continue: ${report.harshProblem}`);
+    }
     this.diagnostics.set(report);
     this.lastTiming = { totalMs: report.totalMs, longestBlockMs: report.longestBlockMs, extractMs: report.extractMs };
-    this.log.debug(`checked ${report.findings.length} comments of ${input.uri} in ${report.totalMs.toFixed(0)} ms (longest block ${report.longestBlockMs.toFixed(1)} ms)`);
+    this.log.debug(`checked ${report.check.sentences.length} sentences of ${report.check.blocks.length} comments of ${input.uri} in ${report.totalMs.toFixed(0)} ms (longest block ${report.longestBlockMs.toFixed(1)} ms)`);
     return report;
   }
 
@@ -76,12 +83,19 @@ export class ToneService implements vscode.Disposable {
     await this.ignores.ignoreFile(uri);
   }
 
-  /** Highlights a checked comment's words in its editor, coloured along its trajectory. */
-  async showTrajectory(uri: vscode.Uri, key: string): Promise<boolean> {
-    const finding = this.diagnostics.report(uri)?.findings.find((f) => f.key === key);
-    if (!finding) return false;
+  /**
+   * Highlights the words of a checked sentence in its editor, coloured along its trajectory under the
+   * model of `kind` (harshness or tone). Without `sentenceStart` (the sentence's document offset), the
+   * whole comment with the tone model.
+   */
+  async showTrajectory(uri: vscode.Uri, key: string, kind: FindingKind = 'negative', sentenceStart?: number): Promise<boolean> {
+    const report = this.diagnostics.report(uri);
+    const sentence = report?.check.sentences.find((s) => s.commentKey === key && (sentenceStart === undefined || s.range.start === sentenceStart));
+    if (!report || !sentence) return false;
+    const block = report.check.blocks[sentence.blockIndex];
     const editor = await vscode.window.showTextDocument(uri, { preserveFocus: true, preview: false });
-    await this.highlighter.highlightComment(editor.document, finding.block);
+    const span = sentenceStart === undefined ? { start: 0, end: block.text.length } : { start: sentence.start, end: sentence.end };
+    await this.highlighter.highlightComment(editor.document, block, span, kind === 'harsh' ? 'harshness' : 'comments');
     return true;
   }
 

@@ -7,7 +7,10 @@ import type { ToneService } from './toneService';
 export interface WorkspaceToneSummary {
   readonly files: number;
   readonly comments: number;
+  /** Findings (harsh plus negative tone), not ignored. */
   readonly flagged: number;
+  readonly harsh: number;
+  readonly negative: number;
   readonly flaggedFiles: number;
   readonly skippedLarge: number;
   readonly cancelled: boolean;
@@ -45,7 +48,8 @@ export class WorkspaceToneChecker {
       .filter((f): f is { uri: vscode.Uri; languageId: string } => f.languageId !== undefined)
       .slice(0, maxWorkspaceFiles);
     let comments = 0;
-    let flagged = 0;
+    let harsh = 0;
+    let negative = 0;
     let flaggedFiles = 0;
     let skippedLarge = 0;
     let checked = 0;
@@ -77,14 +81,15 @@ export class WorkspaceToneChecker {
         checked++;
         longestBlockMs = Math.max(longestBlockMs, report.longestBlockMs);
         const placed = this.tone.diagnostics.placed(file.uri).filter((p) => p.flagged && !p.ignored);
-        comments += report.findings.length;
-        flagged += placed.length;
+        comments += report.check.blocks.length;
+        harsh += placed.filter((p) => p.kind === 'harsh').length;
+        negative += placed.filter((p) => p.kind === 'negative').length;
         if (placed.length > 0) flaggedFiles++;
       } catch (error) {
         this.log.error(`checking ${file.uri.toString(true)} failed:`, error);
       }
     }
-    const summary = { files: checked, comments, flagged, flaggedFiles, skippedLarge, cancelled: token.isCancellationRequested, longestBlockMs };
+    const summary = { files: checked, comments, flagged: harsh + negative, harsh, negative, flaggedFiles, skippedLarge, cancelled: token.isCancellationRequested, longestBlockMs };
     this.log.info(`workspace tone check: ${JSON.stringify(summary)}`);
     return summary;
   }

@@ -3,7 +3,7 @@ import type { CommentBlock } from '../../core/comments';
 import { HighlightSentence, colourValue, highlightTextInChunks } from '../../core/highlightData';
 import { colourBucket } from '../../core/scoring';
 import { SentimentLensConfig, readConfig } from '../config';
-import type { ModelService } from '../modelService';
+import type { ModelRole, ModelService } from '../modelService';
 import { ANNOTATION_COLOUR_IDS, HighlightDecorations } from './highlightDecorations';
 
 /**
@@ -109,19 +109,21 @@ export class Highlighter implements vscode.Disposable {
   }
 
   /**
-   * Highlights one comment's prose as a single unit (its whole trajectory, as the tone check
-   * classified it), mapping words through the comment's offset map.
+   * Highlights a stretch of a comment's prose as a single unit (its whole trajectory, as the comment
+   * check classified it: one sentence, or by default the whole comment) with the model of `role`,
+   * mapping words through the comment's offset map.
+   * @param span range [start, end) of `block.text`.
    */
-  async highlightComment(document: vscode.TextDocument, block: CommentBlock): Promise<void> {
+  async highlightComment(document: vscode.TextDocument, block: CommentBlock, span = { start: 0, end: block.text.length }, role: ModelRole = 'comments'): Promise<void> {
     const state = this.stateFor(document.uri);
     const generation = ++state.generation;
     const version = document.version;
-    const active = await this.models.get('comments');
-    const result = await highlightTextInChunks(active.classifier, block.text, { mode: this.config.highlight.colorBy, wholeText: true });
+    const active = await this.models.get(role);
+    const result = await highlightTextInChunks(active.classifier, block.text.slice(span.start, span.end), { mode: this.config.highlight.colorBy, wholeText: true });
     if (!result || state.generation !== generation || document.version !== version || result.sentences.length === 0) return;
-    const at = (i: number): number => block.offsets[Math.min(i, block.offsets.length - 1)];
+    const at = (i: number): number => block.offsets[Math.min(span.start + i, block.offsets.length - 1)];
     const start = at(0);
-    const end = at(block.text.length - 1) + 1;
+    const end = at(span.end - span.start - 1) + 1;
     const sentences = result.sentences.map((s) => ({
       ...s,
       start: at(s.start) - start,
