@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { CHECK_DEFAULTS } from '../core/checkSettings';
 import { readLabelledFile, readPolarityPair } from '../core/readers';
 import { LabelledFormat, Problem, ReadResult } from '../core/readers/types';
 
@@ -26,6 +27,17 @@ export const USAGE = `Usage:
       Train a model; progress on stderr. Defaults are the bundled model's settings.
       --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText
       text, or wink-embeddings JSON); the embedding size follows the file's.
+  sentiment-lens check [--json | --format text|json|sarif] [--harsh-threshold X]
+      [--negative-threshold X] [--harsh-model DIR] [--tone-model DIR] [--language ID] FILE...
+  sentiment-lens check --stdin [--language ID] [--stdin-filename NAME] [...same options]
+      Check the comments of source files (or the text piped in: a review comment, a commit
+      message; plain text unless --language says otherwise) sentence by sentence, as the editor
+      does: harsh sentences (P(harsh) >= ${CHECK_DEFAULTS.harsh.threshold} under the bundled ${CHECK_DEFAULTS.harsh.model} model or
+      --harsh-model) and negative ones (P(negative) >= ${CHECK_DEFAULTS.negative.threshold} under ${CHECK_DEFAULTS.negative.model} or --tone-model). Prints "file:line:col severity kind probability message",
+      or one JSON document (--json), or SARIF 2.1.0 (--format sarif). A file whose language is
+      not known from its name is skipped unless --language is given.
+      Exit codes: 0 no findings, 1 findings, 2 usage error, 3 bad input (a file or a model that
+      cannot be read; the other files are still checked).
 
 Formats: csv, tsv, jsonl, labeltab (label<TAB>text). The default model is the bundled
 movie-review model. Exit codes: 0 success, 1 bad input, 2 usage error.

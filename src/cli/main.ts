@@ -1,13 +1,17 @@
 /**
  * The `sentiment-lens` command line: classify, eval and train over the core.
  * Exit codes: 0 success, 1 bad input (the message names the file and line), 2 usage error.
+ * `check` is a linter: 0 no findings, 1 findings, 2 usage error, 3 bad input.
  */
+import { checkCommand } from './check';
 import { classifyCommand } from './classify';
 import { evalCommand } from './evaluate';
 import { trainCommand } from './train';
 import { CliError, USAGE, EXIT_USAGE } from './common';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+/** A command resolves to its exit code, or to nothing for 0. */
+const COMMANDS: Record<string, (argv: string[]) => Promise<void | number>> = {
+  check: checkCommand,
   classify: classifyCommand,
   eval: evalCommand,
   train: trainCommand,
@@ -25,8 +29,8 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    await command(rest);
-    return 0;
+    const code = await command(rest);
+    return typeof code === 'number' ? code : 0;
   } catch (error) {
     if (error instanceof CliError) {
       process.stderr.write(`sentiment-lens ${name}: ${error.message}\n`);

@@ -33,6 +33,7 @@ import { scanYaml } from './yaml';
 
 export type { CommentBlock, CommentKind } from './types';
 export { looksLikeCode } from './looksLikeCode';
+export { languageOfPath } from './fileLanguages';
 
 type Scanner = (text: string, out: RawComment[]) => void;
 
