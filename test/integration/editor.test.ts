@@ -44,6 +44,11 @@ async function restore(editor: vscode.TextEditor, original: string): Promise<voi
 
 const polarity = (p: Record<string, number>): number => p.positive - p.negative;
 
+/** The published diagnostics of one kind: code 'negative-tone' or 'harsh'. */
+function diagnosticsWithCode(lens: SentimentLensApi, uri: vscode.Uri, code: string): readonly vscode.Diagnostic[] {
+  return lens.getDiagnostics(uri).filter((d) => d.code === code);
+}
+
 describe('editor: highlight sentiment of selection', () => {
   const file = 'reviews/the-long-voyage.md';
   const sentence = 'A quiet, patient film that trusts its audience.';
@@ -166,12 +171,13 @@ describe('editor: tone of comments', () => {
       assert.ok(Math.abs(bad.negativeProbability - expected.probabilities.negative) < 1e-6);
       assert.equal(bad.flagged, true);
       assert.equal(good.flagged, false);
-      const diagnostics = lens.getDiagnostics(uri);
+      const diagnostics = diagnosticsWithCode(lens, uri, 'negative-tone');
       assert.equal(diagnostics.length, 1);
       assert.equal(diagnostics[0].source, 'Sentiment Lens');
-      assert.ok(diagnostics[0].range.isEqual(bad.range));
+      assert.ok(diagnostics[0].range.isEqual(bad.range), 'a one-sentence comment: the sentence is the comment');
       assert.match(diagnostics[0].message, /^Negative tone \(\d+%\): "\w+"/);
-      assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Sentiment Lens').map((d) => d.message), [diagnostics[0].message]);
+      assert.ok(lens.getDiagnostics(uri).every((d) => d.range.isEqual(bad.range)), 'nothing on the positive comment');
+      assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Sentiment Lens').map((d) => d.message), lens.getDiagnostics(uri).map((d) => d.message));
     });
   }
 
@@ -180,7 +186,7 @@ describe('editor: tone of comments', () => {
     const check = await lens.checkComments(fixtureUri('tone/notes.md'));
     assert.ok(check);
     assert.ok(!check.comments.some((c) => c.text.includes('const banner')));
-    assert.deepEqual(check.comments.filter((c) => c.flagged).map((c) => c.text), ['This is awful, a terrible and boring mess, the worst ever.']);
+    assert.deepEqual(check.sentences.filter((c) => c.negative.flagged).map((c) => c.text), ['This is awful, a terrible and boring mess, the worst ever.']);
   });
 
   it('offers quick fixes; "ignore this comment" persists in workspaceState and survives edits elsewhere', async () => {
@@ -189,19 +195,21 @@ describe('editor: tone of comments', () => {
     const editor = await vscode.window.showTextDocument(uri);
     const original = editor.document.getText();
     await lens.checkComments(uri);
-    const [diagnostic] = lens.getDiagnostics(uri);
+    const [diagnostic] = diagnosticsWithCode(lens, uri, 'negative-tone');
     assert.ok(diagnostic);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
     const ours = actions.filter((a) => a.command?.command.startsWith('sentimentLens.'));
-    assert.deepEqual(ours.map((a) => a.title), ['Show the tone trajectory of this comment', 'Ignore the tone of this comment', 'Ignore comment tone in this file']);
+    // The sentence may be harsh too: then its harshness trajectory is offered as well, the ignore actions once.
+    const titles = ours.map((a) => a.title).filter((t) => t !== 'Show the harshness trajectory of this sentence');
+    assert.deepEqual(titles, ['Show the tone trajectory of this sentence', 'Ignore the tone of this comment', 'Ignore comment tone in this file']);
 
-    const show = ours[0].command!;
+    const show = ours.find((a) => a.title === 'Show the tone trajectory of this sentence')!.command!;
     await vscode.commands.executeCommand(show.command, ...(show.arguments ?? []));
     const highlighted = lens.getHighlights(uri).words;
     assert.equal(highlighted.length, (await lens.classify(negative, 'comments')).tokens.length);
     assert.equal(highlighted[0].text, 'this');
 
-    const ignore = ours[1].command!;
+    const ignore = ours.find((a) => a.title === 'Ignore the tone of this comment')!.command!;
     await vscode.commands.executeCommand(ignore.command, ...(ignore.arguments ?? []));
     assert.equal(lens.getDiagnostics(uri).length, 0);
     assert.equal(lens.getIgnored().comments.length, 1);
@@ -222,22 +230,22 @@ describe('editor: tone of comments', () => {
     await lens.checkComments(py);
     await vscode.commands.executeCommand('sentimentLens.ignoreFile', go);
     assert.equal(lens.getDiagnostics(go).length, 0);
-    assert.equal(lens.getDiagnostics(py).length, 1);
+    assert.equal(diagnosticsWithCode(lens, py, 'negative-tone').length, 1);
     assert.deepEqual(lens.getIgnored().files, [go.toString()]);
     await vscode.commands.executeCommand('sentimentLens.resetIgnored');
-    assert.equal(lens.getDiagnostics(go).length, 1);
+    assert.equal(diagnosticsWithCode(lens, go, 'negative-tone').length, 1);
   });
 
   it('checks the workspace (files.exclude respected) and shows the summary in the status bar', async () => {
     const lens = await api();
     await vscode.commands.executeCommand('sentimentLens.checkWorkspaceComments');
-    assert.equal(lens.getDiagnostics(fixtureUri('tone/player.ts')).length, 1);
+    assert.equal(diagnosticsWithCode(lens, fixtureUri('tone/player.ts'), 'negative-tone').length, 1);
     assert.ok(lens.getCommentCheck(fixtureUri('src/cache.go')), 'a file never opened was checked');
     const timings = lens.lastTimings().commentCheck;
     assert.ok(timings && timings.longestBlockMs >= 0);
     await vscode.window.showTextDocument(fixtureUri('tone/player.go'));
     const text = await waitFor('status bar text', () => /negative/.test(lens.statusBarText()) && lens.statusBarText());
-    assert.match(text, /: 1 negative$/);
+    assert.match(text, /: (\d+ harsh, )?1 negative$/);
   });
 
   it('live mode rechecks a document as it is edited', async () => {
@@ -249,10 +257,9 @@ describe('editor: tone of comments', () => {
       const editor = await vscode.window.showTextDocument(uri);
       const original = editor.document.getText();
       await lens.checkComments(uri);
-      assert.equal(lens.getDiagnostics(uri).length, 1);
-      // A blank line after it, or it would merge with the next line comment into one block.
+      assert.equal(diagnosticsWithCode(lens, uri, 'negative-tone').length, 1);
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// this is a terrible hack, it is broken and ugly, rewrite it\n\n'));
-      await waitFor('a second diagnostic from live mode', () => lens.getDiagnostics(uri).length === 2);
+      await waitFor('a second negative-tone diagnostic from live mode', () => diagnosticsWithCode(lens, uri, 'negative-tone').length === 2);
       await restore(editor, original);
     } finally {
       await config.update('comments.live', undefined, vscode.ConfigurationTarget.Workspace);
@@ -281,5 +288,109 @@ describe('editor: tone of comments', () => {
     await settle(1500);
     const shot = await screenshot('comments-problems');
     assert.ok(fs.statSync(shot).size > 10_000);
+  });
+});
+
+describe('editor: harsh review comments', () => {
+  const harsh = 'Who wrote this crap?';
+  const requests = ['Please rename this variable', 'nit: typo'];
+
+  before(async () => {
+    await vscode.commands.executeCommand('sentimentLens.resetIgnored');
+  });
+
+  for (const file of ['harsh/review.go', 'harsh/review.py', 'harsh/review.ts']) {
+    it(`flags the harsh sentence of ${file} on that sentence only, not the review requests in the same comment block`, async () => {
+      const lens = await api();
+      const uri = fixtureUri(file);
+      const document = await vscode.workspace.openTextDocument(uri);
+      const check = await lens.checkComments(uri);
+      assert.ok(check);
+      assert.equal(check.harshModel, 'review-harshness');
+      assert.equal(check.harshProblem, undefined);
+      // The three adjacent line comments are one comment, checked sentence by sentence.
+      const block = check.comments.find((c) => c.text.includes(harsh));
+      assert.ok(block);
+      assert.equal(block.text, [requests[0], harsh, requests[1]].join('\n'));
+      const sentences = check.sentences.filter((s) => check.comments[s.comment] === block);
+      assert.deepEqual(sentences.map((s) => s.text), [requests[0], harsh, requests[1]]);
+
+      const harshDiagnostics = diagnosticsWithCode(lens, uri, 'harsh');
+      assert.equal(harshDiagnostics.length, 1, harshDiagnostics.map((d) => d.message).join('; '));
+      const [diagnostic] = harshDiagnostics;
+      assert.equal(document.getText(diagnostic.range), harsh, 'the range is the sentence, not the comment block');
+      assert.equal(diagnostic.source, 'Sentiment Lens');
+      assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning);
+      const expected = await lens.classify(harsh, 'harshness');
+      assert.match(diagnostic.message, new RegExp(`^Harsh \\(${Math.round(expected.probabilities.harsh * 100)}%\\)`));
+      // The words named are words of the sentence ("cached", "rename" live elsewhere).
+      const named = [...diagnostic.message.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+      assert.ok(named.length > 0, diagnostic.message);
+      for (const word of named) assert.ok(harsh.toLowerCase().split(/\W+/).includes(word.toLowerCase()), `"${word}" is a word of "${harsh}"`);
+
+      const requestLines = requests.map((r) => document.getText().split('\n').findIndex((l) => l.includes(r)));
+      const onRequests = lens.getDiagnostics(uri).filter((d) => requestLines.includes(d.range.start.line) || requestLines.includes(d.range.end.line));
+      assert.deepEqual(onRequests.map((d) => d.message), [], 'ordinary review requests get no diagnostic of either kind');
+    });
+  }
+
+  it('shows the harsh finding in the editor and the Problems panel (screenshot comments-harsh.png)', async function () {
+    const lens = await api();
+    const uri = fixtureUri('harsh/review.ts');
+    const editor = await vscode.window.showTextDocument(uri);
+    await lens.checkComments(uri);
+    const [diagnostic] = diagnosticsWithCode(lens, uri, 'harsh');
+    assert.ok(diagnostic);
+    if (!harnessUrl) this.skip();
+    // The editor shows the squiggle under the one sentence of the comment block, the Problems panel the message.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
+    editor.selection = new vscode.Selection(diagnostic.range.end, diagnostic.range.end);
+    await settle(1500);
+    const shot = await screenshot('comments-harsh');
+    assert.ok(fs.statSync(shot).size > 10_000);
+  });
+
+  it('turns harsh findings off when the harshness model cannot be used, says so in the status bar, and keeps negative tone', async () => {
+    const lens = await api();
+    const config = vscode.workspace.getConfiguration('sentimentLens');
+    await config.update('comments.harshness.model', 'no-such-model', vscode.ConfigurationTarget.Workspace);
+    try {
+      const uri = fixtureUri('tone/player.ts');
+      await vscode.window.showTextDocument(uri);
+      const check = await lens.checkComments(uri);
+      assert.ok(check);
+      assert.equal(check.harshModel, undefined);
+      assert.match(check.harshProblem ?? '', /no-such-model/);
+      assert.ok(check.sentences.every((s) => s.harsh === undefined));
+      assert.equal(diagnosticsWithCode(lens, uri, 'harsh').length, 0);
+      assert.equal(diagnosticsWithCode(lens, uri, 'negative-tone').length, 1);
+      await waitFor('the status bar to say harsh findings are off', () => /\(harsh off\)$/.test(lens.statusBarText()));
+    } finally {
+      await config.update('comments.harshness.model', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    const uri = fixtureUri('harsh/review.go');
+    await lens.checkComments(uri);
+    assert.equal(diagnosticsWithCode(lens, uri, 'harsh').length, 1, 'back on once the setting is reset');
+  });
+
+  it('uses each kind\'s threshold and severity settings, re-publishing without a new check', async () => {
+    const lens = await api();
+    const uri = fixtureUri('harsh/review.py');
+    await lens.checkComments(uri);
+    const config = vscode.workspace.getConfiguration('sentimentLens');
+    await config.update('comments.harshness.severity', 'error', vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('an error-severity harsh diagnostic', () => diagnosticsWithCode(lens, uri, 'harsh')[0]?.severity === vscode.DiagnosticSeverity.Error);
+      await config.update('comments.harshness.threshold', 1, vscode.ConfigurationTarget.Workspace);
+      const probability = lens.getCommentCheck(uri)!.sentences.find((s) => s.text === harsh)!.harsh!.probability;
+      assert.ok(probability < 1, `P(harsh) ${probability} is below the highest threshold`);
+      await waitFor('no harsh diagnostic at threshold 1', () => diagnosticsWithCode(lens, uri, 'harsh').length === 0);
+    } finally {
+      await config.update('comments.harshness.severity', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('comments.harshness.threshold', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('the harsh diagnostic back at the default threshold', () => diagnosticsWithCode(lens, uri, 'harsh').length === 1);
   });
 });

@@ -23,6 +23,17 @@ async function findDocument(scheme: string, timeoutMs = 4000): Promise<vscode.Te
   return undefined;
 }
 
+/** The input box document of `scheme` that holds `text` (its document follows the box's value asynchronously; an earlier box's may linger). */
+async function findInput(scheme: string, text: string, timeoutMs = 4000): Promise<vscode.TextDocument> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const found = vscode.workspace.textDocuments.find((d) => d.uri.scheme === scheme && d.getText() === text);
+    if (found) return found;
+    if (Date.now() > end) throw new Error(`no ${scheme} document holds ${JSON.stringify(text)}; documents: ${vscode.workspace.textDocuments.map((d) => d.uri.scheme).join(', ')}`);
+    await settle(100);
+  }
+}
+
 describe('review inputs as text documents', () => {
   it('the source control commit message box: is it a TextDocument, and is it checked?', async () => {
     const lens = await vscode.extensions.getExtension<SentimentLensApi>('sentiment-lens.sentiment-lens')!.activate();
@@ -38,6 +49,25 @@ describe('review inputs as text documents', () => {
         console.log(`[probe] commit message check: ${JSON.stringify(check?.comments.map((c) => [c.text, c.flagged]))}`);
         assert.equal(check?.comments[0]?.flagged, true);
       }
+    } finally {
+      scm.dispose();
+    }
+  });
+
+  it('the commit message box gets the same checks: a harsh sentence is flagged on its own range, the request beside it is not', async () => {
+    const lens = await vscode.extensions.getExtension<SentimentLensApi>('sentiment-lens.sentiment-lens')!.activate();
+    const scm = vscode.scm.createSourceControl('sentimentLensProbe', 'Probe', vscode.workspace.workspaceFolders?.[0].uri);
+    try {
+      const request = 'Please rename this variable.';
+      const harsh = 'Who wrote this crap?';
+      scm.inputBox.value = `Add a test for the total\n\n${request} ${harsh}`;
+      await vscode.commands.executeCommand('workbench.view.scm');
+      const document = await findInput('vscode-scm', scm.inputBox.value);
+      const check = await lens.checkComments(document.uri);
+      assert.ok(check);
+      assert.deepEqual(check.sentences.map((s) => s.text), ['Add a test for the total', request, harsh]);
+      const flagged = lens.getDiagnostics(document.uri).filter((d) => d.code === 'harsh');
+      assert.deepEqual(flagged.map((d) => document.getText(d.range)), [harsh]);
     } finally {
       scm.dispose();
     }
