@@ -72,6 +72,3 @@ export const CHECK_DEFAULTS: Readonly<Record<FindingKind, KindDefaults>> = Objec
   harsh: defaultsOf(CHECK_SETTING_KEYS.harsh),
   negative: defaultsOf(CHECK_SETTING_KEYS.negative),
 });
-
-/** The class of the harshness model whose probability is P(harsh). */
-export const HARSH_LABEL = 'harsh';

@@ -8,8 +8,9 @@
 import { ChunkOptions, classifyInChunks, yieldWithSetImmediate } from './chunkedClassify';
 import type { Classification, Classifier, LabelProbabilities } from './classifier';
 import { CommentBlock, extractComments, looksLikeCode } from './comments';
-import { FINDING_KINDS, FindingKind, HARSH_LABEL } from './checkSettings';
+import { FINDING_KINDS, FindingKind } from './checkSettings';
 import { OffsetRange, ToneContributor, blockRangeToDocument, commentKey } from './commentTone';
+import { HARSH_LABEL } from './labels';
 import { negativeLabelOf, topNegativeContributors } from './scoring';
 import { SentenceRange, splitSentences } from './sentences';
 
@@ -54,13 +55,25 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
 /**
  * A word is named as having pushed a sentence only when it raised the probability by at least this
  * much, and by at least CONTRIBUTOR_SHARE of the largest rise in that sentence: small rises of
- * neutral words ("cached", "the") are noise of the trajectory, not reasons.
+ * neutral words ("cached") are noise of the trajectory, not reasons.
  */
 export const MIN_CONTRIBUTOR_INCREASE = 0.05;
 /** See MIN_CONTRIBUTOR_INCREASE. */
-export const CONTRIBUTOR_SHARE = 0.25;
+export const CONTRIBUTOR_SHARE = 1 / 3;
 /** At most this many words are named per finding. */
 export const MAX_CONTRIBUTORS = 3;
+
+/**
+ * Function words are never named: a recurrent model's probability can rise on "a" or "the" as it
+ * reads on from a harsh word, but they are not what a writer would change. Negations ("not", "no")
+ * are not in the list: they change meaning.
+ */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
+  'a', 'an', 'the', 'this', 'that', 'these', 'those', 'it', 'its', 'is', 'are', 'was', 'were', 'be', 'been', 'am',
+  'i', 'you', 'he', 'she', 'we', 'they', 'me', 'him', 'her', 'us', 'them', 'my', 'your', 'our', 'their',
+  'of', 'to', 'in', 'on', 'at', 'by', 'for', 'with', 'from', 'as', 'into', 'and', 'or', 'but', 'so', 'if', 'then',
+  'do', 'does', 'did', 'have', 'has', 'had', 'will', 'would', 'can', 'could', 'should', 'there', 'here',
+]);
 
 /** One kind's result for a sentence. */
 export interface SignalScore {
@@ -171,15 +184,17 @@ function pushTrimmed(text: string, from: number, to: number, out: SentenceRange[
 /**
  * One kind's score of a sentence from its classification (of exactly the sentence's text):
  * the probability of `label`, and the words with the largest rises of it along the trajectory
- * (from `prior`, the model's probabilities for the empty text), filtered by
- * MIN_CONTRIBUTOR_INCREASE and CONTRIBUTOR_SHARE, mapped to document ranges.
+ * (from `prior`, the model's probabilities for the empty text), function words left out, filtered
+ * by MIN_CONTRIBUTOR_INCREASE and CONTRIBUTOR_SHARE, at most MAX_CONTRIBUTORS, mapped to document ranges.
  * @param sentenceStart offset of the sentence in `block.text`.
  */
 export function sentenceScore(block: CommentBlock, sentenceStart: number, classification: Classification, label: string, prior?: LabelProbabilities): SignalScore {
-  const top = topNegativeContributors(classification, label, MAX_CONTRIBUTORS, prior);
+  const top = topNegativeContributors(classification, label, classification.tokens.length, prior)
+    .filter((c) => !FUNCTION_WORDS.has(c.token.text.toLowerCase()));
   const largest = top[0]?.increase ?? 0;
   const contributors = top
     .filter((c) => c.increase >= MIN_CONTRIBUTOR_INCREASE && c.increase >= CONTRIBUTOR_SHARE * largest)
+    .slice(0, MAX_CONTRIBUTORS)
     .map(({ token, increase }) => {
       const start = sentenceStart + token.start;
       const end = sentenceStart + token.end;

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_DEFAULTS, CHECK_SETTING_KEYS, FINDING_KINDS, HARSH_LABEL } from '../../src/core/checkSettings';
+import { CHECK_DEFAULTS, CHECK_SETTING_KEYS, FINDING_KINDS } from '../../src/core/checkSettings';
+import { HARSH_LABEL, NOT_HARSH_LABEL } from '../../src/core/labels';
 import { Classification, Classifier } from '../../src/core/classifier';
 import {
   CONTRIBUTOR_SHARE, CheckModel, FINDING_KIND_INFO, MIN_CONTRIBUTOR_INCREASE, checkComments, checkableBlocks, commentSentences, findingMessage, findingsOf,
@@ -121,12 +122,20 @@ describe('commentCheck', () => {
     });
 
     it('names only rises of at least the minimum and a share of the largest rise', async () => {
-      const raises = { awful: 0.6, weird: MIN_CONTRIBUTOR_INCREASE + 0.01, odd: MIN_CONTRIBUTOR_INCREASE - 0.01, meh: 0.6 * CONTRIBUTOR_SHARE - 0.02 };
+      const raises = { awful: 0.6, weird: MIN_CONTRIBUTOR_INCREASE + 0.01, odd: MIN_CONTRIBUTOR_INCREASE - 0.01, meh: 0.6 * CONTRIBUTOR_SHARE - 0.05 };
       const model = lexiconModel('harsh', 'not-harsh', raises);
       const text = '// awful weird odd\n\n// weird meh\n';
       const check = await checkComments(text, 'typescript', { harsh: model });
       assert.ok(check);
       assert.deepEqual(check.sentences.map((s) => s.scores.harsh?.contributors.map((c) => c.word)), [['awful'], ['meh', 'weird']]);
+    });
+
+    it('never names a function word such as "a" or "the", even when the probability rose on it', async () => {
+      const model = lexiconModel('harsh', 'not-harsh', { ugly: 0.4, a: 0.3, the: 0.2, fix: 0.2 });
+      const text = '# ugly inside a review, fix the mess\n';
+      const check = await checkComments(text, 'python', { harsh: model });
+      assert.ok(check);
+      assert.deepEqual(check.sentences[0].scores.harsh?.contributors.map((c) => c.word), ['ugly', 'fix']);
     });
 
     it('checks only the kinds it has a model for', async () => {
@@ -177,7 +186,7 @@ describe('commentCheck', () => {
 
     it('loads the bundled harshness model: classes exactly harsh and not-harsh, developer tokenizer, P(harsh) in [0, 1]', async () => {
       const model = await loadClassifierModel(path.join(root, 'model', CHECK_DEFAULTS.harsh.model));
-      assert.deepEqual([...model.labels].sort(), [HARSH_LABEL, 'not-harsh']);
+      assert.deepEqual([...model.labels].sort(), [HARSH_LABEL, NOT_HARSH_LABEL]);
       assert.equal(model.tokenizer.kind, 'developer');
       assert.equal(FINDING_KIND_INFO.harsh.labelOf(model.labels), HARSH_LABEL);
       const result = new Classifier(model).classify('Who wrote this crap?');
