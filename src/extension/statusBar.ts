@@ -53,7 +53,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.text = `$(comment) ${model}`;
       tooltip.appendMarkdown('The tone of this file\'s comments has not been checked. Click to check it.');
     } else {
-      const found = [harsh > 0 && !harshOff ? `${harsh} harsh` : undefined, negative > 0 ? `${negative} negative` : undefined].filter(Boolean).join(', ');
+      const found = [harsh > 0 ? `${harsh} harsh` : undefined, negative > 0 ? `${negative} negative` : undefined].filter(Boolean).join(', ');
       this.item.text = `${found ? `$(comment-unresolved) ${model}: ${found}` : `$(comment) ${model}: tone ok`}${harshOff ? ' (harsh off)' : ''}`;
       const comments = report.check.blocks.length;
       const sentences = report.check.sentences.length;
