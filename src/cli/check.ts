@@ -250,11 +250,11 @@ function jsonDocument(
 const SARIF_LEVELS: Readonly<Record<SeverityName, string>> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 const SARIF_RULE_NAMES: Readonly<Record<FindingKind, string>> = { harsh: 'HarshComment', negative: 'NegativeToneComment' };
 
-/** A file name as a SARIF artifact URI: relative paths stay relative (forward slashes), absolute ones become file: URLs. */
+/** A file name as a SARIF artifact URI: relative paths stay relative (normalised, forward slashes, percent-encoded), absolute ones become file: URLs. */
 function artifactUri(file: string): string {
   if (file === STDIN_NAME) return 'stdin';
   if (path.isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split(path.sep).join('/').split('/').map(encodeURIComponent).join('/');
+  return path.normalize(file).split(path.sep).join('/').split('/').map(encodeURIComponent).join('/');
 }
 
 /** A SARIF 2.1.0 log with one run: the rules (one per kind) and one result per finding. */
