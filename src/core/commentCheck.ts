@@ -133,6 +133,8 @@ export interface CheckOptions {
 
 /** Sentences whose scores are computed between two event-loop turns. */
 const SCORE_SLICE = 100;
+/** Comments split into sentences between two event-loop turns. */
+const SENTENCE_SLICE = 250;
 
 const PROSE_LANGUAGES: ReadonlySet<string> = new Set(['markdown', 'plaintext']);
 
@@ -204,9 +206,9 @@ export function sentenceScore(block: CommentBlock, sentenceStart: number, classi
 }
 
 /**
- * Checks the comments of a document: extraction (one synchronous pass), then every sentence
- * classified by each given model in time-boxed chunks with event-loop turns between them, then the
- * scores in slices. Returns undefined when cancelled.
+ * Checks the comments of a document: extraction (one synchronous pass), sentence splitting in slices,
+ * then every sentence classified by each given model in time-boxed chunks with event-loop turns
+ * between them, then the scores in slices. Returns undefined when cancelled.
  * @param languageId a language extractComments supports.
  * @param models a model per kind to check; kinds without one are not checked.
  */
@@ -223,14 +225,26 @@ export async function checkComments(
 
   const extractStart = performance.now();
   const blocks = checkableBlocks(text, languageId);
-  const units: { blockIndex: number; start: number; end: number }[] = [];
-  blocks.forEach((block, blockIndex) => {
-    for (const range of commentSentences(block.text)) units.push({ blockIndex, ...range });
-  });
-  const texts = units.map((u) => blocks[u.blockIndex].text.slice(u.start, u.end));
   const extractMs = performance.now() - extractStart;
   let longestBlockMs = extractMs;
   await yieldToEventLoop();
+
+  // Sentences in slices of comments, with turns between them.
+  const units: { blockIndex: number; start: number; end: number }[] = [];
+  const texts: string[] = [];
+  for (let from = 0; from < blocks.length; from += SENTENCE_SLICE) {
+    const sliceStart = performance.now();
+    for (let blockIndex = from; blockIndex < Math.min(from + SENTENCE_SLICE, blocks.length); blockIndex++) {
+      const prose = blocks[blockIndex].text;
+      for (const range of commentSentences(prose)) {
+        units.push({ blockIndex, ...range });
+        texts.push(prose.slice(range.start, range.end));
+      }
+    }
+    longestBlockMs = Math.max(longestBlockMs, performance.now() - sliceStart);
+    if (isCancelled()) return undefined;
+    await yieldToEventLoop();
+  }
 
   const classified = new Map<FindingKind, { classifications: Classification[]; prior: LabelProbabilities }>();
   for (const kind of kinds) {
