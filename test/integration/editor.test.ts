@@ -352,6 +352,27 @@ describe('editor: harsh review comments', () => {
     assert.ok(fs.statSync(shot).size > 10_000);
   });
 
+  it('offers the harshness trajectory of the sentence as a quick fix: its words only, under the harshness model, the harsh word red', async () => {
+    const lens = await api();
+    const uri = fixtureUri('harsh/review.go');
+    await vscode.window.showTextDocument(uri);
+    await lens.checkComments(uri);
+    const [diagnostic] = diagnosticsWithCode(lens, uri, 'harsh');
+    assert.ok(diagnostic);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+    const show = actions.find((a) => a.title === 'Show the harshness trajectory of this sentence')?.command;
+    assert.ok(show, actions.map((a) => a.title).join('; '));
+    await vscode.commands.executeCommand(show.command, ...(show.arguments ?? []));
+    const words = lens.getHighlights(uri).words;
+    const expected = await lens.classify(harsh, 'harshness');
+    assert.deepEqual(words.map((w) => w.token), expected.tokens.map((t) => t.text));
+    assert.ok(words.every((w) => diagnostic.range.contains(w.range) && w.model === 'review-harshness'));
+    const last = words[words.length - 1];
+    // harsh / not-harsh is drawn like negative / positive: a sentence the model finds harsh ends on the red side.
+    assert.ok(last.score < 0 && last.bucket < 3, `score ${last.score}, bucket ${last.bucket}`);
+    await vscode.commands.executeCommand('sentimentLens.clearHighlights');
+  });
+
   it('turns harsh findings off when the harshness model cannot be used, says so in the status bar, and keeps negative tone', async () => {
     const lens = await api();
     const config = vscode.workspace.getConfiguration('sentimentLens');
