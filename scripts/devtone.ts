@@ -131,3 +131,12 @@ export function devtoneExamples(signal: 'harsh' | 'tone', dir: string, sources: 
   }
   return examples;
 }
+
+/** Every text of the named sources, whatever its label (unlabelled text for a vocabulary or skip-gram). */
+export function devtoneTexts(dir: string, sources: readonly string[]): string[] {
+  return sources.flatMap((name) => {
+    const source = DEVTONE_SOURCES[name];
+    if (!source) throw new Error(`unknown devtone source "${name}" (known: ${Object.keys(DEVTONE_SOURCES).join(', ')})`);
+    return readDevtoneFile(path.join(dir, source.file)).map((row) => row.text).filter((text) => text.trim() !== '');
+  });
+}
