@@ -35,14 +35,15 @@ function readNpy(file: string): Int32Array {
   return Int32Array.from({ length: data.length / 4 }, (_, i) => data.readInt32LE(i * 4));
 }
 
-/** The Python interpreter with torch and numpy, or why there is none. */
+/** The Python interpreter with torch and numpy (SENTIMENT_LENS_PYTHON, else Debian's, else python3 on PATH), or why there is none. */
 function findTorch(): { python: string } | { reason: string } {
-  const candidates = [...new Set(['/usr/bin/python3', 'python3'])];
+  const chosen = process.env.SENTIMENT_LENS_PYTHON;
+  const candidates = chosen ? [chosen] : ['/usr/bin/python3', 'python3'];
   for (const python of candidates) {
     const probe = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8', timeout: 120000 });
     if (probe.status === 0) return { python };
   }
-  return { reason: 'python3 with PyTorch and NumPy is not installed (Debian: apt-get install python3-torch; .ci/run installs it)' };
+  return { reason: `${candidates.join(' / ')}: no Python with PyTorch and NumPy (Debian: apt-get install python3-torch; .ci/run installs it)` };
 }
 
 /** What tfjs itself writes as modelTopology for the network of `arch`. */
