@@ -3,17 +3,18 @@
  * polarity files with the same split, vocabulary and settings as `prepare` + train_ddp.py's
  * defaults (skip-gram off, since the PyTorch trainer starts from a random embedding) and prints
  * the best epoch's validation accuracy and the examples per second of each epoch.
- * Usage: npx tsx scripts/scaleOutBaseline.ts POS NEG [EPOCHS] [CELL] [LAYERS]
+ * Usage: npx tsx scripts/scaleOutBaseline.ts POS NEG [EPOCHS] [CELL] [LAYERS] [SEED]
+ * (SEED drives the split as well as the weights: give `prepare` and train_ddp.py the same --seed.)
  */
 import { readPolarityPair } from '../src/core/readers';
 import { trainClassifier } from '../src/core/training';
 import type { CellType } from '../src/core/model/architecture';
 
 async function main(): Promise<void> {
-  const [pos, neg, epochs = '8', cell = 'gru', layers = '1'] = process.argv.slice(2);
-  if (!pos || !neg) throw new Error('usage: scaleOutBaseline.ts POS NEG [EPOCHS] [CELL] [LAYERS]');
+  const [pos, neg, epochs = '8', cell = 'gru', layers = '1', seed = '42'] = process.argv.slice(2);
+  if (!pos || !neg) throw new Error('usage: scaleOutBaseline.ts POS NEG [EPOCHS] [CELL] [LAYERS] [SEED]');
   const { examples } = readPolarityPair(pos, neg);
-  const result = await trainClassifier(examples, { epochs: Number(epochs), cell: cell as CellType, layers: Number(layers), skipGram: false }, {
+  const result = await trainClassifier(examples, { epochs: Number(epochs), cell: cell as CellType, layers: Number(layers), seed: Number(seed), skipGram: false }, {
     onProgress: (p) => {
       if (p.phase === 'validated') process.stderr.write(`epoch ${p.epoch}/${p.epochs}  val_acc ${p.validationAccuracy!.toFixed(4)}\n`);
     },
