@@ -152,3 +152,37 @@ def write_model_folder(folder, arch, weights, metadata, generated_by):
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+
+
+def read_model_folder(folder):
+    """The architecture (from metadata.json), the metadata and the float32 weights (numpy, in
+    weight_shapes order) of a model folder in the tfjs Layers format: ours, any quantization
+    (uint8 / uint16 affine, float16), weights matched by our names or else by listed order."""
+    with open(os.path.join(folder, "model.json"), encoding="utf-8") as f:
+        model_json = json.load(f)
+    with open(os.path.join(folder, "metadata.json"), encoding="utf-8") as f:
+        metadata = json.load(f)
+    arch = metadata["architecture"]
+    decoded = []
+    for group in model_json["weightsManifest"]:
+        data = b"".join(open(os.path.join(folder, os.path.basename(p)), "rb").read() for p in group["paths"])
+        offset = 0
+        for spec in group["weights"]:
+            size = int(np.prod(spec["shape"], dtype=np.int64))
+            quantization = spec.get("quantization")
+            kind = quantization["dtype"] if quantization else spec["dtype"]
+            dtype = {"float32": "<f4", "uint8": "u1", "uint16": "<u2", "float16": "<f2"}[kind]
+            raw = np.frombuffer(data, dtype=dtype, count=size, offset=offset)
+            offset += raw.nbytes
+            if kind in ("uint8", "uint16"):
+                values = raw.astype(np.float32) * np.float32(quantization["scale"]) + np.float32(quantization["min"])
+            else:
+                values = raw.astype(np.float32)
+            decoded.append((spec["name"], values.reshape(spec["shape"])))
+    by_name = dict(decoded)
+    names = weight_names(arch)
+    weights = [by_name[n] for n in names] if all(n in by_name for n in names) else [w for _, w in decoded]
+    shapes = weight_shapes(arch)
+    if len(weights) != len(shapes) or any(list(w.shape) != s for w, s in zip(weights, shapes)):
+        raise ValueError(f"{folder}: the weights do not fit the architecture in metadata.json")
+    return arch, metadata, weights

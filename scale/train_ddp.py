@@ -34,9 +34,11 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from scale.data import LengthBucketBatchSampler, PreparedData  # noqa: E402
 from scale.network import Classifier, final_logits, loss_terms  # noqa: E402
-from scale.tfjs_export import write_model_folder  # noqa: E402
+from scale.tfjs_export import read_model_folder, write_model_folder  # noqa: E402
 
 PAD_ID, OOV_ID = 0, 1
+ARCHITECTURE_DEFAULTS = {"cell": "gru", "units": 128, "layers": 1, "embeddingDim": 100, "dropout": 0.5}
+ARCHITECTURE_FLAGS = {"cell": "cell", "units": "units", "layers": "layers", "embeddingDim": "embedding_dim", "dropout": "dropout"}
 
 
 def parse_args(argv=None):
@@ -44,11 +46,12 @@ def parse_args(argv=None):
     p.add_argument("--data", required=True, help="folder written by `sentiment-lens prepare`")
     p.add_argument("--out", required=True, help="model folder to write (replaced if it is one)")
     p.add_argument("--name", help="model name in metadata.json (default: the prepared data's)")
-    p.add_argument("--cell", choices=["gru", "lstm"], default="gru")
-    p.add_argument("--units", type=int, default=128)
-    p.add_argument("--layers", type=int, default=1)
-    p.add_argument("--embedding-dim", type=int, default=100)
-    p.add_argument("--dropout", type=float, default=0.5)
+    p.add_argument("--init-model", help="start from this model folder (fine-tune); prepare the data with --vocabulary-from it")
+    p.add_argument("--cell", choices=["gru", "lstm"], help="default gru (or the --init-model's)")
+    p.add_argument("--units", type=int, help="default 128 (or the --init-model's)")
+    p.add_argument("--layers", type=int, help="default 1 (or the --init-model's)")
+    p.add_argument("--embedding-dim", type=int, help="default 100 (or the --init-model's)")
+    p.add_argument("--dropout", type=float, help="default 0.5 (or the --init-model's)")
     p.add_argument("--epochs", type=int, default=16)
     p.add_argument("--max-steps", type=int, default=0, help="stop each epoch after this many batches (0: whole epochs); for smoke tests")
     p.add_argument("--batch-size", type=int, default=64, help="global batch, split over the processes")
@@ -184,14 +187,25 @@ def main(argv=None):
     if args.batch_size % run.world:
         raise SystemExit(f"--batch-size {args.batch_size} must be a multiple of the number of processes ({run.world})")
     local_batch = args.batch_size // run.world
-    arch = {"cell": args.cell, "vocabSize": data.vocab_size, "embeddingDim": args.embedding_dim, "units": args.units,
-            "layers": args.layers, "numClasses": len(labels), "dropout": args.dropout}
+    initial = read_initial_model(args, data) if args.init_model else None
+    base = initial[0] if initial else ARCHITECTURE_DEFAULTS
+    arch = {key: getattr(args, flag) if getattr(args, flag) is not None else base[key] for key, flag in ARCHITECTURE_FLAGS.items()}
+    arch.update({"vocabSize": data.vocab_size, "numClasses": len(labels)})
+    if initial:
+        changed = [key for key in ("cell", "units", "layers", "embeddingDim") if arch[key] != initial[0][key]]
+        if changed:
+            raise SystemExit(f"--init-model {args.init_model} has {', '.join(f'{k} {initial[0][k]}' for k in changed)}; leave those flags out")
+    args.cell, args.units, args.layers, args.embedding_dim, args.dropout = (arch[k] for k in ARCHITECTURE_FLAGS)
     log(run, f"torch {torch.__version__}  {run.world} process(es), backend {run.backend}, {threads} thread(s) each, device {run.device}  "
              f"train {len(data.train)}  validation {len(data.validation)}  vocabulary {data.vocab_size}  "
              f"{args.cell} {args.layers}x{args.units}, embedding {args.embedding_dim}  global batch {args.batch_size} ({local_batch} per process)")
 
     torch.manual_seed(args.seed)
-    raw = Classifier(arch).reset_parameters().to(run.device)
+    raw = Classifier(arch).reset_parameters()
+    if initial:
+        raw.set_keras_weights([torch.from_numpy(np.array(w)) for w in initial[1]])
+        log(run, f"starting from the weights of {args.init_model}")
+    raw = raw.to(run.device)
     model = DistributedDataParallel(raw, device_ids=[run.device.index] if run.device.type == "cuda" else None) if run.enabled else raw
     optimizer = torch.optim.Adam(raw.parameters(), lr=args.learning_rate, betas=(0.9, 0.999), eps=1e-7)
     averaged = None  # Polyak average of the weights, a Classifier in eval use only
@@ -289,6 +303,18 @@ def main(argv=None):
     run.close()
 
 
+def read_initial_model(args, data):
+    """The --init-model's architecture and weights, after checking that the prepared data was
+    encoded with its vocabulary and labels."""
+    arch, metadata, weights = read_model_folder(args.init_model)
+    if metadata["vocabulary"] != data.metadata["vocabulary"] or metadata["labels"] != data.labels:
+        raise SystemExit(f"{args.data} was not prepared with the vocabulary and labels of {args.init_model}: "
+                         f"run `sentiment-lens prepare ... --vocabulary-from {args.init_model}`")
+    if arch["cell"] not in ("gru", "lstm"):
+        raise SystemExit(f"{args.init_model} is a {arch['cell']} model; this trainer trains gru and lstm")
+    return arch, weights
+
+
 def export(args, run, data, arch, model, metrics, history, best, seconds):
     """Fills in the prepared metadata.json and writes the model folder."""
     metadata = copy.deepcopy(data.metadata)
@@ -302,6 +328,7 @@ def export(args, run, data, arch, model, metrics, history, best, seconds):
         "dropout": arch["dropout"], "epochs": args.epochs, "batchSize": args.batch_size, "learningRate": args.learning_rate,
         "clipNorm": args.clip_norm, "patience": args.patience, "weightAveraging": args.weight_averaging,
         "wordDropout": args.word_dropout, "supervision": args.supervision, "trainerSeed": args.seed,
+        **({"initialModel": os.path.basename(os.path.abspath(args.init_model))} if args.init_model else {}),
         "trainer": f"scale/train_ddp.py, PyTorch {torch.__version__}, {run.world} process(es), {run.backend}",
         "bestEpoch": best["epoch"], "history": history,
     })

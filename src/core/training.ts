@@ -233,13 +233,13 @@ export interface PreparedData<T extends LabelledText = LabelledText> {
 
 /**
  * The data-preparation step of a run: labels (options.labels or the sorted labels of the data),
- * stratified validation split, vocabulary from the training part, ids cut to maxLength. Shared by
- * trainClassifier and the CLI's `prepare` (which writes the result for an outside trainer).
- * Inputs are not changed.
+ * stratified validation split, vocabulary from the training part (or `fixedVocabulary` when given, e.g.
+ * a model's to continue training it), ids cut to maxLength. Shared by trainClassifier and the CLI's
+ * `prepare` (which writes the result for an outside trainer). Inputs are not changed.
  * @throws Error when the data has fewer than two classes, a label outside options.labels, or no
  *   training example after the split.
  */
-export function prepareTrainingData<T extends LabelledText>(data: readonly T[], options: TrainingOptions): PreparedData<T> {
+export function prepareTrainingData<T extends LabelledText>(data: readonly T[], options: TrainingOptions, fixedVocabulary?: Vocabulary): PreparedData<T> {
   const labels = options.labels ? [...options.labels] : [...new Set(data.map((d) => d.label))].sort();
   if (labels.length < 2) throw new Error(`training needs at least two classes; the data has ${labels.length === 1 ? `only "${labels[0]}"` : 'none'}`);
   const classOf = new Map(labels.map((label, i) => [label, i]));
@@ -251,7 +251,7 @@ export function prepareTrainingData<T extends LabelledText>(data: readonly T[], 
   const trainTokens = train.map((d) => tokenTexts(d.text, options.tokenizer));
   const pretrainingTokens = options.skipGram ? (options.pretrainingTexts ?? []).map((text) => tokenTexts(text, options.tokenizer)) : [];
   const vocabularyTokens = options.vocabularySource === 'training+pretraining' ? [...trainTokens, ...pretrainingTokens] : trainTokens;
-  const vocabulary = Vocabulary.build(vocabularyTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
+  const vocabulary = fixedVocabulary ?? Vocabulary.build(vocabularyTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
   const encode = (tokens: string[]) => vocabulary.encode(tokens.slice(0, options.maxLength));
   return {
     labels,

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -132,10 +132,26 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
     assert.equal(fs.readFileSync(path.join(other, 'notes.txt'), 'utf8'), 'mine');
   });
 
+  it('prepare --vocabulary-from encodes with a model\'s vocabulary, labels, tokenizer and max length', async () => {
+    const bundled = path.join(root, 'model', 'movie-reviews');
+    const out = path.join(work, 'with-bundled-vocabulary');
+    const run = cli(['prepare', '--file', reviews, '--out', out, '--vocabulary-from', bundled, ...PREPARE_FLAGS]);
+    assert.equal(run.code, 0, run.stderr);
+    const model = await loadModel(bundled);
+    const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
+    assert.deepEqual(metadata.vocabulary, model.metadata.vocabulary);
+    assert.deepEqual(metadata.labels, model.metadata.labels);
+    assert.equal(metadata.maxLength, model.metadata.maxLength);
+    const refused = cli(['prepare', '--file', reviews, '--out', path.join(work, 'refused'), '--vocabulary-from', bundled, '--max-length', '10']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--vocabulary-from takes --max-length from the model/);
+  });
+
   describe('torchrun --nproc_per_node 2 (gloo, CPU)', function () {
     this.timeout(600000);
     const configurations: [CellType, number][] = [['gru', 1], ['gru', 2], ['lstm', 1], ['lstm', 2]];
     const trained = new Map<string, { dir: string; probe: string; log: string }>();
+    let python: string | undefined;
 
     before(function () {
       const found = findTorch();
@@ -144,13 +160,13 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
         this.skip();
         return;
       }
-      const { python } = found;
+      python = found.python;
       for (const [cell, layers] of configurations) {
         const key = `${cell}-${layers}`;
         const dir = path.join(work, `model-${key}`);
         const probe = path.join(work, `probe-${key}.json`);
         // --redirects/--tee 1: torch 1.13's torchrun cannot parse its default "0" under Python 3.11.
-        const run = spawnSync(python, [
+        const run: SpawnSyncReturns<string> = spawnSync(found.python, [
           '-m', 'torch.distributed.run', '--redirects', '1', '--tee', '1', '--nproc_per_node', '2', '--master_port', String(29500 + Math.floor(Math.random() * 1000)),
           path.join(root, 'scale', 'train_ddp.py'), '--data', prepared, '--out', dir, '--cell', cell, '--layers', String(layers),
           '--units', '16', '--embedding-dim', '12', '--epochs', '2', '--batch-size', '8', '--learning-rate', '0.01', '--probe', probe,
@@ -218,6 +234,40 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
         assert.equal(result.tokens.length, sentences[i].ids.length);
         labels.forEach((label, k) => assert.ok(Math.abs(result.probabilities[label] - last[k]) <= 1e-4, `${texts[i]}: ${label} ${result.probabilities[label]} vs ${last[k]}`));
       });
+    });
+
+    it('--init-model starts from an exported folder: with a learning rate of 1e-12 the result is the same model', async () => {
+      const { dir } = trained.get('lstm-2')!;
+      const finetuneData = path.join(work, 'prepared-finetune');
+      assert.equal(cli(['prepare', '--file', reviews, '--out', finetuneData, '--vocabulary-from', dir, '--validation-split', '0.25', '--seed', '7']).code, 0);
+      const out = path.join(work, 'finetuned');
+      const probe = path.join(work, 'probe-finetuned.json');
+      const run = spawnSync(python!, [path.join(root, 'scale', 'train_ddp.py'), '--data', finetuneData, '--out', out, '--init-model', dir,
+        '--epochs', '1', '--learning-rate', '1e-12', '--weight-averaging', '0', '--threads', '1', '--probe', probe], { cwd: root, encoding: 'utf8', timeout: 300000 });
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stderr, /starting from the weights of/);
+      const before = await loadModel(dir);
+      const after = await loadModel(out);
+      assert.deepEqual(after.arch, before.arch);
+      const { sentences } = JSON.parse(fs.readFileSync(probe, 'utf8')) as { sentences: { ids: number[]; probabilities: number[][] }[] };
+      const batch = padBatch(sentences.map((s) => Int32Array.from(s.ids)));
+      const engine = predict(before.arch, before.weights, batch).stepProbabilities;
+      const C = before.arch.numClasses;
+      let maxDiff = 0;
+      sentences.forEach((sentence, b) => sentence.probabilities.forEach((row, t) => row.forEach((p, k) => {
+        maxDiff = Math.max(maxDiff, Math.abs(p - engine[(b * batch.timeSteps + t) * C + k]));
+      })));
+      assert.ok(maxDiff <= 1e-4, `max abs diff ${maxDiff}`);
+    });
+
+    it('--init-model refuses data prepared with another vocabulary', () => {
+      const { dir } = trained.get('gru-1')!;
+      const other = path.join(work, 'prepared-other-vocabulary');
+      assert.equal(cli(['prepare', '--file', reviews, '--out', other, '--min-count', '1']).code, 0);
+      const run = spawnSync(python!, [path.join(root, 'scale', 'train_ddp.py'), '--data', other, '--out', path.join(work, 'never'), '--init-model', dir, '--threads', '1'], { cwd: root, encoding: 'utf8', timeout: 300000 });
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /was not prepared with the vocabulary and labels of .*--vocabulary-from/s);
+      assert.ok(!fs.existsSync(path.join(work, 'never')));
     });
 
     it('writes a checkpoint after every epoch and logs one line per epoch from rank 0 only', () => {
