@@ -102,10 +102,6 @@ class Distributed:
         if self.enabled:
             dist.barrier()
 
-    def close(self):
-        if self.enabled:
-            dist.destroy_process_group()
-
 
 def log(run, message):
     if run.rank == 0:
@@ -209,7 +205,10 @@ def main(argv=None):
     model = DistributedDataParallel(raw, device_ids=[run.device.index] if run.device.type == "cuda" else None) if run.enabled else raw
     optimizer = torch.optim.Adam(raw.parameters(), lr=args.learning_rate, betas=(0.9, 0.999), eps=1e-7)
     averaged = None  # Polyak average of the weights, a Classifier in eval use only
-    sampler = DistributedSampler(data.train, num_replicas=run.world, rank=run.rank, shuffle=True, seed=args.seed) if run.enabled else torch.utils.data.RandomSampler(data.train, generator=torch.Generator().manual_seed(args.seed))
+    if run.enabled:
+        sampler = DistributedSampler(data.train, num_replicas=run.world, rank=run.rank, shuffle=True, seed=args.seed)
+    else:
+        sampler = torch.utils.data.RandomSampler(data.train, generator=torch.Generator().manual_seed(args.seed))
     batches = LengthBucketBatchSampler(sampler, data.train.lengths, local_batch, args.seed, run.rank)
     dropout_generator = torch.Generator().manual_seed(args.seed * 1000 + run.rank + 1)
     torch.manual_seed(args.seed * 1000 + run.rank + 1)  # dropout masks differ between processes
@@ -300,7 +299,13 @@ def main(argv=None):
                    "out": args.out}
         print(json.dumps(summary), flush=True)
     run.barrier()
-    run.close()
+    if run.enabled:
+        # Every file is written. PyTorch 1.13's gloo process group can deadlock while being destroyed
+        # (the main thread, holding the GIL, joins a gloo thread that waits for the GIL to free a
+        # tensor), so end the process here without running destructors.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def read_initial_model(args, data):
