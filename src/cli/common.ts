@@ -26,6 +26,12 @@ export const USAGE = `Usage:
       Train a model; progress on stderr. Defaults are the bundled model's settings.
       --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText
       text, or wink-embeddings JSON); the embedding size follows the file's.
+  sentiment-lens prepare (--pos FILE --neg FILE | --file FILE [--format F]) --out DIR [--shards N]
+      [--seed N] [--validation-split X] [--min-count N] [--max-vocabulary N] [--max-length N]
+      [--tokenizer english|developer] [--name NAME] [--vocabulary-from MODEL_DIR]
+      Split, tokenize and encode the data as train does; write id-encoded .npy shards and the
+      model's metadata.json for the distributed PyTorch trainer in scale/ (docs/scale-out.md).
+      --vocabulary-from encodes with a model's vocabulary, labels and tokenizer (to fine-tune it).
 
 Formats: csv, tsv, jsonl, labeltab (label<TAB>text). The default model is the bundled
 movie-review model. Exit codes: 0 success, 1 bad input, 2 usage error.

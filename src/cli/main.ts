@@ -5,12 +5,14 @@
 import { classifyCommand } from './classify';
 import { evalCommand } from './evaluate';
 import { trainCommand } from './train';
+import { prepareCommand } from './prepare';
 import { CliError, USAGE, EXIT_USAGE } from './common';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   classify: classifyCommand,
   eval: evalCommand,
   train: trainCommand,
+  prepare: prepareCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
