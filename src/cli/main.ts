@@ -5,7 +5,7 @@
 import { classifyCommand } from './classify';
 import { evalCommand } from './evaluate';
 import { trainCommand } from './train';
-import { CliError, USAGE, EXIT_USAGE } from './common';
+import { CliError, commandUsage, USAGE, EXIT_USAGE, wantsHelp } from './common';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   classify: classifyCommand,
@@ -23,6 +23,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`sentiment-lens: unknown command "${name}"\n\n${USAGE}`);
     return EXIT_USAGE;
+  }
+  if (wantsHelp(rest)) {
+    process.stdout.write(commandUsage(name));
+    return 0;
   }
   try {
     await command(rest);
