@@ -75,9 +75,17 @@ const harnessApi = createServer(async (req, res) => {
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => finish(2, `interrupted (${signal})`));
 
+// First use on a machine: install what is missing (system packages, the host), or say what to run.
+try {
+  ensureHost({ browser: true });
+} catch (error) {
+  console.error(`[setup] ${error.message}`);
+  rmSync(stateDir, { recursive: true, force: true });
+  process.exit(2);
+}
+
 try {
   if (!existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} is missing: run node scripts/buildTests.mjs first`);
-  ensureHost();
   mkdirSync(screenshotsDir, { recursive: true });
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
   await new Promise((done) => harnessApi.listen(0, '127.0.0.1', done));
