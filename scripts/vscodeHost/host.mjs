@@ -153,15 +153,31 @@ export async function startCodeServer({ port, stateDir, env = {}, logStream }) {
   return { child, stop };
 }
 
+/**
+ * Installs a .vsix into the profile that startCodeServer({ stateDir }) uses, as a user would
+ * (`code-server --install-extension`). Returns code-server's output; throws when it fails.
+ */
+export function installVsix({ stateDir, vsix }) {
+  const entry = join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  writeFileSync(join(stateDir, 'config.yaml'), '');   // else code-server writes one with a password there
+  const install = spawnSync(process.execPath, [entry, '--install-extension', vsix, '--user-data-dir', join(stateDir, 'user-data'),
+    '--extensions-dir', join(stateDir, 'extensions'), '--config', join(stateDir, 'config.yaml')], {
+    encoding: 'utf8', env: { ...process.env, ...xdgDirs(stateDir) }, timeout: 120_000,
+  });
+  const output = `${install.stdout}${install.stderr}`.trim();
+  if (install.status !== 0) throw new Error(`--install-extension ${vsix} failed (status ${install.status ?? install.signal}): ${output}`);
+  return output;
+}
+
 /** XDG folders inside the session's state folder, so nothing is written to $HOME. */
 export function xdgDirs(stateDir) {
   return { XDG_CONFIG_HOME: join(stateDir, 'xdg-config'), XDG_DATA_HOME: join(stateDir, 'xdg-data'), XDG_CACHE_HOME: join(stateDir, 'xdg-cache') };
 }
 
-/** The workbench URL that opens `folder` with the extension under development (and optionally a test payload). */
+/** The workbench URL that opens `folder` with the extension under development (if any) and optionally a test payload. */
 export function workbenchUrl({ port, folder, extensionDevelopmentPath, extensionTestsPath }) {
   const host = `127.0.0.1:${port}`;
-  const payload = [['extensionDevelopmentPath', `vscode-remote://${host}${extensionDevelopmentPath}`]];
+  const payload = extensionDevelopmentPath ? [['extensionDevelopmentPath', `vscode-remote://${host}${extensionDevelopmentPath}`]] : [];
   if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${host}${extensionTestsPath}`]);
   payload.push(['skipWelcome', 'true'], ['skipReleaseNotes', 'true']);
   return `http://${host}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
