@@ -10,6 +10,6 @@ export { dataPath };
  */
 export function needsData(context: Mocha.Context, file: string): void {
   if (existsSync(file)) return;
-  if (context.test) context.test.title += ` (skipped: ${file} not found; set SENTIMENT_LENS_DATA to the datasets folder)`;
+  if (context.test) context.test.title += ` [needs ${file}, not found: set SENTIMENT_LENS_DATA to the datasets folder]`;
   context.skip();
 }
