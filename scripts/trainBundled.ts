@@ -22,6 +22,8 @@ import { LabelledExample } from '../src/core/readers/types';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/pretrainedVectors';
 import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingResult } from '../src/core/training';
 import { dataDir } from './dataDir';
+import { DEVTONE_SOURCES, devtoneDir, devtoneExamples } from './devtone';
+import { HARSHNESS_OPTIONS } from './reviewSignals';
 
 const root = path.resolve(__dirname, '..');
 const shared = dataDir();
@@ -31,8 +33,8 @@ interface BundledModelRecipe {
   readonly options: Partial<TrainingOptions>;
   readonly quantize: QuantizationKind;
   readonly readData: (flags: Record<string, string | undefined>) => { examples: LabelledExample[]; files: string[]; dataDescription: string };
-  /** Licence of the training data, copied into the model folder as DATA_LICENSE. */
-  readonly licence?: string;
+  /** Licences of the training data (file, and the data set it covers), written into the model folder as DATA_LICENSE. */
+  readonly licences?: (flags: Record<string, string | undefined>) => { file: string; covers: string }[];
   /** Extra unlabelled text for skip-gram pretraining, with a description for the card. */
   readonly readPretrainingTexts?: (flags: Record<string, string | undefined>) => { texts: string[]; description: string };
   /** How `sentiment-lens eval` reads the data files, for the card (default: --pos FILE --neg FILE). */
@@ -81,7 +83,7 @@ RECIPES['review-tone'] = {
   },
   pretrainedVectors: GLOVE_100D,
   quantize: 'uint8',
-  licence: senti4sdFile({}, 'LICENSE'),
+  licences: (flags) => [{ file: senti4sdFile(flags, 'LICENSE'), covers: 'Senti4SD' }],
   readPretrainingTexts: movieReviewTexts,
   evalDataFlags: '--file FILE --format labeltab',
   readData: (flags) => {
@@ -89,6 +91,38 @@ RECIPES['review-tone'] = {
     return { examples: failOnErrors(readLabelledFile(file, { format: 'labeltab' })), files: [file], dataDescription: 'Senti4SD gold standard, training partition (Stack Overflow posts; MIT licence, (c) 2017 Collaborative Development Group)' };
   },
 };
+
+/** The harshness sources the bundled model trains on (chosen by cross-validation: scripts/modelCards/review-harshness-variants.md). */
+export const HARSHNESS_SOURCES = ['gerrit', 'gitter', 'github-issues', 'github-incivility'];
+
+RECIPES['review-harshness'] = {
+  description: 'GRU harshness classifier of developers\' writing (code review, developer chat, issue comments): harsh / not-harsh. Harsh covers insults, profanity (also at code or at oneself), mocking, impatience, identity attacks and threats.',
+  options: HARSHNESS_OPTIONS,
+  pretrainedVectors: GLOVE_100D,
+  quantize: 'uint8',
+  licences: (flags) => devtoneLicences(flags, HARSHNESS_SOURCES),
+  evalDataFlags: '--file FILE --format jsonl',
+  readData: (flags) => devtoneData(flags, 'harsh', HARSHNESS_SOURCES),
+};
+
+/** Examples of one review signal from devtone sources, for a recipe. */
+function devtoneData(flags: Record<string, string | undefined>, signal: 'harsh' | 'tone', sources: readonly string[]): { examples: LabelledExample[]; files: string[]; dataDescription: string } {
+  const dir = devtoneDir(flags.devtone);
+  const examples = devtoneExamples(signal, dir, sources);
+  const files = sources.map((name) => path.join(dir, DEVTONE_SOURCES[name].file));
+  const described = sources.map((name) => {
+    const source = DEVTONE_SOURCES[name];
+    const of = examples.filter((e) => e.source === name);
+    const counts = [...new Set(of.map((e) => e.label))].sort().map((label) => `${label} ${of.filter((e) => e.label === label).length}`).join(', ');
+    return `${source.title}: ${source.file}, ${of.length} texts (${counts}); ${source.citation}; ${source.licenceName}`;
+  });
+  return { examples, files, dataDescription: `devtone data sets (${described.join('; ')})` };
+}
+
+function devtoneLicences(flags: Record<string, string | undefined>, sources: readonly string[]): { file: string; covers: string }[] {
+  const dir = devtoneDir(flags.devtone);
+  return sources.map((name) => ({ file: path.join(dir, 'licences', DEVTONE_SOURCES[name].licence), covers: DEVTONE_SOURCES[name].file }));
+}
 
 /** A file of the Senti4SD folder: --senti4sd or SENTIMENT_LENS_SENTI4SD names train.tsv, the licence sits beside it. */
 function senti4sdFile(flags: Record<string, string | undefined>, name: 'train.tsv' | 'LICENSE'): string {
@@ -110,7 +144,7 @@ function failOnErrors(result: { examples: LabelledExample[]; problems: { severit
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string', default: 'movie-reviews' }, data: { type: 'string' }, senti4sd: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { model: { type: 'string', default: 'movie-reviews' }, data: { type: 'string' }, senti4sd: { type: 'string' }, devtone: { type: 'string' }, out: { type: 'string' } } });
   const name = values.model!;
   const recipe = RECIPES[name];
   if (!recipe) throw new Error(`unknown bundled model "${name}" (known: ${Object.keys(RECIPES).join(', ')})`);
@@ -151,11 +185,20 @@ async function main(): Promise<void> {
   const pretrainedVectors = recipe.pretrainedVectors ? `${path.basename(recipe.pretrainedVectors.file())}: ${vectorsApplied}` : undefined;
   await saveTrainedModel(outDir, result, { name, description: recipe.description, dataFingerprint: fingerprint, dataDescription, quantize: recipe.quantize, pretrainedVectors });
   fs.writeFileSync(path.join(outDir, 'MODEL_CARD.md'), modelCard(name, recipe, result, { command, dataDescription, fingerprint, quantizations, examples: examples.length, pretraining: pretraining?.description, vectorsApplied }));
-  if (recipe.licence) {
-    fs.copyFileSync(recipe.licence, path.join(outDir, 'DATA_LICENSE'));
-    fs.chmodSync(path.join(outDir, 'DATA_LICENSE'), 0o644); // the source may be read-only; the model folder should not be
-  }
+  const licences = recipe.licences?.(values);
+  if (licences?.length) fs.writeFileSync(path.join(outDir, 'DATA_LICENSE'), dataLicence(licences));
   log(`wrote ${outDir}`);
+}
+
+/**
+ * DATA_LICENSE of a model: each licence file once (as is, when there is one), else each under a line
+ * naming the data sets it covers.
+ */
+function dataLicence(licences: readonly { file: string; covers: string }[]): string {
+  const byFile = new Map<string, string[]>();
+  for (const { file, covers } of licences) byFile.set(file, [...(byFile.get(file) ?? []), covers]);
+  if (byFile.size === 1) return fs.readFileSync([...byFile.keys()][0], 'utf8');
+  return [...byFile].map(([file, covers]) => `==== ${covers.join(', ')} (${path.basename(file)}) ====\n\n${fs.readFileSync(file, 'utf8').trim()}\n`).join('\n');
 }
 
 /**
@@ -193,8 +236,8 @@ function modelCard(
 ${recipe.description}
 
 ## Data
-- ${info.dataDescription}: ${info.examples} labelled texts; sha256 of the files (length-prefixed, in order) \`${info.fingerprint}\`.${recipe.licence ? `
-- The data's licence is in DATA_LICENSE beside this card; it ships with the model.` : ''}${info.pretraining ? `
+- ${info.dataDescription}: ${info.examples} labelled texts; sha256 of the files (length-prefixed, in order) \`${info.fingerprint}\`.${recipe.licences ? `
+- The data's licence${(recipe.licences({}).length > 1) ? 's are' : ' is'} in DATA_LICENSE beside this card; it ships with the model.` : ''}${info.pretraining ? `
 - Unlabelled text for the skip-gram pretraining, besides the training part: ${info.pretraining}; vocabulary from ${o.vocabularySource === 'training' ? 'the labelled training part only' : 'the training part and this text'}.` : ''}
 ${recipe.pretrainedVectors ? `- Pretrained word vectors: ${recipe.pretrainedVectors.description}. ${info.vectorsApplied} start from them; the other rows are initialised as below. All rows are then trained with the classifier.
 ` : ''}- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} texts; training: ${result.trainingExamples}.

@@ -2,6 +2,7 @@
 import { Classifier } from '../core/classifier';
 import { formatMetrics, computeMetrics } from '../core/metrics';
 import { fingerprintFiles } from '../core/readers';
+import { modelClassOf } from '../core/labels';
 import { stratifiedSplit } from '../core/training';
 import { trainingSplit } from '../core/modelFiles';
 import { loadModelOrFail } from './classify';
@@ -23,11 +24,15 @@ export async function evalCommand(argv: string[]): Promise<void> {
     examples = stratifiedSplit(examples, validationSplit, seed).validation;
   }
   const classOf = new Map(model.labels.map((label, i) => [label, i]));
-  const unknown = [...new Set(examples.map((e) => e.label))].filter((label) => !classOf.has(label));
+  const goldLabels = [...new Set(examples.map((e) => e.label))];
+  const goldClass = new Map(goldLabels.map((label) => [label, modelClassOf(label, model.labels)]));
+  const aliased = goldLabels.filter((label) => goldClass.get(label) !== undefined && goldClass.get(label) !== label);
+  if (aliased.length) process.stderr.write(`note: reading gold labels as the model's classes: ${aliased.map((label) => `${label} as ${goldClass.get(label)}`).join(', ')}\n`);
+  const unknown = goldLabels.filter((label) => goldClass.get(label) === undefined);
   if (unknown.length) process.stderr.write(`warning: labels unknown to the model count as errors: ${unknown.join(', ')}\n`);
   const results = new Classifier(model).classifyMany(examples.map((e) => e.text));
   const metrics = computeMetrics(
-    examples.map((e) => classOf.get(e.label) ?? -1),
+    examples.map((e) => classOf.get(goldClass.get(e.label) ?? '') ?? -1),
     results.map((r) => classOf.get(r.label)!),
     model.labels,
   );

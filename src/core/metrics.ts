@@ -22,7 +22,8 @@ export interface Metrics {
 
 /**
  * Computes metrics from gold and predicted class indices (same length; indices into `labels`;
- * a gold index of -1, e.g. a label the model does not know, counts as an error).
+ * a gold index of -1, e.g. a label the model does not know, counts as an error, and a prediction of
+ * a class for such a text counts against that class's precision).
  * Precision of a class never predicted, and recall of a class absent from gold, are 0.
  */
 export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<number>, labels: readonly string[]): Metrics {
@@ -31,16 +32,19 @@ export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<num
   }
   const k = labels.length;
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  // Every prediction of a class counts towards its precision, also on texts whose gold label the model lacks.
+  const predictedCounts = new Array<number>(k).fill(0);
   let correct = 0;
   for (let i = 0; i < gold.length; i++) {
     if (gold[i] === predicted[i]) correct++;
     if (gold[i] >= 0 && gold[i] < k) confusion[gold[i]][predicted[i]]++;
+    if (predicted[i] >= 0 && predicted[i] < k) predictedCounts[predicted[i]]++;
   }
   const perClass: Record<string, ClassMetrics> = {};
   let f1Sum = 0;
   labels.forEach((label, c) => {
     const truePositives = confusion[c][c];
-    const predictedCount = confusion.reduce((sum, row) => sum + row[c], 0);
+    const predictedCount = predictedCounts[c];
     const support = confusion[c].reduce((sum, v) => sum + v, 0);
     const precision = predictedCount ? truePositives / predictedCount : 0;
     const recall = support ? truePositives / support : 0;

@@ -29,6 +29,13 @@ describe('metrics', () => {
     assert.equal(computeMetrics([0, -1], [0, 0], ['a', 'b']).accuracy, 0.5);
   });
 
+  it('counts a prediction on a text with an unknown gold label against that class\'s precision', () => {
+    // "negative" vs "non-negative" gold on a three-class model: one negative found, one false alarm.
+    const m = computeMetrics([0, -1, -1], [0, 0, 1], ['negative', 'neutral', 'positive']);
+    assert.equal(m.perClass.negative.precision, 0.5);
+    assert.equal(m.perClass.negative.recall, 1);
+  });
+
   it('formats a table naming every class', () => {
     const text = formatMetrics(metrics);
     for (const label of labels) assert.match(text, new RegExp(label));
