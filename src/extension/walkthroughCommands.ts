@@ -1,14 +1,5 @@
 import * as vscode from 'vscode';
-
-/** The Getting Started walkthrough's sample files, shipped in media/walkthrough/samples/. */
-export const WALKTHROUGH_SAMPLES = {
-  review: 'review.md',
-  comments: 'comments.ts',
-  training: 'reviews.tsv',
-} as const;
-
-/** A sample's name: the argument of the walkthrough's `sentimentLens.openSample` links. */
-export type WalkthroughSample = keyof typeof WALKTHROUGH_SAMPLES;
+import { WALKTHROUGH_SAMPLES, WalkthroughSample } from './walkthroughSamples';
 
 /** The file of a walkthrough sample inside the installed extension. */
 export function sampleUri(extensionUri: vscode.Uri, sample: WalkthroughSample): vscode.Uri {
