@@ -18,6 +18,7 @@ const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.s
 const timeoutSeconds = Number(option('timeout') ?? 300);
 const vsix = option('vsix') && resolve(option('vsix'));
 const screenshotsDir = join(repoRoot, 'screenshots');
+const codeServerLog = vsix ? 'code-server-package.log' : 'code-server.log';
 const extensionTestsPath = join(repoRoot, 'out', vsix ? 'package' : 'integration', 'index.js');
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -35,7 +36,7 @@ async function finish(status, why) {
   finished = true;
   say(`${why} -> exit ${status} after ${elapsed()}`);
   if (status === 2 && page) {
-    try { await page.screenshot({ path: join(screenshotsDir, 'harness-failure.png') }); say(`see screenshots/harness-failure.png and screenshots/code-server.log`); } catch {}
+    try { await page.screenshot({ path: join(screenshotsDir, 'harness-failure.png') }); say(`see screenshots/harness-failure.png and screenshots/${codeServerLog}`); } catch {}
   }
   try { await browser?.close(); } catch {}
   await codeServer?.stop();
@@ -106,7 +107,7 @@ try {
   codeServer = await startCodeServer({
     port, stateDir,
     env: { HARNESS_URL: `http://127.0.0.1:${harnessApi.address().port}` },
-    logStream: createWriteStream(join(screenshotsDir, vsix ? 'code-server-package.log' : 'code-server.log')),
+    logStream: createWriteStream(join(screenshotsDir, codeServerLog)),
   });
   codeServer.child.once('exit', (code) => finish(2, `code-server exited early (${code})`));
   say(`VS Code ${vscodeVersion()} (code-server) on 127.0.0.1:${port} after ${elapsed()}`);
