@@ -19,6 +19,7 @@ import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '
 import { readLabelledFile } from '../src/core/readers';
 import { Random } from '../src/core/engine/random';
 import { resolveTrainingOptions, trainClassifier, TrainingOptions } from '../src/core/training';
+import { dataPath } from './dataDir';
 import { devtoneDir, devtoneExamples, devtoneTexts, SourcedExample } from './devtone';
 import { HARSHNESS_OPTIONS, LABELLED_VOCABULARY_ONLY, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';
 
@@ -37,7 +38,7 @@ interface Variant {
 }
 
 function senti4sd(): SourcedExample[] {
-  const file = process.env.SENTIMENT_LENS_SENTI4SD ?? path.resolve(root, '..', 'shared', 'data', 'senti4sd', 'train.tsv');
+  const file = process.env.SENTIMENT_LENS_SENTI4SD ?? dataPath('senti4sd', 'train.tsv');
   return readLabelledFile(file, { format: 'labeltab' }).examples.map((e) => ({ ...e, source: 'senti4sd' }));
 }
 

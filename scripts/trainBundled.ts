@@ -5,7 +5,7 @@
  *   npm run train:bundled -- [--model movie-reviews|review-tone] [--data DIR] [--senti4sd FILE]
  *
  * --data (or SENTIMENT_LENS_MR_DATA) is the folder with rt-polarity.pos / rt-polarity.neg: the
- * training portion in ../shared/data/rt-polaritydata by default, or the full release from
+ * training portion in rt-polaritydata/ of the datasets folder (scripts/dataDir.ts) by default, or the full release from
  * https://www.cs.cornell.edu/people/pabo/movie-review-data/. --senti4sd (or SENTIMENT_LENS_SENTI4SD)
  * is the Senti4SD label<TAB>text file.
  */
@@ -21,11 +21,12 @@ import { fingerprintFiles, readLabelledFile, readPolarityPair } from '../src/cor
 import { LabelledExample } from '../src/core/readers/types';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/pretrainedVectors';
 import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingResult } from '../src/core/training';
+import { dataDir } from './dataDir';
 import { DEVTONE_SOURCES, devtoneDir, devtoneExamples, devtoneTexts } from './devtone';
 import { HARSHNESS_OPTIONS, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';
 
 const root = path.resolve(__dirname, '..');
-const shared = path.resolve(root, '..', 'shared', 'data');
+const shared = dataDir();
 
 interface BundledModelRecipe {
   readonly description: string;

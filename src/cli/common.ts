@@ -35,7 +35,30 @@ export const USAGE = `Usage:
 
 Formats: csv, tsv, jsonl, labeltab (label<TAB>text). The default model is the bundled
 movie-review model. Exit codes: 0 success, 1 bad input, 2 usage error.
+
+Every on/off option --NAME also has --no-NAME (e.g. --no-skip-gram); the last one given wins.
+COMMAND --help prints that command's usage.
 `;
+
+/**
+ * The usage of one command: its entry of USAGE (the line naming it and the indented lines under it)
+ * and the closing notes. The whole USAGE for a name it does not hold.
+ */
+export function commandUsage(name: string): string {
+  const [commands, ...notes] = USAGE.split('\n\n');
+  const lines = commands.split('\n');
+  const start = lines.findIndex((line) => line === `  sentiment-lens ${name}` || line.startsWith(`  sentiment-lens ${name} `));
+  if (start < 0) return USAGE;
+  let end = start + 1;
+  while (end < lines.length && !lines[end].startsWith('  sentiment-lens ')) end++;
+  return [['Usage:', ...lines.slice(start, end)].join('\n'), ...notes].join('\n\n');
+}
+
+/** True when argv asks for help (--help or -h before any `--`). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
 
 /** An error the CLI reports in one line and exits with. */
 export class CliError extends Error {
@@ -44,10 +67,13 @@ export class CliError extends Error {
   }
 }
 
-/** node:util parseArgs, with usage errors turned into CliError(EXIT_USAGE). */
+/**
+ * node:util parseArgs, with usage errors turned into CliError(EXIT_USAGE). Every boolean option NAME
+ * also takes --no-NAME (allowNegative, Node >= 20.16); the last of the two on the line wins.
+ */
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals, strict: true, allowNegative: true });
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n\n${USAGE}`, EXIT_USAGE);
   }

@@ -6,7 +6,7 @@ import { classifyCommand } from './classify';
 import { evalCommand } from './evaluate';
 import { trainCommand } from './train';
 import { prepareCommand } from './prepare';
-import { CliError, USAGE, EXIT_USAGE } from './common';
+import { CliError, commandUsage, USAGE, EXIT_USAGE, wantsHelp } from './common';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   classify: classifyCommand,
@@ -25,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`sentiment-lens: unknown command "${name}"\n\n${USAGE}`);
     return EXIT_USAGE;
+  }
+  if (wantsHelp(rest)) {
+    process.stdout.write(commandUsage(name));
+    return 0;
   }
   try {
     await command(rest);

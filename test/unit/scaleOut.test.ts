@@ -35,6 +35,9 @@ function readNpy(file: string): Int32Array {
   return Int32Array.from({ length: data.length / 4 }, (_, i) => data.readInt32LE(i * 4));
 }
 
+/** Debian's packages for the distributed trainer: PyTorch (with NumPy) and the BLAS it runs fastest with. */
+const TORCH_PACKAGES = ['python3-torch', 'libopenblas0-pthread'];
+
 /** The Python interpreter with torch and numpy (SENTIMENT_LENS_PYTHON, else Debian's, else python3 on PATH), or why there is none. */
 function findTorch(): { python: string } | { reason: string } {
   const chosen = process.env.SENTIMENT_LENS_PYTHON;
@@ -43,7 +46,23 @@ function findTorch(): { python: string } | { reason: string } {
     const probe = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8', timeout: 120000 });
     if (probe.status === 0) return { python };
   }
-  return { reason: `${candidates.join(' / ')}: no Python with PyTorch and NumPy (Debian: apt-get install python3-torch; .ci/run installs it)` };
+  return { reason: `${candidates.join(' / ')}: no Python with PyTorch and NumPy (Debian: apt-get install ${TORCH_PACKAGES.join(' ')})` };
+}
+
+/**
+ * findTorch, after installing Debian's PyTorch the way the test set-up installs its other system packages
+ * (apt-get as root or with passwordless sudo) when no interpreter was chosen; the reason it cannot otherwise.
+ */
+async function findOrInstallTorch(): Promise<{ python: string } | { reason: string }> {
+  const found = findTorch();
+  if (!('reason' in found) || process.env.SENTIMENT_LENS_PYTHON) return found;
+  try {
+    const { ensureSystemPackages } = await import('../../scripts/vscodeHost/systemPackages.mjs');
+    ensureSystemPackages(TORCH_PACKAGES);
+  } catch (error) {
+    return { reason: `${found.reason}; could not install it: ${(error as Error).message.split('\n')[0]}` };
+  }
+  return findTorch();
 }
 
 /** What tfjs itself writes as modelTopology for the network of `arch`. */
@@ -153,8 +172,8 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
     const trained = new Map<string, { dir: string; probe: string; log: string }>();
     let python: string | undefined;
 
-    before(function () {
-      const found = findTorch();
+    before(async function () {
+      const found = await findOrInstallTorch();
       if ('reason' in found) {
         console.log(`      skipped: ${found.reason}`);
         this.skip();
