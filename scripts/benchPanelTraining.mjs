@@ -8,7 +8,8 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
-const dataDir = resolve(arg('data', '../shared/data/rt-polaritydata'));
+// Default: rt-polaritydata/ in the datasets folder (SENTIMENT_LENS_DATA, else ../shared/data beside the repository).
+const dataDir = resolve(arg('data', join(process.env.SENTIMENT_LENS_DATA || resolve(import.meta.dirname, '..', '..', 'shared', 'data'), 'rt-polaritydata')));
 const settings = {
   cell: 'gru', units: 128, layers: 1, embeddingDim: 100, dropout: 0.5, epochs: Number(arg('epochs', 16)), batchSize: 64,
   learningRate: 0.001, maxLength: 60, validationSplit: 0.1, seed: 42, skipGram: true, startFromBundled: true,

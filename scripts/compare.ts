@@ -4,7 +4,7 @@
  *   npm run compare                                   # Senti4SD validation split, writes docs/comparison.md
  *   npm run compare -- --file F [--format F] [--out FILE.md]
  *
- * Default data: the validation split of ../shared/data/senti4sd/train.tsv, exactly the review-tone
+ * Default data: the validation split of senti4sd/train.tsv in the datasets folder (scripts/dataDir.ts), exactly the review-tone
  * model's (stratifiedSplit with the seed and share in its metadata). With --file the whole file is
  * used; its labels must be among negative / neutral / positive. Macro-F1 averages the classes
  * present in the gold labels.
@@ -23,10 +23,11 @@ import { loadClassifierModel, LoadedClassifierModel, trainingSplit } from '../sr
 import { fingerprintFiles, readLabelledFile } from '../src/core/readers';
 import { LabelledExample, LabelledFormat } from '../src/core/readers/types';
 import { stratifiedSplit } from '../src/core/training';
+import { dataPath } from './dataDir';
 import { afinnLabels, bandLabel, TONE_LABELS, ToneLabel, vaderLabels } from './lexiconAdapters';
 
 const root = path.resolve(__dirname, '..');
-const SENTI4SD = path.resolve(root, '..', 'shared', 'data', 'senti4sd', 'train.tsv');
+const SENTI4SD = dataPath('senti4sd', 'train.tsv');
 const BAND_GRID = Array.from({ length: 10 }, (_, i) => i * 0.05);
 
 interface Row {

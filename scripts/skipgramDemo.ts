@@ -9,8 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainSkipGram } from '../src/core/skipgram';
+import { dataPath } from './dataDir';
 
-const dataDir = process.argv[2] ?? '/work/shared/data/rt-polaritydata';
+const dataDir = process.argv[2] ?? dataPath('rt-polaritydata');
 const epochs = Number(process.argv[3] ?? 5);
 const dim = Number(process.argv[4] ?? 128);
 const subsample = Number(process.argv[5] ?? 1e-3);

@@ -5,7 +5,7 @@
  *   npm run train:bundled -- [--model movie-reviews|review-tone] [--data DIR] [--senti4sd FILE]
  *
  * --data (or SENTIMENT_LENS_MR_DATA) is the folder with rt-polarity.pos / rt-polarity.neg: the
- * training portion in ../shared/data/rt-polaritydata by default, or the full release from
+ * training portion in rt-polaritydata/ of the datasets folder (scripts/dataDir.ts) by default, or the full release from
  * https://www.cs.cornell.edu/people/pabo/movie-review-data/. --senti4sd (or SENTIMENT_LENS_SENTI4SD)
  * is the Senti4SD label<TAB>text file.
  */
@@ -21,11 +21,12 @@ import { fingerprintFiles, readLabelledFile, readPolarityPair } from '../src/cor
 import { LabelledExample } from '../src/core/readers/types';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/pretrainedVectors';
 import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingResult } from '../src/core/training';
-import { DEVTONE_SOURCES, devtoneDir, devtoneExamples } from './devtone';
-import { HARSHNESS_OPTIONS } from './reviewSignals';
+import { dataDir } from './dataDir';
+import { DEVTONE_SOURCES, devtoneDir, devtoneExamples, devtoneTexts } from './devtone';
+import { HARSHNESS_OPTIONS, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';
 
 const root = path.resolve(__dirname, '..');
-const shared = path.resolve(root, '..', 'shared', 'data');
+const shared = dataDir();
 
 interface BundledModelRecipe {
   readonly description: string;
@@ -36,7 +37,7 @@ interface BundledModelRecipe {
   readonly licences?: (flags: Record<string, string | undefined>) => { file: string; covers: string }[];
   /** Extra unlabelled text for skip-gram pretraining, with a description for the card. */
   readonly readPretrainingTexts?: (flags: Record<string, string | undefined>) => { texts: string[]; description: string };
-  /** How `sentiment-lens eval` reads the data files, for the card (default: --pos FILE --neg FILE). */
+  /** How `sentiment-lens eval` reads one of several data files, for the card (default: one pair, --pos FILE --neg FILE). */
   readonly evalDataFlags?: string;
   /** Pretrained word vectors the embedding starts from (the embedding size must be theirs). */
   readonly pretrainedVectors?: PretrainedVectorsSource;
@@ -72,24 +73,31 @@ export const RECIPES: Record<string, BundledModelRecipe> = {
 };
 
 RECIPES['review-tone'] = {
-  description: 'GRU tone classifier of developers\' writing (Stack Overflow posts, review comments): positive / neutral / negative.',
-  options: {
-    cell: 'gru', units: 128, layers: 1, embeddingDim: 100, dropout: 0.5, epochs: 12, batchSize: 32,
-    learningRate: 1e-3, maxLength: 100, validationSplit: 0.1, seed: 42, minCount: 2, maxVocabulary: 20000,
-    patience: 3, tokenizer: { kind: 'developer', lowercase: true },
-    // Chosen by measurement (scripts/reviewToneVariants.ts, scripts/modelCards/review-tone-variants.md).
-    skipGram: true, vocabularySource: 'training+pretraining', wordDropout: 0.25, supervision: 'final', weightAveraging: 0,
-  },
+  description: 'GRU tone classifier of developers\' writing (Stack Overflow posts, Jira issue comments, review comments): positive / neutral / negative.',
+  // Chosen by cross-validation per source (scripts/reviewSignalsCv.ts, scripts/modelCards/review-tone-variants.md).
+  options: REVIEW_TONE_OPTIONS,
   pretrainedVectors: GLOVE_100D,
   quantize: 'uint8',
-  licences: (flags) => [{ file: senti4sdFile(flags, 'LICENSE'), covers: 'Senti4SD' }],
-  readPretrainingTexts: movieReviewTexts,
-  evalDataFlags: '--file FILE --format labeltab',
+  licences: (flags) => [{ file: senti4sdFile(flags, 'LICENSE'), covers: 'Senti4SD' }, ...devtoneLicences(flags, [...TONE_SOURCES, ...REVIEW_TONE_PRETRAINING_SOURCES])],
+  readPretrainingTexts: (flags) => {
+    const texts = devtoneTexts(devtoneDir(flags.devtone), REVIEW_TONE_PRETRAINING_SOURCES);
+    return { texts, description: `${texts.length} texts of the harshness sets (${REVIEW_TONE_PRETRAINING_SOURCES.map((name) => DEVTONE_SOURCES[name].file).join(', ')}; labels unused)` };
+  },
+  evalDataFlags: '--file FILE [--format labeltab|jsonl]',
   readData: (flags) => {
     const file = senti4sdFile(flags, 'train.tsv');
-    return { examples: failOnErrors(readLabelledFile(file, { format: 'labeltab' })), files: [file], dataDescription: 'Senti4SD gold standard, training partition (Stack Overflow posts; MIT licence, (c) 2017 Collaborative Development Group)' };
+    const senti4sd = failOnErrors(readLabelledFile(file, { format: 'labeltab' }));
+    const devtone = devtoneData(flags, 'tone', TONE_SOURCES);
+    return {
+      examples: [...senti4sd, ...devtone.examples],
+      files: [file, ...devtone.files],
+      dataDescription: `Senti4SD gold standard, training partition, Stack Overflow posts (${senti4sd.length} texts; MIT) + ${devtone.dataDescription}`,
+    };
   },
 };
+
+/** The devtone sources the tone model trains on besides Senti4SD. */
+export const TONE_SOURCES = ['jira'];
 
 /** The harshness sources the bundled model trains on (chosen by cross-validation: scripts/modelCards/review-harshness-variants.md). */
 export const HARSHNESS_SOURCES = ['gerrit', 'gitter', 'github-issues', 'github-incivility'];
@@ -113,9 +121,9 @@ function devtoneData(flags: Record<string, string | undefined>, signal: 'harsh' 
     const source = DEVTONE_SOURCES[name];
     const of = examples.filter((e) => e.source === name);
     const counts = [...new Set(of.map((e) => e.label))].sort().map((label) => `${label} ${of.filter((e) => e.label === label).length}`).join(', ');
-    return `${source.title}: ${source.file}, ${of.length} texts (${counts}); ${source.citation}; ${source.licenceName}`;
+    return `${source.title}, ${source.file} (${of.length} texts: ${counts}; ${source.licenceName})`;
   });
-  return { examples, files, dataDescription: `devtone data sets (${described.join('; ')})` };
+  return { examples, files, dataDescription: described.join(' + ') };
 }
 
 function devtoneLicences(flags: Record<string, string | undefined>, sources: readonly string[]): { file: string; covers: string }[] {
@@ -240,8 +248,8 @@ ${recipe.description}
 - Unlabelled text for the skip-gram pretraining, besides the training part: ${info.pretraining}; vocabulary from ${o.vocabularySource === 'training' ? 'the labelled training part only' : 'the training part and this text'}.` : ''}
 ${recipe.pretrainedVectors ? `- Pretrained word vectors: ${recipe.pretrainedVectors.description}. ${info.vectorsApplied} start from them; the other rows are initialised as below. All rows are then trained with the classifier.
 ` : ''}- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} texts; training: ${result.trainingExamples}.
-  The vocabulary, the skip-gram vectors and every choice below come from the training part only${info.pretraining ? ' (and the unlabelled text above)' : ''}.
-- \`sentiment-lens eval --model model/${name} ${recipe.evalDataFlags ?? '--pos FILE --neg FILE'} --split validation\` recomputes the validation figures from the same files.
+  The vocabulary${o.skipGram ? ', the skip-gram vectors' : ''} and the weights come from the training part only${info.pretraining ? ' (and the unlabelled text above)' : ''}; the validation part chose the best epoch, so its figures are a little optimistic.
+${recipe.evalDataFlags ? `- This split pools several files, so \`sentiment-lens eval --model model/${name} ${recipe.evalDataFlags}\` measures the model on any one of them but cannot rebuild the split; the figures per source, with their spread, come from the cross-validation below.` : `- \`sentiment-lens eval --model model/${name} --pos FILE --neg FILE --split validation\` recomputes the validation figures from the same files.`}
 
 ## Model
 - Tokenizer: ${o.tokenizer.kind}, lower-cased; max ${o.maxLength} tokens per training sentence.
@@ -268,7 +276,7 @@ ${info.quantizations.map((q) => `| ${q.kind === 'none' ? 'float32' : q.kind} | $
 
 Shipped: ${recipe.quantize}.
 
-## Variants tried (same split, same seed unless stated)
+## ${recipe.evalDataFlags ? 'Cross-validation and variants' : 'Variants tried (same split, same seed unless stated)'}
 ${variants}
 
 ## Reproduce

@@ -2,12 +2,15 @@
 // code-server (a VS Code server with the web workbench, from npm) plus playwright-core to drive Debian's
 // chromium. Installed once into a cache folder outside the repo and reused while its marker file is there.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { BROWSER_PACKAGE, BUILD_PACKAGES, chromiumPath, ensureSystemPackages, onPath } from './systemPackages.mjs';
+
+export { chromiumPath };
 
 /** Pinned versions: code-server 4.100.3 is VS Code 1.100.3 and runs on Node 20. */
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -18,7 +21,6 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 export const hostDir = resolve(process.env.SENTIMENT_LENS_VSCODE_HOST
   || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sentiment-lens', `vscode-host-${CODE_SERVER_VERSION}`));
 const markerFile = join(hostDir, '.installed.json');
-export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const log = (msg) => console.log(`[vscode-host] ${msg}`);
 
@@ -32,12 +34,22 @@ export function isInstalled() {
   }
 }
 
-/** Installs the host unless the marker says it is there. Throws with an actionable message on failure. */
-export function ensureHost() {
-  if (isInstalled()) return;
-  const missing = [[chromiumPath, 'chromium'], ['/usr/bin/rg', 'ripgrep'], ['/usr/include/gssapi/gssapi.h', 'libkrb5-dev']]
-    .filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg);
-  if (missing.length) throw new Error(`missing system packages: ${missing.join(' ')} (apt-get install build-essential python3 pkg-config ${missing.join(' ')})`);
+/**
+ * Makes the host ready: installs the missing system packages (systemPackages.mjs) it needs, the build tools
+ * unless the host is already installed and, with `browser`, Chromium (unless CHROMIUM names one); then the
+ * host itself unless the marker says it is there. Prints what it does; with dryRun, only what it would do.
+ * Throws with an actionable message (the command to run) when it cannot.
+ */
+export function ensureHost({ browser = false, dryRun = false } = {}) {
+  const installed = isInstalled();
+  const packages = [...(installed ? [] : BUILD_PACKAGES), ...(browser && !process.env.CHROMIUM ? [BROWSER_PACKAGE] : [])];
+  mkdirSync(dirname(hostDir), { recursive: true });
+  ensureSystemPackages(packages, { dryRun, logFile: join(dirname(hostDir), 'apt-get.log') });
+  if (installed) return;
+  if (dryRun) {
+    log(`would install code-server ${CODE_SERVER_VERSION} + playwright-core ${PLAYWRIGHT_CORE_VERSION} into ${hostDir}`);
+    return;
+  }
 
   log(`installing code-server ${CODE_SERVER_VERSION} + playwright-core ${PLAYWRIGHT_CORE_VERSION} into ${hostDir} (first use, a few minutes)`);
   const started = Date.now();
@@ -47,10 +59,12 @@ export function ensureHost() {
 
   // code-server 4.100 depends on @vscode/ripgrep, whose postinstall downloads rg from GitHub unless a tarball
   // is already cached under the temp dir: seed that cache from Debian's rg.
+  const rg = onPath('rg');
+  if (!rg) throw new Error('ripgrep (rg) is not on PATH');
   for (const version of ['1.15.9', '1.15.10', '1.15.11', '1.15.14']) {
     const cache = join(tmpdir(), `vscode-ripgrep-cache-${version}`);
     mkdirSync(cache, { recursive: true });
-    const tar = spawnSync('tar', ['czf', join(cache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), 'rg'], { cwd: '/usr/bin' });
+    const tar = spawnSync('tar', ['czf', join(cache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), basename(rg)], { cwd: dirname(rg) });
     if (tar.status !== 0) throw new Error(`seeding the ripgrep cache failed: ${tar.stderr}`);
   }
 
@@ -139,15 +153,31 @@ export async function startCodeServer({ port, stateDir, env = {}, logStream }) {
   return { child, stop };
 }
 
+/**
+ * Installs a .vsix into the profile that startCodeServer({ stateDir }) uses, as a user would
+ * (`code-server --install-extension`). Returns code-server's output; throws when it fails.
+ */
+export function installVsix({ stateDir, vsix }) {
+  const entry = join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  writeFileSync(join(stateDir, 'config.yaml'), '');   // else code-server writes one with a password there
+  const install = spawnSync(process.execPath, [entry, '--install-extension', vsix, '--user-data-dir', join(stateDir, 'user-data'),
+    '--extensions-dir', join(stateDir, 'extensions'), '--config', join(stateDir, 'config.yaml')], {
+    encoding: 'utf8', env: { ...process.env, ...xdgDirs(stateDir) }, timeout: 120_000,
+  });
+  const output = `${install.stdout}${install.stderr}`.trim();
+  if (install.status !== 0) throw new Error(`--install-extension ${vsix} failed (status ${install.status ?? install.signal}): ${output}`);
+  return output;
+}
+
 /** XDG folders inside the session's state folder, so nothing is written to $HOME. */
 export function xdgDirs(stateDir) {
   return { XDG_CONFIG_HOME: join(stateDir, 'xdg-config'), XDG_DATA_HOME: join(stateDir, 'xdg-data'), XDG_CACHE_HOME: join(stateDir, 'xdg-cache') };
 }
 
-/** The workbench URL that opens `folder` with the extension under development (and optionally a test payload). */
+/** The workbench URL that opens `folder` with the extension under development (if any) and optionally a test payload. */
 export function workbenchUrl({ port, folder, extensionDevelopmentPath, extensionTestsPath }) {
   const host = `127.0.0.1:${port}`;
-  const payload = [['extensionDevelopmentPath', `vscode-remote://${host}${extensionDevelopmentPath}`]];
+  const payload = extensionDevelopmentPath ? [['extensionDevelopmentPath', `vscode-remote://${host}${extensionDevelopmentPath}`]] : [];
   if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${host}${extensionTestsPath}`]);
   payload.push(['skipWelcome', 'true'], ['skipReleaseNotes', 'true']);
   return `http://${host}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -1,20 +1,25 @@
 // Runs the integration suite inside a real VS Code, offline: code-server's Node extension host loads the
 // extension and out/integration/index.js; headless chromium (playwright-core) shows the workbench.
+// With --vsix=FILE: installs that package into the fresh profile (--install-extension) and runs the smoke
+// suite out/package/index.js against the installed extension instead; no extension loads from the repo.
 // Exit status: 0 all tests passed, 1 a test failed, 2 harness error or timeout.
-// Usage: node scripts/vscodeHost/run.mjs [--timeout=SECONDS]
+// Usage: node scripts/vscodeHost/run.mjs [--timeout=SECONDS] [--vsix=FILE]
 // Env: SENTIMENT_LENS_VSCODE_HOST (host folder), CHROMIUM, HARNESS_DEBUG=1 (all page console output).
 // The tests get HARNESS_URL, a loopback API: /screenshot?name=x writes screenshots/x.png, /frames returns iframe DOMs
 // (the first 4000 characters of each body, or with ?selector=css the outer HTML of the first match, up to 100,000).
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { chromiumPath, ensureHost, freePort, loadPlaywright, repoRoot, startCodeServer, vscodeVersion, workbenchUrl, xdgDirs } from './host.mjs';
+import { chromiumPath, ensureHost, freePort, installVsix, loadPlaywright, repoRoot, startCodeServer, vscodeVersion, workbenchUrl, xdgDirs } from './host.mjs';
 
-const timeoutSeconds = Number(process.argv.find((a) => a.startsWith('--timeout='))?.slice(10) ?? 300);
+const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const timeoutSeconds = Number(option('timeout') ?? 300);
+const vsix = option('vsix') && resolve(option('vsix'));
 const screenshotsDir = join(repoRoot, 'screenshots');
-const extensionTestsPath = join(repoRoot, 'out', 'integration', 'index.js');
+const codeServerLog = vsix ? 'code-server-package.log' : 'code-server.log';
+const extensionTestsPath = join(repoRoot, 'out', vsix ? 'package' : 'integration', 'index.js');
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 const say = (msg) => console.log(`[harness] ${msg}`);
@@ -24,13 +29,14 @@ let codeServer, browser, page, finished = false;
 // Tests may change files: they get a copy of the sample workspace, never the repo's own.
 const stateDir = mkdtempSync(join(tmpdir(), 'sentiment-lens-it-'));
 const workspace = join(stateDir, 'workspace');
+const smokeStub = join(stateDir, 'smoke-stub');
 
 async function finish(status, why) {
   if (finished) return;
   finished = true;
   say(`${why} -> exit ${status} after ${elapsed()}`);
   if (status === 2 && page) {
-    try { await page.screenshot({ path: join(screenshotsDir, 'harness-failure.png') }); say(`see screenshots/harness-failure.png and screenshots/code-server.log`); } catch {}
+    try { await page.screenshot({ path: join(screenshotsDir, 'harness-failure.png') }); say(`see screenshots/harness-failure.png and screenshots/${codeServerLog}`); } catch {}
   }
   try { await browser?.close(); } catch {}
   await codeServer?.stop();
@@ -75,17 +81,33 @@ const harnessApi = createServer(async (req, res) => {
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => finish(2, `interrupted (${signal})`));
 
+// First use on a machine: install what is missing (system packages, the host), or say what to run.
+try {
+  ensureHost({ browser: true });
+} catch (error) {
+  console.error(`[setup] ${error.message}`);
+  rmSync(stateDir, { recursive: true, force: true });
+  process.exit(2);
+}
+
 try {
   if (!existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} is missing: run node scripts/buildTests.mjs first`);
-  ensureHost();
   mkdirSync(screenshotsDir, { recursive: true });
+  if (vsix) {
+    const output = installVsix({ stateDir, vsix });
+    say(`installed ${basename(vsix)} into a fresh profile: ${output.split('\n').at(-1)}`);
+    // VS Code runs extensionTestsPath only beside an extension under development: an empty one, so the
+    // installed package is the only Sentiment Lens.
+    mkdirSync(smokeStub, { recursive: true });
+    writeFileSync(join(smokeStub, 'package.json'), JSON.stringify({ name: 'package-smoke-suite', publisher: 'sentiment-lens', version: '0.0.0', engines: { vscode: '*' } }));
+  }
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
   await new Promise((done) => harnessApi.listen(0, '127.0.0.1', done));
   const port = await freePort();
   codeServer = await startCodeServer({
     port, stateDir,
     env: { HARNESS_URL: `http://127.0.0.1:${harnessApi.address().port}` },
-    logStream: createWriteStream(join(screenshotsDir, 'code-server.log')),
+    logStream: createWriteStream(join(screenshotsDir, codeServerLog)),
   });
   codeServer.child.once('exit', (code) => finish(2, `code-server exited early (${code})`));
   say(`VS Code ${vscodeVersion()} (code-server) on 127.0.0.1:${port} after ${elapsed()}`);
@@ -111,7 +133,7 @@ try {
   page.on('pageerror', (error) => console.log(`[pageerror] ${error.message}`));
 
   setTimeout(() => finish(2, `timeout after ${timeoutSeconds} s`), timeoutSeconds * 1000);
-  await page.goto(workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: repoRoot, extensionTestsPath }));
+  await page.goto(workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: vsix ? smokeStub : repoRoot, extensionTestsPath }));
   if (!finished) say(`workbench loaded after ${elapsed()}`);
 } catch (error) {
   await finish(2, `harness error: ${error.stack || error}`);

@@ -27,21 +27,51 @@ export const USAGE = `Usage:
       Train a model; progress on stderr. Defaults are the bundled model's settings.
       --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText
       text, or wink-embeddings JSON); the embedding size follows the file's.
+  sentiment-lens prepare (--pos FILE --neg FILE | --file FILE [--format F]) --out DIR [--shards N]
+      [--seed N] [--validation-split X] [--min-count N] [--max-vocabulary N] [--max-length N]
+      [--tokenizer english|developer] [--name NAME] [--vocabulary-from MODEL_DIR]
+      Split, tokenize and encode the data as train does; write id-encoded .npy shards and the
+      model's metadata.json for the distributed PyTorch trainer in scale/ (docs/scale-out.md).
+      --vocabulary-from encodes with a model's vocabulary, labels and tokenizer (to fine-tune it).
   sentiment-lens check [--json | --format text|json|sarif] [--harsh-threshold X]
-      [--negative-threshold X] [--harsh-model DIR] [--tone-model DIR] [--language ID] FILE...
-  sentiment-lens check --stdin [--language ID] [--stdin-filename NAME] [...same options]
+      [--negative-threshold X] [--harsh-model DIR] [--tone-model DIR] [--language ID]
+      (FILE... | --stdin [--stdin-filename NAME])
       Check the comments of source files (or the text piped in: a review comment, a commit
       message; plain text unless --language says otherwise) sentence by sentence, as the editor
-      does: harsh sentences (P(harsh) >= ${CHECK_DEFAULTS.harsh.threshold} under the bundled ${CHECK_DEFAULTS.harsh.model} model or
-      --harsh-model) and negative ones (P(negative) >= ${CHECK_DEFAULTS.negative.threshold} under ${CHECK_DEFAULTS.negative.model} or --tone-model). Prints "file:line:col severity kind probability message",
-      or one JSON document (--json), or SARIF 2.1.0 (--format sarif). A file whose language is
-      not known from its name is skipped unless --language is given.
+      does: harsh sentences (P(harsh) >= ${CHECK_DEFAULTS.harsh.threshold} under the bundled ${CHECK_DEFAULTS.harsh.model} model
+      or --harsh-model) and negative ones (P(negative) >= ${CHECK_DEFAULTS.negative.threshold} under ${CHECK_DEFAULTS.negative.model} or
+      --tone-model). Prints "file:line:col severity kind probability message", or one JSON
+      document (--json), or SARIF 2.1.0 (--format sarif). A file whose language is not known
+      from its name is skipped unless --language is given.
       Exit codes: 0 no findings, 1 findings, 2 usage error, 3 bad input (a file or a model that
       cannot be read; the other files are still checked).
 
 Formats: csv, tsv, jsonl, labeltab (label<TAB>text). The default model is the bundled
 movie-review model. Exit codes: 0 success, 1 bad input, 2 usage error.
+
+Every on/off option --NAME also has --no-NAME (e.g. --no-skip-gram); the last one given wins.
+COMMAND --help prints that command's usage.
 `;
+
+/**
+ * The usage of one command: its entry of USAGE (the line naming it and the indented lines under it)
+ * and the closing notes. The whole USAGE for a name it does not hold.
+ */
+export function commandUsage(name: string): string {
+  const [commands, ...notes] = USAGE.split('\n\n');
+  const lines = commands.split('\n');
+  const start = lines.findIndex((line) => line === `  sentiment-lens ${name}` || line.startsWith(`  sentiment-lens ${name} `));
+  if (start < 0) return USAGE;
+  let end = start + 1;
+  while (end < lines.length && !lines[end].startsWith('  sentiment-lens ')) end++;
+  return [['Usage:', ...lines.slice(start, end)].join('\n'), ...notes].join('\n\n');
+}
+
+/** True when argv asks for help (--help or -h before any `--`). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
 
 /** An error the CLI reports in one line and exits with. */
 export class CliError extends Error {
@@ -50,10 +80,13 @@ export class CliError extends Error {
   }
 }
 
-/** node:util parseArgs, with usage errors turned into CliError(EXIT_USAGE). */
+/**
+ * node:util parseArgs, with usage errors turned into CliError(EXIT_USAGE). Every boolean option NAME
+ * also takes --no-NAME (allowNegative, Node >= 20.16); the last of the two on the line wins.
+ */
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals, strict: true, allowNegative: true });
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n\n${USAGE}`, EXIT_USAGE);
   }

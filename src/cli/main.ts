@@ -7,7 +7,8 @@ import { checkCommand } from './check';
 import { classifyCommand } from './classify';
 import { evalCommand } from './evaluate';
 import { trainCommand } from './train';
-import { CliError, USAGE, EXIT_USAGE } from './common';
+import { prepareCommand } from './prepare';
+import { CliError, commandUsage, USAGE, EXIT_USAGE, wantsHelp } from './common';
 
 /** A command resolves to its exit code, or to nothing for 0. */
 const COMMANDS: Record<string, (argv: string[]) => Promise<void | number>> = {
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void | number>> = {
   classify: classifyCommand,
   eval: evalCommand,
   train: trainCommand,
+  prepare: prepareCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -27,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`sentiment-lens: unknown command "${name}"\n\n${USAGE}`);
     return EXIT_USAGE;
+  }
+  if (wantsHelp(rest)) {
+    process.stdout.write(commandUsage(name));
+    return 0;
   }
   try {
     const code = await command(rest);

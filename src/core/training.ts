@@ -212,14 +212,34 @@ export class TrainingCancelledError extends Error {
   }
 }
 
+/** The data of a run, split, tokenized and encoded the way trainClassifier uses it. */
+export interface PreparedData<T extends LabelledText = LabelledText> {
+  /** Class names in output order. */
+  readonly labels: readonly string[];
+  readonly train: readonly T[];
+  readonly validation: readonly T[];
+  /** Built from the training part (and the pretraining texts with vocabularySource 'training+pretraining'). */
+  readonly vocabulary: Vocabulary;
+  /** Ids of each training sentence, cut to maxLength (possibly empty). */
+  readonly trainIds: readonly Int32Array[];
+  /** Class index of each training sentence. */
+  readonly trainLabels: Int32Array;
+  /** Ids of each validation sentence, cut to maxLength. */
+  readonly validationIds: readonly Int32Array[];
+  readonly validationLabels: Int32Array;
+  /** Tokens of the pretraining texts (empty unless options.skipGram). */
+  readonly pretrainingTokens: readonly string[][];
+}
+
 /**
- * Trains a classifier. Inputs are not changed. Yields to the event loop between batches so that
- * a worker can receive a cancel message.
+ * The data-preparation step of a run: labels (options.labels or the sorted labels of the data),
+ * stratified validation split, vocabulary from the training part (or `fixedVocabulary` when given, e.g.
+ * a model's to continue training it), ids cut to maxLength. Shared by trainClassifier and the CLI's
+ * `prepare` (which writes the result for an outside trainer). Inputs are not changed.
+ * @throws Error when the data has fewer than two classes, a label outside options.labels, or no
+ *   training example after the split.
  */
-export async function trainClassifier(data: readonly LabelledText[], partialOptions: Partial<TrainingOptions> = {}, hooks: TrainingHooks = {}): Promise<TrainingResult> {
-  const options = resolveTrainingOptions(partialOptions);
-  const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1000;
+export function prepareTrainingData<T extends LabelledText>(data: readonly T[], options: TrainingOptions, fixedVocabulary?: Vocabulary): PreparedData<T> {
   const labels = options.labels ? [...options.labels] : [...new Set(data.map((d) => d.label))].sort();
   if (labels.length < 2) throw new Error(`training needs at least two classes; the data has ${labels.length === 1 ? `only "${labels[0]}"` : 'none'}`);
   const classOf = new Map(labels.map((label, i) => [label, i]));
@@ -231,12 +251,30 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   const trainTokens = train.map((d) => tokenTexts(d.text, options.tokenizer));
   const pretrainingTokens = options.skipGram ? (options.pretrainingTexts ?? []).map((text) => tokenTexts(text, options.tokenizer)) : [];
   const vocabularyTokens = options.vocabularySource === 'training+pretraining' ? [...trainTokens, ...pretrainingTokens] : trainTokens;
-  const vocabulary = Vocabulary.build(vocabularyTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
+  const vocabulary = fixedVocabulary ?? Vocabulary.build(vocabularyTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
   const encode = (tokens: string[]) => vocabulary.encode(tokens.slice(0, options.maxLength));
-  const trainIds = trainTokens.map(encode);
-  const trainLabels = Int32Array.from(train, (d) => classOf.get(d.label)!);
-  const validationIds = validation.map((d) => encode(tokenTexts(d.text, options.tokenizer)));
-  const validationLabels = Int32Array.from(validation, (d) => classOf.get(d.label)!);
+  return {
+    labels,
+    train,
+    validation,
+    vocabulary,
+    trainIds: trainTokens.map(encode),
+    trainLabels: Int32Array.from(train, (d) => classOf.get(d.label)!),
+    validationIds: validation.map((d) => encode(tokenTexts(d.text, options.tokenizer))),
+    validationLabels: Int32Array.from(validation, (d) => classOf.get(d.label)!),
+    pretrainingTokens,
+  };
+}
+
+/**
+ * Trains a classifier. Inputs are not changed. Yields to the event loop between batches so that
+ * a worker can receive a cancel message.
+ */
+export async function trainClassifier(data: readonly LabelledText[], partialOptions: Partial<TrainingOptions> = {}, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+  const options = resolveTrainingOptions(partialOptions);
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const { labels, train, validation, vocabulary, trainIds, trainLabels, validationIds, validationLabels, pretrainingTokens } = prepareTrainingData(data, options);
 
   const arch: Architecture = {
     cell: options.cell,

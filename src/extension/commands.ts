@@ -8,6 +8,7 @@ import { clearHighlightsCommand, highlightSelectionCommand } from './highlight/h
 import type { Highlighter } from './highlight/highlighter';
 import type { ModelManager } from './training/modelManager';
 import type { TrainingController } from './training/trainingController';
+import { openSampleCommand } from './walkthroughCommands';
 
 /** Every command the extension contributes; package.json's `contributes.commands` lists the same ids. */
 export const commandIds = {
@@ -26,6 +27,7 @@ export const commandIds = {
   deleteModel: 'sentimentLens.deleteModel',
   exportModel: 'sentimentLens.exportModel',
   importModel: 'sentimentLens.importModel',
+  openSample: 'sentimentLens.openSample',
 } as const;
 
 /** One of the contributed command ids. */
@@ -39,6 +41,8 @@ export interface CommandServices {
   readonly workspaceTone: WorkspaceToneChecker;
   readonly training: TrainingController;
   readonly modelManager: ModelManager;
+  /** The extension's folder, where the walkthrough's samples are. */
+  readonly extensionUri: vscode.Uri;
 }
 
 /** Registers a handler for every id in `commandIds`; the Record type makes a missing handler a compile error. */
@@ -59,6 +63,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [commandIds.deleteModel]: (name) => services.modelManager.deleteInteractive(typeof name === 'string' ? name : undefined),
     [commandIds.exportModel]: (name) => services.modelManager.exportInteractive(typeof name === 'string' ? name : undefined),
     [commandIds.importModel]: (uri) => services.modelManager.importInteractive(uri instanceof vscode.Uri ? uri : undefined),
+    [commandIds.openSample]: (sample) => openSampleCommand(services.extensionUri, sample),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): SentimentLensApi {
   context.subscriptions.push(training);
 
   // Commands
-  context.subscriptions.push(...registerCommands({ log, highlighter, tone, workspaceTone, training, modelManager }));
+  context.subscriptions.push(...registerCommands({ log, highlighter, tone, workspaceTone, training, modelManager, extensionUri: context.extensionUri }));
 
   const version = String(context.extension.packageJSON.version);
   log.info(`Sentiment Lens ${version} activated`);

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import type { Batch } from '../../src/core/batching';
 import { Classifier } from '../../src/core/classifier';
@@ -8,6 +8,7 @@ import type { Architecture, CellType } from '../../src/core/model/architecture';
 import { loadClassifierModel } from '../../src/core/modelFiles';
 import { initWeights, Predictor, Random, sharedPredictor, SPLIT_MIN_TOKENS } from '../../src/core/engine';
 import { randomBatch as paddedBatch } from './engineBatches';
+import { dataPath, needsData } from './fullData';
 
 /** A batch of `size` sentences of random lengths 0..maxLength, padded to the longest, random ids. */
 function randomBatch(arch: Architecture, size: number, maxLength: number, seed: number): Batch {
@@ -82,8 +83,8 @@ describe('engine: inference (Predictor)', () => {
   });
 
   it('a Classifier gives the same classifications with 1 and 2 threads on real sentences', async function () {
-    const data = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'rt-polaritydata', 'rt-polarity.neg');
-    if (!existsSync(data)) this.skip();
+    const data = dataPath('rt-polaritydata', 'rt-polarity.neg');
+    needsData(this, data);
     const model = await loadClassifierModel(path.join(__dirname, '..', 'fixtures', 'models', 'keras-converted-gru'));
     const texts = readFileSync(data, 'latin1').split('\n').filter(Boolean).slice(0, 300);
     const predictor = sharedPredictor(model.arch, model.weights);

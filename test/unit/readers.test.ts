@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkDataset } from '../../src/core/readers/checks';
@@ -11,13 +11,13 @@ import { fingerprintFiles, sha256File } from '../../src/core/readers/fingerprint
 import { detectFormat } from '../../src/core/readers/formats';
 import { parseLabelledText } from '../../src/core/readers/parse';
 import type { LabelledExample, Problem } from '../../src/core/readers/types';
+import { dataPath, needsData } from './fullData';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'readers');
 const fixture = (name: string): string => join(FIXTURES, name);
-const DATA = join(__dirname, '..', '..', '..', 'shared', 'data');
-const POS = join(DATA, 'rt-polaritydata', 'rt-polarity.pos');
-const NEG = join(DATA, 'rt-polaritydata', 'rt-polarity.neg');
-const SENTI4SD = join(DATA, 'senti4sd', 'train.tsv');
+const POS = dataPath('rt-polaritydata', 'rt-polarity.pos');
+const NEG = dataPath('rt-polaritydata', 'rt-polarity.neg');
+const SENTI4SD = dataPath('senti4sd', 'train.tsv');
 
 /** Problems as [line, severity, code, reason] tuples, for exact comparison. */
 const summary = (problems: readonly Problem[]): [number, string, string, string][] =>
@@ -143,7 +143,13 @@ describe('readers/formats', () => {
     assert.equal(detectFormat('a.txt', 'a great film , really .\nanother line\n'), 'polarity-pair');
   });
 
-  it('detects the real senti4sd file as labeltab', () => {
+  it('detects a label-TAB-text file in the senti4sd layout as labeltab', () => {
+    const file = fixture('labeltab.tsv');
+    assert.equal(detectFormat(file, readFileSync(file, 'utf-8')), 'labeltab');
+  });
+
+  it('detects the real senti4sd file as labeltab', function () {
+    needsData(this, SENTI4SD);
     assert.equal(detectFormat(SENTI4SD, readFileSync(SENTI4SD, 'utf-8')), 'labeltab');
   });
 });
@@ -342,14 +348,14 @@ describe('readers/files', () => {
   });
 
   it('reads the real polarity pair as exactly 4798 + 4798 windows-1252 examples with no problems', function () {
-    if (!existsSync(POS)) this.skip();
+    needsData(this, POS);
     const result = readPolarityPair(POS, NEG);
     assert.deepEqual([result.encoding, result.labelCounts, result.problems], ['windows-1252', { positive: 4798, negative: 4798 }, []]);
     assert.deepEqual(result.fileEncodings, { [POS]: 'windows-1252', [NEG]: 'windows-1252' });
   });
 
   it('keeps a real polarity line holding byte 0x85 as one line ending in …', function () {
-    if (!existsSync(POS)) this.skip();
+    needsData(this, POS);
     const bytes = readFileSync(POS);
     const line = bytes.subarray(0, bytes.indexOf(0x85)).filter((b) => b === 0x0a).length + 1;
     const found = readPolarityPair(POS, NEG, { positiveLabel: 'fresh', negativeLabel: 'rotten' }).examples.filter((e) => e.file === POS && e.line === line);
@@ -371,7 +377,7 @@ describe('readers/files', () => {
   });
 
   it('reads the real senti4sd file: 3097 labeltab examples and its repeated texts', function () {
-    if (!existsSync(SENTI4SD)) this.skip();
+    needsData(this, SENTI4SD);
     const result = readLabelledFile(SENTI4SD);
     assert.deepEqual([result.format, result.encoding, result.examples.length, result.labels], ['labeltab', 'utf-8', 3097, ['negative', 'neutral', 'positive']]);
     assert.deepEqual(result.labelCounts, { positive: 1069, neutral: 1186, negative: 842 });
@@ -390,7 +396,7 @@ describe('readers/files', () => {
 
 describe('readers/fingerprint', () => {
   it('sha256File of the real senti4sd file matches the sha256 in the data README', function () {
-    if (!existsSync(SENTI4SD)) this.skip();
+    needsData(this, SENTI4SD);
     assert.equal(sha256File(SENTI4SD), '0c3a95830c189bf954ee7bf075d7c133cee3bdb0fb9779f1d3c3b8aa633487d1');
   });
 

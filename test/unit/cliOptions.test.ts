@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { commandUsage, USAGE, wantsHelp } from '../../src/cli/common';
+
+const root = path.resolve(__dirname, '..', '..');
+const reviews = path.join(root, 'test', 'fixtures', 'cli', 'reviews.tsv');
+/** Every command USAGE describes, e.g. ['classify', 'eval', 'train']. */
+const commands = [...USAGE.matchAll(/^ {2}sentiment-lens (\w+)/gm)].map((match) => match[1]);
+
+/** Runs the CLI from source (through tsx), as a user would run the built bin. */
+function cli(args: string[]) {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('cli: help and negated options', () => {
+  it('finds the commands in the usage text', () => {
+    assert.ok(['classify', 'eval', 'train'].every((name) => commands.includes(name)), commands.join(', '));
+  });
+
+  it('commandUsage holds the command\'s own entry and the closing notes, not the other commands', () => {
+    for (const name of commands) {
+      const usage = commandUsage(name);
+      assert.match(usage, new RegExp(`^Usage:\\n {2}sentiment-lens ${name}\\b`));
+      assert.match(usage, /Exit codes: 0 success, 1 bad input, 2 usage error\./);
+      for (const other of commands.filter((c) => c !== name)) assert.doesNotMatch(usage, new RegExp(`sentiment-lens ${other}\\b`));
+    }
+    assert.equal(commandUsage('frobnicate'), USAGE);
+  });
+
+  it('wantsHelp sees --help and -h before `--` only', () => {
+    assert.equal(wantsHelp(['--file', 'a.tsv', '--help']), true);
+    assert.equal(wantsHelp(['-h']), true);
+    assert.equal(wantsHelp(['--', '--help']), false);
+    assert.equal(wantsHelp(['--helpful']), false);
+  });
+
+  it('exits 0 and prints the command\'s usage on stdout for --help after every command', function () {
+    this.timeout(60000 * commands.length);
+    for (const name of commands) {
+      const run = cli([name, '--help']);
+      assert.equal(run.code, 0, `${name} --help: ${run.stderr}`);
+      assert.equal(run.stdout, commandUsage(name));
+      assert.equal(run.stderr, '');
+    }
+  });
+
+  it('exits 2 with the usage on stderr for an unknown flag after every command', function () {
+    this.timeout(60000 * commands.length);
+    for (const name of commands) {
+      const run = cli([name, '--no-such-flag']);
+      assert.equal(run.code, 2, `${name} --no-such-flag`);
+      assert.match(run.stderr, /Unknown option '--no-such-flag'/);
+      assert.match(run.stderr, /Usage:/);
+      assert.equal(run.stdout, '');
+    }
+  });
+
+  it('classifies the text "--help" after `--` instead of printing the usage', () => {
+    const run = cli(['classify', '--json', '--', '--help']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).text, '--help');
+  });
+
+  it('--no-json after --json prints the plain report instead of JSON', () => {
+    const run = cli(['classify', '--json', '--no-json', 'a fine film']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.stdout.length > 0);
+    assert.throws(() => JSON.parse(run.stdout.trim().split('\n')[0]));
+  });
+
+  describe('train --skip-gram / --no-skip-gram', () => {
+    let dir: string;
+    before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cli-neg-'))));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** Trains one tiny epoch with `flags`; returns stderr and the saved metadata's training.skipGram. */
+    function train(name: string, flags: string[]) {
+      const out = path.join(dir, name);
+      const run = cli(['train', '--file', reviews, '--out', out, '--epochs', '1', '--units', '8', '--embedding-dim', '8', ...flags]);
+      assert.equal(run.code, 0, run.stderr);
+      const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
+      return { stderr: run.stderr, skipGram: metadata.training.skipGram as boolean };
+    }
+
+    it('--no-skip-gram trains without the skip-gram pretraining and records it', function () {
+      this.timeout(120000);
+      const off = train('off', ['--no-skip-gram']);
+      assert.equal(off.skipGram, false);
+      assert.doesNotMatch(off.stderr, /pretraining the embedding with skip-gram/);
+    });
+
+    it('the last of --skip-gram and --no-skip-gram wins', function () {
+      this.timeout(120000);
+      const on = train('on', ['--no-skip-gram', '--skip-gram']);
+      assert.equal(on.skipGram, true);
+      assert.match(on.stderr, /pretraining the embedding with skip-gram/);
+      assert.equal(train('off-again', ['--skip-gram', '--no-skip-gram']).skipGram, false);
+    });
+  });
+});
