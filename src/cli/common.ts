@@ -24,6 +24,8 @@ export const USAGE = `Usage:
       [--tokenizer english|developer] [--quantize none|float16|uint16|uint8]
       [--pretrained-vectors FILE]
       Train a model; progress on stderr. Defaults are the bundled model's settings.
+      --out DIR must not exist, or be an empty folder, or hold a model saved before (which is
+      replaced); any other file or folder is refused with exit 1 before training starts.
       --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText
       text, or wink-embeddings JSON); the embedding size follows the file's.
 

@@ -8,9 +8,9 @@ const root = path.resolve(__dirname, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'cli');
 
 /** Runs the CLI from source (through tsx), as a user would run the built bin. */
-function cli(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args], {
-    cwd: root,
+function cli(args: string[], input?: string, cwd = root) {
+  const result = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(root, 'src', 'cli', 'main.ts'), ...args], {
+    cwd,
     input,
     encoding: 'utf8',
     timeout: 120000,
@@ -128,5 +128,55 @@ describe('cli', () => {
     const conflicting = cli([...data, '--embedding-dim', '16', '--pretrained-vectors', path.join(root, 'test', 'fixtures', 'vectors', 'tiny.txt')]);
     assert.equal(conflicting.code, 2);
     assert.match(conflicting.stderr, /has 4 dimensions but --embedding-dim is 16/);
+  });
+  describe('train --out', () => {
+    const quick = ['--epochs', '1', '--units', '4', '--embedding-dim', '4'];
+    const train = (out: string, cwd?: string) => cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', out, ...quick], undefined, cwd);
+
+    it('refuses a folder that holds no model, before training, and leaves its files and sub-folders', () => {
+      const out = path.join(path.dirname(modelDir), 'thesis');
+      fs.mkdirSync(path.join(out, 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(out, 'thesis.tex'), 'x');
+      fs.writeFileSync(path.join(out, 'sub', 'notes.md'), 'y');
+      const run = train(out);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /thesis: the folder is not a Sentiment Lens model \(it holds "sub", "thesis.tex" but no valid metadata.json\)/);
+      assert.doesNotMatch(run.stderr, /epoch|training on/);
+      assert.equal(fs.readFileSync(path.join(out, 'thesis.tex'), 'utf8'), 'x');
+      assert.equal(fs.readFileSync(path.join(out, 'sub', 'notes.md'), 'utf8'), 'y');
+    });
+
+    it('refuses a file, and the working folder when it is not a model', () => {
+      const file = path.join(path.dirname(modelDir), 'notes.txt');
+      fs.writeFileSync(file, 'keep me');
+      const onFile = train(file);
+      assert.equal(onFile.code, 1);
+      assert.match(onFile.stderr, /notes\.txt: it is a file, not a model folder/);
+      assert.equal(fs.readFileSync(file, 'utf8'), 'keep me');
+      const working = path.join(path.dirname(modelDir), 'working');
+      fs.mkdirSync(working);
+      fs.writeFileSync(path.join(working, 'draft.md'), 'keep me too');
+      const onWorkingFolder = train('.', working);
+      assert.equal(onWorkingFolder.code, 1);
+      assert.match(onWorkingFolder.stderr, /the folder is not a Sentiment Lens model/);
+      assert.deepEqual(fs.readdirSync(working), ['draft.md']);
+    });
+
+    it('refuses a path below a file in one line, before training, without a stack trace', () => {
+      const run = train('/dev/null/m');
+      assert.equal(run.code, 1);
+      assert.equal(run.stderr, 'sentiment-lens train: cannot save a model to /dev/null/m: /dev/null is not a folder\n');
+    });
+
+    it('replaces a model it saved before, and saves into an empty folder', () => {
+      const out = path.join(path.dirname(modelDir), 'again');
+      fs.mkdirSync(out);
+      assert.equal(train(out).code, 0);
+      const first = fs.readFileSync(path.join(out, 'metadata.json'), 'utf8');
+      const second = train(out);
+      assert.equal(second.code, 0, second.stderr);
+      assert.notEqual(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'), first);
+      assert.deepEqual(fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith('.again')), []);
+    });
   });
 });

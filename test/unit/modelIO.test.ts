@@ -10,6 +10,7 @@ import { computeMetrics } from '../../src/core/metrics';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from '../../src/core/model/architecture';
 import { ModelMetadata, checkAgainstWeights, validateMetadata } from '../../src/core/model/metadata';
 import { MetadataToSave, ModelLoadError, loadModel, saveModel, savedWeightsBytes } from '../../src/core/model/modelIO';
+import { SaveTargetError, checkSaveTarget } from '../../src/core/model/modelFolder';
 import { predictWithLayers } from '../../src/core/model/tfjsModel';
 import { KERAS_FIXTURE_ARCH, KERAS_FIXTURE_DIR, kerasFixtureValues } from '../fixtures/models/kerasFixtureWeights';
 
@@ -335,6 +336,60 @@ describe('modelIO', () => {
         /expected \d+ values/,
       );
       await assert.rejects(fsp.stat(dir), { code: 'ENOENT' });
+    });
+  });
+  describe('save target', () => {
+    const save = (dir: string) => saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+
+    it('refuses to replace a folder that holds no model, leaving its files and sub-folders', async () => {
+      const parent = path.join(root, 'user-folder');
+      const dir = path.join(parent, 'd');
+      await fsp.mkdir(path.join(dir, 'sub'), { recursive: true });
+      await fsp.writeFile(path.join(dir, 'thesis.tex'), 'x');
+      await assert.rejects(save(dir), (error: Error) => error instanceof SaveTargetError && /not a Sentiment Lens model/.test(error.message));
+      assert.deepEqual((await fsp.readdir(dir)).sort(), ['sub', 'thesis.tex']);
+      assert.deepEqual(await fsp.readdir(parent), ['d'], 'no temporary folder is left');
+    });
+
+    it('refuses a folder whose metadata.json is not a valid model metadata', async () => {
+      const dir = freshDir();
+      await fsp.mkdir(dir);
+      await fsp.writeFile(path.join(dir, 'metadata.json'), '{"name": "mine"}');
+      await assert.rejects(save(dir), SaveTargetError);
+      assert.equal(await fsp.readFile(path.join(dir, 'metadata.json'), 'utf8'), '{"name": "mine"}');
+    });
+
+    it('refuses a file and a symbolic link, leaving both', async () => {
+      const file = freshDir();
+      await fsp.writeFile(file, 'notes');
+      await assert.rejects(save(file), /it is a file, not a model folder/);
+      assert.equal(await fsp.readFile(file, 'utf8'), 'notes');
+      const model = freshDir();
+      await save(model);
+      const link = freshDir();
+      await fsp.symlink(model, link);
+      await assert.rejects(save(link), /symbolic link/);
+      assert.ok((await fsp.lstat(link)).isSymbolicLink());
+      await loadModel(model);
+    });
+
+    it('names the file in a path that goes through one, and the root', async () => {
+      const file = freshDir();
+      await fsp.writeFile(file, 'notes');
+      await assert.rejects(checkSaveTarget(path.join(file, 'a', 'm')), new RegExp(`${file} is not a folder`));
+      await assert.rejects(checkSaveTarget('/dev/null/m'), /\/dev\/null is not a folder/);
+      await assert.rejects(checkSaveTarget('/'), /root of the file system/);
+    });
+
+    it('saves into an empty folder and below folders that do not exist yet', async () => {
+      const empty = freshDir();
+      await fsp.mkdir(empty);
+      await save(empty);
+      await loadModel(empty);
+      const deep = path.join(freshDir(), 'a', 'b');
+      await checkSaveTarget(deep);
+      await save(deep);
+      await loadModel(deep);
     });
   });
 });

@@ -147,6 +147,18 @@ describe('trainingWorker', () => {
     assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['fixture-model'], 'no temporary folder is left behind');
   });
 
+  it('refuses to save over a folder that holds no model, leaving its files', async () => {
+    const dir = path.join(tmp, 'models', 'notes');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'todo.txt'), 'keep');
+    harness.send({ type: 'save', requestId: 32, dir, name: 'notes' });
+    const answer = await harness.final(32);
+    assert.equal(answer.type, 'error');
+    assert.match((answer as { message: string }).message, /could not save the model: cannot save a model to .*notes: the folder is not a Sentiment Lens model/);
+    assert.deepEqual(fs.readdirSync(dir), ['todo.txt']);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('stops a run within one batch of a cancel, and a saved model stays as it was', async () => {
     const dir = path.join(tmp, 'models', 'fixture-model');
     const before = fs.readFileSync(path.join(dir, 'weights.bin'));

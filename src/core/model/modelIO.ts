@@ -9,7 +9,6 @@
  * Only 2-D weights (embedding, kernels) are quantized; biases stay float32 (tiny, and the most
  * sensitive to rounding).
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,10 +23,11 @@ import {
   checkAgainstWeights,
   validateMetadata,
 } from './metadata';
+import { MODEL_FILE_NAMES, SaveFileSystem, recoverInterruptedSave, writeModelFolder } from './modelFolder';
 import { buildLayersModel, setNetworkWeights } from './tfjsModel';
 
 /** File names inside a model folder. */
-export const MODEL_FILES = Object.freeze({ model: 'model.json', weights: 'weights.bin', metadata: 'metadata.json' });
+export const MODEL_FILES = MODEL_FILE_NAMES;
 
 /** Metadata given to saveModel: saveModel fills in formatVersion, architecture, quantization and (by default) createdAt. */
 export type MetadataToSave = Omit<ModelMetadata, 'formatVersion' | 'architecture' | 'quantization' | 'createdAt'> & {
@@ -45,6 +45,16 @@ export interface ModelToSave {
 export interface SaveOptions {
   /** How weights.bin stores the 2-D weights (default 'none' = float32). */
   readonly quantize?: QuantizationKind;
+  /** Told about problems that do not stop the save (the previous model could not be removed, ...). */
+  readonly onWarning?: (message: string) => void;
+  /** The operations that change the disk (default node:fs); tests pass one that fails at a chosen step. */
+  readonly fileSystem?: SaveFileSystem;
+}
+
+/** Options of loadModel. */
+export interface LoadOptions {
+  /** Told what recovering an interrupted save of the folder did or could not do. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Thrown by loadModel; `problems` lists everything found wrong, the message names the folder. */
@@ -94,12 +104,14 @@ export class LoadedModel {
 
 /**
  * Writes a model folder at `dir`: model.json (tfjs 'layers-model' format, weightsManifest paths
- * ['weights.bin']), weights.bin and metadata.json. Atomic: everything goes to a temporary sibling
- * folder, which then replaces `dir`; an existing `dir` is moved aside first and removed only after
- * the new folder is in place, so a failure leaves either the old model or the new one, never a mix.
- * The inputs are not changed.
+ * ['weights.bin']), weights.bin and metadata.json. `dir` must not exist, or be an empty folder, or
+ * hold a model saved before (which is replaced); anything else is refused (see checkSaveTarget).
+ * Atomic and recoverable: everything goes to a temporary sibling folder, which then replaces
+ * `dir`; a crash at any step leaves the old or the new model at `dir` or recoverable beside it,
+ * and the next load or save puts it back (see writeModelFolder). The inputs are not changed.
  * @returns the metadata as written (with quantization.maxAbsError measured by decoding weights.bin with tfjs).
- * @throws Error when the weights do not fit `arch`, contain NaN/Infinity, or the metadata is invalid (nothing is written then).
+ * @throws SaveTargetError when `dir` may not be replaced; Error when the weights do not fit `arch`,
+ *   contain NaN/Infinity, or the metadata is invalid (nothing is written then).
  */
 export async function saveModel(dir: string, model: ModelToSave, options: SaveOptions = {}): Promise<ModelMetadata> {
   await ensureBackend();
@@ -136,11 +148,15 @@ export async function saveModel(dir: string, model: ModelToSave, options: SaveOp
     modelTopology,
     weightsManifest: [{ paths: [MODEL_FILES.weights], weights: specs }],
   };
-  await writeFolderAtomically(dir, [
-    [MODEL_FILES.weights, weightData],
-    [MODEL_FILES.model, JSON.stringify(modelJson)],
-    [MODEL_FILES.metadata, () => formatMetadata(metadata)],
-  ]);
+  await writeModelFolder(
+    dir,
+    [
+      [MODEL_FILES.weights, weightData],
+      [MODEL_FILES.model, JSON.stringify(modelJson)],
+      [MODEL_FILES.metadata, () => formatMetadata(metadata)],
+    ],
+    { fileSystem: options.fileSystem, onWarning: options.onWarning, isComplete: isCompleteModel },
+  );
   return metadata;
 }
 
@@ -148,10 +164,26 @@ export async function saveModel(dir: string, model: ModelToSave, options: SaveOp
  * Reads and validates a model folder: model.json (tfjs Layers format, ours or one converted from
  * Keras by the TensorFlow.js converter), its weight shards, and metadata.json. Weights are matched
  * to the architecture by order and shape, not by name, and dequantized by tfjs (tf.io.decodeWeights).
+ * First finishes or rolls back an interrupted save of `dir`, if one left traces (see
+ * recoverInterruptedSave).
  * @throws ModelLoadError listing every problem found: missing or unreadable files, bad JSON, invalid
  *   metadata, metadata that disagrees with the weights, truncated or oversized shards.
  */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+export async function loadModel(dir: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  await recoverInterruptedSave(dir, { isComplete: isCompleteModel, onWarning: options.onWarning });
+  return readModelFolder(dir);
+}
+
+/** Whether `dir` holds a model that loads. */
+async function isCompleteModel(dir: string): Promise<boolean> {
+  return readModelFolder(dir).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** loadModel without the recovery. */
+async function readModelFolder(dir: string): Promise<LoadedModel> {
   const problems: string[] = [];
   const fail = (): never => {
     throw new ModelLoadError(dir, problems);
@@ -320,53 +352,6 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
     offset += part.byteLength;
   }
   return out;
-}
-
-/** A file's content, or a function producing it while writing (so its failure happens mid-save). */
-type FileContent = Uint8Array | string | (() => Uint8Array | string);
-
-/**
- * Writes `files` into a fresh temporary sibling of `dir`, fsyncs them, then swaps the folder in:
- * old `dir` renamed aside, temporary folder renamed to `dir`, old one removed. On any failure the
- * temporary folder is removed and the old `dir` (if any) is put back.
- */
-async function writeFolderAtomically(dir: string, files: [string, FileContent][]): Promise<void> {
-  const target = path.resolve(dir);
-  const parent = path.dirname(target);
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const temporary = path.join(parent, `.${path.basename(target)}.saving-${tag}`);
-  const aside = path.join(parent, `.${path.basename(target)}.replaced-${tag}`);
-  await fsp.mkdir(parent, { recursive: true });
-  await fsp.mkdir(temporary);
-  try {
-    for (const [name, content] of files) {
-      const data = typeof content === 'function' ? content() : content;
-      const handle = await fsp.open(path.join(temporary, name), 'w');
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
-    const hadOld = await fsp.rename(target, aside).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return false;
-        throw error;
-      },
-    );
-    try {
-      await fsp.rename(temporary, target);
-    } catch (error) {
-      if (hadOld) await fsp.rename(aside, target);
-      throw error;
-    }
-    if (hadOld) await fsp.rm(aside, { recursive: true, force: true });
-  } catch (error) {
-    await fsp.rm(temporary, { recursive: true, force: true });
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
