@@ -2,12 +2,12 @@
  * Where a model folder may be written, and how it is swapped in so that a crash at any instant
  * leaves a complete model at the target.
  *
- * A save writes the new model into a hidden sibling `.NAME.saving-PID-TAG`, moves the old model
- * aside to `.NAME.replaced-PID-TAG`, moves the new one into place and removes the old one. A
+ * A save writes the new model into a hidden sibling `.NAME.saving-PID-THREAD-TAG`, moves the old
+ * model aside to `.NAME.replaced-PID-THREAD-TAG`, moves the new one into place and removes the old one. A
  * process killed between those steps leaves the target missing or stale folders behind; the next
  * load or save of that target finishes the job (recoverInterruptedSave): a missing target is
  * filled from a complete `.saving-` folder (the swap is completed) or else a complete `.replaced-`
- * folder (rolled back), and the hidden folders of processes that are gone are removed.
+ * folder (rolled back), and the hidden folders of saves that are no longer running are removed.
  *
  * Only a folder that holds a model of ours (a valid metadata.json), an empty folder or a path that
  * does not exist yet is ever replaced: anything else is refused before anything is written.
@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { validateMetadata } from './metadata';
 
 /** The files a model folder of ours holds. */
@@ -45,6 +46,13 @@ export interface SaveFileSystem {
   /** Removes a file or folder tree. */
   remove(target: string): Promise<void>;
 }
+
+/**
+ * The hidden folders of the saves this thread is running. Hidden folders of another live process or
+ * thread are never touched; those of this thread are stale once their save has returned. (The one
+ * piece of module state here: it describes the thread, not any one caller.)
+ */
+const activeHiddenFolders = new Set<string>();
 
 /** SaveFileSystem over node:fs. */
 export const nodeSaveFileSystem: SaveFileSystem = Object.freeze({
@@ -125,12 +133,22 @@ export async function checkSaveTarget(dir: string): Promise<void> {
 export async function writeModelFolder(dir: string, files: readonly (readonly [string, FileContent])[], options: SwapOptions): Promise<void> {
   const fileSystem = options.fileSystem ?? nodeSaveFileSystem;
   const target = path.resolve(dir);
-  const parent = path.dirname(target);
   await recoverInterruptedSave(target, options);
   await checkSaveTarget(target);
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tag = `${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`;
   const temporary = hiddenSibling(target, 'saving', tag);
   const aside = hiddenSibling(target, 'replaced', tag);
+  activeHiddenFolders.add(temporary).add(aside);
+  try {
+    await swapIn(target, temporary, aside, files, fileSystem, options);
+  } finally {
+    activeHiddenFolders.delete(temporary);
+    activeHiddenFolders.delete(aside);
+  }
+}
+
+async function swapIn(target: string, temporary: string, aside: string, files: readonly (readonly [string, FileContent])[], fileSystem: SaveFileSystem, options: SwapOptions): Promise<void> {
+  const parent = path.dirname(target);
   await fileSystem.mkdir(parent, true);
   await fileSystem.mkdir(temporary, false);
   let hadOld = false;
@@ -190,8 +208,8 @@ export async function recoverInterruptedSave(dir: string, options: SwapOptions):
   const leftovers: { full: string; kind: 'saving' | 'replaced'; mtime: number }[] = [];
   for (const name of names) {
     const parsed = parseHiddenSibling(path.basename(target), name);
-    if (!parsed || isRunning(parsed.pid)) continue;
     const full = path.join(parent, name);
+    if (!parsed || isInUse(parsed, full)) continue;
     const stat = await fsp.lstat(full).catch(() => undefined);
     if (!stat?.isDirectory()) continue;
     // A .saving- folder holds only the files a save writes; anything else there is not ours to remove.
@@ -232,16 +250,27 @@ function hiddenSibling(target: string, kind: 'saving' | 'replaced', tag: string)
   return path.join(path.dirname(target), `.${path.basename(target)}.${kind}-${tag}`);
 }
 
-function parseHiddenSibling(base: string, name: string): { kind: 'saving' | 'replaced'; pid: number } | undefined {
-  const prefix = `.${base}.`;
-  if (!name.startsWith(prefix)) return undefined;
-  const match = /^(saving|replaced)-(\d+)-[0-9a-f]{8}$/.exec(name.slice(prefix.length));
-  return match ? { kind: match[1] as 'saving' | 'replaced', pid: Number(match[2]) } : undefined;
+interface HiddenSibling {
+  readonly kind: 'saving' | 'replaced';
+  readonly pid: number;
+  readonly thread: number;
 }
 
-/** Whether a process with that id runs (its hidden folders may be in use). */
+function parseHiddenSibling(base: string, name: string): HiddenSibling | undefined {
+  const prefix = `.${base}.`;
+  if (!name.startsWith(prefix)) return undefined;
+  const match = /^(saving|replaced)-(\d+)-(\d+)-[0-9a-f]{8}$/.exec(name.slice(prefix.length));
+  return match ? { kind: match[1] as 'saving' | 'replaced', pid: Number(match[2]), thread: Number(match[3]) } : undefined;
+}
+
+/** Whether a hidden folder may belong to a save that is still running. */
+function isInUse(sibling: HiddenSibling, full: string): boolean {
+  if (sibling.pid !== process.pid) return isRunning(sibling.pid);
+  return sibling.thread !== threadId || activeHiddenFolders.has(full);
+}
+
+/** Whether a process with that id runs. */
 function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
