@@ -31,6 +31,7 @@ export const USAGE = `Usage:
 
 Formats: csv, tsv, jsonl, labeltab (label<TAB>text). The default model is the bundled
 movie-review model. Exit codes: 0 success, 1 bad input, 2 usage error.
+Errors are one line; set SENTIMENT_LENS_DEBUG=1 to print the stack of an unexpected one.
 `;
 
 /** An error the CLI reports in one line and exits with. */

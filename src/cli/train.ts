@@ -1,5 +1,6 @@
 /** `sentiment-lens train`: trains and saves a model, with progress on stderr. */
 import * as path from 'node:path';
+import { abbreviate, listSome } from '../core/readers/displayText';
 import { formatMetrics } from '../core/metrics';
 import { fingerprintFiles } from '../core/readers';
 import { saveTrainedModel, QuantizationChoice } from '../core/modelFiles';
@@ -60,7 +61,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       process.stderr.write(`embedding: ${found} of ${size} vocabulary rows start from the pretrained vectors\n`);
     });
   }
-  process.stderr.write(`training on ${data.examples.length} examples (${Object.entries(data.labelCounts).map(([l, n]) => `${l} ${n}`).join(', ')}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`);
+  process.stderr.write(`training on ${data.examples.length} examples (${listSome(Object.entries(data.labelCounts).map(([l, n]) => `${abbreviate(l)} ${n}`))}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`);
   const result = await trainClassifier(data.examples, options, hooks);
   await saveTrainedModel(values.out, result, {
     pretrainedVectors,

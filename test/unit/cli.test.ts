@@ -129,6 +129,33 @@ describe('cli', () => {
     assert.equal(conflicting.code, 2);
     assert.match(conflicting.stderr, /has 4 dimensions but --embedding-dim is 16/);
   });
+  describe('error output', () => {
+    it('exits 1 in one line, without a stack trace, when training cannot start', () => {
+      const tiny = path.join(path.dirname(modelDir), 'two.csv');
+      fs.writeFileSync(tiny, 'text,label\ngood,pos\nbad,neg\n');
+      const run = cli(['train', '--file', tiny, '--out', path.join(path.dirname(modelDir), 'unused'), '--epochs', '1', '--validation-split', '0.5']);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /sentiment-lens train: no training examples left after the validation split\n$/);
+      assert.doesNotMatch(run.stderr, /\n\s+at /);
+    });
+
+    it('cuts a long label in messages and names the file of a set with no usable row', () => {
+      const long = path.join(path.dirname(modelDir), 'long-label.csv');
+      const label = 'L'.repeat(1_000_000);
+      fs.writeFileSync(long, `text,label\ngood film,${label}\nbad film,${label}\n`);
+      const run = cli(['train', '--file', long, '--out', path.join(path.dirname(modelDir), 'unused')]);
+      assert.equal(run.code, 1);
+      assert.ok(run.stderr.length < 1000, `${run.stderr.length} characters of messages`);
+      assert.match(run.stderr, /only one class \('L{80}… \(1000000 characters\)'\)/);
+      const allBad = path.join(path.dirname(modelDir), 'all-bad.csv');
+      fs.writeFileSync(allBad, 'text,label\n"a",b,c\n"d",e,f\n');
+      const bad = cli(['train', '--file', allBad, '--out', path.join(path.dirname(modelDir), 'unused')]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /all-bad\.csv: error: no usable examples/);
+      assert.doesNotMatch(bad.stderr, /dataset/);
+    });
+  });
+
   describe('train --out', () => {
     const quick = ['--epochs', '1', '--units', '4', '--embedding-dim', '4'];
     const train = (out: string, cwd?: string) => cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', out, ...quick], undefined, cwd);

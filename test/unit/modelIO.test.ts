@@ -292,6 +292,16 @@ describe('modelIO', () => {
       assertHasProblem(await loadError(dir), 'architecture.cell is "lstm" but recurrent layer 0 has 3 gate block(s), which is a GRU layer');
     });
 
+    it('many problems: all in `problems`, the first ten in the message', async () => {
+      const dir = freshDir();
+      await fsp.mkdir(dir);
+      await fsp.writeFile(path.join(dir, 'metadata.json'), '{}');
+      const error = await loadError(dir);
+      assert.ok(error.problems.length > 10, `${error.problems.length} problems`);
+      assert.match(error.message, new RegExp(`; and ${error.problems.length - 10} more problems$`));
+      assert.ok(!error.message.includes(error.problems[10]));
+    });
+
     it('a folder that does not exist', async () => {
       assertHasProblem(await loadError(path.join(root, 'no-such-model')), 'the folder does not exist');
     });

@@ -177,6 +177,21 @@ describe('readers/checks', () => {
     assert.deepEqual(summary(checkDataset([])), [[0, 'error', 'no-examples', 'no usable examples']]);
   });
 
+  it('quotes a long label cut to its start and length, not whole', () => {
+    const label = 'L'.repeat(1_000_000);
+    const [problem] = checkDataset([example(1, label, 'a'), example(2, label, 'b')]);
+    assert.equal(problem.reason, `only one class ('${'L'.repeat(80)}… (1000000 characters)'); a classifier needs examples of at least two labels`);
+    const [conflict] = checkDataset([example(1, 'pos', 'same'), example(2, label, 'same')]);
+    assert.ok(conflict.reason.length < 250, conflict.reason.slice(0, 300));
+  });
+
+  it('names the files read, not the word dataset, when no row is usable', () => {
+    assert.deepEqual(checkDataset([], ['a.csv']).map((p) => [p.file, p.code]), [['a.csv', 'no-examples']]);
+    assert.deepEqual(checkDataset([], ['a.pos', 'a.neg']).map((p) => p.file), ['a.pos + a.neg']);
+    const result = parseLabelledText('text,label\n"a",b,c\n"d",e,f\n', { file: 'all-bad.csv' });
+    assert.deepEqual(result.problems.map((p) => [p.file, p.line, p.code]), [['all-bad.csv', 2, 'field-count'], ['all-bad.csv', 3, 'field-count'], ['all-bad.csv', 0, 'no-examples']]);
+  });
+
   it('does not change its input', () => {
     const input = Object.freeze([Object.freeze(example(1, 'pos', 'a')), Object.freeze(example(2, 'neg', 'a'))]);
     checkDataset(input);
@@ -215,7 +230,7 @@ describe('readers/parse', () => {
   });
 
   it('uses no Node APIs in the modules the webview imports (parse and everything it imports)', () => {
-    for (const name of ['parse', 'formats', 'csv', 'columns', 'checks', 'encoding', 'types']) {
+    for (const name of ['parse', 'formats', 'csv', 'columns', 'checks', 'encoding', 'types', 'displayText']) {
       const source = readFileSync(join(__dirname, '..', '..', 'src', 'core', 'readers', `${name}.ts`), 'utf-8');
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
       assert.deepEqual(imports.filter((i) => !i.startsWith('./')), [], name);

@@ -57,13 +57,18 @@ export interface LoadOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-/** Thrown by loadModel; `problems` lists everything found wrong, the message names the folder. */
+/** Most problems a ModelLoadError's message lists (all are in its `problems`). */
+const MAX_PROBLEMS_IN_MESSAGE = 10;
+
+/** Thrown by loadModel; `problems` lists everything found wrong, the message names the folder (and the first few problems). */
 export class ModelLoadError extends Error {
   constructor(
     readonly dir: string,
     readonly problems: readonly string[],
   ) {
-    super(`Cannot load the model in ${dir}: ${problems.join('; ')}`);
+    const shown = problems.slice(0, MAX_PROBLEMS_IN_MESSAGE).join('; ');
+    const more = problems.length > MAX_PROBLEMS_IN_MESSAGE ? `; and ${problems.length - MAX_PROBLEMS_IN_MESSAGE} more problems` : '';
+    super(`Cannot load the model in ${dir}: ${shown}${more}`);
     this.name = 'ModelLoadError';
   }
 }
