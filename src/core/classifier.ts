@@ -98,8 +98,8 @@ export class Classifier {
  * in label order) filled in place, about twice as fast as adding the keys one by one.
  */
 function labelProbabilitiesMaker(labels: readonly string[]): (values: Float32Array, at: number) => LabelProbabilities {
-  const template: LabelProbabilities = {};
-  for (const label of labels) template[label] = 0;
+  // Own data properties even for labels such as '__proto__' (an assignment would set the prototype).
+  const template: LabelProbabilities = Object.fromEntries(labels.map((label) => [label, 0]));
   return (values, at) => {
     const out = { ...template };
     for (let i = 0; i < labels.length; i++) out[labels[i]] = values[at + i];

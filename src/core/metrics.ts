@@ -36,7 +36,7 @@ export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<num
     if (gold[i] === predicted[i]) correct++;
     if (gold[i] >= 0 && gold[i] < k) confusion[gold[i]][predicted[i]]++;
   }
-  const perClass: Record<string, ClassMetrics> = {};
+  const perClassEntries: [string, ClassMetrics][] = [];
   let f1Sum = 0;
   labels.forEach((label, c) => {
     const truePositives = confusion[c][c];
@@ -45,14 +45,15 @@ export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<num
     const precision = predictedCount ? truePositives / predictedCount : 0;
     const recall = support ? truePositives / support : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    perClass[label] = { precision, recall, f1, support };
+    perClassEntries.push([label, { precision, recall, f1, support }]);
     f1Sum += f1;
   });
   return {
     n: gold.length,
     accuracy: gold.length ? correct / gold.length : 0,
     macroF1: k ? f1Sum / k : 0,
-    perClass,
+    // Own data properties even for labels such as '__proto__'.
+    perClass: Object.fromEntries(perClassEntries),
     confusion,
     labels: [...labels],
   };

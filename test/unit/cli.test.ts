@@ -156,6 +156,22 @@ describe('cli', () => {
     });
   });
 
+  it('trains and classifies with labels named __proto__ and constructor', function () {
+    this.timeout(120000);
+    const data = path.join(path.dirname(modelDir), 'proto.csv');
+    fs.writeFileSync(data, 'text,label\ngood film,__proto__\ngreat film,__proto__\nbad film,neg\nawful film,neg\nnice film,constructor\nfine film,constructor\n');
+    const out = path.join(path.dirname(modelDir), 'proto-model');
+    const trained = cli(['train', '--file', data, '--out', out, '--epochs', '1', '--units', '4', '--embedding-dim', '4', '--validation-split', '0.34']);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stderr, /training on 6 examples \(__proto__ 2, constructor 2, neg 2\)/);
+    const run = cli(['classify', '--model', out, '--json', 'good film']);
+    assert.equal(run.code, 0, run.stderr);
+    const { probabilities, tokens } = JSON.parse(run.stdout);
+    assert.deepEqual(Object.keys(probabilities), ['__proto__', 'constructor', 'neg']);
+    assert.ok(Math.abs(Object.values(probabilities as Record<string, number>).reduce((a, b) => a + b, 0) - 1) < 1e-5);
+    assert.deepEqual(Object.keys(tokens[0].probabilities), ['__proto__', 'constructor', 'neg']);
+  });
+
   describe('train --out', () => {
     const quick = ['--epochs', '1', '--units', '4', '--embedding-dim', '4'];
     const train = (out: string, cwd?: string) => cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', out, ...quick], undefined, cwd);

@@ -224,6 +224,14 @@ describe('readers/parse', () => {
     ]);
   });
 
+  it('counts labels named __proto__ and constructor like any other', () => {
+    const result = parseLabelledText('text,label\ngood,__proto__\ngreat,__proto__\nbad,neg\nnice,constructor\n', { file: 'proto.csv' });
+    assert.deepEqual(result.labels, ['__proto__', 'constructor', 'neg']);
+    assert.deepEqual(Object.entries(result.labelCounts), [['__proto__', 2], ['constructor', 1], ['neg', 1]]);
+    assert.equal(Object.getPrototypeOf(result.labelCounts), Object.prototype);
+    assert.deepEqual(Object.entries(JSON.parse(JSON.stringify(result.labelCounts))), [['__proto__', 2], ['constructor', 1], ['neg', 1]]);
+  });
+
   it('ignores a leading U+FEFF in already-decoded text', () => {
     const result = parseLabelledText('\uFEFFtext,label\na,x\nb,y\n', { file: 'b.csv' });
     assert.deepEqual([result.hasHeader, result.columns, rows(result.examples)], [true, ['text', 'label'], [[2, 'x', 'a'], [3, 'y', 'b']]]);

@@ -111,6 +111,14 @@ describe('trainingWorker', () => {
     }
   });
 
+  it('reads labels named __proto__ and constructor as the CLI does', async () => {
+    const file = path.join(tmp, 'proto.csv');
+    fs.writeFileSync(file, 'text,label\ngood film,__proto__\ngreat film,__proto__\nbad film,neg\nnice film,constructor\n');
+    const { view } = await harness.load(15, file);
+    assert.equal(view.blocker, undefined);
+    assert.deepEqual(Object.entries(view.labelCounts), [['__proto__', 2], ['constructor', 1], ['neg', 1]]);
+  });
+
   it('refuses to train on an unusable file with an error naming the reason', async () => {
     harness.send({ type: 'train', requestId: 20, source: { kind: 'file', path: path.join(fixtures, 'single-class.csv') }, maxBytes: MAX_BYTES, settings: SMALL });
     const answer = await harness.final(20);

@@ -56,9 +56,11 @@ export function finishResult(
   const lineOf = (p: Problem) => (p.code === 'no-examples' || p.code === 'single-class' ? Number.MAX_SAFE_INTEGER : p.line);
   problems.sort((a, b) => rank(a.file) - rank(b.file) || lineOf(a) - lineOf(b));
   const examples = candidates.filter(isUsableExample);
-  const labelCounts: Record<string, number> = {};
-  for (const e of examples) labelCounts[e.label] = (labelCounts[e.label] ?? 0) + 1;
-  const labels = Object.keys(labelCounts).sort();
+  // Counted in a Map: labels come from the data, and '__proto__' or 'constructor' are labels too.
+  const counts = new Map<string, number>();
+  for (const e of examples) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
+  const labels = [...counts.keys()].sort();
+  const labelCounts = Object.fromEntries(labels.map((label) => [label, counts.get(label)!]));
   return { ...base, examples, problems, labels, labelCounts };
 }
 
