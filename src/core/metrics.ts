@@ -62,7 +62,7 @@ export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<num
 /** A fixed-width text table of the metrics, for the CLI and model cards. */
 export function formatMetrics(metrics: Metrics): string {
   const pad = (s: string, w: number) => s.padStart(w);
-  const width = Math.max(9, ...metrics.labels.map((l) => l.length + 1));
+  const width = metrics.labels.reduce((widest, l) => Math.max(widest, l.length + 1), 9);
   const lines = [
     `n ${metrics.n}  accuracy ${metrics.accuracy.toFixed(4)}  macro-F1 ${metrics.macroF1.toFixed(4)}`,
     `${pad('class', width)} ${pad('precision', 9)} ${pad('recall', 9)} ${pad('f1', 9)} ${pad('support', 9)}`,

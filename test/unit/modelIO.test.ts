@@ -302,6 +302,16 @@ describe('modelIO', () => {
       assert.ok(!error.message.includes(error.problems[10]));
     });
 
+    it('a metadata.json with 200,000 malformed perClass entries (a ModelLoadError, not a stack overflow)', async () => {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+      await rewriteJson(path.join(dir, 'metadata.json'), (json) => {
+        json.metrics.validation.perClass = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`class${i}`, i]));
+      });
+      const error = await loadError(dir);
+      assert.ok(error.problems.length >= 200_000, `${error.problems.length} problems`);
+    });
+
     it('a folder that does not exist', async () => {
       assertHasProblem(await loadError(path.join(root, 'no-such-model')), 'the folder does not exist');
     });

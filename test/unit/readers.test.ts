@@ -251,6 +251,25 @@ describe('readers/parse', () => {
 });
 
 describe('readers/files', () => {
+  it('reads a pair with 200,000 lines in one file (no spread of the lines into a call)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-big-pair-'));
+    try {
+      writeFileSync(join(dir, 'big.pos'), Array.from({ length: 200_000 }, (_, i) => `sentence ${i}`).join('\n'));
+      writeFileSync(join(dir, 'big.neg'), 'bad\nworse\n');
+      const result = readPolarityPair(join(dir, 'big.pos'), join(dir, 'big.neg'));
+      assert.equal(result.examples.length, 200_002);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parses 200,000 CSV rows with a quote inside an unquoted field (one warning each)', () => {
+    const text = `text,label\n${Array.from({ length: 200_000 }, (_, i) => `it"s ${i},${i % 2 ? 'pos' : 'neg'}`).join('\n')}\n`;
+    const result = parseLabelledText(text, { file: 'quotes.csv' });
+    assert.equal(result.examples.length, 200_000);
+    assert.equal(result.problems.filter((p) => p.severity === 'warning').length, 200_000);
+  });
+
   it('bad-quote.csv: an undoubled inner quote is an error on line 3; lines 2 and 4 are read', () => {
     const result = readLabelledFile(fixture('bad-quote.csv'));
     assert.deepEqual(summary(result.problems), [

@@ -143,7 +143,7 @@ export async function saveModel(dir: string, model: ModelToSave, options: SaveOp
     quantization: { dtype: quantize, maxAbsError },
   };
   const { problems } = validateMetadata(metadata);
-  problems.push(...checkAgainstWeights(metadata, specs));
+  for (const problem of checkAgainstWeights(metadata, specs)) problems.push(problem);
   if (problems.length > 0) throw new Error(`not saving ${dir}: ${problems.join('; ')}`);
 
   const modelJson = {
@@ -205,7 +205,8 @@ async function readModelFolder(dir: string): Promise<LoadedModel> {
   let metadata: ModelMetadata | undefined;
   if (rawMetadata !== undefined) {
     const validated = validateMetadata(rawMetadata);
-    problems.push(...validated.problems.map((p) => `metadata.json: ${p}`));
+    // A loop, not push(...): a metadata.json can hold any number of problems.
+    for (const problem of validated.problems) problems.push(`metadata.json: ${problem}`);
     metadata = validated.metadata;
   }
   const shardData = groups ? await readShards(dir, groups, problems) : undefined;
@@ -214,7 +215,7 @@ async function readModelFolder(dir: string): Promise<LoadedModel> {
   const arch = metadata.architecture;
   const modelWeights = groups.flatMap((group) => group.weights.filter((w) => w.group !== 'optimizer'));
   const ordered = orderWeights(modelWeights, arch);
-  problems.push(...checkAgainstWeights(metadata, ordered ?? orderByRole(modelWeights) ?? modelWeights));
+  for (const problem of checkAgainstWeights(metadata, ordered ?? orderByRole(modelWeights) ?? modelWeights)) problems.push(problem);
   if (problems.length === 0 && !ordered) {
     problems.push(`model.json's weights ${modelWeights.map((w) => `"${w.name}" [${w.shape.join(', ')}]`).join(', ')} do not match the architecture's shapes in any recognised order`);
   }

@@ -82,8 +82,9 @@ export function readPolarityPair(posPath: string, negPath: string, options: Pola
     }
     fileEncodings[path] = loaded.encoding;
     const parsed = parseFormat(loaded.text, 'polarity-pair', { file: path, label });
-    candidates.push(...parsed.candidates);
-    problems.push(...withFile(path, parsed.problems));
+    // Loops, not push(...): a file can have any number of lines.
+    for (const candidate of parsed.candidates) candidates.push(candidate);
+    for (const problem of withFile(path, parsed.problems)) problems.push(problem);
   }
   const encoding: TextEncoding = Object.values(fileEncodings).includes('windows-1252') ? 'windows-1252' : 'utf-8';
   return finishResult(candidates, problems, [posPath, negPath], { format: 'polarity-pair', encoding, fileEncodings });
