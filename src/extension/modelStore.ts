@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelMetadata } from '../core/model/metadata';
+import { MAX_MODEL_JSON_BYTES } from '../core/limits';
 import { loadModel, MODEL_FILES } from '../core/model/modelIO';
+import { readRegularFile, readRegularFileSync } from '../core/regularFile';
 
 /** Where a model lives: shipped inside the extension, or trained/imported by the user. */
 export type ModelOrigin = 'bundled' | 'user';
@@ -93,7 +95,7 @@ export class ModelStore implements vscode.Disposable {
   /** Accuracy, date and description from a model's metadata.json; `problem` when unreadable. */
   summary(entry: ModelEntry): ModelSummary {
     try {
-      const metadata = JSON.parse(fs.readFileSync(path.join(entry.dir, MODEL_FILES.metadata), 'utf8')) as Partial<ModelMetadata>;
+      const metadata = JSON.parse(readRegularFileSync(path.join(entry.dir, MODEL_FILES.metadata), MAX_MODEL_JSON_BYTES).toString('utf8')) as Partial<ModelMetadata>;
       const validation = metadata.metrics?.validation;
       return {
         accuracy: typeof validation?.accuracy === 'number' ? validation.accuracy : undefined,
@@ -126,7 +128,7 @@ export class ModelStore implements vscode.Disposable {
     await fs.promises.rename(entry.dir, target);
     try {
       const metadataPath = path.join(target, MODEL_FILES.metadata);
-      const metadata = JSON.parse(await fs.promises.readFile(metadataPath, 'utf8')) as Record<string, unknown>;
+      const metadata = JSON.parse((await readRegularFile(metadataPath, MAX_MODEL_JSON_BYTES)).toString('utf8')) as Record<string, unknown>;
       await writeFileAtomically(metadataPath, `${JSON.stringify({ ...metadata, name: to }, null, 2)}\n`);
     } finally {
       this.notifyChanged();

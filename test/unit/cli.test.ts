@@ -172,6 +172,35 @@ describe('cli', () => {
     assert.deepEqual(Object.keys(tokens[0].probabilities), ['__proto__', 'constructor', 'neg']);
   });
 
+  describe('special files', () => {
+    it('refuses a FIFO or a device as labelled data, word vectors or a model file, at once and in one line', function () {
+      if (process.platform === 'win32') this.skip();
+      this.timeout(120000);
+      const tmp = path.dirname(modelDir);
+      const fifo = path.join(tmp, 'data.fifo');
+      spawnSync('mkfifo', [fifo]);
+      const broken = path.join(tmp, 'fifo-model');
+      fs.cpSync(modelDir, broken, { recursive: true });
+      fs.rmSync(path.join(broken, 'weights.bin'));
+      spawnSync('mkfifo', [path.join(broken, 'weights.bin')]);
+      const data = ['--file', path.join(fixtures, 'reviews.tsv')];
+      const cases: [string[], RegExp][] = [
+        [['eval', '--model', modelDir, '--file', fifo], /data\.fifo: error: cannot read file: it is a named pipe \(FIFO\); only regular files are read/],
+        [['eval', '--model', modelDir, '--pos', fifo, '--neg', path.join(fixtures, 'reviews.tsv')], /data\.fifo: error: cannot read file: it is a named pipe/],
+        [['eval', '--model', modelDir, '--file', '/dev/urandom'], /\/dev\/urandom: error: cannot read file: it is a device/],
+        [['train', ...data, '--out', path.join(tmp, 'unused'), '--pretrained-vectors', '/dev/zero'], /\/dev\/zero: it is a device; only regular files are read\n$/],
+        [['train', ...data, '--out', path.join(tmp, 'unused'), '--pretrained-vectors', fifo], /data\.fifo: it is a named pipe/],
+        [['classify', '--model', broken, 'fine'], /weights\.bin cannot be read: it is a named pipe/],
+      ];
+      for (const [args, message] of cases) {
+        const run = cli(args);
+        assert.equal(run.code, 1, `${args.join(' ')}: ${run.stderr}`);
+        assert.match(run.stderr, message, args.join(' '));
+        assert.doesNotMatch(run.stderr, /\n\s+at /);
+      }
+    });
+  });
+
   describe('train --out', () => {
     const quick = ['--epochs', '1', '--units', '4', '--embedding-dim', '4'];
     const train = (out: string, cwd?: string) => cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', out, ...quick], undefined, cwd);

@@ -12,6 +12,7 @@ import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightS
 import { ModelMetadata, checkAgainstWeights, validateMetadata } from '../../src/core/model/metadata';
 import { MetadataToSave, ModelLoadError, loadModel, saveModel, savedWeightsBytes } from '../../src/core/model/modelIO';
 import { SaveFileSystem, SaveTargetError, checkSaveTarget, nodeSaveFileSystem } from '../../src/core/model/modelFolder';
+import { MAX_MODEL_WEIGHTS_BYTES } from '../../src/core/limits';
 import { predictWithLayers } from '../../src/core/model/tfjsModel';
 import { KERAS_FIXTURE_ARCH, KERAS_FIXTURE_DIR, kerasFixtureValues } from '../fixtures/models/kerasFixtureWeights';
 
@@ -310,6 +311,28 @@ describe('modelIO', () => {
       });
       const error = await loadError(dir);
       assert.ok(error.problems.length >= 200_000, `${error.problems.length} problems`);
+    });
+
+    it('weights over the size limit, before reading them', async () => {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+      await rewriteJson(path.join(dir, 'model.json'), (json) => {
+        json.weightsManifest[0].weights[0].shape = [MAX_MODEL_WEIGHTS_BYTES / 4, 2];
+      });
+      assertHasProblem(await loadError(dir), `model.json describes 512.0 MB of weights, over the 256.0 MB limit for a model`);
+    });
+
+    it('a model file that is a folder, or a symbolic link out of the model folder', async () => {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+      const elsewhere = freshDir();
+      await fsp.mkdir(elsewhere);
+      await fsp.rename(path.join(dir, 'weights.bin'), path.join(elsewhere, 'weights.bin'));
+      await fsp.symlink(path.join(elsewhere, 'weights.bin'), path.join(dir, 'weights.bin'));
+      assertHasProblem(await loadError(dir), `weights.bin cannot be read: it is a symbolic link to ${await fsp.realpath(path.join(elsewhere, 'weights.bin'))}, outside the model folder`);
+      await fsp.unlink(path.join(dir, 'weights.bin'));
+      await fsp.mkdir(path.join(dir, 'weights.bin'));
+      assertHasProblem(await loadError(dir), 'weights.bin cannot be read: it is a folder; only regular files are read');
     });
 
     it('a folder that does not exist', async () => {

@@ -16,6 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { MAX_MODEL_JSON_BYTES } from '../limits';
+import { readRegularFile } from '../regularFile';
 import { validateMetadata } from './metadata';
 
 /** The files a model folder of ours holds. */
@@ -298,7 +300,7 @@ async function whyNotReplaceable(dir: string): Promise<string | undefined> {
   let valid = false;
   try {
     const stat = await fsp.lstat(metadataFile);
-    if (stat.isFile()) valid = validateMetadata(JSON.parse(await fsp.readFile(metadataFile, 'utf8'))).problems.length === 0;
+    if (stat.isFile()) valid = validateMetadata(JSON.parse((await readRegularFile(metadataFile, MAX_MODEL_JSON_BYTES)).toString('utf8'))).problems.length === 0;
   } catch {
     valid = false;
   }

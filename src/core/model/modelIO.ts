@@ -13,6 +13,8 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { MAX_MODEL_JSON_BYTES, MAX_MODEL_WEIGHTS_BYTES } from '../limits';
+import { FileRefusedError, formatBytes, readRegularFile } from '../regularFile';
 import { ensureBackend } from '../tfBackend';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from './architecture';
 import {
@@ -368,13 +370,31 @@ interface ManifestGroup {
   readonly weights: tf.io.WeightsManifestEntry[];
 }
 
+/**
+ * A file of a model folder: a regular file of at most `maxBytes`, inside the folder (a symbolic
+ * link is followed only when its target is inside the folder too).
+ */
+async function readModelFile(dir: string, name: string, maxBytes: number): Promise<Buffer> {
+  const file = path.join(dir, name);
+  if ((await fsp.lstat(file)).isSymbolicLink()) {
+    const [target, folder] = await Promise.all([fsp.realpath(file), fsp.realpath(dir)]);
+    if (!target.startsWith(folder + path.sep)) throw new FileRefusedError(file, 'not-regular', `it is a symbolic link to ${target}, outside the model folder`);
+  }
+  return readRegularFile(file, maxBytes);
+}
+
+/** Why a model file could not be read, for a problem list. */
+function unreadable(name: string, error: unknown, missing: string): string {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
+  return `${name} cannot be read: ${error instanceof FileRefusedError ? error.reason : (error as Error).message}`;
+}
+
 async function readJson(dir: string, name: string, problems: string[], whyNeeded?: string): Promise<unknown> {
   let text: string;
   try {
-    text = await fsp.readFile(path.join(dir, name), 'utf8');
+    text = (await readModelFile(dir, name, MAX_MODEL_JSON_BYTES)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push(code === 'ENOENT' ? `${name} is missing${whyNeeded ? ` (${whyNeeded})` : ''}` : `${name} cannot be read: ${(error as Error).message}`);
+    problems.push(unreadable(name, error, `${name} is missing${whyNeeded ? ` (${whyNeeded})` : ''}`));
     return undefined;
   }
   try {
@@ -440,15 +460,22 @@ function byteLengthOf(entry: tf.io.WeightsManifestEntry): number {
 
 /** Each group's shards concatenated, checked against the byte length its manifest describes. */
 async function readShards(dir: string, groups: ManifestGroup[], problems: string[]): Promise<ArrayBuffer[] | undefined> {
+  const described = groups.reduce((sum, group) => sum + group.weights.reduce((total, entry) => total + byteLengthOf(entry), 0), 0);
+  if (described > MAX_MODEL_WEIGHTS_BYTES) {
+    problems.push(`model.json describes ${formatBytes(described)} of weights, over the ${formatBytes(MAX_MODEL_WEIGHTS_BYTES)} limit for a model`);
+    return undefined;
+  }
   const buffers: ArrayBuffer[] = [];
+  let budget = MAX_MODEL_WEIGHTS_BYTES;
   for (const group of groups) {
     const parts: Uint8Array[] = [];
     for (const shard of group.paths) {
       try {
-        parts.push(await fsp.readFile(path.join(dir, shard)));
+        const bytes = await readModelFile(dir, shard, budget);
+        budget -= bytes.byteLength;
+        parts.push(bytes);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        problems.push(code === 'ENOENT' ? `${shard} is missing (model.json lists it as a weights file)` : `${shard} cannot be read: ${(error as Error).message}`);
+        problems.push(unreadable(shard, error, `${shard} is missing (model.json lists it as a weights file)`));
       }
     }
     if (parts.length !== group.paths.length) continue;

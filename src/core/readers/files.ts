@@ -1,9 +1,9 @@
 /**
- * Reading labelled files from disk (Node `fs`): size limit, binary and empty checks, encoding
+ * Reading labelled files from disk (Node `fs`): regular files only (no FIFO or device), size limit, binary and empty checks, encoding
  * detection, then the pure parser. Never throws on a bad or missing file: returns problems.
  */
 
-import { readFileSync, statSync } from 'node:fs';
+import { FileRefusedError, readRegularFileSync } from '../regularFile';
 import { decodeBytes, sniffBinary } from './encoding';
 import { detectFormat } from './formats';
 import { emptyFileProblem, finishResult, parseFormat, withFile } from './parse';
@@ -23,10 +23,10 @@ function loadText(path: string, maxBytes: number): LoadedFile {
   const fail = (reason: string, code: Problem['code']): LoadedFile => ({ ok: false, problem: { file: path, line: 0, reason, severity: 'error', code } });
   let bytes: Uint8Array;
   try {
-    const size = statSync(path).size;
-    if (size > maxBytes) return fail(`file is ${sizeText(size)}, over the ${sizeText(maxBytes)} limit (maxBytes)`, 'too-large');
-    bytes = readFileSync(path);
+    bytes = readRegularFileSync(path, maxBytes);
   } catch (error) {
+    if (error instanceof FileRefusedError && error.kind === 'too-large') return fail(`file is ${sizeText(error.size)}, over the ${sizeText(maxBytes)} limit (maxBytes)`, 'too-large');
+    if (error instanceof FileRefusedError) return fail(`cannot read file: ${error.reason}`, 'unreadable');
     return fail(`cannot read file: ${(error as Error).message}`, 'unreadable');
   }
   const binary = sniffBinary(bytes);
