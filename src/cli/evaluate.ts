@@ -1,5 +1,5 @@
 /** `sentiment-lens eval`: metrics of a model on a labelled set. */
-import { Classifier } from '../core/classifier';
+import { Classifier, predictClassIndices } from '../core/classifier';
 import { listSome } from '../core/readers/displayText';
 import { formatMetrics, computeMetrics } from '../core/metrics';
 import { fingerprintFiles } from '../core/readers';
@@ -26,10 +26,10 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const classOf = new Map(model.labels.map((label, i) => [label, i]));
   const unknown = [...new Set(examples.map((e) => e.label))].filter((label) => !classOf.has(label));
   if (unknown.length) process.stderr.write(`warning: labels unknown to the model count as errors: ${listSome(unknown)}\n`);
-  const results = new Classifier(model).classifyMany(examples.map((e) => e.text));
+  const predicted = predictClassIndices(new Classifier(model), examples.map((e) => e.text), model.labels);
   const metrics = computeMetrics(
     examples.map((e) => classOf.get(e.label) ?? -1),
-    results.map((r) => classOf.get(r.label)!),
+    predicted,
     model.labels,
   );
   if (values.json) {

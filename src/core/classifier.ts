@@ -92,6 +92,25 @@ export class Classifier {
   }
 }
 
+/** Texts classified at a time by predictClassIndices. */
+export const PREDICTION_CHUNK = 4096;
+
+/**
+ * The index in `labels` of each text's predicted label, classifying `chunkSize` texts at a time
+ * and keeping only the indices, so memory stays bounded whatever the number of texts (a chunk's
+ * trajectories are dropped before the next is classified).
+ */
+export function predictClassIndices(classifier: Pick<Classifier, 'classifyMany'>, texts: readonly string[], labels: readonly string[], chunkSize = PREDICTION_CHUNK): Int32Array {
+  const classOf = new Map(labels.map((label, i) => [label, i]));
+  const predicted = new Int32Array(texts.length);
+  for (let start = 0; start < texts.length; start += chunkSize) {
+    classifier.classifyMany(texts.slice(start, start + chunkSize)).forEach((result, i) => {
+      predicted[start + i] = classOf.get(result.label) ?? -1;
+    });
+  }
+  return predicted;
+}
+
 /**
  * A function building the probabilities record of `labels` from values[at], values[at + 1], ...:
  * each record is a copy of one template object (one hidden class, own enumerable data properties

@@ -354,7 +354,11 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
 export function stratifiedSplit<T extends LabelledText>(data: readonly T[], share: number, seed: number): { train: T[]; validation: T[] } {
   const random = new Random(seed);
   const byClass = new Map<string, number[]>();
-  data.forEach((d, i) => byClass.set(d.label, [...(byClass.get(d.label) ?? []), i]));
+  data.forEach((d, i) => {
+    const indices = byClass.get(d.label);
+    if (indices) indices.push(i); // in place: copying the list for each example made the split quadratic
+    else byClass.set(d.label, [i]);
+  });
   const validationIndices = new Set<number>();
   for (const label of [...byClass.keys()].sort()) {
     const indices = random.shuffled(byClass.get(label)!);

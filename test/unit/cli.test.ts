@@ -172,6 +172,19 @@ describe('cli', () => {
     assert.deepEqual(Object.keys(tokens[0].probabilities), ['__proto__', 'constructor', 'neg']);
   });
 
+  it('prints ten problems of a kind and summarises the rest', () => {
+    const file = path.join(path.dirname(modelDir), 'duplicates.tsv');
+    fs.writeFileSync(file, `text\tlabel\n${Array.from({ length: 300 }, (_, i) => `same text\t${i % 2 ? 'positive' : 'negative'}`).join('\n')}\n`);
+    const run = cli(['eval', '--model', modelDir, '--file', file, '--json']);
+    assert.equal(run.code, 0, run.stderr.slice(0, 2000));
+    const lines = run.stderr.trim().split('\n');
+    assert.equal(lines.filter((l) => /: warning: conflicting labels/.test(l)).length, 10);
+    assert.equal(lines.filter((l) => /: warning: duplicate of/.test(l)).length, 10);
+    assert.ok(lines.includes(`${file}: warning: … and 140 more like this (conflicting-labels)`), run.stderr);
+    assert.ok(lines.includes(`${file}: warning: … and 139 more like this (duplicate)`), run.stderr);
+    assert.equal(JSON.parse(run.stdout).n, 300);
+  });
+
   describe('special files', () => {
     it('refuses a FIFO or a device as labelled data, word vectors or a model file, at once and in one line', function () {
       if (process.platform === 'win32') this.skip();
