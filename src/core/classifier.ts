@@ -4,7 +4,7 @@
  */
 import { Architecture, NetworkWeights } from './model/architecture';
 import { padBatch } from './batching';
-import { predict } from './engine';
+import { predict, releaseSharedPredictor } from './engine';
 import { Token, TokenizerSettings, tokenize } from './tokenizer';
 import { Vocabulary } from './vocabulary';
 
@@ -53,6 +53,15 @@ export class Classifier {
     readonly model: ClassifierModel,
     private readonly options: ClassifierOptions = {},
   ) {}
+
+  /**
+   * Releases what inference with this model holds beyond the weights: the helper thread (with its
+   * copy of the weights) and the caches. Call it when the model is dropped; the Classifier still
+   * works afterwards (they are built again on demand).
+   */
+  dispose(): Promise<void> {
+    return releaseSharedPredictor(this.model.weights);
+  }
 
   /** Classifies one text. */
   classify(text: string): Classification {

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { predictClassIndices } from '../../src/core/classifier';
+import { Classifier, predictClassIndices } from '../../src/core/classifier';
+import { initWeights, sharedPredictor } from '../../src/core/engine';
+import type { Architecture } from '../../src/core/model/architecture';
+import { DEFAULT_TOKENIZER } from '../../src/core/tokenizer';
+import { Vocabulary } from '../../src/core/vocabulary';
 
 describe('classifier', () => {
   it('predictClassIndices classifies in bounded chunks and keeps only the label indices', () => {
@@ -17,5 +21,18 @@ describe('classifier', () => {
     assert.equal(predicted[1], 1);
     assert.equal(predicted[7], -1, 'a label outside the list');
     assert.equal(predicted.length, 2_500);
+  });
+
+  it('dispose ends the helper thread holding a copy of the weights; classifying afterwards still works', async function () {
+    const arch: Architecture = { cell: 'gru', vocabSize: 4, embeddingDim: 6, units: 8, layers: 1, numClasses: 2, dropout: 0 };
+    const weights = initWeights(arch, 3);
+    const classifier = new Classifier({ arch, weights, vocabulary: new Vocabulary(['<pad>', '<unk>', 'good', 'bad']), labels: ['negative', 'positive'], tokenizer: DEFAULT_TOKENIZER });
+    const predictor = sharedPredictor(arch, weights);
+    if (!(await predictor.whenHelperReady())) this.skip(); // one CPU: no helper thread to end
+    assert.ok(predictor.hasHelper);
+    await classifier.dispose();
+    assert.equal(predictor.hasHelper, false);
+    assert.notEqual(sharedPredictor(arch, weights), predictor, 'the next prediction gets a new predictor');
+    assert.equal(classifier.classify('good').tokens.length, 1);
   });
 });
