@@ -138,8 +138,9 @@ export class ModelStore implements vscode.Disposable {
 
   /**
    * Imports a model folder (ours, or a Keras model converted by the TensorFlow.js converter with a
-   * metadata.json beside it) as user model `name`: validated by loading it first, then copied to a
-   * temporary folder and renamed into place.
+   * metadata.json beside it) as user model `name`: validated by loading it, copied to a temporary
+   * folder, the copy validated again (only regular files are copied, so a folder of symbolic links
+   * or special files fails here), then renamed into place.
    */
   async import(sourceDir: string, name: string): Promise<ModelEntry> {
     const problem = this.checkNewName(name);
@@ -147,7 +148,13 @@ export class ModelStore implements vscode.Disposable {
     const loaded = await loadModel(sourceDir); // throws ModelLoadError listing every problem
     loaded.dispose();
     const target = this.userModelDir(name);
-    await copyFolderAtomically(sourceDir, target);
+    await copyFolderAtomically(sourceDir, target, async (copy) => {
+      try {
+        (await loadModel(copy)).dispose();
+      } catch (error) {
+        throw new Error(`the copy of ${sourceDir} is not a complete model (are its files symbolic links or special files?): ${(error as Error).message}`);
+      }
+    });
     this.notifyChanged();
     return { name, origin: 'user', dir: target };
   }
@@ -179,8 +186,11 @@ export class ModelStore implements vscode.Disposable {
   }
 }
 
-/** Copies a folder's files (not sub-folders) into a temporary sibling of `target`, then renames it into place. */
-async function copyFolderAtomically(source: string, target: string): Promise<void> {
+/**
+ * Copies a folder's regular files (not sub-folders, links or special files) into a temporary
+ * sibling of `target`, checks the copy with `validate` (when given), then renames it into place.
+ */
+async function copyFolderAtomically(source: string, target: string, validate?: (copy: string) => Promise<void>): Promise<void> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.copying-${randomBytes(4).toString('hex')}`);
   try {
@@ -188,6 +198,7 @@ async function copyFolderAtomically(source: string, target: string): Promise<voi
     for (const entry of await fs.promises.readdir(source, { withFileTypes: true })) {
       if (entry.isFile()) await fs.promises.copyFile(path.join(source, entry.name), path.join(temporary, entry.name));
     }
+    await validate?.(temporary);
     await fs.promises.rename(temporary, target);
   } catch (error) {
     await fs.promises.rm(temporary, { recursive: true, force: true });
