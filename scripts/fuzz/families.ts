@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Classifier, MAX_TOKENS } from '../../src/core/classifier';
-import { loadClassifierModel, LoadedClassifierModel } from '../../src/core/modelFiles';
+import { loadClassifierModel, LoadedClassifierModel, saveTrainedModel } from '../../src/core/modelFiles';
+import { trainClassifier } from '../../src/core/training';
 import { loadModel, ModelLoadError } from '../../src/core/model/modelIO';
 import { readPretrainedVectors } from '../../src/core/pretrainedVectors';
 import { readLabelledFile } from '../../src/core/readers/files';
@@ -385,8 +386,40 @@ const specialFiles: FuzzFamily = {
   },
 };
 
+const trainSaveLoad: FuzzFamily = {
+  name: 'train-save-load',
+  description: 'a tiny model trained on generated labelled text (awkward labels included), saved, loaded and used',
+  defaultCases: 100,
+  async run(rng, context, index) {
+    const { examples } = parseLabelledText(randomLabelledText(rng).text, { file: 'fuzz.csv' });
+    const dir = path.join(context.scratch, `trained-${index}`);
+    let trained;
+    try {
+      trained = await trainClassifier(examples.slice(0, 300), { epochs: 1, units: 4, embeddingDim: 4, batchSize: 8, validationSplit: rng.pick([0, 0.2, 0.5]), skipGram: false, seed: index });
+    } catch (error) {
+      // Data a classifier cannot be trained on is refused with a plain message, nothing else.
+      if (!(error instanceof Error) || error instanceof RangeError || error instanceof TypeError) fail(`training threw ${(error as Error)?.name}: ${(error as Error)?.message}`);
+      return;
+    }
+    try {
+      await saveTrainedModel(dir, trained, { name: `fuzz-${index}`, dataFingerprint: '0'.repeat(64), dataDescription: 'fuzz' });
+      const model = await loadClassifierModel(dir);
+      if (JSON.stringify(model.labels) !== JSON.stringify(trained.model.labels)) fail('the labels changed through save and load');
+      const classifier = new Classifier(model, { threads: 1 });
+      const result = classifier.classify(randomText(rng));
+      // As sets: an object lists integer-like keys ('0', '4') first, whatever the label order.
+      if (JSON.stringify(Object.keys(result.probabilities).sort()) !== JSON.stringify([...model.labels].sort())) fail('the probabilities do not cover exactly the labels');
+      const sum = Object.values(result.probabilities).reduce((a, b) => a + b, 0);
+      if (!(Math.abs(sum - 1) < 1e-4)) fail(`probabilities sum to ${sum}`);
+      await classifier.dispose();
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
 /** Every family, in the order the report lists them. */
-export const FAMILIES: readonly FuzzFamily[] = [labelledText, labelledFile, classifyText, modelFolder, vectorsFile, specialFiles];
+export const FAMILIES: readonly FuzzFamily[] = [labelledText, labelledFile, classifyText, modelFolder, vectorsFile, specialFiles, trainSaveLoad];
 
 /** What running some cases of a family found. */
 export interface FamilyReport {

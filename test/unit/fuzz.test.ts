@@ -9,6 +9,7 @@ const SLICE: Readonly<Record<string, number>> = {
   'model-folder': 40,
   'vectors-file': 40,
   'special-files': 10,
+  'train-save-load': 8,
 };
 
 describe('fuzz (fixed-seed slice)', () => {
