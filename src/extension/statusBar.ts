@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commandIds } from './commands';
 import type { ToneService } from './comments/toneService';
+import { markdownCode } from '../core/markdownText';
 import type { ModelService } from './modelService';
 
 /**
@@ -39,16 +40,19 @@ export class StatusBar implements vscode.Disposable {
     }
     const report = this.tone.diagnostics.report(document.uri);
     const model = report?.model ?? this.models.configuredName('comments');
+    // A zero-width space after '$' keeps a name such as "$(bug)" from showing as an icon in the item's text.
+    const shownModel = model.replace(/\$\(/g, '$\u200b(');
     const placed = this.tone.diagnostics.placed(document.uri);
     const flagged = placed.filter((p) => p.flagged && !p.ignored).length;
     const ignored = placed.filter((p) => p.flagged && p.ignored).length;
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Sentiment Lens** · comments model \`${model}\`, highlight model \`${this.models.configuredName('highlight')}\`\n\n`);
+    // Model names come from settings and model files: escaped, so they cannot add links or markup.
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.appendMarkdown(`**Sentiment Lens** · comments model ${markdownCode(model)}, highlight model ${markdownCode(this.models.configuredName('highlight'))}\n\n`);
     if (!report) {
-      this.item.text = `$(comment) ${model}`;
+      this.item.text = `$(comment) ${shownModel}`;
       tooltip.appendMarkdown('The tone of this file\'s comments has not been checked. Click to check it.');
     } else {
-      this.item.text = flagged > 0 ? `$(comment-unresolved) ${model}: ${flagged} negative` : `$(comment) ${model}: tone ok`;
+      this.item.text = flagged > 0 ? `$(comment-unresolved) ${shownModel}: ${flagged} negative` : `$(comment) ${shownModel}: tone ok`;
       tooltip.appendMarkdown(`${placed.length} comment${placed.length === 1 ? '' : 's'} checked: ${flagged} negative` +
         `${ignored ? `, ${ignored} ignored` : ''}. Click to check again.`);
     }
