@@ -50,7 +50,7 @@ function toJson(text: string, result: Classification) {
 function formatClassification(text: string, result: Classification): string {
   const labels = Object.keys(result.probabilities);
   const percent = (p: number) => `${(100 * p).toFixed(1).padStart(5)}%`;
-  const width = Math.max(8, ...result.tokens.map((t) => t.text.length));
+  const width = result.tokens.reduce((widest, t) => Math.max(widest, t.text.length), 8);
   const lines = [
     `${result.label} ${percent(result.probabilities[result.label]).trim()}  ${JSON.stringify(text)}`,
     `  ${'token'.padEnd(width)} ${'range'.padEnd(9)} ${labels.map((l) => l.padStart(9)).join(' ')}`,

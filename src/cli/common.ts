@@ -25,6 +25,8 @@ export const USAGE = `Usage:
       [--tokenizer english|developer] [--quantize none|float16|uint16|uint8]
       [--pretrained-vectors FILE]
       Train a model; progress on stderr. Defaults are the bundled model's settings.
+      --out DIR must not exist, or be an empty folder, or hold a model saved before (which is
+      replaced); any other file or folder is refused with exit 1 before training starts.
       --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText
       text, or wink-embeddings JSON); the embedding size follows the file's.
   sentiment-lens prepare (--pos FILE --neg FILE | --file FILE [--format F]) --out DIR [--shards N]
@@ -51,6 +53,7 @@ movie-review model. Exit codes: 0 success, 1 bad input, 2 usage error.
 
 Every on/off option --NAME also has --no-NAME (e.g. --no-skip-gram); the last one given wins.
 COMMAND --help prints that command's usage.
+Errors are one line; set SENTIMENT_LENS_DEBUG=1 to print the stack of an unexpected one.
 `;
 
 /**
@@ -141,13 +144,35 @@ export function readData(values: { pos?: string; neg?: string; file?: string; fo
         textColumn: column(values['text-column']),
         labelColumn: column(values['label-column']),
       });
-  for (const problem of result.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  for (const line of summariseProblems(result.problems)) process.stderr.write(`${line}\n`);
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (errors.length) {
     throw new CliError(`${errors.length} problem${errors.length > 1 ? 's' : ''} in the data; first: ${formatProblem(errors[0])}`);
   }
   if (result.examples.length === 0) throw new CliError('the data holds no usable examples');
   return result;
+}
+
+/** Problems of one kind printed in full before the rest are summarised. */
+export const PROBLEMS_SHOWN_PER_KIND = 10;
+
+/**
+ * The lines to print for `problems`: the first PROBLEMS_SHOWN_PER_KIND of each kind (code and
+ * severity) in order, then, per kind with more, one line saying how many more there are.
+ */
+export function summariseProblems(problems: readonly Problem[], perKind = PROBLEMS_SHOWN_PER_KIND): string[] {
+  const lines: string[] = [];
+  const seen = new Map<string, { count: number; file: string; severity: Problem['severity']; code: Problem['code'] }>();
+  for (const problem of problems) {
+    const kind = `${problem.severity} ${problem.code}`;
+    const entry = seen.get(kind) ?? { count: 0, file: problem.file, severity: problem.severity, code: problem.code };
+    seen.set(kind, entry);
+    if (entry.count++ < perKind) lines.push(formatProblem(problem));
+  }
+  for (const { count, file, severity, code } of seen.values()) {
+    if (count > perKind) lines.push(`${file}: ${severity}: … and ${(count - perKind).toLocaleString('en-US')} more like this (${code})`);
+  }
+  return lines;
 }
 
 /** `file:line: severity: reason` (line omitted for whole-file problems). */

@@ -1,5 +1,6 @@
 /** `sentiment-lens eval`: metrics of a model on a labelled set. */
-import { Classifier } from '../core/classifier';
+import { Classifier, predictClassIndices } from '../core/classifier';
+import { listSome } from '../core/readers/displayText';
 import { formatMetrics, computeMetrics } from '../core/metrics';
 import { fingerprintFiles } from '../core/readers';
 import { modelClassOf } from '../core/labels';
@@ -27,13 +28,13 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const goldLabels = [...new Set(examples.map((e) => e.label))];
   const goldClass = new Map(goldLabels.map((label) => [label, modelClassOf(label, model.labels)]));
   const aliased = goldLabels.filter((label) => goldClass.get(label) !== undefined && goldClass.get(label) !== label);
-  if (aliased.length) process.stderr.write(`note: reading gold labels as the model's classes: ${aliased.map((label) => `${label} as ${goldClass.get(label)}`).join(', ')}\n`);
+  if (aliased.length) process.stderr.write(`note: reading gold labels as the model's classes: ${listSome(aliased.map((label) => `${label} as ${goldClass.get(label)}`))}\n`);
   const unknown = goldLabels.filter((label) => goldClass.get(label) === undefined);
-  if (unknown.length) process.stderr.write(`warning: labels unknown to the model count as errors: ${unknown.join(', ')}\n`);
-  const results = new Classifier(model).classifyMany(examples.map((e) => e.text));
+  if (unknown.length) process.stderr.write(`warning: labels unknown to the model count as errors: ${listSome(unknown)}\n`);
+  const predicted = predictClassIndices(new Classifier(model), examples.map((e) => e.text), model.labels);
   const metrics = computeMetrics(
     examples.map((e) => classOf.get(goldClass.get(e.label) ?? '') ?? -1),
-    results.map((r) => classOf.get(r.label)!),
+    predicted,
     model.labels,
   );
   if (values.json) {

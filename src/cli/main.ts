@@ -42,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`sentiment-lens ${name}: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`sentiment-lens ${name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    // One line for the user; the stack only on request (it helps a bug report, not a user).
+    const debug = process.env.SENTIMENT_LENS_DEBUG === '1' && error instanceof Error && error.stack;
+    process.stderr.write(`sentiment-lens ${name}: ${debug || (error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

@@ -1,8 +1,10 @@
 /** `sentiment-lens train`: trains and saves a model, with progress on stderr. */
 import * as path from 'node:path';
+import { abbreviate, listSome } from '../core/readers/displayText';
 import { formatMetrics } from '../core/metrics';
 import { fingerprintFiles } from '../core/readers';
 import { saveTrainedModel, QuantizationChoice } from '../core/modelFiles';
+import { checkSaveTarget, SaveTargetError } from '../core/model/modelFolder';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors, type PretrainedVectors } from '../core/pretrainedVectors';
 import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingProgress } from '../core/training';
 import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
@@ -40,6 +42,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   let options = trainingOptionsFromFlags(values);
   const quantize = (values.quantize ?? 'none') as QuantizationChoice;
   if (!['none', 'float16', 'uint16', 'uint8'].includes(quantize)) throw new CliError(`--quantize must be none, float16, uint16 or uint8 (got "${quantize}")`, EXIT_USAGE);
+  // Before training: a run should not end in learning that --out cannot be written.
+  await checkSaveTarget(values.out).catch(toCliError);
   const data = readData(values);
   const files = values.file !== undefined ? [values.file] : [values.pos!, values.neg!];
   const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = { onProgress: reportProgress };
@@ -57,7 +61,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       process.stderr.write(`embedding: ${found} of ${size} vocabulary rows start from the pretrained vectors\n`);
     });
   }
-  process.stderr.write(`training on ${data.examples.length} examples (${Object.entries(data.labelCounts).map(([l, n]) => `${l} ${n}`).join(', ')}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`);
+  process.stderr.write(`training on ${data.examples.length} examples (${listSome(Object.entries(data.labelCounts).map(([l, n]) => `${abbreviate(l)} ${n}`))}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`);
   const result = await trainClassifier(data.examples, options, hooks);
   await saveTrainedModel(values.out, result, {
     pretrainedVectors,
@@ -65,7 +69,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     dataFingerprint: fingerprintFiles(files),
     dataDescription: files.map((f) => path.basename(f)).join(' + '),
     quantize,
-  });
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+  }).catch(toCliError);
   process.stderr.write(`best epoch ${result.bestEpoch}, ${result.seconds.toFixed(1)} s; saved to ${values.out}\n`);
   process.stdout.write(`${formatMetrics(result.metrics)}\n`);
 }
@@ -110,6 +115,12 @@ function reportProgress(p: TrainingProgress): void {
   } else if (p.phase === 'validated') {
     process.stderr.write(`epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  acc ${p.accuracy.toFixed(4)}  val_loss ${p.validationLoss!.toFixed(4)}  val_acc ${p.validationAccuracy!.toFixed(4)}  ${p.elapsedSeconds.toFixed(1)} s\n`);
   }
+}
+
+/** A refused output folder or a failed save as a one-line CLI error (exit 1). */
+function toCliError(error: unknown): never {
+  if (error instanceof SaveTargetError) throw new CliError(error.message);
+  throw new CliError(`could not save the model: ${(error as Error)?.message ?? String(error)}`);
 }
 
 /** Reads the vectors of the data's words; an unreadable or malformed file is bad input (exit 1). */

@@ -62,7 +62,7 @@ export async function classifyInChunks(classifier: Classifier, texts: readonly s
       end++;
     }
     const blockStart = performance.now();
-    classifications.push(...classifier.classifyMany(texts.slice(next, end)));
+    for (const classification of classifier.classifyMany(texts.slice(next, end))) classifications.push(classification);
     const blockMs = performance.now() - blockStart;
     longestBlockMs = Math.max(longestBlockMs, blockMs);
     chunks++;

@@ -4,7 +4,7 @@
  */
 import { Architecture, NetworkWeights } from './model/architecture';
 import { padBatch } from './batching';
-import { predict } from './engine';
+import { predict, releaseSharedPredictor } from './engine';
 import { Token, TokenizerSettings, tokenize } from './tokenizer';
 import { Vocabulary } from './vocabulary';
 
@@ -54,6 +54,15 @@ export class Classifier {
     private readonly options: ClassifierOptions = {},
   ) {}
 
+  /**
+   * Releases what inference with this model holds beyond the weights: the helper thread (with its
+   * copy of the weights) and the caches. Call it when the model is dropped; the Classifier still
+   * works afterwards (they are built again on demand).
+   */
+  dispose(): Promise<void> {
+    return releaseSharedPredictor(this.model.weights);
+  }
+
   /** Classifies one text. */
   classify(text: string): Classification {
     return this.classifyMany([text])[0];
@@ -92,14 +101,33 @@ export class Classifier {
   }
 }
 
+/** Texts classified at a time by predictClassIndices. */
+export const PREDICTION_CHUNK = 4096;
+
+/**
+ * The index in `labels` of each text's predicted label, classifying `chunkSize` texts at a time
+ * and keeping only the indices, so memory stays bounded whatever the number of texts (a chunk's
+ * trajectories are dropped before the next is classified).
+ */
+export function predictClassIndices(classifier: Pick<Classifier, 'classifyMany'>, texts: readonly string[], labels: readonly string[], chunkSize = PREDICTION_CHUNK): Int32Array {
+  const classOf = new Map(labels.map((label, i) => [label, i]));
+  const predicted = new Int32Array(texts.length);
+  for (let start = 0; start < texts.length; start += chunkSize) {
+    classifier.classifyMany(texts.slice(start, start + chunkSize)).forEach((result, i) => {
+      predicted[start + i] = classOf.get(result.label) ?? -1;
+    });
+  }
+  return predicted;
+}
+
 /**
  * A function building the probabilities record of `labels` from values[at], values[at + 1], ...:
  * each record is a copy of one template object (one hidden class, own enumerable data properties
  * in label order) filled in place, about twice as fast as adding the keys one by one.
  */
 function labelProbabilitiesMaker(labels: readonly string[]): (values: Float32Array, at: number) => LabelProbabilities {
-  const template: LabelProbabilities = {};
-  for (const label of labels) template[label] = 0;
+  // Own data properties even for labels such as '__proto__' (an assignment would set the prototype).
+  const template: LabelProbabilities = Object.fromEntries(labels.map((label) => [label, 0]));
   return (values, at) => {
     const out = { ...template };
     for (let i = 0; i < labels.length; i++) out[labels[i]] = values[at + i];

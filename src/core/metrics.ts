@@ -40,7 +40,7 @@ export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<num
     if (gold[i] >= 0 && gold[i] < k) confusion[gold[i]][predicted[i]]++;
     if (predicted[i] >= 0 && predicted[i] < k) predictedCounts[predicted[i]]++;
   }
-  const perClass: Record<string, ClassMetrics> = {};
+  const perClassEntries: [string, ClassMetrics][] = [];
   let f1Sum = 0;
   labels.forEach((label, c) => {
     const truePositives = confusion[c][c];
@@ -49,14 +49,15 @@ export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<num
     const precision = predictedCount ? truePositives / predictedCount : 0;
     const recall = support ? truePositives / support : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    perClass[label] = { precision, recall, f1, support };
+    perClassEntries.push([label, { precision, recall, f1, support }]);
     f1Sum += f1;
   });
   return {
     n: gold.length,
     accuracy: gold.length ? correct / gold.length : 0,
     macroF1: k ? f1Sum / k : 0,
-    perClass,
+    // Own data properties even for labels such as '__proto__'.
+    perClass: Object.fromEntries(perClassEntries),
     confusion,
     labels: [...labels],
   };
@@ -65,7 +66,7 @@ export function computeMetrics(gold: ArrayLike<number>, predicted: ArrayLike<num
 /** A fixed-width text table of the metrics, for the CLI and model cards. */
 export function formatMetrics(metrics: Metrics): string {
   const pad = (s: string, w: number) => s.padStart(w);
-  const width = Math.max(9, ...metrics.labels.map((l) => l.length + 1));
+  const width = metrics.labels.reduce((widest, l) => Math.max(widest, l.length + 1), 9);
   const lines = [
     `n ${metrics.n}  accuracy ${metrics.accuracy.toFixed(4)}  macro-F1 ${metrics.macroF1.toFixed(4)}`,
     `${pad('class', width)} ${pad('precision', 9)} ${pad('recall', 9)} ${pad('f1', 9)} ${pad('support', 9)}`,

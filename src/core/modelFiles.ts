@@ -41,6 +41,8 @@ export interface SaveInfo {
   readonly quantize?: QuantizationChoice;
   /** Which pretrained word vectors the embedding started from, if any (recorded in the hyperparameters). */
   readonly pretrainedVectors?: string;
+  /** Told about problems that do not stop the save (see saveModel). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Saves a training run's best model with its metadata (atomically; see saveModel). */
@@ -68,7 +70,7 @@ export async function saveTrainedModel(dir: string, result: TrainingResult, info
       },
       metrics: { validation: result.metrics },
     },
-  }, { quantize: info.quantize ?? 'none' });
+  }, { quantize: info.quantize ?? 'none', onWarning: info.onWarning });
 }
 
 /** The validation split a model was trained with, from its metadata (defaults if absent). */

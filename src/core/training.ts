@@ -3,6 +3,7 @@
  * training part, optional skip-gram pretraining of the embedding, length-bucketed batches through
  * the fast engine, validation after every epoch, early stopping, and the best epoch's weights.
  */
+import { abbreviate, listSome } from './readers/displayText';
 import { Architecture, CellType, flattenWeights, NetworkWeights } from './model/architecture';
 import { Batch, padBatch } from './batching';
 import { Metrics, computeMetrics } from './metrics';
@@ -241,10 +242,10 @@ export interface PreparedData<T extends LabelledText = LabelledText> {
  */
 export function prepareTrainingData<T extends LabelledText>(data: readonly T[], options: TrainingOptions, fixedVocabulary?: Vocabulary): PreparedData<T> {
   const labels = options.labels ? [...options.labels] : [...new Set(data.map((d) => d.label))].sort();
-  if (labels.length < 2) throw new Error(`training needs at least two classes; the data has ${labels.length === 1 ? `only "${labels[0]}"` : 'none'}`);
+  if (labels.length < 2) throw new Error(`training needs at least two classes; the data has ${labels.length === 1 ? `only "${abbreviate(labels[0])}"` : 'none'}`);
   const classOf = new Map(labels.map((label, i) => [label, i]));
   const unknown = data.find((d) => !classOf.has(d.label));
-  if (unknown) throw new Error(`label "${unknown.label}" is not one of the model's labels (${labels.join(', ')})`);
+  if (unknown) throw new Error(`label "${abbreviate(unknown.label)}" is not one of the model's labels (${listSome(labels)})`);
 
   const { train, validation } = stratifiedSplit(data, options.validationSplit, options.seed);
   if (train.length === 0) throw new Error('no training examples left after the validation split');
@@ -391,7 +392,11 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
 export function stratifiedSplit<T extends LabelledText>(data: readonly T[], share: number, seed: number): { train: T[]; validation: T[] } {
   const random = new Random(seed);
   const byClass = new Map<string, number[]>();
-  data.forEach((d, i) => byClass.set(d.label, [...(byClass.get(d.label) ?? []), i]));
+  data.forEach((d, i) => {
+    const indices = byClass.get(d.label);
+    if (indices) indices.push(i); // in place: copying the list for each example made the split quadratic
+    else byClass.set(d.label, [i]);
+  });
   const validationIndices = new Set<number>();
   for (const label of [...byClass.keys()].sort()) {
     const indices = random.shuffled(byClass.get(label)!);

@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): SentimentLensApi {
 
   // Training panel (training runs in a worker thread) and model management
   const modelManager = new ModelManager(store, models, log);
-  const training = new TrainingController(context.extensionUri, modelManager, store, log);
+  const training = new TrainingController(context.extensionUri, modelManager, store, log, context.workspaceState);
   context.subscriptions.push(training);
 
   // Commands

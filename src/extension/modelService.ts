@@ -45,9 +45,9 @@ export class ModelService implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
-      store.onDidChange(() => this.cache.clear()),
+      store.onDidChange(() => this.clearCache()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (Object.values(ROLES).some((role) => e.affectsConfiguration(`${CONFIG_SECTION}.${role.setting}`))) this.cache.clear();
+        if (Object.values(ROLES).some((role) => e.affectsConfiguration(`${CONFIG_SECTION}.${role.setting}`))) this.clearCache();
       }),
     );
   }
@@ -94,8 +94,16 @@ export class ModelService implements vscode.Disposable {
     return pending;
   }
 
+  /** Drops the loaded models, ending their helper threads (each holds a copy of its model's weights). */
+  private clearCache(): void {
+    for (const pending of this.cache.values()) {
+      pending.then((active) => active.classifier.dispose()).catch(() => undefined);
+    }
+    this.cache.clear();
+  }
+
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
-    this.cache.clear();
+    this.clearCache();
   }
 }

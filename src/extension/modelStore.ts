@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelMetadata } from '../core/model/metadata';
+import { MAX_MODEL_JSON_BYTES } from '../core/limits';
 import { loadModel, MODEL_FILES } from '../core/model/modelIO';
+import { readRegularFile, readRegularFileSync } from '../core/regularFile';
 
 /** Where a model lives: shipped inside the extension, or trained/imported by the user. */
 export type ModelOrigin = 'bundled' | 'user';
@@ -93,7 +95,7 @@ export class ModelStore implements vscode.Disposable {
   /** Accuracy, date and description from a model's metadata.json; `problem` when unreadable. */
   summary(entry: ModelEntry): ModelSummary {
     try {
-      const metadata = JSON.parse(fs.readFileSync(path.join(entry.dir, MODEL_FILES.metadata), 'utf8')) as Partial<ModelMetadata>;
+      const metadata = JSON.parse(readRegularFileSync(path.join(entry.dir, MODEL_FILES.metadata), MAX_MODEL_JSON_BYTES).toString('utf8')) as Partial<ModelMetadata>;
       const validation = metadata.metrics?.validation;
       return {
         accuracy: typeof validation?.accuracy === 'number' ? validation.accuracy : undefined,
@@ -126,7 +128,7 @@ export class ModelStore implements vscode.Disposable {
     await fs.promises.rename(entry.dir, target);
     try {
       const metadataPath = path.join(target, MODEL_FILES.metadata);
-      const metadata = JSON.parse(await fs.promises.readFile(metadataPath, 'utf8')) as Record<string, unknown>;
+      const metadata = JSON.parse((await readRegularFile(metadataPath, MAX_MODEL_JSON_BYTES)).toString('utf8')) as Record<string, unknown>;
       await writeFileAtomically(metadataPath, `${JSON.stringify({ ...metadata, name: to }, null, 2)}\n`);
     } finally {
       this.notifyChanged();
@@ -136,8 +138,9 @@ export class ModelStore implements vscode.Disposable {
 
   /**
    * Imports a model folder (ours, or a Keras model converted by the TensorFlow.js converter with a
-   * metadata.json beside it) as user model `name`: validated by loading it first, then copied to a
-   * temporary folder and renamed into place.
+   * metadata.json beside it) as user model `name`: validated by loading it, copied to a temporary
+   * folder, the copy validated again (only regular files are copied, so a folder of symbolic links
+   * or special files fails here), then renamed into place.
    */
   async import(sourceDir: string, name: string): Promise<ModelEntry> {
     const problem = this.checkNewName(name);
@@ -145,7 +148,13 @@ export class ModelStore implements vscode.Disposable {
     const loaded = await loadModel(sourceDir); // throws ModelLoadError listing every problem
     loaded.dispose();
     const target = this.userModelDir(name);
-    await copyFolderAtomically(sourceDir, target);
+    await copyFolderAtomically(sourceDir, target, async (copy) => {
+      try {
+        (await loadModel(copy)).dispose();
+      } catch (error) {
+        throw new Error(`the copy of ${sourceDir} is not a complete model (are its files symbolic links or special files?): ${(error as Error).message}`);
+      }
+    });
     this.notifyChanged();
     return { name, origin: 'user', dir: target };
   }
@@ -177,8 +186,11 @@ export class ModelStore implements vscode.Disposable {
   }
 }
 
-/** Copies a folder's files (not sub-folders) into a temporary sibling of `target`, then renames it into place. */
-async function copyFolderAtomically(source: string, target: string): Promise<void> {
+/**
+ * Copies a folder's regular files (not sub-folders, links or special files) into a temporary
+ * sibling of `target`, checks the copy with `validate` (when given), then renames it into place.
+ */
+async function copyFolderAtomically(source: string, target: string, validate?: (copy: string) => Promise<void>): Promise<void> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.copying-${randomBytes(4).toString('hex')}`);
   try {
@@ -186,6 +198,7 @@ async function copyFolderAtomically(source: string, target: string): Promise<voi
     for (const entry of await fs.promises.readdir(source, { withFileTypes: true })) {
       if (entry.isFile()) await fs.promises.copyFile(path.join(source, entry.name), path.join(temporary, entry.name));
     }
+    await validate?.(temporary);
     await fs.promises.rename(temporary, target);
   } catch (error) {
     await fs.promises.rm(temporary, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commandIds } from './commands';
 import type { ToneService } from './comments/toneService';
+import { markdownCode, markdownLiteral } from '../core/markdownText';
 import type { ModelService } from './modelService';
 
 /**
@@ -39,22 +40,25 @@ export class StatusBar implements vscode.Disposable {
     }
     const report = this.tone.diagnostics.report(document.uri);
     const model = report?.model ?? this.models.configuredName('comments');
+    // A zero-width space after '$' keeps a name such as "$(bug)" from showing as an icon in the item's text.
+    const shownModel = model.replace(/\$\(/g, '$\u200b(');
     const placed = this.tone.diagnostics.placed(document.uri);
     const count = (kind: string) => placed.filter((p) => p.kind === kind && p.flagged && !p.ignored).length;
     const harsh = count('harsh');
     const negative = count('negative');
     const ignored = placed.filter((p) => p.flagged && p.ignored).length;
     const harshOff = report?.harshProblem !== undefined;
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Sentiment Lens** · tone model \`${model}\`, harshness model \`${report?.harshModel ?? this.models.configuredName('harshness')}\`` +
-      `${harshOff ? ' (off)' : ''}, highlight model \`${this.models.configuredName('highlight')}\`\n\n`);
-    if (harshOff) tooltip.appendMarkdown(`Harsh findings are off: ${report?.harshProblem}. Negative-tone findings continue.\n\n`);
+    // Model names come from settings and model files: escaped, so they cannot add links or markup.
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.appendMarkdown(`**Sentiment Lens** · tone model ${markdownCode(model)}, harshness model ${markdownCode(report?.harshModel ?? this.models.configuredName('harshness'))}` +
+      `${harshOff ? ' (off)' : ''}, highlight model ${markdownCode(this.models.configuredName('highlight'))}\n\n`);
+    if (harshOff) tooltip.appendMarkdown(`Harsh findings are off: ${markdownLiteral(report?.harshProblem ?? '')}. Negative-tone findings continue.\n\n`);
     if (!report) {
-      this.item.text = `$(comment) ${model}`;
+      this.item.text = `$(comment) ${shownModel}`;
       tooltip.appendMarkdown('The tone of this file\'s comments has not been checked. Click to check it.');
     } else {
       const found = [harsh > 0 ? `${harsh} harsh` : undefined, negative > 0 ? `${negative} negative` : undefined].filter(Boolean).join(', ');
-      this.item.text = `${found ? `$(comment-unresolved) ${model}: ${found}` : `$(comment) ${model}: tone ok`}${harshOff ? ' (harsh off)' : ''}`;
+      this.item.text = `${found ? `$(comment-unresolved) ${shownModel}: ${found}` : `$(comment) ${shownModel}: tone ok`}${harshOff ? ' (harsh off)' : ''}`;
       const comments = report.check.blocks.length;
       const sentences = report.check.sentences.length;
       tooltip.appendMarkdown(`${comments} comment${comments === 1 ? '' : 's'} (${sentences} sentence${sentences === 1 ? '' : 's'}) checked: ` +

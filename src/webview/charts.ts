@@ -20,7 +20,7 @@ const MARGIN = { left: 40, right: 10, top: 22, bottom: 26 };
 /** A chart of the series over [0, xMax] epochs; `yMax` undefined = from the data. */
 export function lineChart(title: string, series: readonly Series[], xMax: number, yMax: number | undefined, format: (y: number) => string): SVGElement {
   const finite = series.flatMap((line) => line.points.filter((p) => Number.isFinite(p.y)));
-  const top = yMax ?? Math.max(0.1, ...finite.map((p) => p.y)) * 1.1;
+  const top = yMax ?? finite.reduce((highest, p) => Math.max(highest, p.y), 0.1) * 1.1;
   const right = Math.max(1, xMax);
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;

@@ -129,6 +129,9 @@ function readSettings(): PanelTrainingSettings | undefined {
 
 // ---- data source ------------------------------------------------------------------------------
 
+/** Most label rows the source view lists (a wrong label column can give thousands of labels). */
+const MAX_LABEL_ROWS = 100;
+
 const FORMAT_NAMES: Record<LabelledFormat, string> = {
   csv: 'CSV',
   tsv: 'TSV',
@@ -145,7 +148,7 @@ function renderSource(source: SourceView | undefined): void {
     return;
   }
   const labelEntries = Object.entries(source.labelCounts).sort((a, b) => b[1] - a[1]);
-  const largest = Math.max(1, ...labelEntries.map(([, n]) => n));
+  const largest = labelEntries.reduce((most, [, n]) => Math.max(most, n), 1);
   replaceChildren(
     container,
     h('p', { class: 'summary' }, `${FORMAT_NAMES[source.format]} · ${source.encoding.toUpperCase()} · ${source.examples} usable example${source.examples === 1 ? '' : 's'}`),
@@ -165,8 +168,9 @@ function renderSource(source: SourceView | undefined): void {
     labelEntries.length
       ? h('table', { class: 'counts' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Label'), h('th', { scope: 'col' }, 'Examples'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Share')))),
-          h('tbody', {}, ...labelEntries.map(([label, count]) =>
-            h('tr', {}, h('td', {}, label), h('td', { class: 'num' }, count), h('td', {}, h('meter', { min: 0, max: largest, value: count, 'aria-label': `${label}: ${count}` }))))))
+          h('tbody', {}, ...labelEntries.slice(0, MAX_LABEL_ROWS).map(([label, count]) =>
+            h('tr', {}, h('td', {}, label), h('td', { class: 'num' }, count), h('td', {}, h('meter', { min: 0, max: largest, value: count, 'aria-label': `${label}: ${count}` })))),
+            labelEntries.length > MAX_LABEL_ROWS ? h('tr', {}, h('td', { colspan: 3 }, `… and ${labelEntries.length - MAX_LABEL_ROWS} more labels`)) : undefined))
       : h('p', {}, 'No labels found.'),
     h('h3', {}, `Preview (first ${source.preview.length} rows)`),
     source.preview.length
@@ -267,7 +271,7 @@ function runStatusText(run: RunView): string {
 }
 
 function buildCharts(run: RunView): HTMLElement[] {
-  const epochs = Math.max(run.epochs, ...run.epochPoints.map((p) => p.epoch));
+  const epochs = run.epochPoints.reduce((last, p) => Math.max(last, p.epoch), run.epochs);
   const training = [...run.points, ...run.epochPoints.map((p) => ({ x: p.epoch, loss: p.loss, accuracy: p.accuracy }))].sort((a, b) => a.x - b.x);
   const lossSeries: Series[] = [
     { name: 'training', className: 'series-training', points: training.map((p) => ({ x: p.x, y: p.loss })) },

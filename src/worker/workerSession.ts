@@ -104,7 +104,12 @@ export class WorkerSession {
     }
     try {
       const { result, files, description } = this.finished;
-      await saveTrainedModel(dir, result, { name, dataFingerprint: fingerprintFiles(files), dataDescription: description });
+      await saveTrainedModel(dir, result, {
+        name,
+        dataFingerprint: fingerprintFiles(files),
+        dataDescription: description,
+        onWarning: (message) => this.post({ type: 'warning', requestId, message }),
+      });
       this.post({ type: 'saved', requestId, dir: path.resolve(dir), accuracy: result.metrics.accuracy });
     } catch (error) {
       this.postError(requestId, `could not save the model: ${(error as Error)?.message ?? String(error)}`, error);

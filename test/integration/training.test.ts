@@ -123,6 +123,13 @@ describe('training panel', function () {
     assert.match(editor.document.lineAt(7).text, /extra field/);
   });
 
+  it('opens only lines of the file being previewed, whatever file the webview names', async () => {
+    const other = path.join(repoRoot, 'package.json');
+    api.training.postFromPanel({ type: 'openLocation', file: other, line: 2 });
+    await settle(1000);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === other), 'package.json was not opened');
+  });
+
   it('gives each unusable file a clear message in the panel, and a blocked file cannot start', async () => {
     const cases: [string, RegExp][] = [
       ['training/empty.csv', /empty/],
@@ -257,6 +264,16 @@ describe('training panel', function () {
     assert.ok(names.includes('reimported') && names.includes('keras-gru'), names.join(', '));
     await api.models.activate('keras-gru', 'comments');
     assert.equal((await api.classify('a warm film', 'comments')).model, 'keras-gru');
+
+    // Links inside the folder pass the first check, but only regular files are copied: the copy is checked too.
+    const linked = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-linked-'));
+    fs.mkdirSync(path.join(linked, 'real'));
+    for (const file of fs.readdirSync(exported)) {
+      fs.copyFileSync(path.join(exported, file), path.join(linked, 'real', file));
+      fs.symlinkSync(path.join('real', file), path.join(linked, file));
+    }
+    await assert.rejects(api.models.import(linked, 'linked'), /not a complete model/);
+    assert.ok(!api.models.list().some((m) => m.name === 'linked'));
 
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-broken-'));
     fs.writeFileSync(path.join(broken, 'model.json'), '{}');

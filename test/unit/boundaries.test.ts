@@ -45,6 +45,19 @@ describe('module boundaries', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('spreads no array of data-dependent length into a call (push(...x), Math.max(...x): a stack overflow past ~100k items)', () => {
+    // Spreads whose length is bounded by the code itself.
+    const bounded = new Set([
+      'core/readers/encoding.ts: String.fromCharCode(...codes)', // chunks of 8,192 bytes
+      'extension/extension.ts: context.subscriptions.push(...registerCommands', // one per command
+    ]);
+    const offenders = filesUnder(src).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/[\w.]*(?:\.push|\.unshift|Math\.max|Math\.min|fromCharCode)\((?:[^()]*,\s*)?\.\.\.\w+/g)]
+        .map((m) => `${path.relative(src, file)}: ${m[0]}`)
+        .filter((found) => ![...bounded].some((allowed) => found.startsWith(allowed) || allowed.startsWith(found))));
+    assert.deepEqual(offenders, []);
+  });
+
   it('keeps the protocol free of runtime dependencies (type imports and its own guards only)', () => {
     const offenders = filesUnder(path.join(src, 'protocol')).flatMap((file) =>
       runtimeImports(file).filter((spec) => !spec.startsWith('./')).map((spec) => `${path.relative(src, file)}: ${spec}`));

@@ -25,6 +25,14 @@ describe('metrics', () => {
     assert.equal(m.perClass.b.f1, 0);
   });
 
+  it('keeps labels named __proto__ and constructor as ordinary classes', () => {
+    const m = computeMetrics([0, 1, 2], [0, 1, 1], ['__proto__', 'constructor', 'neg']);
+    assert.deepEqual(Object.keys(m.perClass), ['__proto__', 'constructor', 'neg']);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(m.perClass, '__proto__')?.value, { precision: 1, recall: 1, f1: 1, support: 1 });
+    assert.equal(m.perClass['constructor' as string].support, 1);
+    assert.equal(Object.getPrototypeOf(m.perClass), Object.prototype);
+  });
+
   it('counts a gold label unknown to the model (-1) as an error', () => {
     assert.equal(computeMetrics([0, -1], [0, 0], ['a', 'b']).accuracy, 0.5);
   });

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +11,8 @@ import { computeMetrics } from '../../src/core/metrics';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from '../../src/core/model/architecture';
 import { ModelMetadata, checkAgainstWeights, validateMetadata } from '../../src/core/model/metadata';
 import { MetadataToSave, ModelLoadError, loadModel, saveModel, savedWeightsBytes } from '../../src/core/model/modelIO';
+import { SaveFileSystem, SaveTargetError, checkSaveTarget, nodeSaveFileSystem } from '../../src/core/model/modelFolder';
+import { MAX_MODEL_WEIGHTS_BYTES } from '../../src/core/limits';
 import { predictWithLayers } from '../../src/core/model/tfjsModel';
 import { KERAS_FIXTURE_ARCH, KERAS_FIXTURE_DIR, kerasFixtureValues } from '../fixtures/models/kerasFixtureWeights';
 
@@ -290,6 +293,48 @@ describe('modelIO', () => {
       assertHasProblem(await loadError(dir), 'architecture.cell is "lstm" but recurrent layer 0 has 3 gate block(s), which is a GRU layer');
     });
 
+    it('many problems: all in `problems`, the first ten in the message', async () => {
+      const dir = freshDir();
+      await fsp.mkdir(dir);
+      await fsp.writeFile(path.join(dir, 'metadata.json'), '{}');
+      const error = await loadError(dir);
+      assert.ok(error.problems.length > 10, `${error.problems.length} problems`);
+      assert.match(error.message, new RegExp(`; and ${error.problems.length - 10} more problems$`));
+      assert.ok(!error.message.includes(error.problems[10]));
+    });
+
+    it('a metadata.json with 200,000 malformed perClass entries (a ModelLoadError, not a stack overflow)', async () => {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+      await rewriteJson(path.join(dir, 'metadata.json'), (json) => {
+        json.metrics.validation.perClass = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`class${i}`, i]));
+      });
+      const error = await loadError(dir);
+      assert.ok(error.problems.length >= 200_000, `${error.problems.length} problems`);
+    });
+
+    it('weights over the size limit, before reading them', async () => {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+      await rewriteJson(path.join(dir, 'model.json'), (json) => {
+        json.weightsManifest[0].weights[0].shape = [MAX_MODEL_WEIGHTS_BYTES / 4, 2];
+      });
+      assertHasProblem(await loadError(dir), `model.json describes 512.0 MB of weights, over the 256.0 MB limit for a model`);
+    });
+
+    it('a model file that is a folder, or a symbolic link out of the model folder', async () => {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+      const elsewhere = freshDir();
+      await fsp.mkdir(elsewhere);
+      await fsp.rename(path.join(dir, 'weights.bin'), path.join(elsewhere, 'weights.bin'));
+      await fsp.symlink(path.join(elsewhere, 'weights.bin'), path.join(dir, 'weights.bin'));
+      assertHasProblem(await loadError(dir), `weights.bin cannot be read: it is a symbolic link to ${await fsp.realpath(path.join(elsewhere, 'weights.bin'))}, outside the model folder`);
+      await fsp.unlink(path.join(dir, 'weights.bin'));
+      await fsp.mkdir(path.join(dir, 'weights.bin'));
+      assertHasProblem(await loadError(dir), 'weights.bin cannot be read: it is a folder; only regular files are read');
+    });
+
     it('a folder that does not exist', async () => {
       assertHasProblem(await loadError(path.join(root, 'no-such-model')), 'the folder does not exist');
     });
@@ -335,6 +380,187 @@ describe('modelIO', () => {
         /expected \d+ values/,
       );
       await assert.rejects(fsp.stat(dir), { code: 'ENOENT' });
+    });
+  });
+  describe('save target', () => {
+    const save = (dir: string) => saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+
+    it('refuses to replace a folder that holds no model, leaving its files and sub-folders', async () => {
+      const parent = path.join(root, 'user-folder');
+      const dir = path.join(parent, 'd');
+      await fsp.mkdir(path.join(dir, 'sub'), { recursive: true });
+      await fsp.writeFile(path.join(dir, 'thesis.tex'), 'x');
+      await assert.rejects(save(dir), (error: Error) => error instanceof SaveTargetError && /not a Sentiment Lens model/.test(error.message));
+      assert.deepEqual((await fsp.readdir(dir)).sort(), ['sub', 'thesis.tex']);
+      assert.deepEqual(await fsp.readdir(parent), ['d'], 'no temporary folder is left');
+    });
+
+    it('refuses a folder whose metadata.json is not a valid model metadata', async () => {
+      const dir = freshDir();
+      await fsp.mkdir(dir);
+      await fsp.writeFile(path.join(dir, 'metadata.json'), '{"name": "mine"}');
+      await assert.rejects(save(dir), SaveTargetError);
+      assert.equal(await fsp.readFile(path.join(dir, 'metadata.json'), 'utf8'), '{"name": "mine"}');
+    });
+
+    it('refuses a file and a symbolic link, leaving both', async () => {
+      const file = freshDir();
+      await fsp.writeFile(file, 'notes');
+      await assert.rejects(save(file), /it is a file, not a model folder/);
+      assert.equal(await fsp.readFile(file, 'utf8'), 'notes');
+      const model = freshDir();
+      await save(model);
+      const link = freshDir();
+      await fsp.symlink(model, link);
+      await assert.rejects(save(link), /symbolic link/);
+      assert.ok((await fsp.lstat(link)).isSymbolicLink());
+      await loadModel(model);
+    });
+
+    it('names the file in a path that goes through one, and the root', async () => {
+      const file = freshDir();
+      await fsp.writeFile(file, 'notes');
+      await assert.rejects(checkSaveTarget(path.join(file, 'a', 'm')), new RegExp(`${file} is not a folder`));
+      await assert.rejects(checkSaveTarget('/dev/null/m'), /\/dev\/null is not a folder/);
+      await assert.rejects(checkSaveTarget('/'), /root of the file system/);
+    });
+
+    it('saves into an empty folder and below folders that do not exist yet', async () => {
+      const empty = freshDir();
+      await fsp.mkdir(empty);
+      await save(empty);
+      await loadModel(empty);
+      const deep = path.join(freshDir(), 'a', 'b');
+      await checkSaveTarget(deep);
+      await save(deep);
+      await loadModel(deep);
+    });
+  });
+  describe('interrupted save', () => {
+    const stepNames = ['mkdir', 'writeFile', 'syncFolder', 'rename', 'remove'] as const;
+
+    /** node:fs, except that step `failAt` (counted from 0) fails, and with `andLater` every later step too. */
+    function failingFileSystem(failAt: number, andLater: boolean): SaveFileSystem & { readonly steps: string[] } {
+      const steps: string[] = [];
+      const gate = (name: string) => {
+        steps.push(name);
+        const n = steps.length - 1;
+        if (n === failAt || (andLater && n > failAt)) throw Object.assign(new Error(`injected failure at step ${n} (${name})`), { code: 'EIO' });
+      };
+      const fileSystem = Object.fromEntries(
+        stepNames.map((name) => [name, async (...args: unknown[]) => {
+          gate(name);
+          return (nodeSaveFileSystem[name] as (...a: unknown[]) => Promise<void>)(...args);
+        }]),
+      ) as unknown as SaveFileSystem;
+      return Object.assign(fileSystem, { steps });
+    }
+
+    const shifted = (by: number) => unflattenWeights(ARCH, flattenWeights(seededWeights(ARCH)).map((w) => w.map((v) => v + by)));
+    const weightsOf = async (dir: string) => flattenWeights((await loadModel(dir)).weights);
+
+    it('leaves the old or the new model, and no stray folder after the next load, when any step fails once or for good', async () => {
+      const probe = failingFileSystem(Infinity, false);
+      const parent = path.join(root, 'failing-probe');
+      await saveModel(path.join(parent, 'model'), { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
+      await saveModel(path.join(parent, 'model'), { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) }, { fileSystem: probe });
+      assert.ok(probe.steps.length >= 8, probe.steps.join(','));
+      let sawMissingModel = false;
+      for (let failAt = 0; failAt < probe.steps.length; failAt++) {
+        for (const andLater of [false, true]) {
+          const where = `step ${failAt} (${probe.steps[failAt]})${andLater ? ' and later' : ''}`;
+          const dir = path.join(root, `failing-${failAt}-${andLater}`, 'model');
+          const old = shifted(0);
+          await saveModel(dir, { arch: ARCH, weights: old, metadata: metadataFor(ARCH) });
+          const warnings: string[] = [];
+          const saved = await saveModel(dir, { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) }, {
+            fileSystem: failingFileSystem(failAt, andLater),
+            onWarning: (message) => warnings.push(message),
+          }).then(() => true, () => false);
+          if (!(await fsp.stat(dir).then(() => true, () => false))) sawMissingModel = true;
+          const loaded = await weightsOf(dir);
+          const isOld = loaded.every((w, i) => w.every((v, j) => v === flattenWeights(old)[i][j]));
+          const isNew = loaded.every((w, i) => w.every((v, j) => v === flattenWeights(shifted(1))[i][j]));
+          assert.ok(isOld || isNew, `${where}: neither the old nor the new model`);
+          if (saved) assert.ok(isNew, `${where}: the save succeeded but the old model is in place`);
+          assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], `${where}: stray folders after loading`);
+          await saveModel(dir, { arch: ARCH, weights: shifted(2), metadata: metadataFor(ARCH) });
+          assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], `${where}: stray folders after the next save`);
+        }
+      }
+      assert.ok(sawMissingModel, 'some step left no folder at the target, so the recovery was exercised');
+    });
+
+    it('treats a failed removal of the previous model after a successful swap as a warning', async () => {
+      const dir = path.join(root, 'cleanup-fails', 'model');
+      await saveModel(dir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
+      const warnings: string[] = [];
+      const fileSystem = { ...nodeSaveFileSystem, remove: async () => { throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }); } };
+      await saveModel(dir, { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) }, { fileSystem, onWarning: (m) => warnings.push(m) });
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /the new model is in place, but the previous one could not be removed from .*\.model\.replaced-.*EACCES/);
+      assert.deepEqual(await weightsOf(dir), flattenWeights(shifted(1)));
+      assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], 'the next load removed it');
+    });
+
+    it('removes hidden folders of a process that is gone, but not those of a live one nor folders holding other files', async () => {
+      const parent = path.join(root, 'stale');
+      const dir = path.join(parent, 'model');
+      await saveModel(dir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
+      const gone = 99999999; // above any pid_max, so no such process
+      const staleSaving = path.join(parent, `.model.saving-${gone}-0-00000001`);
+      const staleReplaced = path.join(parent, `.model.replaced-${gone}-0-00000002`);
+      const foreign = path.join(parent, `.model.saving-${gone}-0-00000003`);
+      const live = path.join(parent, `.model.saving-${process.ppid}-0-00000004`);
+      for (const folder of [staleSaving, staleReplaced, foreign, live]) {
+        await fsp.mkdir(folder);
+        await fsp.writeFile(path.join(folder, 'weights.bin'), 'partial');
+      }
+      await fsp.writeFile(path.join(foreign, 'thesis.tex'), 'x');
+      await loadModel(dir);
+      assert.deepEqual((await fsp.readdir(parent)).sort(), [path.basename(foreign), path.basename(live), 'model'].sort());
+    });
+
+    it('leaves a loadable model when the process is killed at any step of a save, and the next load or save cleans up', async function () {
+      this.timeout(300_000);
+      const script = path.join(__dirname, 'killDuringSave.ts');
+      const spec = path.join(root, 'kill-spec.json');
+      await fsp.writeFile(spec, JSON.stringify({ arch: ARCH, metadata: metadataFor(ARCH) }));
+      const killed = (dir: string, step: number, mode: 'before' | 'torn') =>
+        spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), script, dir, spec, String(step), mode], { encoding: 'utf8', timeout: 120_000 });
+      const newWeights = flattenWeights(unflattenWeights(ARCH, weightShapes(ARCH).map(({ shape }) => new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.25))));
+
+      const probeDir = path.join(root, 'kill-probe', 'model');
+      await saveModel(probeDir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
+      const probe = killed(probeDir, Number.MAX_SAFE_INTEGER, 'before');
+      assert.equal(probe.status, 0, probe.stderr);
+      const steps = probe.stdout.trim().split(',');
+      assert.deepEqual(await weightsOf(probeDir), newWeights);
+
+      const runs = [
+        ...steps.map((_, step) => ({ step, mode: 'before' as const })),
+        ...steps.flatMap((name, step) => (name === 'writeFile' ? [{ step, mode: 'torn' as const }] : [])),
+      ];
+      let sawMissingModel = false;
+      for (const [i, { step, mode }] of runs.entries()) {
+        const where = `killed ${mode} step ${step} (${steps[step]})`;
+        const dir = path.join(root, `kill-${step}-${mode}`, 'model');
+        await saveModel(dir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
+        const run = killed(dir, step, mode);
+        assert.equal(run.signal, 'SIGKILL', `${where}: ${run.stderr}`);
+        if (!(await fsp.stat(dir).then(() => true, () => false))) sawMissingModel = true;
+        if (i % 2 === 1) {
+          // Recovered by the next save instead of a load.
+          await saveModel(dir, { arch: ARCH, weights: shifted(2), metadata: metadataFor(ARCH) });
+          assert.deepEqual(await weightsOf(dir), flattenWeights(shifted(2)), where);
+        } else {
+          const loaded = await weightsOf(dir);
+          const same = (expected: Float32Array[]) => loaded.every((w, k) => w.every((v, j) => v === expected[k][j]));
+          assert.ok(same(flattenWeights(shifted(0))) || same(newWeights), `${where}: neither the old nor the new model`);
+        }
+        assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], `${where}: stray folders left`);
+      }
+      assert.ok(sawMissingModel, 'some kill left no folder at the target, so the recovery was exercised');
     });
   });
 });

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { MAX_VECTORS_LINE_CHARS } from '../../src/core/limits';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../../src/core/pretrainedVectors';
 import { DEFAULT_TOKENIZER } from '../../src/core/tokenizer';
 import { Vocabulary } from '../../src/core/vocabulary';
@@ -23,6 +26,18 @@ describe('pretrained vectors', () => {
   it('names the line of a row with the wrong number of values or a value that is not a number', async () => {
     await assert.rejects(readPretrainedVectors(path.join(fixtures, 'short-row.txt'), wanted), /short-row\.txt:2: 3 values, expected 4/);
     await assert.rejects(readPretrainedVectors(path.join(fixtures, 'not-a-number.txt'), wanted), /not-a-number\.txt:2: "film" has a value that is not a number/);
+  });
+
+  it('refuses a line longer than the limit, naming the file and line, and a folder', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-vectors-'));
+    try {
+      const file = path.join(dir, 'one-line.txt');
+      fs.writeFileSync(file, `film 1 0 0 0\n${'x'.repeat(MAX_VECTORS_LINE_CHARS + 10)}`);
+      await assert.rejects(readPretrainedVectors(file, wanted), new RegExp(`one-line\\.txt:2: the line is longer than ${MAX_VECTORS_LINE_CHARS} characters`));
+      await assert.rejects(readPretrainedVectors(dir, wanted), /it is a folder; only regular files are read/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a JSON file that is not a vectors object', async () => {

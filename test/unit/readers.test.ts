@@ -183,6 +183,21 @@ describe('readers/checks', () => {
     assert.deepEqual(summary(checkDataset([])), [[0, 'error', 'no-examples', 'no usable examples']]);
   });
 
+  it('quotes a long label cut to its start and length, not whole', () => {
+    const label = 'L'.repeat(1_000_000);
+    const [problem] = checkDataset([example(1, label, 'a'), example(2, label, 'b')]);
+    assert.equal(problem.reason, `only one class ('${'L'.repeat(80)}… (1000000 characters)'); a classifier needs examples of at least two labels`);
+    const [conflict] = checkDataset([example(1, 'pos', 'same'), example(2, label, 'same')]);
+    assert.ok(conflict.reason.length < 250, conflict.reason.slice(0, 300));
+  });
+
+  it('names the files read, not the word dataset, when no row is usable', () => {
+    assert.deepEqual(checkDataset([], ['a.csv']).map((p) => [p.file, p.code]), [['a.csv', 'no-examples']]);
+    assert.deepEqual(checkDataset([], ['a.pos', 'a.neg']).map((p) => p.file), ['a.pos + a.neg']);
+    const result = parseLabelledText('text,label\n"a",b,c\n"d",e,f\n', { file: 'all-bad.csv' });
+    assert.deepEqual(result.problems.map((p) => [p.file, p.line, p.code]), [['all-bad.csv', 2, 'field-count'], ['all-bad.csv', 3, 'field-count'], ['all-bad.csv', 0, 'no-examples']]);
+  });
+
   it('does not change its input', () => {
     const input = Object.freeze([Object.freeze(example(1, 'pos', 'a')), Object.freeze(example(2, 'neg', 'a'))]);
     checkDataset(input);
@@ -215,13 +230,21 @@ describe('readers/parse', () => {
     ]);
   });
 
+  it('counts labels named __proto__ and constructor like any other', () => {
+    const result = parseLabelledText('text,label\ngood,__proto__\ngreat,__proto__\nbad,neg\nnice,constructor\n', { file: 'proto.csv' });
+    assert.deepEqual(result.labels, ['__proto__', 'constructor', 'neg']);
+    assert.deepEqual(Object.entries(result.labelCounts), [['__proto__', 2], ['constructor', 1], ['neg', 1]]);
+    assert.equal(Object.getPrototypeOf(result.labelCounts), Object.prototype);
+    assert.deepEqual(Object.entries(JSON.parse(JSON.stringify(result.labelCounts))), [['__proto__', 2], ['constructor', 1], ['neg', 1]]);
+  });
+
   it('ignores a leading U+FEFF in already-decoded text', () => {
     const result = parseLabelledText('\uFEFFtext,label\na,x\nb,y\n', { file: 'b.csv' });
     assert.deepEqual([result.hasHeader, result.columns, rows(result.examples)], [true, ['text', 'label'], [[2, 'x', 'a'], [3, 'y', 'b']]]);
   });
 
   it('uses no Node APIs in the modules the webview imports (parse and everything it imports)', () => {
-    for (const name of ['parse', 'formats', 'csv', 'columns', 'checks', 'encoding', 'types']) {
+    for (const name of ['parse', 'formats', 'csv', 'columns', 'checks', 'encoding', 'types', 'displayText']) {
       const source = readFileSync(join(__dirname, '..', '..', 'src', 'core', 'readers', `${name}.ts`), 'utf-8');
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
       assert.deepEqual(imports.filter((i) => !i.startsWith('./')), [], name);
@@ -234,6 +257,25 @@ describe('readers/parse', () => {
 });
 
 describe('readers/files', () => {
+  it('reads a pair with 200,000 lines in one file (no spread of the lines into a call)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-big-pair-'));
+    try {
+      writeFileSync(join(dir, 'big.pos'), Array.from({ length: 200_000 }, (_, i) => `sentence ${i}`).join('\n'));
+      writeFileSync(join(dir, 'big.neg'), 'bad\nworse\n');
+      const result = readPolarityPair(join(dir, 'big.pos'), join(dir, 'big.neg'));
+      assert.equal(result.examples.length, 200_002);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parses 200,000 CSV rows with a quote inside an unquoted field (one warning each)', () => {
+    const text = `text,label\n${Array.from({ length: 200_000 }, (_, i) => `it"s ${i},${i % 2 ? 'pos' : 'neg'}`).join('\n')}\n`;
+    const result = parseLabelledText(text, { file: 'quotes.csv' });
+    assert.equal(result.examples.length, 200_000);
+    assert.equal(result.problems.filter((p) => p.severity === 'warning').length, 200_000);
+  });
+
   it('bad-quote.csv: an undoubled inner quote is an error on line 3; lines 2 and 4 are read', () => {
     const result = readLabelledFile(fixture('bad-quote.csv'));
     assert.deepEqual(summary(result.problems), [

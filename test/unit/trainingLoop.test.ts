@@ -32,6 +32,18 @@ describe('training loop', () => {
     assert.equal(new Set([...first.train, ...first.validation].map((d) => d.text)).size, 30);
   });
 
+  it('keeps the split models were trained with (so eval --split validation reproduces it)', () => {
+    const data = [...Array(40)].map((_, i) => ({ text: `t${i}`, label: ['a', 'b', 'c'][i % 3] }));
+    assert.deepEqual(stratifiedSplit(data, 0.25, 42).validation.map((d) => d.text), ['t0', 't2', 't3', 't9', 't13', 't15', 't16', 't22', 't23', 't29']);
+  });
+
+  it('splits 200,000 examples of two classes (one pass over the data, no copy per example)', () => {
+    const data = Array.from({ length: 200_000 }, (_, i) => ({ text: `t${i}`, label: i % 2 ? 'a' : 'b' }));
+    const { train, validation } = stratifiedSplit(data, 0.1, 3);
+    assert.equal(validation.length, 20_000);
+    assert.equal(train.length + validation.length, 200_000);
+  });
+
   it('puts every sentence in exactly one length-bucketed batch with its own label', () => {
     const ids = [...Array(100)].map((_, i) => Int32Array.from({ length: 1 + (i % 17) }, () => i + 2));
     const labels = Int32Array.from(ids, (_, i) => i % 3);

@@ -111,6 +111,14 @@ describe('trainingWorker', () => {
     }
   });
 
+  it('reads labels named __proto__ and constructor as the CLI does', async () => {
+    const file = path.join(tmp, 'proto.csv');
+    fs.writeFileSync(file, 'text,label\ngood film,__proto__\ngreat film,__proto__\nbad film,neg\nnice film,constructor\n');
+    const { view } = await harness.load(15, file);
+    assert.equal(view.blocker, undefined);
+    assert.deepEqual(Object.entries(view.labelCounts), [['__proto__', 2], ['constructor', 1], ['neg', 1]]);
+  });
+
   it('refuses to train on an unusable file with an error naming the reason', async () => {
     harness.send({ type: 'train', requestId: 20, source: { kind: 'file', path: path.join(fixtures, 'single-class.csv') }, maxBytes: MAX_BYTES, settings: SMALL });
     const answer = await harness.final(20);
@@ -145,6 +153,18 @@ describe('trainingWorker', () => {
     const model = await loadClassifierModel(dir);
     assert.equal(model.metadata.name, 'fixture-model');
     assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['fixture-model'], 'no temporary folder is left behind');
+  });
+
+  it('refuses to save over a folder that holds no model, leaving its files', async () => {
+    const dir = path.join(tmp, 'models', 'notes');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'todo.txt'), 'keep');
+    harness.send({ type: 'save', requestId: 32, dir, name: 'notes' });
+    const answer = await harness.final(32);
+    assert.equal(answer.type, 'error');
+    assert.match((answer as { message: string }).message, /could not save the model: cannot save a model to .*notes: the folder is not a Sentiment Lens model/);
+    assert.deepEqual(fs.readdirSync(dir), ['todo.txt']);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('stops a run within one batch of a cancel, and a saved model stays as it was', async () => {

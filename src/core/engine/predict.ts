@@ -65,6 +65,17 @@ export function sharedPredictor(arch: Architecture, weights: NetworkWeights): Pr
   return predictor;
 }
 
+/**
+ * Ends the Predictor that {@link predict} keeps for these weights (its helper thread, which holds
+ * a copy of the weights, and its caches) and forgets it; a later predict() with them starts a new
+ * one. Call it when the model is dropped, so the copy does not outlive it.
+ */
+export function releaseSharedPredictor(weights: NetworkWeights): Promise<void> {
+  const predictor = predictors.get(weights);
+  predictors.delete(weights);
+  return predictor ? predictor.dispose() : Promise.resolve();
+}
+
 /** Options of a {@link Predictor}. */
 export interface PredictorOptions {
   /**
@@ -143,6 +154,11 @@ export class Predictor {
     if (this.threads < 2 || !this.projection) return Promise.resolve(false);
     const helper = this.startHelper();
     return helper ? helper.whenReady(timeoutMs) : Promise.resolve(false);
+  }
+
+  /** Whether a helper thread is starting or running. */
+  get hasHelper(): boolean {
+    return this.helper?.usable ?? false;
   }
 
   /** Ends the helper thread, if any (a later large batch starts a new one). */

@@ -9,11 +9,12 @@
  * Only 2-D weights (embedding, kernels) are quantized; biases stay float32 (tiny, and the most
  * sensitive to rounding).
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { MAX_MODEL_JSON_BYTES, MAX_MODEL_WEIGHTS_BYTES } from '../limits';
+import { FileRefusedError, formatBytes, readRegularFile } from '../regularFile';
 import { ensureBackend } from '../tfBackend';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from './architecture';
 import {
@@ -24,10 +25,11 @@ import {
   checkAgainstWeights,
   validateMetadata,
 } from './metadata';
+import { MODEL_FILE_NAMES, SaveFileSystem, recoverInterruptedSave, writeModelFolder } from './modelFolder';
 import { buildLayersModel, setNetworkWeights } from './tfjsModel';
 
 /** File names inside a model folder. */
-export const MODEL_FILES = Object.freeze({ model: 'model.json', weights: 'weights.bin', metadata: 'metadata.json' });
+export const MODEL_FILES = MODEL_FILE_NAMES;
 
 /** Metadata given to saveModel: saveModel fills in formatVersion, architecture, quantization and (by default) createdAt. */
 export type MetadataToSave = Omit<ModelMetadata, 'formatVersion' | 'architecture' | 'quantization' | 'createdAt'> & {
@@ -45,15 +47,30 @@ export interface ModelToSave {
 export interface SaveOptions {
   /** How weights.bin stores the 2-D weights (default 'none' = float32). */
   readonly quantize?: QuantizationKind;
+  /** Told about problems that do not stop the save (the previous model could not be removed, ...). */
+  readonly onWarning?: (message: string) => void;
+  /** The operations that change the disk (default node:fs); tests pass one that fails at a chosen step. */
+  readonly fileSystem?: SaveFileSystem;
 }
 
-/** Thrown by loadModel; `problems` lists everything found wrong, the message names the folder. */
+/** Options of loadModel. */
+export interface LoadOptions {
+  /** Told what recovering an interrupted save of the folder did or could not do. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** Most problems a ModelLoadError's message lists (all are in its `problems`). */
+const MAX_PROBLEMS_IN_MESSAGE = 10;
+
+/** Thrown by loadModel; `problems` lists everything found wrong, the message names the folder (and the first few problems). */
 export class ModelLoadError extends Error {
   constructor(
     readonly dir: string,
     readonly problems: readonly string[],
   ) {
-    super(`Cannot load the model in ${dir}: ${problems.join('; ')}`);
+    const shown = problems.slice(0, MAX_PROBLEMS_IN_MESSAGE).join('; ');
+    const more = problems.length > MAX_PROBLEMS_IN_MESSAGE ? `; and ${problems.length - MAX_PROBLEMS_IN_MESSAGE} more problems` : '';
+    super(`Cannot load the model in ${dir}: ${shown}${more}`);
     this.name = 'ModelLoadError';
   }
 }
@@ -94,12 +111,14 @@ export class LoadedModel {
 
 /**
  * Writes a model folder at `dir`: model.json (tfjs 'layers-model' format, weightsManifest paths
- * ['weights.bin']), weights.bin and metadata.json. Atomic: everything goes to a temporary sibling
- * folder, which then replaces `dir`; an existing `dir` is moved aside first and removed only after
- * the new folder is in place, so a failure leaves either the old model or the new one, never a mix.
- * The inputs are not changed.
+ * ['weights.bin']), weights.bin and metadata.json. `dir` must not exist, or be an empty folder, or
+ * hold a model saved before (which is replaced); anything else is refused (see checkSaveTarget).
+ * Atomic and recoverable: everything goes to a temporary sibling folder, which then replaces
+ * `dir`; a crash at any step leaves the old or the new model at `dir` or recoverable beside it,
+ * and the next load or save puts it back (see writeModelFolder). The inputs are not changed.
  * @returns the metadata as written (with quantization.maxAbsError measured by decoding weights.bin with tfjs).
- * @throws Error when the weights do not fit `arch`, contain NaN/Infinity, or the metadata is invalid (nothing is written then).
+ * @throws SaveTargetError when `dir` may not be replaced; Error when the weights do not fit `arch`,
+ *   contain NaN/Infinity, or the metadata is invalid (nothing is written then).
  */
 export async function saveModel(dir: string, model: ModelToSave, options: SaveOptions = {}): Promise<ModelMetadata> {
   await ensureBackend();
@@ -126,7 +145,7 @@ export async function saveModel(dir: string, model: ModelToSave, options: SaveOp
     quantization: { dtype: quantize, maxAbsError },
   };
   const { problems } = validateMetadata(metadata);
-  problems.push(...checkAgainstWeights(metadata, specs));
+  for (const problem of checkAgainstWeights(metadata, specs)) problems.push(problem);
   if (problems.length > 0) throw new Error(`not saving ${dir}: ${problems.join('; ')}`);
 
   const modelJson = {
@@ -136,11 +155,15 @@ export async function saveModel(dir: string, model: ModelToSave, options: SaveOp
     modelTopology,
     weightsManifest: [{ paths: [MODEL_FILES.weights], weights: specs }],
   };
-  await writeFolderAtomically(dir, [
-    [MODEL_FILES.weights, weightData],
-    [MODEL_FILES.model, JSON.stringify(modelJson)],
-    [MODEL_FILES.metadata, () => formatMetadata(metadata)],
-  ]);
+  await writeModelFolder(
+    dir,
+    [
+      [MODEL_FILES.weights, weightData],
+      [MODEL_FILES.model, JSON.stringify(modelJson)],
+      [MODEL_FILES.metadata, () => formatMetadata(metadata)],
+    ],
+    { fileSystem: options.fileSystem, onWarning: options.onWarning, isComplete: isCompleteModel },
+  );
   return metadata;
 }
 
@@ -148,10 +171,26 @@ export async function saveModel(dir: string, model: ModelToSave, options: SaveOp
  * Reads and validates a model folder: model.json (tfjs Layers format, ours or one converted from
  * Keras by the TensorFlow.js converter), its weight shards, and metadata.json. Weights are matched
  * to the architecture by order and shape, not by name, and dequantized by tfjs (tf.io.decodeWeights).
+ * First finishes or rolls back an interrupted save of `dir`, if one left traces (see
+ * recoverInterruptedSave).
  * @throws ModelLoadError listing every problem found: missing or unreadable files, bad JSON, invalid
  *   metadata, metadata that disagrees with the weights, truncated or oversized shards.
  */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+export async function loadModel(dir: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  await recoverInterruptedSave(dir, { isComplete: isCompleteModel, onWarning: options.onWarning });
+  return readModelFolder(dir);
+}
+
+/** Whether `dir` holds a model that loads. */
+async function isCompleteModel(dir: string): Promise<boolean> {
+  return readModelFolder(dir).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** loadModel without the recovery. */
+async function readModelFolder(dir: string): Promise<LoadedModel> {
   const problems: string[] = [];
   const fail = (): never => {
     throw new ModelLoadError(dir, problems);
@@ -168,7 +207,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   let metadata: ModelMetadata | undefined;
   if (rawMetadata !== undefined) {
     const validated = validateMetadata(rawMetadata);
-    problems.push(...validated.problems.map((p) => `metadata.json: ${p}`));
+    // A loop, not push(...): a metadata.json can hold any number of problems.
+    for (const problem of validated.problems) problems.push(`metadata.json: ${problem}`);
     metadata = validated.metadata;
   }
   const shardData = groups ? await readShards(dir, groups, problems) : undefined;
@@ -177,7 +217,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const arch = metadata.architecture;
   const modelWeights = groups.flatMap((group) => group.weights.filter((w) => w.group !== 'optimizer'));
   const ordered = orderWeights(modelWeights, arch);
-  problems.push(...checkAgainstWeights(metadata, ordered ?? orderByRole(modelWeights) ?? modelWeights));
+  for (const problem of checkAgainstWeights(metadata, ordered ?? orderByRole(modelWeights) ?? modelWeights)) problems.push(problem);
   if (problems.length === 0 && !ordered) {
     problems.push(`model.json's weights ${modelWeights.map((w) => `"${w.name}" [${w.shape.join(', ')}]`).join(', ')} do not match the architecture's shapes in any recognised order`);
   }
@@ -322,53 +362,6 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A file's content, or a function producing it while writing (so its failure happens mid-save). */
-type FileContent = Uint8Array | string | (() => Uint8Array | string);
-
-/**
- * Writes `files` into a fresh temporary sibling of `dir`, fsyncs them, then swaps the folder in:
- * old `dir` renamed aside, temporary folder renamed to `dir`, old one removed. On any failure the
- * temporary folder is removed and the old `dir` (if any) is put back.
- */
-async function writeFolderAtomically(dir: string, files: [string, FileContent][]): Promise<void> {
-  const target = path.resolve(dir);
-  const parent = path.dirname(target);
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const temporary = path.join(parent, `.${path.basename(target)}.saving-${tag}`);
-  const aside = path.join(parent, `.${path.basename(target)}.replaced-${tag}`);
-  await fsp.mkdir(parent, { recursive: true });
-  await fsp.mkdir(temporary);
-  try {
-    for (const [name, content] of files) {
-      const data = typeof content === 'function' ? content() : content;
-      const handle = await fsp.open(path.join(temporary, name), 'w');
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
-    const hadOld = await fsp.rename(target, aside).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return false;
-        throw error;
-      },
-    );
-    try {
-      await fsp.rename(temporary, target);
-    } catch (error) {
-      if (hadOld) await fsp.rename(aside, target);
-      throw error;
-    }
-    if (hadOld) await fsp.rm(aside, { recursive: true, force: true });
-  } catch (error) {
-    await fsp.rm(temporary, { recursive: true, force: true });
-    throw error;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Loading
 
@@ -377,13 +370,31 @@ interface ManifestGroup {
   readonly weights: tf.io.WeightsManifestEntry[];
 }
 
+/**
+ * A file of a model folder: a regular file of at most `maxBytes`, inside the folder (a symbolic
+ * link is followed only when its target is inside the folder too).
+ */
+async function readModelFile(dir: string, name: string, maxBytes: number): Promise<Buffer> {
+  const file = path.join(dir, name);
+  if ((await fsp.lstat(file)).isSymbolicLink()) {
+    const [target, folder] = await Promise.all([fsp.realpath(file), fsp.realpath(dir)]);
+    if (!target.startsWith(folder + path.sep)) throw new FileRefusedError(file, 'not-regular', `it is a symbolic link to ${target}, outside the model folder`);
+  }
+  return readRegularFile(file, maxBytes);
+}
+
+/** Why a model file could not be read, for a problem list. */
+function unreadable(name: string, error: unknown, missing: string): string {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
+  return `${name} cannot be read: ${error instanceof FileRefusedError ? error.reason : (error as Error).message}`;
+}
+
 async function readJson(dir: string, name: string, problems: string[], whyNeeded?: string): Promise<unknown> {
   let text: string;
   try {
-    text = await fsp.readFile(path.join(dir, name), 'utf8');
+    text = (await readModelFile(dir, name, MAX_MODEL_JSON_BYTES)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push(code === 'ENOENT' ? `${name} is missing${whyNeeded ? ` (${whyNeeded})` : ''}` : `${name} cannot be read: ${(error as Error).message}`);
+    problems.push(unreadable(name, error, `${name} is missing${whyNeeded ? ` (${whyNeeded})` : ''}`));
     return undefined;
   }
   try {
@@ -449,15 +460,22 @@ function byteLengthOf(entry: tf.io.WeightsManifestEntry): number {
 
 /** Each group's shards concatenated, checked against the byte length its manifest describes. */
 async function readShards(dir: string, groups: ManifestGroup[], problems: string[]): Promise<ArrayBuffer[] | undefined> {
+  const described = groups.reduce((sum, group) => sum + group.weights.reduce((total, entry) => total + byteLengthOf(entry), 0), 0);
+  if (described > MAX_MODEL_WEIGHTS_BYTES) {
+    problems.push(`model.json describes ${formatBytes(described)} of weights, over the ${formatBytes(MAX_MODEL_WEIGHTS_BYTES)} limit for a model`);
+    return undefined;
+  }
   const buffers: ArrayBuffer[] = [];
+  let budget = MAX_MODEL_WEIGHTS_BYTES;
   for (const group of groups) {
     const parts: Uint8Array[] = [];
     for (const shard of group.paths) {
       try {
-        parts.push(await fsp.readFile(path.join(dir, shard)));
+        const bytes = await readModelFile(dir, shard, budget);
+        budget -= bytes.byteLength;
+        parts.push(bytes);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        problems.push(code === 'ENOENT' ? `${shard} is missing (model.json lists it as a weights file)` : `${shard} cannot be read: ${(error as Error).message}`);
+        problems.push(unreadable(shard, error, `${shard} is missing (model.json lists it as a weights file)`));
       }
     }
     if (parts.length !== group.paths.length) continue;

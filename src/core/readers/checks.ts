@@ -3,6 +3,7 @@
  * duplicate texts (with the same or with conflicting labels). No Node APIs.
  */
 
+import { abbreviate } from './displayText';
 import type { LabelledExample, Problem } from './types';
 
 /** Where an example is, for messages: `line 12`, or `rt-polarity.neg line 12` in another file. */
@@ -17,12 +18,12 @@ export function isUsableExample(example: LabelledExample): boolean {
 
 /**
  * Checks a dataset and returns its problems, in example order, without changing the examples.
- * Errors: empty text, missing label, no usable examples, a single class only (file `dataset`,
- * line 0, when examples come from more than one file). Warnings: a text (compared after trimming
+ * Errors: empty text, missing label, no usable examples, a single class only (line 0 of `files`,
+ * the files read, joined with " + " when there are several). Warnings: a text (compared after trimming
  * white space) that occurred before, either with a different label (`conflicting-labels`, naming
  * both lines) or with the same one (`duplicate`). Each repeat is compared with the first occurrence.
  */
-export function checkDataset(examples: readonly LabelledExample[]): Problem[] {
+export function checkDataset(examples: readonly LabelledExample[], files: readonly string[] = [...new Set(examples.map((e) => e.file))]): Problem[] {
   const problems: Problem[] = [];
   const firstByText = new Map<string, LabelledExample>();
   const classes = new Set<string>();
@@ -44,7 +45,7 @@ export function checkDataset(examples: readonly LabelledExample[]): Problem[] {
       problems.push({
         file: example.file,
         line: example.line,
-        reason: `conflicting labels: same text as ${where(first, example)} (labelled '${first.label.trim()}' there, '${label}' here)`,
+        reason: `conflicting labels: same text as ${where(first, example)} (labelled '${abbreviate(first.label.trim())}' there, '${abbreviate(label)}' here)`,
         severity: 'warning',
         code: 'conflicting-labels',
       });
@@ -58,15 +59,14 @@ export function checkDataset(examples: readonly LabelledExample[]): Problem[] {
       });
     }
   }
-  const files = [...new Set(examples.map((e) => e.file))];
-  const datasetFile = files.length === 1 ? files[0] : 'dataset';
+  const datasetFile = files.join(' + ');
   if (classes.size === 0) {
     problems.push({ file: datasetFile, line: 0, reason: 'no usable examples', severity: 'error', code: 'no-examples' });
   } else if (classes.size === 1) {
     problems.push({
       file: datasetFile,
       line: 0,
-      reason: `only one class ('${[...classes][0]}'); a classifier needs examples of at least two labels`,
+      reason: `only one class ('${abbreviate([...classes][0])}'); a classifier needs examples of at least two labels`,
       severity: 'error',
       code: 'single-class',
     });

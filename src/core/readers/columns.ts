@@ -2,6 +2,7 @@
  * CSV/TSV header detection and the choice of text and label columns. No Node APIs.
  */
 
+import { abbreviate, listSome } from './displayText';
 import type { ColumnRef } from './types';
 
 /** Header names taken as the text column, most likely first (compared case-insensitively). */
@@ -66,8 +67,8 @@ function resolveRef(ref: ColumnRef, names: readonly string[], hasHeader: boolean
   const index = hasHeader ? names.findIndex((n) => n.trim().toLowerCase() === wanted) : -1;
   if (index < 0) {
     return hasHeader
-      ? `no ${what} column named '${ref}' (columns: ${names.join(', ')})`
-      : `${what} column '${ref}' cannot be found by name: the file has no header; give a 0-based index`;
+      ? `no ${what} column named '${abbreviate(ref)}' (columns: ${listSome(names)})`
+      : `${what} column '${abbreviate(ref)}' cannot be found by name: the file has no header; give a 0-based index`;
   }
   return index;
 }

@@ -1,9 +1,9 @@
 /**
- * Reading labelled files from disk (Node `fs`): size limit, binary and empty checks, encoding
+ * Reading labelled files from disk (Node `fs`): regular files only (no FIFO or device), size limit, binary and empty checks, encoding
  * detection, then the pure parser. Never throws on a bad or missing file: returns problems.
  */
 
-import { readFileSync, statSync } from 'node:fs';
+import { FileRefusedError, readRegularFileSync } from '../regularFile';
 import { decodeBytes, sniffBinary } from './encoding';
 import { detectFormat } from './formats';
 import { emptyFileProblem, finishResult, parseFormat, withFile } from './parse';
@@ -23,10 +23,10 @@ function loadText(path: string, maxBytes: number): LoadedFile {
   const fail = (reason: string, code: Problem['code']): LoadedFile => ({ ok: false, problem: { file: path, line: 0, reason, severity: 'error', code } });
   let bytes: Uint8Array;
   try {
-    const size = statSync(path).size;
-    if (size > maxBytes) return fail(`file is ${sizeText(size)}, over the ${sizeText(maxBytes)} limit (maxBytes)`, 'too-large');
-    bytes = readFileSync(path);
+    bytes = readRegularFileSync(path, maxBytes);
   } catch (error) {
+    if (error instanceof FileRefusedError && error.kind === 'too-large') return fail(`file is ${sizeText(error.size)}, over the ${sizeText(maxBytes)} limit (maxBytes)`, 'too-large');
+    if (error instanceof FileRefusedError) return fail(`cannot read file: ${error.reason}`, 'unreadable');
     return fail(`cannot read file: ${(error as Error).message}`, 'unreadable');
   }
   const binary = sniffBinary(bytes);
@@ -82,8 +82,9 @@ export function readPolarityPair(posPath: string, negPath: string, options: Pola
     }
     fileEncodings[path] = loaded.encoding;
     const parsed = parseFormat(loaded.text, 'polarity-pair', { file: path, label });
-    candidates.push(...parsed.candidates);
-    problems.push(...withFile(path, parsed.problems));
+    // Loops, not push(...): a file can have any number of lines.
+    for (const candidate of parsed.candidates) candidates.push(candidate);
+    for (const problem of withFile(path, parsed.problems)) problems.push(problem);
   }
   const encoding: TextEncoding = Object.values(fileEncodings).includes('windows-1252') ? 'windows-1252' : 'utf-8';
   return finishResult(candidates, problems, [posPath, negPath], { format: 'polarity-pair', encoding, fileEncodings });

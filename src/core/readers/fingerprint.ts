@@ -4,11 +4,14 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../regularFile';
+
+/** Any size: the files were read (and size-checked) before they are fingerprinted. */
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** Hex SHA-256 of one file's bytes: the same value as `sha256sum` prints. Throws if unreadable. */
 export function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return createHash('sha256').update(readRegularFileSync(path, NO_LIMIT)).digest('hex');
 }
 
 /**
@@ -20,7 +23,7 @@ export function sha256File(path: string): string {
 export function fingerprintFiles(paths: readonly string[]): string {
   const hash = createHash('sha256');
   for (const path of paths) {
-    const bytes = readFileSync(path);
+    const bytes = readRegularFileSync(path, NO_LIMIT);
     const length = Buffer.alloc(8);
     length.writeBigUInt64BE(BigInt(bytes.length));
     hash.update(length).update(bytes);

@@ -168,7 +168,7 @@ export function parseTable(text: string, file: string, delimiter: ',' | '\t', op
       code: 'syntax',
     });
   }
-  problems.push(...parsed.problems);
+  for (const problem of parsed.problems) problems.push(problem); // a loop: there can be any number
   const records = parsed.records.filter((r) => {
     if (r.blank) problems.push(emptyLine(r.line));
     return !r.blank;

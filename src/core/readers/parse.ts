@@ -47,16 +47,20 @@ export function finishResult(
   // A file-level error already explains an empty result; do not add "no usable examples" to it.
   const fileLevelError = parseProblems.some((p) => p.severity === 'error' && (p.line === 0 || p.code === 'column'));
   const checked = candidates.length > 0 || !fileLevelError;
-  const problems = [...parseProblems, ...(checked ? checkDataset(candidates) : [])];
+  const problems = [...parseProblems, ...(checked ? checkDataset(candidates, fileOrder) : [])];
   const rank = (file: string): number => {
     const i = fileOrder.indexOf(file);
     return i < 0 ? fileOrder.length : i;
   };
-  problems.sort((a, b) => rank(a.file) - rank(b.file) || a.line - b.line);
+  // Whole-data problems (no usable examples, one class) come after the rows that explain them.
+  const lineOf = (p: Problem) => (p.code === 'no-examples' || p.code === 'single-class' ? Number.MAX_SAFE_INTEGER : p.line);
+  problems.sort((a, b) => rank(a.file) - rank(b.file) || lineOf(a) - lineOf(b));
   const examples = candidates.filter(isUsableExample);
-  const labelCounts: Record<string, number> = {};
-  for (const e of examples) labelCounts[e.label] = (labelCounts[e.label] ?? 0) + 1;
-  const labels = Object.keys(labelCounts).sort();
+  // Counted in a Map: labels come from the data, and '__proto__' or 'constructor' are labels too.
+  const counts = new Map<string, number>();
+  for (const e of examples) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
+  const labels = [...counts.keys()].sort();
+  const labelCounts = Object.fromEntries(labels.map((label) => [label, counts.get(label)!]));
   return { ...base, examples, problems, labels, labelCounts };
 }
 

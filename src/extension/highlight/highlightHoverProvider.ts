@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { markdownCode, markdownLiteral } from '../../core/markdownText';
 import { describeAxis, sparkline } from '../../core/scoring';
 import type { Highlighter } from './highlighter';
 import { trajectoryChartUri } from './trajectoryChart';
@@ -19,13 +20,14 @@ export class HighlightHoverProvider implements vscode.HoverProvider {
     const word = sentence.words[index];
     const scores = sentence.words.map((w) => w.score);
     const written = document.getText(placed.range);
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**Sentiment Lens** · \`${region.model}\`\n\n`);
-    md.appendMarkdown(`\`${written.replace(/`/g, "'")}\` — score **${signed(word.score)}**, change **${signed(word.change)}**`);
-    const probabilities = Object.entries(word.probabilities).map(([label, p]) => `${label} ${(p * 100).toFixed(0)}%`).join(' · ');
+    // Labels and model names come from model files: escaped, so they cannot add links or markup (and no $(icon) syntax).
+    const md = new vscode.MarkdownString(undefined, false);
+    md.appendMarkdown(`**Sentiment Lens** · ${markdownCode(region.model)}\n\n`);
+    md.appendMarkdown(`${markdownCode(written)} — score **${signed(word.score)}**, change **${signed(word.change)}**`);
+    const probabilities = Object.entries(word.probabilities).map(([label, p]) => `${markdownLiteral(label)} ${(p * 100).toFixed(0)}%`).join(' · ');
     md.appendMarkdown(` (after this word: ${probabilities})\n\n`);
     md.appendMarkdown(`![Trajectory of the sentence, word ${index + 1} of ${scores.length}](${trajectoryChartUri(scores, sentence.words.map((w) => w.token), index)})\n\n`);
-    md.appendMarkdown(`\`${sparkline(scores)}\` sentence: **${sentence.label} ${(sentence.probability * 100).toFixed(0)}%** · score = ${describeAxis(sentence.axis)}`);
+    md.appendMarkdown(`\`${sparkline(scores)}\` sentence: **${markdownLiteral(sentence.label)} ${(sentence.probability * 100).toFixed(0)}%** · score = ${describeAxis(sentence.axis)}`);
     md.appendMarkdown(` · colour: ${this.highlighter.colourMode === 'trajectory' ? 'running score' : 'change per word'}`);
     return new vscode.Hover(md, placed.range);
   }

@@ -56,8 +56,9 @@ export class TrainingController implements vscode.Disposable {
     private readonly manager: ModelManager,
     store: TrainingPanelServices['store'],
     private readonly log: vscode.LogOutputChannel,
+    sourceMemory?: vscode.Memento,
   ) {
-    this.services = { extensionUri, store, manager, log, monitor: this.monitor };
+    this.services = { extensionUri, store, manager, log, monitor: this.monitor, sourceMemory };
     this.disposables.push(
       this.posted,
       this.monitor,

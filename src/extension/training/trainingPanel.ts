@@ -11,6 +11,7 @@ import { browseForSource } from './candidateFiles';
 import { EventLoopMonitor } from './eventLoopMonitor';
 import { ModelManager } from './modelManager';
 import { panelHtml } from './panelHtml';
+import { RUNNING_STATUSES, restoredSnapshot, sourcePaths } from './panelState';
 import { TrainingWorkerClient, WorkerOutcome } from './trainingWorkerClient';
 
 /** The panel's view type (also the serializer's key and the activation event's). */
@@ -42,9 +43,16 @@ export interface TrainingPanelServices {
   readonly manager: ModelManager;
   readonly log: vscode.LogOutputChannel;
   readonly monitor: EventLoopMonitor;
+  /**
+   * Host-side storage (workspace state) of the data source last read, so that a panel restored
+   * after a window reload reads only a file the host chose, never one named by the webview's state.
+   */
+  readonly sourceMemory?: vscode.Memento;
 }
 
-const RUNNING = new Set<RunView['status']>(['starting', 'pretraining', 'training']);
+/** Key of the last read data source in TrainingPanelServices.sourceMemory. */
+const LAST_SOURCE_KEY = 'sentimentLens.training.lastSource';
+
 /** Minimum time between two run updates posted during an epoch. */
 const RUN_POST_INTERVAL_MS = 150;
 /** Chart points kept from within epochs (older ones are thinned out). */
@@ -76,7 +84,7 @@ export class TrainingPanel implements vscode.Disposable {
     restored?: PanelSnapshot,
   ) {
     this.worker = new TrainingWorkerClient(vscode.Uri.joinPath(services.extensionUri, 'dist', 'trainingWorker.js').fsPath, services.log);
-    this.snapshot = restored ? restoredSnapshot(restored) : {
+    this.snapshot = restored ? restoredSnapshot(restored, services.sourceMemory?.get<DataSource>(LAST_SOURCE_KEY)) : {
       settings: DEFAULT_PANEL_SETTINGS,
       defaults: DEFAULT_PANEL_SETTINGS,
       run: IDLE_RUN,
@@ -141,6 +149,12 @@ export class TrainingPanel implements vscode.Disposable {
         return this.load({ kind: 'file', path: current.path, format, hasHeader, textColumn, labelColumn });
       }
       case 'openLocation': {
+        // Only lines of the file being previewed (a path from the webview is not trusted).
+        const previewed = this.snapshot.source ? sourcePaths(this.snapshot.source.source) : [];
+        if (!previewed.some((file) => path.resolve(file) === path.resolve(message.file))) {
+          this.services.log.warn('training panel: ignored openLocation for a file that is not being previewed');
+          return;
+        }
         const document = await vscode.workspace.openTextDocument(vscode.Uri.file(message.file));
         const line = Math.max(0, Math.min(message.line - 1, document.lineCount - 1));
         await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, document.lineAt(line).text.length) });
@@ -174,13 +188,15 @@ export class TrainingPanel implements vscode.Disposable {
     const generation = ++this.loadGeneration;
     this.snapshot = { ...this.snapshot, notice: 'Reading the file…' };
     this.post({ type: 'source', source: this.snapshot.source, notice: this.snapshot.notice });
-    const { outcome } = this.worker.request({ type: 'load', source, maxBytes: this.snapshot.maxFileBytes });
+    // The limit is the host's, never the snapshot's (which a restored webview state could have set).
+    const { outcome } = this.worker.request({ type: 'load', source, maxBytes: DEFAULT_MAX_BYTES });
     const result = await outcome;
     if (generation !== this.loadGeneration || this.isDisposed) return; // a newer load superseded this one
     if (result.type === 'loaded') {
       const view = result.view;
       const notice = view.blocker ? `Cannot train on ${view.title}: ${view.blocker}` : undefined;
       this.snapshot = { ...this.snapshot, source: view, notice };
+      void this.services.sourceMemory?.update(LAST_SOURCE_KEY, view.source);
       this.post({ type: 'source', source: view, notice });
       this.panel.title = `Train: ${view.title}`;
     } else {
@@ -197,7 +213,7 @@ export class TrainingPanel implements vscode.Disposable {
     this.snapshot = { ...this.snapshot, settings };
     this.post({ type: 'settings', settings }); // the form shows what the run uses
     const source = this.snapshot.source;
-    if (RUNNING.has(this.snapshot.run.status)) return this.answer(requestId, 'failed', 'A run is already in progress.');
+    if (RUNNING_STATUSES.has(this.snapshot.run.status)) return this.answer(requestId, 'failed', 'A run is already in progress.');
     if (!source) return this.answer(requestId, 'failed', 'Choose a file to train on first.');
     if (source.blocker) return this.answer(requestId, 'failed', `Cannot train on ${source.title}: ${source.blocker}`);
     const { startFromBundled: _unused, ...chosen } = settings;
@@ -216,7 +232,7 @@ export class TrainingPanel implements vscode.Disposable {
     this.setRun({ ...IDLE_RUN, status: 'starting', epochs: settings.epochs }, true);
     this.services.monitor.start();
     const { requestId: workerRequest, outcome } = this.worker.request(
-      { type: 'train', source: source.source, maxBytes: this.snapshot.maxFileBytes, settings, pretrainedModelDir },
+      { type: 'train', source: source.source, maxBytes: DEFAULT_MAX_BYTES, settings, pretrainedModelDir },
       (message) => this.onProgress(message.progress),
     );
     this.runRequestId = workerRequest;
@@ -227,7 +243,7 @@ export class TrainingPanel implements vscode.Disposable {
         token.onCancellationRequested(() => this.cancel());
         let reported = 0;
         const subscription = this.posted.event((message) => {
-          if (message.type !== 'run' || !RUNNING.has(message.run.status)) return;
+          if (message.type !== 'run' || !RUNNING_STATUSES.has(message.run.status)) return;
           const run = message.run;
           const done = run.epochs ? Math.min(1, (Math.max(0, run.epoch - 1) + (run.batches ? run.batch / run.batches : 0)) / run.epochs) : 0;
           const increment = Math.max(0, done * 100 - reported);
@@ -246,7 +262,7 @@ export class TrainingPanel implements vscode.Disposable {
 
   /** Asks the worker to stop the run at its next batch. */
   cancel(): void {
-    if (this.runRequestId !== undefined && RUNNING.has(this.snapshot.run.status)) this.worker.cancel(this.runRequestId);
+    if (this.runRequestId !== undefined && RUNNING_STATUSES.has(this.snapshot.run.status)) this.worker.cancel(this.runRequestId);
   }
 
   private onProgress(progress: TrainingProgress): void {
@@ -371,23 +387,6 @@ function thin<T>(points: T[]): T[] {
   if (points.length <= MAX_POINTS) return points;
   const half = Math.floor(points.length / 2);
   return [...points.slice(0, half).filter((_, i) => i % 2 === 0), ...points.slice(half)];
-}
-
-/**
- * The snapshot kept by the webview, after a window reload: a run that was going on is over (its
- * worker is gone), and a finished run's weights are gone, so it cannot be saved any more.
- */
-function restoredSnapshot(saved: PanelSnapshot): PanelSnapshot {
-  const run = saved.run;
-  const report = run.report && !run.report.savedAs ? { ...run.report, saveable: false } : run.report;
-  const interrupted = RUNNING.has(run.status);
-  return {
-    ...saved,
-    notice: undefined,
-    run: interrupted
-      ? { ...run, status: 'failed', report: undefined, remainingSeconds: undefined, message: 'The window was reloaded during training, which stopped the run. Your saved models are unchanged.' }
-      : { ...run, report },
-  };
 }
 
 /** Title for a data source (used before the worker has read it). */
