@@ -237,7 +237,7 @@ export async function checkComments(
     for (let blockIndex = from; blockIndex < Math.min(from + SENTENCE_SLICE, blocks.length); blockIndex++) {
       const prose = blocks[blockIndex].text;
       for (const range of commentSentences(prose)) {
-        units.push({ blockIndex, ...range });
+        units.push({ blockIndex, start: range.start, end: range.end });
         texts.push(prose.slice(range.start, range.end));
       }
     }

@@ -38,7 +38,7 @@ export function createEditorApi(highlighter: Highlighter, tone: ToneService, sta
         text: block.text,
         kind: block.kind,
         negativeProbability: mostNegative?.negative.probability ?? 0,
-        harshProbability: harshValues.length ? Math.max(...harshValues) : undefined,
+        harshProbability: harshValues.length ? harshValues.reduce((a, b) => Math.max(a, b)) : undefined,
         flagged: own.some((s) => s.negative.flagged || s.harsh?.flagged === true),
         ignored: own.some((s) => s.ignored),
         words: mostNegative?.negative.words ?? [],
