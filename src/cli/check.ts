@@ -14,6 +14,7 @@ import { CheckModel, FINDING_KIND_INFO, Finding, checkComments, findingMessage, 
 import { SUPPORTED_LANGUAGES, isSupportedLanguage, languageOfPath } from '../core/comments';
 import { LineIndex } from '../core/lineIndex';
 import { loadClassifierModel } from '../core/modelFiles';
+import { FileRefusedError, formatBytes, readRegularFile } from '../core/regularFile';
 import manifest from '../../package.json';
 import { bundledModelDir, CliError, EXIT_USAGE, numberOption, parseOptions } from './common';
 
@@ -173,28 +174,33 @@ async function loadCheckModel(kind: FindingKind, dir: string | undefined): Promi
 }
 
 /**
- * Checks that `file` is a regular file of a readable size and returns a reader of its text as UTF-8
- * (BOM dropped); anything else (missing, a folder, a FIFO, too large) throws a short message.
+ * Checks that `file` can be read (a missing file or a folder is an error even before its language
+ * is known) and returns a reader of its text: a regular file of at most MAX_FILE_BYTES (core
+ * readRegularFile: no FIFO, device or folder), as UTF-8 with the BOM dropped. Throws a short message.
  */
 async function openRegularFile(file: string): Promise<() => Promise<string>> {
-  let stat: fs.Stats;
   try {
-    stat = await fs.promises.stat(file);
+    const stat = await fs.promises.stat(file);
+    if (stat.isDirectory()) throw new FileRefusedError(file, 'not-regular', 'it is a folder (give files, e.g. with a shell glob)');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message);
+    throw new Error(fileErrorReason(error));
   }
-  if (stat.isDirectory()) throw new Error('is a folder (give files, e.g. with a shell glob)');
-  if (!stat.isFile()) throw new Error('not a regular file');
-  if (stat.size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
   return async () => {
     try {
-      return decode(await fs.promises.readFile(file));
+      return decode(await readRegularFile(file, MAX_FILE_BYTES));
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new Error(code === 'EACCES' ? 'permission denied' : (error as Error).message);
+      throw new Error(fileErrorReason(error));
     }
   };
+}
+
+/** A file error in a few words, without the file name (the caller prints it). */
+function fileErrorReason(error: unknown): string {
+  if (error instanceof FileRefusedError) return error.reason;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return (error as Error).message;
 }
 
 async function readStdin(): Promise<string> {
@@ -202,7 +208,7 @@ async function readStdin(): Promise<string> {
   let size = 0;
   for await (const chunk of process.stdin) {
     size += (chunk as Buffer).length;
-    if (size > MAX_FILE_BYTES) throw new Error(`input larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+    if (size > MAX_FILE_BYTES) throw new Error(`the input is over the ${formatBytes(MAX_FILE_BYTES)} limit`);
     chunks.push(chunk as Buffer);
   }
   return decode(Buffer.concat(chunks));

@@ -137,7 +137,7 @@ describe('cli check', () => {
     const run = cli(['check', '--harsh-threshold', harshThreshold, path.join(dir, 'missing.go'), dir, goFile]);
     assert.equal(run.code, 3);
     assert.match(run.stderr, /missing\.go: error: no such file/);
-    assert.match(run.stderr, /: error: is a folder/);
+    assert.match(run.stderr, /: error: it is a folder/);
     assert.match(run.stdout, /cache\.go:4:4 warning harsh /);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   });
