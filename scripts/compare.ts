@@ -1,8 +1,9 @@
 /**
  * Our models and the lexicon libraries side by side on three-class tone data.
  *
- *   npm run compare                                   # Senti4SD validation split, writes docs/comparison.md
+ *   npm run compare -- --devtone --harsh-cv FILE --tone-cv FILE [--previous-tone-cv FILE]   # per platform, writes docs/comparison.md
  *   npm run compare -- --file F [--format F] [--out FILE.md]
+ *   npm run compare                                   # a review-tone model trained on Senti4SD alone: its validation split
  *
  * Default data: the validation split of senti4sd/train.tsv in the datasets folder (scripts/dataDir.ts), exactly the review-tone
  * model's (stratifiedSplit with the seed and share in its metadata). With --file the whole file is
@@ -23,6 +24,8 @@ import { loadClassifierModel, LoadedClassifierModel, trainingSplit } from '../sr
 import { fingerprintFiles, readLabelledFile } from '../src/core/readers';
 import { LabelledExample, LabelledFormat } from '../src/core/readers/types';
 import { stratifiedSplit } from '../src/core/training';
+import { CHECK_DEFAULTS } from '../src/core/checkSettings';
+import { compareDevtone } from './compareDevtone';
 import { dataPath } from './dataDir';
 import { afinnLabels, bandLabel, TONE_LABELS, ToneLabel, vaderLabels } from './lexiconAdapters';
 
@@ -42,8 +45,19 @@ async function main(): Promise<void> {
     options: {
       file: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
       'review-model': { type: 'string' }, 'movie-model': { type: 'string' },
+      devtone: { type: 'boolean' }, 'harsh-cv': { type: 'string' }, 'tone-cv': { type: 'string' }, 'previous-tone-cv': { type: 'string' },
     },
   });
+  if (values.devtone) {
+    if (!values['harsh-cv'] || !values['tone-cv']) throw new Error('--devtone needs --harsh-cv FILE and --tone-cv FILE (out-of-fold files of scripts/reviewSignalsCv.ts)');
+    const command = `npm run compare -- ${process.argv.slice(2).join(' ')}`;
+    const markdown = compareDevtone({ harsh: values['harsh-cv'], tone: values['tone-cv'], previousTone: values['previous-tone-cv'] }, CHECK_DEFAULTS.harsh.threshold, command);
+    const out = values.out ?? path.join(root, 'docs', 'comparison.md');
+    fs.writeFileSync(out, markdown);
+    process.stdout.write(markdown);
+    process.stderr.write(`wrote ${path.relative(process.cwd(), out)}\n`);
+    return;
+  }
   const reviewDir = values['review-model'] ?? path.join(root, 'model', 'review-tone');
   const movieDir = values['movie-model'] ?? path.join(root, 'model', 'movie-reviews');
   const reviewModel = await loadClassifierModel(reviewDir);
@@ -59,7 +73,8 @@ async function main(): Promise<void> {
     dataDescription = `${path.basename(values.file)}: all ${examples.length} texts`;
   } else {
     if (fingerprintFiles([SENTI4SD]) !== reviewModel.metadata.training.dataFingerprint) {
-      process.stderr.write('warning: senti4sd/train.tsv differs from the review-tone model\'s training data (sha256): the split is not the model\'s validation split\n');
+      // The model trained on more than this file (or on another one): its "validation split" of this file alone would hold texts it trained on.
+      throw new Error('the review-tone model was not trained on senti4sd/train.tsv alone, so no split of that file is unseen by it: compare with --file FILE (data it never saw) or --devtone (cross-validation per platform)');
     }
     examples = split.validation;
     dataDescription = `Senti4SD train.tsv, the review-tone model's validation split (stratified ${Math.round(validationSplit * 100)}%, seed ${seed}): ${examples.length} posts`;
