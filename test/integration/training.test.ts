@@ -11,8 +11,8 @@ import type { SentimentLensApi } from '../../src/extension/api';
 import type { HostToPanel } from '../../src/protocol/panelMessages';
 import type { PanelSnapshot, PanelTrainingSettings } from '../../src/protocol/views';
 import { frames, harnessUrl, screenshot } from './harness';
+import { settle, waitFor as waitUntil } from './waiting';
 
-const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const repoRoot = path.resolve(__dirname, '..', '..');
 
 function fixtureUri(relativePath: string): vscode.Uri {
@@ -26,14 +26,8 @@ async function lens(): Promise<SentimentLensApi> {
 }
 
 /** Polls until `check` returns a value (not undefined/false). */
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await settle(100);
-  }
+function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  return waitUntil(what, check, timeoutMs);
 }
 
 /** The panel's DOM under `selector`, read from the real webview (polls until it contains `text`). */

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SentimentLensApi } from '../../src/extension/api';
 import { frames, harnessUrl, screenshot } from '../integration/harness';
+import { settle, waitFor as waitUntil } from '../integration/waiting';
 
 const extensionId = 'sentiment-lens.sentiment-lens';
-const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 function workspaceUri(relativePath: string): vscode.Uri {
@@ -20,14 +20,8 @@ function workspaceUri(relativePath: string): vscode.Uri {
 }
 
 /** Polls until `check` returns a value (not undefined/false). */
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await settle(100);
-  }
+function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  return waitUntil(what, check, timeoutMs);
 }
 
 /** Prints a measurement of the extension host in one greppable form: `[measure] what: rss …, heap …`. */
