@@ -26,7 +26,6 @@ import { HARSHNESS_OPTIONS, LABELLED_VOCABULARY_ONLY, REVIEW_TONE_OPTIONS, REVIE
 const root = path.resolve(__dirname, '..');
 
 interface Variant {
-  readonly signal: 'harsh' | 'tone';
   readonly description: string;
   /** Labelled training data; every source's texts are also scored out of fold. */
   readonly data: (dir: string) => SourcedExample[];
@@ -46,13 +45,12 @@ function senti4sd(): SourcedExample[] {
 const harshAsEvaluation = (dir: string) => devtoneExamples('harsh', dir).map((e) => ({ ...e, source: `${e.source}:${e.label}` }));
 
 const VARIANTS: Record<string, Variant> = {
-  'harsh-gerrit': { signal: 'harsh', description: 'Gerrit code-review toxicity only', data: (dir) => devtoneExamples('harsh', dir, ['gerrit']), extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['gitter', 'github-issues', 'github-incivility']), options: HARSHNESS_OPTIONS },
-  'harsh-all': { signal: 'harsh', description: 'all four harshness sources pooled', data: (dir) => devtoneExamples('harsh', dir), options: HARSHNESS_OPTIONS },
-  'harsh-code': { signal: 'harsh', description: 'Gerrit + Gitter (the code-review and chat toxicity sets)', data: (dir) => devtoneExamples('harsh', dir, ['gerrit', 'gitter']), extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['github-issues', 'github-incivility']), options: HARSHNESS_OPTIONS },
-  'tone-senti4sd': { signal: 'tone', description: 'Senti4SD only (the previous recipe\'s data)', data: () => senti4sd(), extraEvaluation: (dir) => [...devtoneExamples('tone', dir), ...harshAsEvaluation(dir)], options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY } },
-  'tone-jira': { signal: 'tone', description: 'Senti4SD + Jira', data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)], extraEvaluation: harshAsEvaluation, options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY } },
+  'harsh-gerrit': { description: 'Gerrit code-review toxicity only', data: (dir) => devtoneExamples('harsh', dir, ['gerrit']), extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['gitter', 'github-issues', 'github-incivility']), options: HARSHNESS_OPTIONS },
+  'harsh-all': { description: 'all four harshness sources pooled', data: (dir) => devtoneExamples('harsh', dir), options: HARSHNESS_OPTIONS },
+  'harsh-code': { description: 'Gerrit + Gitter (the code-review and chat toxicity sets)', data: (dir) => devtoneExamples('harsh', dir, ['gerrit', 'gitter']), extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['github-issues', 'github-incivility']), options: HARSHNESS_OPTIONS },
+  'tone-senti4sd': { description: 'Senti4SD only (the previous recipe\'s data)', data: () => senti4sd(), extraEvaluation: (dir) => [...devtoneExamples('tone', dir), ...harshAsEvaluation(dir)], options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY } },
+  'tone-jira': { description: 'Senti4SD + Jira', data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)], extraEvaluation: harshAsEvaluation, options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY } },
   'tone-jira-vocab': {
-    signal: 'tone',
     description: 'Senti4SD + Jira; vocabulary and skip-gram also over the unlabelled texts of the four harshness sets (code review, chat, issues)',
     data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)],
     extraEvaluation: harshAsEvaluation,
@@ -60,7 +58,6 @@ const VARIANTS: Record<string, Variant> = {
     options: REVIEW_TONE_OPTIONS,
   },
   'tone-jira-harsh': {
-    signal: 'tone',
     description: 'Senti4SD + Jira + every harsh text of the harshness sources as negative',
     data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir), ...devtoneExamples('harsh', dir).filter((e) => e.label === 'harsh').map((e) => ({ ...e, label: 'negative' }))],
     extraEvaluation: (dir) => devtoneExamples('harsh', dir).filter((e) => e.label === 'not-harsh').map((e) => ({ ...e, source: `${e.source}:${e.label}` })),
