@@ -8,20 +8,15 @@
  */
 import { parseArgs } from 'node:util';
 import { Classifier } from '../src/core/classifier';
-import { TrainingOptions, trainClassifier } from '../src/core/training';
-import { assignFolds } from './reviewSignalsCv';
+import { trainClassifier } from '../src/core/training';
+import { assignFolds, settingOverrides } from './reviewSignalsCv';
 import { RECIPES, recipeVectorsHook } from './trainBundled';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { folds: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' }, set: { type: 'string', multiple: true } } });
   const folds = Number(values.folds);
   const recipe = RECIPES['movie-reviews'];
-  // --set option=value changes one training setting of the recipe (numbers, true/false, or text).
-  const overrides = Object.fromEntries((values.set ?? []).map((pair) => {
-    const [key, raw] = pair.split('=');
-    return [key, raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw];
-  })) as Partial<TrainingOptions>;
-  const options = { ...recipe.options, ...overrides };
+  const options = { ...recipe.options, ...settingOverrides(values.set) };
   const { examples } = recipe.readData({});
   const fold = assignFolds(examples.map((e) => ({ ...e, source: 'mr' })), folds, Number(values.seed));
   const hook = recipe.pretrainedVectors ? await recipeVectorsHook(recipe.pretrainedVectors, examples.map((e) => e.text), options) : undefined;

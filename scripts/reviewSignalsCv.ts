@@ -65,6 +65,14 @@ const VARIANTS: Record<string, Variant> = {
   },
 };
 
+/** `--set option=value` pairs as training settings (numbers, true/false, or text), each changing one setting of a recipe. */
+export function settingOverrides(pairs: readonly string[] = []): Partial<TrainingOptions> {
+  return Object.fromEntries(pairs.map((pair) => {
+    const [key, raw] = pair.split('=');
+    return [key, raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw];
+  })) as Partial<TrainingOptions>;
+}
+
 /** Fold of every example: each (source, label) group shuffled (seeded) and dealt round-robin. */
 export function assignFolds(examples: readonly SourcedExample[], folds: number, seed: number): Int32Array {
   const groups = new Map<string, number[]>();
@@ -135,11 +143,7 @@ async function main(): Promise<void> {
     return;
   }
   if (!values.variant) throw new Error('--variant NAME is needed (or --report FILE)');
-  // --set option=value changes one training setting of the variant (numbers, true/false, or text).
-  const overrides = Object.fromEntries((values.set ?? []).map((pair) => {
-    const [key, raw] = pair.split('=');
-    return [key, raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw];
-  })) as Partial<TrainingOptions>;
+  const overrides = settingOverrides(values.set);
   const tag = (values.set ?? []).map((pair) => `-${pair.replace('=', '')}`).join('');
   const out = values.out ?? path.join(root, '.bench', 'cv', `${values.variant}${tag}.jsonl`);
   await runVariant(values.variant, Number(values.folds), Number(values.seed), overrides, out);
