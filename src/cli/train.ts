@@ -7,6 +7,7 @@ import { saveTrainedModel, QuantizationChoice } from '../core/modelFiles';
 import { checkSaveTarget, SaveTargetError } from '../core/model/modelFolder';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors, type PretrainedVectors } from '../core/pretrainedVectors';
 import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingProgress } from '../core/training';
+import { negativeLabelOf, positiveLabelOf } from '../core/scoring';
 import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
 
 /** Options shared by `train` and the bundled-model script. */
@@ -29,6 +30,7 @@ export const TRAINING_FLAGS = {
   'skip-gram': { type: 'boolean' },
   'word-dropout': { type: 'string' },
   'weight-averaging': { type: 'string' },
+  'lexicon-weight': { type: 'string' },
   supervision: { type: 'string' },
   tokenizer: { type: 'string' },
   quantize: { type: 'string' },
@@ -45,6 +47,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
   // Before training: a run should not end in learning that --out cannot be written.
   await checkSaveTarget(values.out).catch(toCliError);
   const data = readData(values);
+  if (options.lexiconWeight > 0) {
+    const labels = Object.keys(data.labelCounts);
+    if (positiveLabelOf(labels) === undefined || negativeLabelOf(labels) === undefined) {
+      throw new CliError(`--lexicon-weight needs a positive and a negative label (such as pos / neg); this file's labels are ${listSome(labels.map((l) => abbreviate(l)))}`, EXIT_USAGE);
+    }
+  }
   const files = values.file !== undefined ? [values.file] : [values.pos!, values.neg!];
   const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = { onProgress: reportProgress };
   let pretrainedVectors: string | undefined;
@@ -102,6 +110,7 @@ export function trainingOptionsFromFlags(values: Partial<Record<keyof typeof TRA
       wordDropout: num('word-dropout'),
       weightAveraging: num('weight-averaging'),
       supervision: values.supervision as TrainingOptions['supervision'] | undefined,
+      lexiconWeight: num('lexicon-weight'),
       tokenizer: tokenizer ? { kind: tokenizer, lowercase: true } : undefined,
     });
   } catch (error) {

@@ -13,6 +13,34 @@ export interface Batch {
   readonly labels?: Int32Array;
   /** Optional per-token class index [batchSize, timeSteps]; -1 (and every padding step) contributes no loss. */
   readonly stepLabels?: Int32Array;
+  /** Optional lexicon terms of the loss (lexicon-regularised training; see core/lexicon/lexiconTargets.ts). */
+  readonly lexicon?: LexiconTargets;
+}
+
+/**
+ * What a token's sentiment score is expected to do, for the lexicon terms of the loss:
+ * None: no term (padding, unknown words, negators, degree adverbs); Neutral: a word the lexicon does
+ * not rate, the score should not move by more than neutralMargin; Rated: the score should move at least
+ * by the token's expected move, in its direction; Contrast ("but"): the score should come back within
+ * contrastMargin of 0.
+ */
+export const LexiconRole = Object.freeze({ None: 0, Neutral: 1, Rated: 2, Contrast: 3 } as const);
+
+/**
+ * The lexicon terms of a batch's loss. The score of a step is s = logit[positiveClass] -
+ * logit[negativeClass] after that token (before the first token: the dense bias alone); the terms are
+ * hinge losses on s and its change at each token, weighted by `weight` and divided like the cross-entropy.
+ */
+export interface LexiconTargets {
+  /** [batchSize, timeSteps] uint8: a {@link LexiconRole} per token. */
+  readonly roles: Uint8Array;
+  /** [batchSize, timeSteps] float32: the expected signed move of the score at Rated tokens (logits), 0 elsewhere. */
+  readonly moves: Float32Array;
+  readonly weight: number;
+  readonly neutralMargin: number;
+  readonly contrastMargin: number;
+  readonly positiveClass: number;
+  readonly negativeClass: number;
 }
 
 /**

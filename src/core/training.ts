@@ -13,6 +13,7 @@ import { Random } from './engine/random';
 import { createTrainer, initWeights, predict } from './engine';
 import { markWeightsMutable } from './engine/predict';
 import { trainSkipGram } from './skipgram';
+import { lexiconSettings, lexiconTargets, type LexiconSettings } from './lexicon/lexiconTargets';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
 export interface LabelledText {
@@ -70,6 +71,13 @@ export interface TrainingOptions {
    * per-step loss; padding contributes nothing), which also makes the trajectory meaningful early.
    */
   readonly supervision: 'final' | 'every-step';
+  /**
+   * Weight of the lexicon terms of the loss (lexicon-regularised training, core/lexicon/lexiconTargets.ts):
+   * the trajectory should stay flat on words a sentiment lexicon does not rate, move the lexicon's way
+   * on rated words (the other way after a negator) and come back near neutral at "but". 0 turns them
+   * off. Needs a positive and a negative label.
+   */
+  readonly lexiconWeight: number;
   readonly tokenizer: TokenizerSettings;
   /** Class names in output order; default: the sorted labels of the data. */
   readonly labels?: readonly string[];
@@ -103,6 +111,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({
   weightAveraging: 0.99,
   wordDropout: 0.25,
   supervision: 'every-step',
+  lexiconWeight: 0,
   tokenizer: DEFAULT_TOKENIZER,
 });
 
@@ -127,6 +136,7 @@ export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): 
     [Number.isInteger(options.patience) && options.patience >= 0, `patience must be a non-negative integer (got ${options.patience})`],
     [options.weightAveraging >= 0 && options.weightAveraging < 1, `weight averaging must be in [0, 1) (got ${options.weightAveraging})`],
     [options.wordDropout >= 0 && options.wordDropout < 1, `word dropout must be in [0, 1) (got ${options.wordDropout})`],
+    [Number.isFinite(options.lexiconWeight) && options.lexiconWeight >= 0 && options.lexiconWeight <= 10, `lexicon weight must be in [0, 10] (got ${options.lexiconWeight})`],
     [options.supervision === 'final' || options.supervision === 'every-step', `supervision must be final or every-step (got ${options.supervision})`],
     [options.vocabularySource === 'training' || options.vocabularySource === 'training+pretraining', `vocabulary source must be training or training+pretraining (got ${options.vocabularySource})`],
     [options.threads === undefined || options.threads === 1 || options.threads === 2, `threads must be 1 or 2 (got ${options.threads})`],
@@ -287,6 +297,7 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
     dropout: options.dropout,
   };
   const weights = initWeights(arch, options.seed);
+  const lexicon = options.lexiconWeight > 0 ? lexiconSettings(vocabulary, labels, options.lexiconWeight) : undefined;
   if (options.skipGram) {
     hooks.onProgress?.({ phase: 'pretraining', epoch: 0, epochs: options.epochs, batch: 0, batches: 0, loss: NaN, accuracy: NaN, elapsedSeconds: elapsed() });
     const pretrainingIds = pretrainingTokens.map((tokens) => vocabulary.encode(tokens));
@@ -324,7 +335,7 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
       for (let b = 0; b < batches.length; b++) {
         await yieldToEventLoop();
         if (hooks.signal?.aborted) throw new TrainingCancelledError();
-        const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random));
+        const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random, lexicon));
         if (options.weightAveraging > 0) {
           if (averaged) {
           updateAverage(averaged, trainer.weights, options.weightAveraging);
@@ -427,10 +438,11 @@ export function lengthBucketedBatches(ids: readonly Int32Array[], labels: Int32A
 }
 
 /**
- * The batch as the trainer sees it: word dropout applied to a copy of the ids, and per-step labels
- * when every step is supervised. The input batch is not changed.
+ * The batch as the trainer sees it: word dropout applied to a copy of the ids, per-step labels
+ * when every step is supervised, and the lexicon terms' targets when `lexicon` is given. The input
+ * batch is not changed.
  */
-export function prepareTrainingBatch(batch: Batch, options: Pick<TrainingOptions, 'wordDropout' | 'supervision'>, random: Random): Batch {
+export function prepareTrainingBatch(batch: Batch, options: Pick<TrainingOptions, 'wordDropout' | 'supervision'>, random: Random, lexicon?: LexiconSettings): Batch {
   let ids = batch.ids;
   if (options.wordDropout > 0) {
     ids = batch.ids.slice();
@@ -445,7 +457,7 @@ export function prepareTrainingBatch(batch: Batch, options: Pick<TrainingOptions
       stepLabels.fill(batch.labels[b], b * batch.timeSteps, b * batch.timeSteps + batch.lengths[b]);
     }
   }
-  return { ...batch, ids, ...(stepLabels ? { stepLabels } : {}) };
+  return { ...batch, ids, ...(stepLabels ? { stepLabels } : {}), ...(lexicon ? { lexicon: lexiconTargets(batch, ids, lexicon) } : {}) };
 }
 
 /** Mean cross-entropy and accuracy of the network on encoded sentences. */

@@ -101,4 +101,32 @@ describe('cli: help and negated options', () => {
       assert.equal(train('off-again', ['--skip-gram', '--no-skip-gram']).skipGram, false);
     });
   });
+
+  describe('train --lexicon-weight', () => {
+    let dir: string;
+    before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cli-lexicon-'))));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('trains with the lexicon terms and records their weight in the model', function () {
+      this.timeout(120000);
+      const out = path.join(dir, 'lexicon');
+      const run = cli(['train', '--file', reviews, '--out', out, '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--no-skip-gram', '--lexicon-weight', '0.5']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')).training.hyperparameters.lexiconWeight, 0.5);
+    });
+
+    it('refuses a weight out of range, and labels without a positive / negative pair, with exit 2 and no stack trace', function () {
+      this.timeout(120000);
+      const bad = cli(['train', '--file', reviews, '--out', path.join(dir, 'bad'), '--lexicon-weight=-1']);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /lexicon weight must be in \[0, 10\]/);
+      const labelsFile = path.join(dir, 'bugs.tsv');
+      fs.writeFileSync(labelsFile, 'bug\tit crashes\nfeature\tadd a button\nbug\tit hangs\nfeature\tdark mode\n');
+      const pairless = cli(['train', '--file', labelsFile, '--out', path.join(dir, 'pairless'), '--lexicon-weight', '0.5']);
+      assert.equal(pairless.code, 2);
+      assert.match(pairless.stderr, /--lexicon-weight needs a positive and a negative label .*bug/);
+      assert.doesNotMatch(pairless.stderr + bad.stderr, /    at /);
+      assert.equal(fs.existsSync(path.join(dir, 'pairless')), false);
+    });
+  });
 });

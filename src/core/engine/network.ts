@@ -7,7 +7,7 @@
  * Dp = roundUp8(inputDim)); gate block g of a [*, G * units] Keras matrix lives at columns
  * g * Hp .. g * Hp + units - 1. Padding entries of weight matrices are zero.
  */
-import type { Batch } from '../batching';
+import { LexiconRole, type Batch } from '../batching';
 import { gatesPerCell, type Architecture, type CellType, type NetworkWeights, type RecurrentWeights } from '../model/architecture';
 import { roundUp8, Workspace, type Matrix } from './kernels';
 import { packBatch, type Packing } from './packing';
@@ -277,6 +277,10 @@ export class NetworkEngine {
       }
     }
 
+    if (batch.lexicon) {
+      lossSum += this.addLexiconTerms(batch, packing, top.y, weights, dYTop, denseKernelGrad, denseBiasGrad, normalizer, H, C);
+    }
+
     const rnnGrads: RecurrentWeights[] = new Array(arch.layers);
     let dOut = dYTop; // gradient w.r.t. the current layer's output after dropout
     for (let l = arch.layers - 1; l >= 0; l--) {
@@ -305,6 +309,91 @@ export class NetworkEngine {
   }
 
   private dYTop: Matrix | null = null;
+
+  /**
+   * The lexicon terms of the loss (batch.lexicon; see LexiconTargets): for each sentence, the score
+   * s_t = logit[positive] - logit[negative] after every real step (s before the first step: the dense
+   * bias), the hinge terms of its tokens' roles, and their gradients added into the dense layer's
+   * gradients and into dYTop. Returns the terms' weighted sum (to be divided by `normalizer` like the
+   * cross-entropy's); the gradients are already divided.
+   */
+  private addLexiconTerms(
+    batch: Batch, packing: Packing, y: Matrix, weights: NetworkWeights, dYTop: Matrix,
+    kernelGrad: Float32Array, biasGrad: Float32Array, normalizer: number, H: number, C: number,
+  ): number {
+    const lexicon = batch.lexicon!;
+    const { roles, moves, positiveClass: P, negativeClass: N } = lexicon;
+    const data = this.ws.data;
+    const T = batch.timeSteps;
+    const Hp = y.ld;
+    const kernel = weights.dense.kernel;
+    const bias = weights.dense.bias;
+    const logits = new Float64Array(C);
+    const scores = new Float64Array(T);
+    const grads = new Float64Array(T + 1); // grads[0]: the score before the first step; grads[t + 1]: step t
+    const scale = lexicon.weight / normalizer;
+    const initial = bias[P] - bias[N];
+    let total = 0;
+    for (let p = 0; p < batch.batchSize; p++) {
+      const b = packing.order[p];
+      const len = packing.sortedLengths[p];
+      let any = false;
+      for (let t = 0; t < len && !any; t++) any = roles[b * T + t] !== LexiconRole.None;
+      if (!any) continue;
+      for (let t = 0; t < len; t++) {
+        denseLogits(data, y.offset + (packing.offsets[t] + p) * Hp, H, kernel, bias, C, logits);
+        scores[t] = logits[P] - logits[N];
+      }
+      grads.fill(0, 0, len + 1);
+      for (let t = 0; t < len; t++) {
+        const role = roles[b * T + t];
+        if (role === LexiconRole.None) continue;
+        const delta = scores[t] - (t > 0 ? scores[t - 1] : initial);
+        if (role === LexiconRole.Neutral) {
+          const excess = Math.abs(delta) - lexicon.neutralMargin;
+          if (excess > 0) {
+            total += excess;
+            grads[t + 1] += Math.sign(delta);
+            grads[t] -= Math.sign(delta);
+          }
+        } else if (role === LexiconRole.Rated) {
+          const move = moves[b * T + t];
+          const shortfall = Math.abs(move) - Math.sign(move) * delta;
+          if (shortfall > 0 && move !== 0) {
+            total += shortfall;
+            grads[t + 1] -= Math.sign(move);
+            grads[t] += Math.sign(move);
+          }
+        } else if (role === LexiconRole.Contrast) {
+          const excess = Math.abs(scores[t]) - lexicon.contrastMargin;
+          if (excess > 0) {
+            total += excess;
+            grads[t + 1] += Math.sign(scores[t]);
+          }
+        }
+      }
+      if (grads[0] !== 0) {
+        biasGrad[P] += grads[0] * scale;
+        biasGrad[N] -= grads[0] * scale;
+      }
+      for (let t = 0; t < len; t++) {
+        const g = grads[t + 1] * scale;
+        if (g === 0) continue;
+        biasGrad[P] += g;
+        biasGrad[N] -= g;
+        const packedRow = packing.offsets[t] + p;
+        const yRow = y.offset + packedRow * Hp;
+        const dRow = dYTop.offset + packedRow * Hp;
+        for (let j = 0; j < H; j++) {
+          const yj = data[yRow + j];
+          kernelGrad[j * C + P] += yj * g;
+          kernelGrad[j * C + N] -= yj * g;
+          data[dRow + j] += (kernel[j * C + P] - kernel[j * C + N]) * g;
+        }
+      }
+    }
+    return total * lexicon.weight;
+  }
 
   /** Lays out the workspace, copies weights in, and runs every layer forward. */
   private forward(

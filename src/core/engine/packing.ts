@@ -58,9 +58,14 @@ export function selectSentences(batch: Batch, rows: Int32Array): Batch {
   const T = batch.timeSteps;
   const ids = new Int32Array(rows.length * T);
   const stepLabels = batch.stepLabels ? new Int32Array(rows.length * T) : undefined;
+  const lexicon = batch.lexicon;
+  const roles = lexicon ? new Uint8Array(rows.length * T) : undefined;
+  const moves = lexicon ? new Float32Array(rows.length * T) : undefined;
   rows.forEach((row, i) => {
     ids.set(batch.ids.subarray(row * T, row * T + T), i * T);
     stepLabels?.set(batch.stepLabels!.subarray(row * T, row * T + T), i * T);
+    roles?.set(lexicon!.roles.subarray(row * T, row * T + T), i * T);
+    moves?.set(lexicon!.moves.subarray(row * T, row * T + T), i * T);
   });
   return {
     ids,
@@ -69,5 +74,6 @@ export function selectSentences(batch: Batch, rows: Int32Array): Batch {
     timeSteps: T,
     ...(batch.labels ? { labels: Int32Array.from(rows, (row) => batch.labels![row]) } : {}),
     ...(stepLabels ? { stepLabels } : {}),
+    ...(lexicon ? { lexicon: { ...lexicon, roles: roles!, moves: moves! } } : {}),
   };
 }

@@ -1,0 +1,134 @@
+/**
+ * Lexicon-regularised training, after Qian et al. (ACL 2017, "Linguistically Regularized LSTM for
+ * Sentiment Classification"), for a model read left to right: besides the cross-entropy, the loss asks
+ * the trajectory to behave the way a sentiment lexicon says it should, token by token. With the score
+ * s_t = logit(positive) - logit(negative) after token t (s before the first token: the dense bias):
+ *
+ * - a word the lexicon does not rate should not move the score much: max(0, |s_t - s_{t-1}| - NEUTRAL_MARGIN);
+ * - a rated word should move it its way: max(0, |m| - sign(m) (s_t - s_{t-1})), where m is the word's
+ *   valence (VADER's -4 .. 4 scale) / VALENCE_SCALE logits, a degree adverb just before it adding
+ *   VADER's ±0.293 to the valence's size, and a negator among the three tokens before it (in the same
+ *   clause) multiplying it by VADER's N_SCALAR, -0.74: "not good" should move down at "good";
+ * - a contrast word ("but") should bring the score back near 0, so that what follows decides:
+ *   max(0, |s_t| - CONTRAST_MARGIN);
+ * - negators, degree adverbs, unknown words and words replaced by word dropout have no term.
+ *
+ * The word lists (sentimentLexicon.json) come from VADER and AFINN-165 (scripts/buildLexicon.ts);
+ * the terms and their gradients are computed by the engine (engine/network.ts, addLexiconTerms).
+ */
+import { LexiconRole, type Batch, type LexiconTargets } from '../batching';
+import { negativeLabelOf, positiveLabelOf } from '../scoring';
+import { OOV_ID, PAD_ID, type Vocabulary } from '../vocabulary';
+import lexicon from './sentimentLexicon.json';
+
+/** Changes of the score (logits) a neutral word may make without cost. */
+export const NEUTRAL_MARGIN = 0.5;
+/** How close to 0 (logits) the score should be after a contrast word. */
+export const CONTRAST_MARGIN = 1;
+/** Valence units (VADER's scale) per logit of expected move. */
+export const VALENCE_SCALE = 2;
+/** VADER's factor of a negated word's valence. */
+export const NEGATION_FACTOR = -0.74;
+/** Tokens after a negator that it negates (VADER looks three words back). */
+export const NEGATION_SCOPE = 3;
+
+const Kind = { None: 0, Plain: 1, Rated: 2, Contrast: 3, Negator: 4, Degree: 5, ClauseEnd: 6 } as const;
+const CLAUSE_ENDS = new Set([',', ';', ':', '.', '!', '?', '--', '(', ')']);
+
+/** How the lexicon sees each word of a vocabulary, indexed by id. */
+export interface LexiconWordClasses {
+  /** Internal kind of each id (plain, rated, contrast, negator, degree adverb, clause end). */
+  readonly kinds: Uint8Array;
+  /** Valence of rated ids (VADER scale), the increment of degree adverbs, 0 otherwise. */
+  readonly values: Float32Array;
+  /** Number of vocabulary words the lexicon rates. */
+  readonly rated: number;
+}
+
+/** The lexicon's view of a vocabulary's words (lower-cased lookups). */
+export function lexiconWordClasses(vocabulary: Vocabulary): LexiconWordClasses {
+  const valence = lexicon.valence as Record<string, number>;
+  const boosters = lexicon.boosters as Record<string, number>;
+  const negators = new Set(lexicon.negators);
+  const contrast = new Set(lexicon.contrast);
+  const kinds = new Uint8Array(vocabulary.size);
+  const values = new Float32Array(vocabulary.size);
+  let rated = 0;
+  vocabulary.tokens.forEach((token, id) => {
+    if (id === PAD_ID || id === OOV_ID) return;
+    const word = token.toLowerCase();
+    if (negators.has(word)) kinds[id] = Kind.Negator;
+    else if (contrast.has(word)) kinds[id] = Kind.Contrast;
+    else if (Object.hasOwn(boosters, word)) {
+      kinds[id] = Kind.Degree;
+      values[id] = boosters[word];
+    } else if (Object.hasOwn(valence, word)) {
+      kinds[id] = Kind.Rated;
+      values[id] = valence[word];
+      rated++;
+    } else kinds[id] = CLAUSE_ENDS.has(word) ? Kind.ClauseEnd : Kind.Plain;
+  });
+  return { kinds, values, rated };
+}
+
+/** Settings of the lexicon terms for one model. */
+export interface LexiconSettings {
+  readonly classes: LexiconWordClasses;
+  readonly weight: number;
+  readonly positiveClass: number;
+  readonly negativeClass: number;
+}
+
+/**
+ * The lexicon settings of a training run, or an error naming what is missing: the labels must include
+ * a positive and a negative class (e.g. pos / neg, positive / negative).
+ */
+export function lexiconSettings(vocabulary: Vocabulary, labels: readonly string[], weight: number): LexiconSettings {
+  const positive = positiveLabelOf(labels);
+  const negative = negativeLabelOf(labels);
+  if (positive === undefined || negative === undefined) {
+    throw new Error(`lexicon regularisation needs a positive and a negative label (such as pos / neg); this data's labels are ${labels.join(', ')}`);
+  }
+  return { classes: lexiconWordClasses(vocabulary), weight, positiveClass: labels.indexOf(positive), negativeClass: labels.indexOf(negative) };
+}
+
+/**
+ * The lexicon targets of a training batch, from its ids as read (`batch.ids`); tokens whose id differs
+ * in `usedIds` (word dropout put the unknown-word id there) get no term. Inputs are not changed.
+ */
+export function lexiconTargets(batch: Batch, usedIds: Int32Array, settings: LexiconSettings): LexiconTargets {
+  const { kinds, values } = settings.classes;
+  const T = batch.timeSteps;
+  const roles = new Uint8Array(batch.batchSize * T);
+  const moves = new Float32Array(batch.batchSize * T);
+  for (let b = 0; b < batch.batchSize; b++) {
+    let negatedUntil = -1; // last position a negator reaches
+    for (let t = 0; t < batch.lengths[b]; t++) {
+      const at = b * T + t;
+      const id = batch.ids[at];
+      const kind = kinds[id] ?? Kind.None;
+      if (kind === Kind.Negator) negatedUntil = t + NEGATION_SCOPE;
+      else if (kind === Kind.ClauseEnd || kind === Kind.Contrast) negatedUntil = -1;
+      if (usedIds[at] !== id) continue;
+      if (kind === Kind.Plain || kind === Kind.ClauseEnd) roles[at] = LexiconRole.Neutral;
+      else if (kind === Kind.Contrast) roles[at] = LexiconRole.Contrast;
+      else if (kind === Kind.Rated) {
+        let valence = values[id];
+        const before = t > 0 ? batch.ids[at - 1] : PAD_ID;
+        if (kinds[before] === Kind.Degree) valence += Math.sign(valence) * values[before];
+        if (t <= negatedUntil) valence *= NEGATION_FACTOR;
+        roles[at] = LexiconRole.Rated;
+        moves[at] = valence / VALENCE_SCALE;
+      }
+    }
+  }
+  return {
+    roles,
+    moves,
+    weight: settings.weight,
+    neutralMargin: NEUTRAL_MARGIN,
+    contrastMargin: CONTRAST_MARGIN,
+    positiveClass: settings.positiveClass,
+    negativeClass: settings.negativeClass,
+  };
+}

@@ -1,0 +1,153 @@
+import * as assert from 'assert';
+import { LexiconRole, padBatch, type Batch, type LexiconTargets } from '../../src/core/batching';
+import { computeGradients, initWeights, Random } from '../../src/core/engine';
+import { selectSentences } from '../../src/core/engine/packing';
+import { NetworkEngine } from '../../src/core/engine/network';
+import { lexiconSettings, lexiconTargets, lexiconWordClasses, NEGATION_FACTOR, VALENCE_SCALE } from '../../src/core/lexicon/lexiconTargets';
+import lexicon from '../../src/core/lexicon/sentimentLexicon.json';
+import { flattenWeights, type Architecture, type NetworkWeights } from '../../src/core/model/architecture';
+import { resolveTrainingOptions, trainClassifier } from '../../src/core/training';
+import { Vocabulary } from '../../src/core/vocabulary';
+import { randomBatch } from './engineBatches';
+
+const WORDS = ['<pad>', '<unk>', 'the', 'film', 'is', 'not', 'good', 'bad', 'but', 'very', ',', 'wooden', 'great'];
+const vocabulary = new Vocabulary(WORDS);
+const ids = (text: string) => Int32Array.from(text.split(' '), (w) => vocabulary.idOf(w));
+
+describe('lexicon-regularised training', () => {
+  it('the word lists come from VADER and AFINN-165, with the negators, degree adverbs and contrast words kept apart', () => {
+    const valence = lexicon.valence as Record<string, number>;
+    assert.ok(Object.keys(valence).length > 7000);
+    assert.ok(valence.good > 1 && valence.bad < -1 && valence.great > valence.good);
+    for (const word of [...lexicon.negators, ...lexicon.contrast, ...Object.keys(lexicon.boosters)]) {
+      assert.strictEqual(Object.hasOwn(valence, word), false, word);
+    }
+    assert.ok(lexicon.negators.includes("n't") && lexicon.contrast.includes('but'));
+  });
+
+  it('gives every token its role: neutral, rated (negated after a negator, stronger after a degree adverb), contrast, none', () => {
+    const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 1);
+    const batch = padBatch([ids('the film is not good , but very good'), ids('<unk> bad')], Infinity, [0, 1]);
+    const targets = lexiconTargets(batch, batch.ids, settings);
+    const T = batch.timeSteps;
+    const good = (lexicon.valence as Record<string, number>).good;
+    assert.deepStrictEqual([...targets.roles.subarray(0, 10)], [1, 1, 1, 0, 2, 1, 3, 0, 2, 0]);
+    assert.ok(Math.abs(targets.moves[4] - (good * NEGATION_FACTOR) / VALENCE_SCALE) < 1e-6, 'negated "good" should move down');
+    assert.ok(targets.moves[8] > good / VALENCE_SCALE, 'a degree adverb strengthens the move');
+    assert.deepStrictEqual([...targets.roles.subarray(T, T + 2)], [LexiconRole.None, LexiconRole.Rated]);
+    assert.ok(targets.moves[T + 1] < 0);
+    assert.strictEqual(settings.positiveClass, 1);
+    assert.strictEqual(settings.negativeClass, 0);
+  });
+
+  it('a negator reaches three tokens and stops at a comma or a contrast word', () => {
+    const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 1);
+    const batch = padBatch([ids('not the film is good'), ids('not , good'), ids('not but good')]);
+    const moves = lexiconTargets(batch, batch.ids, settings).moves;
+    const T = batch.timeSteps;
+    assert.ok(moves[4] > 0, 'four tokens on: no longer negated');
+    assert.ok(moves[T + 2] > 0);
+    assert.ok(moves[2 * T + 2] > 0);
+  });
+
+  it('words replaced by word dropout get no term', () => {
+    const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 1);
+    const batch = padBatch([ids('the film is good')]);
+    const used = batch.ids.slice();
+    used[3] = 1;
+    const targets = lexiconTargets(batch, used, settings);
+    assert.strictEqual(targets.roles[3], LexiconRole.None);
+    assert.strictEqual(batch.ids[3], vocabulary.idOf('good'), 'the input is not changed');
+  });
+
+  it('needs a positive and a negative label, and says so', () => {
+    assert.throws(() => lexiconSettings(vocabulary, ['bug', 'feature'], 1), /needs a positive and a negative label .*bug, feature/);
+    assert.throws(() => resolveTrainingOptions({ lexiconWeight: -1 }), /lexicon weight must be in \[0, 10\]/);
+  });
+
+  it('counts the rated words of a vocabulary', () => {
+    const valence = lexicon.valence as Record<string, number>;
+    assert.strictEqual(lexiconWordClasses(vocabulary).rated, WORDS.filter((w) => Object.hasOwn(valence, w)).length);
+    assert.ok(lexiconWordClasses(vocabulary).rated >= 3); // good, bad, great
+  });
+
+  describe('the engine\'s terms and gradients', () => {
+    const arch: Architecture = { cell: 'gru', vocabSize: 13, embeddingDim: 6, units: 5, layers: 1, numClasses: 2, dropout: 0 };
+
+    function targetsFor(batch: Batch, seed: number): LexiconTargets {
+      const random = new Random(seed);
+      const size = batch.batchSize * batch.timeSteps;
+      const roles = new Uint8Array(size);
+      const moves = new Float32Array(size);
+      for (let b = 0; b < batch.batchSize; b++) {
+        for (let t = 0; t < batch.lengths[b]; t++) {
+          roles[b * batch.timeSteps + t] = random.int(4);
+          moves[b * batch.timeSteps + t] = (random.next() - 0.5) * 4;
+        }
+      }
+      return { roles, moves, weight: 0.7, neutralMargin: 0.05, contrastMargin: 0.05, positiveClass: 1, negativeClass: 0 };
+    }
+
+    function lossOf(weights: NetworkWeights, batch: Batch): number {
+      return new NetworkEngine().lossAndGradients(arch, weights, batch, undefined, true).loss;
+    }
+
+    for (const stepLabels of [false, true]) {
+      it(`match finite differences (${stepLabels ? 'every-step' : 'final-token'} cross-entropy beside them)`, () => {
+        const weights = initWeights(arch, 3);
+        // Larger output weights, so that the scores move and the hinges are active.
+        weights.dense.kernel.forEach((v, i) => (weights.dense.kernel[i] = v * 8));
+        const plain = randomBatch(arch, [5, 3, 4], undefined, 11, stepLabels);
+        const batch: Batch = { ...plain, lexicon: targetsFor(plain, 5) };
+        const withTerms = lossOf(weights, batch);
+        assert.ok(withTerms > lossOf(weights, plain) + 1e-3, 'the terms add to the loss');
+        const { gradients } = computeGradients(arch, weights, batch);
+        const analytic = flattenWeights(gradients);
+        const arrays = flattenWeights(weights);
+        const random = new Random(9);
+        let checked = 0;
+        for (let a = 0; a < arrays.length; a++) {
+          for (let k = 0; k < 6; k++) {
+            const i = random.int(arrays[a].length);
+            const saved = arrays[a][i];
+            const eps = 2e-3;
+            arrays[a][i] = saved + eps;
+            const up = lossOf(weights, batch);
+            arrays[a][i] = saved - eps;
+            const down = lossOf(weights, batch);
+            arrays[a][i] = saved;
+            const numeric = (up - down) / (2 * eps);
+            // Hinges are piecewise linear: a kink inside the interval shows as a jump; allow for float32.
+            assert.ok(Math.abs(numeric - analytic[a][i]) < 2e-2 + 0.05 * Math.abs(numeric), `array ${a} index ${i}: numeric ${numeric}, analytic ${analytic[a][i]}`);
+            checked++;
+          }
+        }
+        assert.ok(checked >= 30);
+      });
+    }
+
+    it('travel with a batch split between two threads', () => {
+      const plain = randomBatch(arch, [5, 3, 4, 2], undefined, 12, true);
+      const batch: Batch = { ...plain, lexicon: targetsFor(plain, 6) };
+      const half = selectSentences(batch, Int32Array.from([2, 0]));
+      const T = batch.timeSteps;
+      assert.deepStrictEqual([...half.lexicon!.roles.subarray(0, T)], [...batch.lexicon!.roles.subarray(2 * T, 3 * T)]);
+      assert.deepStrictEqual([...half.lexicon!.moves.subarray(T, 2 * T)], [...batch.lexicon!.moves.subarray(0, T)]);
+      assert.strictEqual(half.lexicon!.weight, 0.7);
+    });
+  });
+
+  it('trains a model with the terms on, deterministically, and records the weight', async function () {
+    this.timeout(60000);
+    const data = ['a good film', 'a great film', 'not a bad film', 'very good', 'a bad film', 'not good', 'a wooden film', 'awful , not good'].flatMap((text, i) =>
+      [{ text, label: i < 4 ? 'pos' : 'neg' }]);
+    const options = { epochs: 2, units: 8, embeddingDim: 8, validationSplit: 0, skipGram: false, minCount: 1, lexiconWeight: 0.5, threads: 1 as const };
+    const first = await trainClassifier(data, options);
+    const second = await trainClassifier(data, options);
+    assert.deepStrictEqual(first.model.weights.dense.kernel, second.model.weights.dense.kernel);
+    assert.strictEqual(first.options.lexiconWeight, 0.5);
+    const off = await trainClassifier(data, { ...options, lexiconWeight: 0 });
+    assert.notDeepStrictEqual(first.model.weights.dense.kernel, off.model.weights.dense.kernel);
+    await assert.rejects(trainClassifier(data.map((d) => ({ ...d, label: d.label === 'pos' ? 'yes' : 'no' })), options), /needs a positive and a negative label/);
+  });
+});
