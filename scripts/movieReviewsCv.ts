@@ -4,34 +4,116 @@
  * model early-stopping on 10% of its own training part, accuracy on the held-out fold (float32 weights).
  * Judges a recipe by the mean and spread over folds instead of the one split that also chose its epoch.
  *
- *   npx tsx scripts/movieReviewsCv.ts [--folds 5] [--seed 1] [--set option=value]...
+ *   npx tsx scripts/movieReviewsCv.ts [--folds 5] [--seed 1] [--set option=value]... [--out FILE]
+ *   npx tsx scripts/movieReviewsCv.ts --ensemble FILE FILE...
+ *
+ * Every sentence's out-of-fold P(positive) is written as JSON lines to --out (default
+ * .bench/cv/movie-reviews<settings>.jsonl). --ensemble averages the probabilities of several such runs (same
+ * folds, e.g. different training seeds) and reports the averaged model's accuracy per fold: what a seed
+ * ensemble of those recipes would score.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Classifier } from '../src/core/classifier';
 import { trainClassifier } from '../src/core/training';
 import { assignFolds, settingOverrides } from './reviewSignalsCv';
+import { capabilityRates, parseChecklistCases, scoreCase, type CapabilityRates } from './checklistCases';
 import { RECIPES, recipeVectorsHook } from './trainBundled';
 
+const CHECKLIST = path.resolve(__dirname, '..', 'test', 'fixtures', 'checklist', 'movie-reviews.jsonl');
+
+/** One sentence's out-of-fold result. */
+interface OutOfFold {
+  readonly index: number;
+  readonly fold: number;
+  readonly label: string;
+  readonly positive: number;
+}
+
+function meanAndSd(values: readonly number[]): { mean: number; sd: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  return { mean, sd };
+}
+
+function pct(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+function foldAccuracies(rows: readonly OutOfFold[], positive: (row: OutOfFold) => number): number[] {
+  const folds = Math.max(...rows.map((r) => r.fold)) + 1;
+  return Array.from({ length: folds }, (_, f) => {
+    const inFold = rows.filter((r) => r.fold === f);
+    return inFold.filter((r) => (positive(r) >= 0.5 ? 'positive' : 'negative') === r.label).length / inFold.length;
+  });
+}
+
+function reportEnsemble(files: readonly string[]): void {
+  const runs = files.map((file) => fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as OutOfFold));
+  for (const run of runs) {
+    if (run.length !== runs[0].length || run.some((r, i) => r.fold !== runs[0][i].fold || r.label !== runs[0][i].label)) {
+      throw new Error('the runs do not share their folds (use the same --folds and --seed)');
+    }
+  }
+  runs.forEach((run, k) => {
+    const { mean, sd } = meanAndSd(foldAccuracies(run, (r) => r.positive));
+    process.stdout.write(`${path.basename(files[k])}: ${mean.toFixed(4)} ± ${sd.toFixed(4)}\n`);
+  });
+  const accuracies = foldAccuracies(runs[0], (r) => runs.reduce((sum, run) => sum + run[r.index].positive, 0) / runs.length);
+  const { mean, sd } = meanAndSd(accuracies);
+  process.stdout.write(`average of the ${runs.length} runs' probabilities: ${accuracies.map((a) => a.toFixed(4)).join(' ')}; mean ${mean.toFixed(4)} ± ${sd.toFixed(4)}\n`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { folds: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' }, set: { type: 'string', multiple: true } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      folds: { type: 'string', default: '5' },
+      seed: { type: 'string', default: '1' },
+      set: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      ensemble: { type: 'boolean', default: false },
+    },
+  });
+  if (values.ensemble) return reportEnsemble(positionals);
   const folds = Number(values.folds);
+  const tag = (values.set ?? []).map((pair) => `-${pair.replace('=', '')}`).join('');
+  const out = values.out ?? path.resolve(__dirname, '..', '.bench', 'cv', `movie-reviews${tag}.jsonl`);
+  const outOfFold: OutOfFold[] = [];
   const recipe = RECIPES['movie-reviews'];
   const options = { ...recipe.options, ...settingOverrides(values.set) };
   const { examples } = recipe.readData({});
   const fold = assignFolds(examples.map((e) => ({ ...e, source: 'mr' })), folds, Number(values.seed));
   const hook = recipe.pretrainedVectors ? await recipeVectorsHook(recipe.pretrainedVectors, examples.map((e) => e.text), options) : undefined;
   const accuracies: number[] = [];
+  const { cases } = parseChecklistCases(fs.readFileSync(CHECKLIST, 'utf8'));
+  const checklist: CapabilityRates[][] = [];
   for (let f = 0; f < folds; f++) {
     const result = await trainClassifier(examples.filter((_, i) => fold[i] !== f), options, { initialEmbedding: hook });
     const test = examples.filter((_, i) => fold[i] === f);
-    const labels = new Classifier(result.model).classifyMany(test.map((e) => e.text)).map((c) => c.label);
-    const accuracy = labels.filter((label, i) => label === test[i].label).length / test.length;
+    const classifier = new Classifier(result.model);
+    const results = classifier.classifyMany(test.map((e) => e.text));
+    const behaviour = classifier.classifyMany(cases.map((c) => c.text));
+    checklist.push(capabilityRates(cases, cases.map((c, i) => scoreCase(c, behaviour[i], result.model.labels))));
+    const accuracy = results.filter((c, i) => c.label === test[i].label).length / test.length;
+    const testIndices = examples.map((_, i) => i).filter((i) => fold[i] === f);
+    results.forEach((c, k) => outOfFold.push({ index: testIndices[k], fold: f, label: test[k].label, positive: c.probabilities.positive }));
     accuracies.push(accuracy);
     process.stdout.write(`fold ${f + 1}/${folds}: ${test.length} sentences, accuracy ${accuracy.toFixed(4)} (best epoch ${result.bestEpoch}, its validation ${result.metrics.accuracy.toFixed(4)}), ${result.seconds.toFixed(0)} s\n`);
   }
-  const mean = accuracies.reduce((a, b) => a + b, 0) / folds;
-  const sd = Math.sqrt(accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, folds - 1));
+  for (const capability of checklist[0]) {
+    const rates = checklist.map((fold) => fold.find((r) => r.capability === capability.capability)!);
+    const label = meanAndSd(rates.map((r) => r.labelRate));
+    const direction = capability.directionRate === undefined ? undefined : meanAndSd(rates.map((r) => r.directionRate!));
+    process.stdout.write(`checklist ${capability.capability}: final label ${pct(label.mean)} ± ${pct(label.sd)}${direction ? `, pivot direction ${pct(direction.mean)} ± ${pct(direction.sd)}` : ''} (fold models)\n`);
+  }
+  const { mean, sd } = meanAndSd(accuracies);
   process.stdout.write(`mean accuracy ${mean.toFixed(4)} ± ${sd.toFixed(4)} (sd over ${folds} folds)${values.set?.length ? `, with ${values.set.join(' ')}` : ''}\n`);
+  outOfFold.sort((a, b) => a.index - b.index);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, outOfFold.map((row) => JSON.stringify(row)).join('\n') + '\n');
+  process.stdout.write(`wrote ${out}\n`);
 }
 
 main().catch((error) => {
