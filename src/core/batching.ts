@@ -13,6 +13,12 @@ export interface Batch {
   readonly labels?: Int32Array;
   /** Optional per-token class index [batchSize, timeSteps]; -1 (and every padding step) contributes no loss. */
   readonly stepLabels?: Int32Array;
+  /**
+   * Optional target distribution of each sentence [batchSize, numClasses] (distillation): the
+   * cross-entropy at each of the sentence's loss positions is taken against it instead of its label's
+   * one-hot. The labels still count the correct predictions.
+   */
+  readonly softTargets?: Float32Array;
   /** Optional lexicon terms of the loss (lexicon-regularised training; see core/lexicon/lexiconTargets.ts). */
   readonly lexicon?: LexiconTargets;
 }

@@ -225,6 +225,7 @@ export class NetworkEngine {
     // Collect loss positions: (packed row or -1 for the zero state, label).
     const positionRows: number[] = [];
     const positionLabels: number[] = [];
+    const positionSentences: number[] = [];
     if (batch.stepLabels) {
       for (let p = 0; p < B; p++) {
         const b = packing.order[p];
@@ -233,6 +234,7 @@ export class NetworkEngine {
           if (label >= 0) {
             positionRows.push(packing.offsets[t] + p);
             positionLabels.push(label);
+            positionSentences.push(b);
           }
         }
       }
@@ -241,8 +243,11 @@ export class NetworkEngine {
         const len = packing.sortedLengths[p];
         positionRows.push(len > 0 ? packing.offsets[len - 1] + p : -1);
         positionLabels.push(batch.labels![packing.order[p]]);
+        positionSentences.push(packing.order[p]);
       }
     }
+    const soft = batch.softTargets;
+    if (soft && soft.length !== B * C) throw new Error(`softTargets has ${soft.length} values, expected ${B * C}`);
     const count = positionRows.length;
     const normalizer = lossCount ?? count;
     let lossSum = 0;
@@ -259,9 +264,18 @@ export class NetworkEngine {
       for (let k = 0; k < C; k++) if (logits[k] > max) { max = logits[k]; argmax = k; }
       let sum = 0;
       for (let k = 0; k < C; k++) { probs[k] = Math.exp(logits[k] - max); sum += probs[k]; }
-      lossSum += Math.log(sum) + max - logits[label];
       if (argmax === label) correct++;
-      for (let k = 0; k < C; k++) probs[k] = (probs[k] / sum - (k === label ? 1 : 0)) / normalizer;
+      if (soft) {
+        const at = positionSentences[q] * C;
+        for (let k = 0; k < C; k++) {
+          const target = soft[at + k];
+          if (target > 0) lossSum += target * (Math.log(sum) + max - logits[k]);
+          probs[k] = (probs[k] / sum - target) / normalizer;
+        }
+      } else {
+        lossSum += Math.log(sum) + max - logits[label];
+        for (let k = 0; k < C; k++) probs[k] = (probs[k] / sum - (k === label ? 1 : 0)) / normalizer;
+      }
       for (let k = 0; k < C; k++) denseBiasGrad[k] += probs[k];
       if (yRow >= 0) {
         const dRow = dYTop.offset + packedRow * Hp;

@@ -75,5 +75,13 @@ export function selectSentences(batch: Batch, rows: Int32Array): Batch {
     ...(batch.labels ? { labels: Int32Array.from(rows, (row) => batch.labels![row]) } : {}),
     ...(stepLabels ? { stepLabels } : {}),
     ...(lexicon ? { lexicon: { ...lexicon, roles: roles!, moves: moves! } } : {}),
+    ...(batch.softTargets ? { softTargets: selectRows(batch.softTargets, rows, batch.softTargets.length / batch.batchSize) } : {}),
   };
+}
+
+/** Rows `rows` of a row-major [n, width] array. */
+function selectRows(values: Float32Array, rows: Int32Array, width: number): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => out.set(values.subarray(row * width, row * width + width), i * width));
+  return out;
 }
