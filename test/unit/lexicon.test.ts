@@ -50,6 +50,15 @@ describe('lexicon-regularised training', () => {
     assert.ok(moves[2 * T + 2] > 0);
   });
 
+  it('a negator replaced by word dropout negates nothing', () => {
+    const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 1);
+    const batch = padBatch([ids('not good')]);
+    const used = batch.ids.slice();
+    used[0] = 1;
+    assert.ok(lexiconTargets(batch, used, settings).moves[1] > 0);
+    assert.ok(lexiconTargets(batch, batch.ids, settings).moves[1] < 0);
+  });
+
   it('words replaced by word dropout get no term', () => {
     const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 1);
     const batch = padBatch([ids('the film is good')]);

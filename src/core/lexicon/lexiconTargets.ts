@@ -93,8 +93,9 @@ export function lexiconSettings(vocabulary: Vocabulary, labels: readonly string[
 }
 
 /**
- * The lexicon targets of a training batch, from its ids as read (`batch.ids`); tokens whose id differs
- * in `usedIds` (word dropout put the unknown-word id there) get no term. Inputs are not changed.
+ * The lexicon targets of a training batch whose ids the network reads as `usedIds` (batch.ids after
+ * word dropout): a token word dropout replaced gets no term, and a negator or degree adverb it replaced
+ * no longer acts on the words after it, since the network does not see it. Inputs are not changed.
  */
 export function lexiconTargets(batch: Batch, usedIds: Int32Array, settings: LexiconSettings): LexiconTargets {
   const { kinds, values } = settings.classes;
@@ -105,16 +106,15 @@ export function lexiconTargets(batch: Batch, usedIds: Int32Array, settings: Lexi
     let negatedUntil = -1; // last position a negator reaches
     for (let t = 0; t < batch.lengths[b]; t++) {
       const at = b * T + t;
-      const id = batch.ids[at];
-      const kind = kinds[id] ?? Kind.None;
+      const id = usedIds[at];
+      const kind = id === batch.ids[at] ? kinds[id] ?? Kind.None : Kind.None;
       if (kind === Kind.Negator) negatedUntil = t + NEGATION_SCOPE;
       else if (kind === Kind.ClauseEnd || kind === Kind.Contrast) negatedUntil = -1;
-      if (usedIds[at] !== id) continue;
       if (kind === Kind.Plain || kind === Kind.ClauseEnd) roles[at] = LexiconRole.Neutral;
       else if (kind === Kind.Contrast) roles[at] = LexiconRole.Contrast;
       else if (kind === Kind.Rated) {
         let valence = values[id];
-        const before = t > 0 ? batch.ids[at - 1] : PAD_ID;
+        const before = t > 0 ? usedIds[at - 1] : PAD_ID;
         if (kinds[before] === Kind.Degree) valence += Math.sign(valence) * values[before];
         if (t <= negatedUntil) valence *= NEGATION_FACTOR;
         roles[at] = LexiconRole.Rated;
