@@ -22,12 +22,14 @@ export const USAGE = `Usage:
       [--embedding-dim N] [--dropout X] [--batch-size N] [--learning-rate X] [--max-length N]
       [--validation-split X] [--min-count N] [--max-vocabulary N] [--patience N] [--skip-gram]
       [--word-dropout X] [--supervision final|every-step] [--weight-averaging DECAY]
-      [--lexicon-weight X] [--tokenizer english|developer] [--quantize none|float16|uint16|uint8]
-      [--pretrained-vectors FILE]
+      [--lexicon-weight X] [--linguistic-examples] [--tokenizer english|developer]
+      [--quantize none|float16|uint16|uint8] [--pretrained-vectors FILE]
       Train a model; progress on stderr. Defaults are the bundled model's settings.
       --lexicon-weight X (0 = off) adds lexicon terms to the loss: the trajectory stays flat on
       words a sentiment lexicon (VADER, AFINN-165) does not rate, moves the lexicon's way on rated
       words and the other way after "not", and comes back near neutral at "but" (pos / neg labels).
+      --linguistic-examples adds to each epoch the lexicon's strong words alone or negated ("not
+      good", labelled negative) and pairs of training sentences joined as "A , but B" (labelled as B).
       --out DIR must not exist, or be an empty folder, or hold a model saved before (which is
       replaced); any other file or folder is refused with exit 1 before training starts.
       --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText

@@ -31,6 +31,7 @@ export const TRAINING_FLAGS = {
   'word-dropout': { type: 'string' },
   'weight-averaging': { type: 'string' },
   'lexicon-weight': { type: 'string' },
+  'linguistic-examples': { type: 'boolean' },
   supervision: { type: 'string' },
   tokenizer: { type: 'string' },
   quantize: { type: 'string' },
@@ -47,10 +48,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
   // Before training: a run should not end in learning that --out cannot be written.
   await checkSaveTarget(values.out).catch(toCliError);
   const data = readData(values);
-  if (options.lexiconWeight > 0) {
+  if (options.lexiconWeight > 0 || options.linguisticExamples) {
     const labels = Object.keys(data.labelCounts);
     if (positiveLabelOf(labels) === undefined || negativeLabelOf(labels) === undefined) {
-      throw new CliError(`--lexicon-weight needs a positive and a negative label (such as pos / neg); this file's labels are ${listSome(labels.map((l) => abbreviate(l)))}`, EXIT_USAGE);
+      const flag = options.lexiconWeight > 0 ? '--lexicon-weight' : '--linguistic-examples';
+      throw new CliError(`${flag} needs a positive and a negative label (such as pos / neg); this file's labels are ${listSome(labels.map((l) => abbreviate(l)))}`, EXIT_USAGE);
     }
   }
   const files = values.file !== undefined ? [values.file] : [values.pos!, values.neg!];
@@ -111,6 +113,7 @@ export function trainingOptionsFromFlags(values: Partial<Record<keyof typeof TRA
       weightAveraging: num('weight-averaging'),
       supervision: values.supervision as TrainingOptions['supervision'] | undefined,
       lexiconWeight: num('lexicon-weight'),
+      linguisticExamples: values['linguistic-examples'] as boolean | undefined,
       tokenizer: tokenizer ? { kind: tokenizer, lowercase: true } : undefined,
     });
   } catch (error) {

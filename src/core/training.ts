@@ -13,7 +13,7 @@ import { Random } from './engine/random';
 import { createTrainer, initWeights, predict } from './engine';
 import { markWeightsMutable } from './engine/predict';
 import { trainSkipGram } from './skipgram';
-import { lexiconSettings, lexiconTargets, type LexiconSettings } from './lexicon/lexiconTargets';
+import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from './lexicon/lexiconTargets';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
 export interface LabelledText {
@@ -78,6 +78,12 @@ export interface TrainingOptions {
    * off. Needs a positive and a negative label.
    */
   readonly lexiconWeight: number;
+  /**
+   * Adds synthetic examples to every epoch (core/lexicon/lexiconTargets.ts, syntheticExamples): the
+   * lexicon's strong words alone or negated ("not W", labelled the other way) and pairs of training
+   * sentences of opposite labels joined as "A , but B" (labelled as B). Needs a positive and a negative label.
+   */
+  readonly linguisticExamples: boolean;
   readonly tokenizer: TokenizerSettings;
   /** Class names in output order; default: the sorted labels of the data. */
   readonly labels?: readonly string[];
@@ -112,6 +118,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({
   wordDropout: 0.25,
   supervision: 'every-step',
   lexiconWeight: 0,
+  linguisticExamples: false,
   tokenizer: DEFAULT_TOKENIZER,
 });
 
@@ -137,6 +144,7 @@ export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): 
     [options.weightAveraging >= 0 && options.weightAveraging < 1, `weight averaging must be in [0, 1) (got ${options.weightAveraging})`],
     [options.wordDropout >= 0 && options.wordDropout < 1, `word dropout must be in [0, 1) (got ${options.wordDropout})`],
     [Number.isFinite(options.lexiconWeight) && options.lexiconWeight >= 0 && options.lexiconWeight <= 10, `lexicon weight must be in [0, 10] (got ${options.lexiconWeight})`],
+    [typeof options.linguisticExamples === 'boolean', `linguistic examples must be true or false (got ${options.linguisticExamples})`],
     [options.supervision === 'final' || options.supervision === 'every-step', `supervision must be final or every-step (got ${options.supervision})`],
     [options.vocabularySource === 'training' || options.vocabularySource === 'training+pretraining', `vocabulary source must be training or training+pretraining (got ${options.vocabularySource})`],
     [options.threads === undefined || options.threads === 1 || options.threads === 2, `threads must be 1 or 2 (got ${options.threads})`],
@@ -297,7 +305,7 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
     dropout: options.dropout,
   };
   const weights = initWeights(arch, options.seed);
-  const lexicon = options.lexiconWeight > 0 ? lexiconSettings(vocabulary, labels, options.lexiconWeight) : undefined;
+  const lexicon = options.lexiconWeight > 0 || options.linguisticExamples ? lexiconSettings(vocabulary, labels, options.lexiconWeight) : undefined;
   if (options.skipGram) {
     hooks.onProgress?.({ phase: 'pretraining', epoch: 0, epochs: options.epochs, batch: 0, batches: 0, loss: NaN, accuracy: NaN, elapsedSeconds: elapsed() });
     const pretrainingIds = pretrainingTokens.map((tokens) => vocabulary.encode(tokens));
@@ -328,14 +336,17 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStart = performance.now();
-      const batches = lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);
+      const synthetic = options.linguisticExamples ? syntheticExamples(lexicon!, vocabulary, trainIds, trainLabels, options.maxLength, random) : undefined;
+      const batches = synthetic
+        ? lengthBucketedBatches([...trainIds, ...synthetic.ids], Int32Array.from([...trainLabels, ...synthetic.labels]), options.batchSize, random, [...trainIds.map(() => undefined), ...synthetic.stepLabels])
+        : lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
       for (let b = 0; b < batches.length; b++) {
         await yieldToEventLoop();
         if (hooks.signal?.aborted) throw new TrainingCancelledError();
-        const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random, lexicon));
+        const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random, lexicon && lexicon.weight > 0 ? lexicon : undefined));
         if (options.weightAveraging > 0) {
           if (averaged) {
           updateAverage(averaged, trainer.weights, options.weightAveraging);
@@ -421,9 +432,11 @@ export function stratifiedSplit<T extends LabelledText>(data: readonly T[], shar
 
 /**
  * Batches of similar lengths, so little work goes into padding: shuffle, cut into pools of 32
- * batches, sort each pool by length, slice into batches, shuffle the batch order.
+ * batches, sort each pool by length, slice into batches, shuffle the batch order. `stepLabels`
+ * (optional, per sequence) gives some sequences their own label per step; a batch with any of them
+ * carries batch.stepLabels, the other sequences' steps labelled with their label.
  */
-export function lengthBucketedBatches(ids: readonly Int32Array[], labels: Int32Array, batchSize: number, random: Random): Batch[] {
+export function lengthBucketedBatches(ids: readonly Int32Array[], labels: Int32Array, batchSize: number, random: Random, stepLabels?: readonly (Int32Array | undefined)[]): Batch[] {
   const order = random.shuffled(ids.map((_, i) => i));
   const poolSize = batchSize * 32;
   const batches: Batch[] = [];
@@ -431,16 +444,29 @@ export function lengthBucketedBatches(ids: readonly Int32Array[], labels: Int32A
     const pool = order.slice(p, p + poolSize).sort((a, b) => ids[a].length - ids[b].length);
     for (let b = 0; b < pool.length; b += batchSize) {
       const members = pool.slice(b, b + batchSize);
-      batches.push(padBatch(members.map((i) => ids[i]), Infinity, members.map((i) => labels[i])));
+      const batch = padBatch(members.map((i) => ids[i]), Infinity, members.map((i) => labels[i]));
+      batches.push(stepLabels && members.some((i) => stepLabels[i]) ? { ...batch, stepLabels: memberStepLabels(batch, members.map((i) => stepLabels[i])) } : batch);
     }
   }
   return random.shuffled(batches);
 }
 
+/** Per-step labels of a batch [B, T]: a member's own where given, else its label at each real step; -1 at padding. */
+function memberStepLabels(batch: Batch, own: readonly (Int32Array | undefined)[]): Int32Array {
+  const T = batch.timeSteps;
+  const out = new Int32Array(batch.batchSize * T).fill(-1);
+  own.forEach((steps, b) => {
+    if (steps) out.set(steps.subarray(0, batch.lengths[b]), b * T);
+    else out.fill(batch.labels![b], b * T, b * T + batch.lengths[b]);
+  });
+  return out;
+}
+
 /**
  * The batch as the trainer sees it: word dropout applied to a copy of the ids, per-step labels
- * when every step is supervised, and the lexicon terms' targets when `lexicon` is given. The input
- * batch is not changed.
+ * when every step is supervised (a batch's own stepLabels, from synthetic examples, are kept then and
+ * dropped for final-token supervision), and the lexicon terms' targets when `lexicon` is given. The
+ * input batch is not changed.
  */
 export function prepareTrainingBatch(batch: Batch, options: Pick<TrainingOptions, 'wordDropout' | 'supervision'>, random: Random, lexicon?: LexiconSettings): Batch {
   let ids = batch.ids;
@@ -451,13 +477,15 @@ export function prepareTrainingBatch(batch: Batch, options: Pick<TrainingOptions
     }
   }
   let stepLabels: Int32Array | undefined;
-  if (options.supervision === 'every-step' && batch.labels) {
+  if (options.supervision === 'every-step' && batch.stepLabels) stepLabels = batch.stepLabels;
+  else if (options.supervision === 'every-step' && batch.labels) {
     stepLabels = new Int32Array(batch.batchSize * batch.timeSteps).fill(-1);
     for (let b = 0; b < batch.batchSize; b++) {
       stepLabels.fill(batch.labels[b], b * batch.timeSteps, b * batch.timeSteps + batch.lengths[b]);
     }
   }
-  return { ...batch, ids, ...(stepLabels ? { stepLabels } : {}), ...(lexicon ? { lexicon: lexiconTargets(batch, ids, lexicon) } : {}) };
+  const { stepLabels: _own, ...rest } = batch;
+  return { ...rest, ids, ...(stepLabels ? { stepLabels } : {}), ...(lexicon ? { lexicon: lexiconTargets(batch, ids, lexicon) } : {}) };
 }
 
 /** Mean cross-entropy and accuracy of the network on encoded sentences. */

@@ -113,6 +113,10 @@ describe('cli: help and negated options', () => {
       const run = cli(['train', '--file', reviews, '--out', out, '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--no-skip-gram', '--lexicon-weight', '0.5']);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')).training.hyperparameters.lexiconWeight, 0.5);
+      const examplesOut = path.join(dir, 'examples');
+      const examples = cli(['train', '--file', reviews, '--out', examplesOut, '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--no-skip-gram', '--linguistic-examples']);
+      assert.equal(examples.code, 0, examples.stderr);
+      assert.equal(JSON.parse(fs.readFileSync(path.join(examplesOut, 'metadata.json'), 'utf8')).training.hyperparameters.linguisticExamples, true);
     });
 
     it('refuses a weight out of range, and labels without a positive / negative pair, with exit 2 and no stack trace', function () {

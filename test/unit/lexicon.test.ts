@@ -3,10 +3,10 @@ import { LexiconRole, padBatch, type Batch, type LexiconTargets } from '../../sr
 import { computeGradients, initWeights, Random } from '../../src/core/engine';
 import { selectSentences } from '../../src/core/engine/packing';
 import { NetworkEngine } from '../../src/core/engine/network';
-import { lexiconSettings, lexiconTargets, lexiconWordClasses, NEGATION_FACTOR, VALENCE_SCALE } from '../../src/core/lexicon/lexiconTargets';
+import { lexiconSettings, lexiconTargets, lexiconWordClasses, NEGATION_FACTOR, syntheticExamples, VALENCE_SCALE } from '../../src/core/lexicon/lexiconTargets';
 import lexicon from '../../src/core/lexicon/sentimentLexicon.json';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../../src/core/model/architecture';
-import { resolveTrainingOptions, trainClassifier } from '../../src/core/training';
+import { lengthBucketedBatches, prepareTrainingBatch, resolveTrainingOptions, trainClassifier } from '../../src/core/training';
 import { Vocabulary } from '../../src/core/vocabulary';
 import { randomBatch } from './engineBatches';
 
@@ -67,6 +67,48 @@ describe('lexicon-regularised training', () => {
     const targets = lexiconTargets(batch, used, settings);
     assert.strictEqual(targets.roles[3], LexiconRole.None);
     assert.strictEqual(batch.ids[3], vocabulary.idOf('good'), 'the input is not changed');
+  });
+
+  it('synthetic examples: strong words alone or negated, and "A , but B" pairs labelled as B from B on', () => {
+    const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 0);
+    // 30 training sentences: 3 contrast pairs per epoch.
+    const trainIds = Array.from({ length: 10 }, () => [ids('the film is good'), ids('the film is bad'), ids('wooden')]).flat();
+    const examples = syntheticExamples(settings, vocabulary, trainIds, Int32Array.from(trainIds, (_, i) => (i % 3 === 0 ? 1 : 0)), 60, new Random(4));
+    const text = (seq: Int32Array) => [...seq].map((id) => WORDS[id]).join(' ');
+    const phrases = examples.ids.map(text).filter((t) => !t.includes(' but '));
+    for (const [phrase, i] of phrases.map((p, k) => [p, k] as const)) {
+      const word = phrase.split(' ').pop()!;
+      const positive = (lexicon.valence as Record<string, number>)[word] > 0;
+      const negated = phrase.includes(' ');
+      assert.strictEqual(examples.labels[i], positive !== negated ? 1 : 0, phrase);
+      assert.strictEqual(examples.stepLabels[i][0], negated ? -1 : examples.labels[i], phrase);
+    }
+    assert.ok(phrases.some((p) => p.endsWith('good')) && phrases.some((p) => p.endsWith('bad')));
+    const pairs = examples.ids.map((seq, i) => ({ text: text(seq), label: examples.labels[i], steps: [...examples.stepLabels[i]] })).filter((p) => p.text.includes(' , but '));
+    assert.ok(pairs.length > 0);
+    for (const pair of pairs) {
+      const [first, second] = pair.text.split(' , but ');
+      const secondLabel = second === 'the film is good' ? 1 : 0;
+      assert.notStrictEqual(first === 'the film is good' ? 1 : 0, secondLabel, 'the two sentences have opposite labels');
+      assert.strictEqual(pair.label, secondLabel, pair.text);
+      const firstLength = first.split(' ').length;
+      assert.strictEqual(pair.steps[firstLength + 1], -1, 'the "but" step is unlabelled');
+      assert.ok(pair.steps.slice(0, firstLength + 1).every((l) => l === 1 - secondLabel), pair.text);
+      assert.ok(pair.steps.slice(firstLength + 2).every((l) => l === secondLabel), pair.text);
+    }
+  });
+
+  it('batches keep the synthetic examples\' own step labels, and final-token supervision drops them', () => {
+    const seqs = [ids('the film is good'), ids('not good')];
+    const own = [undefined, Int32Array.of(-1, 0)];
+    const [batch] = lengthBucketedBatches(seqs, Int32Array.of(1, 0), 8, new Random(2), own);
+    const T = batch.timeSteps;
+    const row = [...batch.ids.subarray(0, T)].join() === [...seqs[1]].join() + ',0,0' ? 0 : 1;
+    assert.deepStrictEqual([...batch.stepLabels!.subarray(row * T, row * T + 2)], [-1, 0]);
+    assert.deepStrictEqual([...batch.stepLabels!.subarray((1 - row) * T, (1 - row) * T + 4)], [1, 1, 1, 1]);
+    const everyStep = prepareTrainingBatch(batch, { wordDropout: 0, supervision: 'every-step' }, new Random(1));
+    assert.deepStrictEqual(everyStep.stepLabels, batch.stepLabels);
+    assert.strictEqual(prepareTrainingBatch(batch, { wordDropout: 0, supervision: 'final' }, new Random(1)).stepLabels, undefined);
   });
 
   it('needs a positive and a negative label, and says so', () => {
@@ -158,5 +200,8 @@ describe('lexicon-regularised training', () => {
     const off = await trainClassifier(data, { ...options, lexiconWeight: 0 });
     assert.notDeepStrictEqual(first.model.weights.dense.kernel, off.model.weights.dense.kernel);
     await assert.rejects(trainClassifier(data.map((d) => ({ ...d, label: d.label === 'pos' ? 'yes' : 'no' })), options), /needs a positive and a negative label/);
+    const synthetic = await trainClassifier(data, { ...options, lexiconWeight: 0, linguisticExamples: true });
+    assert.notDeepStrictEqual(synthetic.model.weights.dense.kernel, off.model.weights.dense.kernel);
+    assert.strictEqual(synthetic.trainingExamples, data.length, 'synthetic examples are not counted as training data');
   });
 });

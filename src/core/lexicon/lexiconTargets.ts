@@ -132,3 +132,73 @@ export function lexiconTargets(batch: Batch, usedIds: Int32Array, settings: Lexi
     negativeClass: settings.negativeClass,
   };
 }
+
+/** Valence (VADER scale) a word needs to make a phrase of the synthetic examples. */
+export const PHRASE_MIN_VALENCE = 1.5;
+/** Contrast pairs per epoch, as a share of the training sentences. */
+export const CONTRAST_PAIR_SHARE = 0.1;
+
+/** Synthetic training sequences: ids, final label and the label of each step (-1: none). */
+export interface SyntheticExamples {
+  readonly ids: Int32Array[];
+  readonly labels: number[];
+  readonly stepLabels: Int32Array[];
+}
+
+/**
+ * One epoch's synthetic examples (the `linguisticExamples` training option), built from the lexicon
+ * and the training part only:
+ * - for each vocabulary word the lexicon rates at least PHRASE_MIN_VALENCE, either the word alone or a
+ *   negated phrase ("not W", "n't W", "never W"; chosen at random), labelled by the word's polarity,
+ *   reversed when negated; the negator's step is unlabelled;
+ * - CONTRAST_PAIR_SHARE x n pairs of training sentences of opposite labels joined as "A , but B" (when
+ *   it fits in maxLength), whose steps are labelled A's label through A and B's label from B on.
+ */
+export function syntheticExamples(
+  settings: LexiconSettings, vocabulary: Vocabulary, trainIds: readonly Int32Array[], trainLabels: Int32Array, maxLength: number, random: { next(): number },
+): SyntheticExamples {
+  const { kinds, values } = settings.classes;
+  const { positiveClass, negativeClass } = settings;
+  const out: SyntheticExamples = { ids: [], labels: [], stepLabels: [] };
+  const negators = ['not', "n't", 'never'].map((w) => vocabulary.idOf(w)).filter((id) => id !== OOV_ID);
+  for (let id = 0; id < kinds.length; id++) {
+    if (kinds[id] !== Kind.Rated || Math.abs(values[id]) < PHRASE_MIN_VALENCE) continue;
+    const polarity = values[id] > 0 ? positiveClass : negativeClass;
+    const reversed = values[id] > 0 ? negativeClass : positiveClass;
+    if (negators.length > 0 && random.next() < 0.5) {
+      const negator = negators[Math.floor(random.next() * negators.length)];
+      out.ids.push(Int32Array.of(negator, id));
+      out.labels.push(reversed);
+      out.stepLabels.push(Int32Array.of(-1, reversed));
+    } else {
+      out.ids.push(Int32Array.of(id));
+      out.labels.push(polarity);
+      out.stepLabels.push(Int32Array.of(polarity));
+    }
+  }
+  const but = vocabulary.idOf('but');
+  const comma = vocabulary.idOf(',');
+  const byClass = [positiveClass, negativeClass].map((c) => trainIds.map((_, i) => i).filter((i) => trainLabels[i] === c && trainIds[i].length > 0));
+  if (but === OOV_ID || comma === OOV_ID || byClass.some((members) => members.length === 0)) return out;
+  const pairs = Math.round(trainIds.length * CONTRAST_PAIR_SHARE);
+  for (let k = 0; k < pairs; k++) {
+    const firstSide = random.next() < 0.5 ? 0 : 1;
+    const first = byClass[firstSide][Math.floor(random.next() * byClass[firstSide].length)];
+    const second = byClass[1 - firstSide][Math.floor(random.next() * byClass[1 - firstSide].length)];
+    const a = trainIds[first];
+    const b = trainIds[second];
+    if (a.length + b.length + 2 > maxLength) continue;
+    const ids = new Int32Array(a.length + b.length + 2);
+    ids.set(a);
+    ids[a.length] = comma;
+    ids[a.length + 1] = but;
+    ids.set(b, a.length + 2);
+    const stepLabels = new Int32Array(ids.length).fill(trainLabels[second]);
+    stepLabels.fill(trainLabels[first], 0, a.length + 1);
+    stepLabels[a.length + 1] = -1;
+    out.ids.push(ids);
+    out.labels.push(trainLabels[second]);
+    out.stepLabels.push(stepLabels);
+  }
+  return out;
+}
