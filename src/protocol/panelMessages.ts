@@ -5,7 +5,8 @@
  */
 import type { LabelledFormat } from '../core/readers/types';
 import { isArrayOf, isBoolean, isNonEmptyString, isNumber, isOneOf, isRecord, isString, optional } from './guards';
-import type { ModelView, PanelSnapshot, PanelTrainingSettings, RunView, SourceView } from './views';
+import { hasSettingType, PANEL_SETTINGS, PanelTrainingSettings } from './trainingSettings';
+import type { ModelView, PanelSnapshot, RunView, SourceView } from './views';
 
 /** The features a model can be made active for. */
 export type PanelFeature = 'highlight' | 'comments';
@@ -55,17 +56,9 @@ export type HostToPanel =
   /** The answer to a request that carried `requestId`. */
   | { readonly type: 'result'; readonly requestId: number; readonly outcome: 'ok' | 'failed'; readonly message: string };
 
-const SETTINGS_NUMBERS = ['units', 'layers', 'embeddingDim', 'dropout', 'epochs', 'batchSize', 'learningRate', 'maxLength', 'validationSplit', 'seed'] as const;
-
-/** A complete, well-typed settings object (ranges are checked by resolveTrainingOptions). */
+/** A complete, well-typed settings object: every row of PANEL_SETTINGS (ranges are checked by resolveTrainingOptions). */
 export function isPanelTrainingSettings(value: unknown): value is PanelTrainingSettings {
-  return (
-    isRecord(value) &&
-    isOneOf(value.cell, ['gru', 'lstm', 'simple'] as const) &&
-    SETTINGS_NUMBERS.every((key) => isNumber(value[key])) &&
-    isBoolean(value.skipGram) &&
-    isBoolean(value.startFromBundled)
-  );
+  return isRecord(value) && PANEL_SETTINGS.every((row) => hasSettingType(row, value[row.key]));
 }
 
 const isColumnRef = (v: unknown): v is number | string => (isNumber(v) && Number.isInteger(v) && v >= 0) || isNonEmptyString(v);

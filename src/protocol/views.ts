@@ -4,15 +4,7 @@
  * it and keeps it with `setState`, so the panel survives being hidden and a window reload.
  */
 import type { LabelledFormat, Problem, ProblemCode, TextEncoding } from '../core/readers/types';
-import type { TrainingOptions } from '../core/training';
-
-/** Settings the panel lets the user choose (the rest of TrainingOptions keeps its defaults). */
-export type PanelTrainingSettings = Pick<TrainingOptions,
-  'cell' | 'units' | 'layers' | 'embeddingDim' | 'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'maxLength' | 'validationSplit' | 'seed' | 'skipGram'
-> & {
-  /** Start the embedding rows of words both vocabularies share from the bundled model's rows. */
-  readonly startFromBundled: boolean;
-};
+import type { PanelTrainingSettings } from './trainingSettings';
 
 /** How to read the data: one file (format and columns optional: detected), or a .pos/.neg pair. */
 export type DataSource =

@@ -7,7 +7,8 @@
 import type { TrainingProgress } from '../core/training';
 import { isNonEmptyString, isNumber, isOneOf, isRecord, isString, optional } from './guards';
 import { isPanelTrainingSettings, LABELLED_FORMATS } from './panelMessages';
-import type { DataSource, PanelTrainingSettings, ReportView, SourceView } from './views';
+import type { PanelTrainingSettings } from './trainingSettings';
+import type { DataSource, ReportView, SourceView } from './views';
 
 /** Host -> worker. */
 export type HostToWorker =

@@ -6,7 +6,8 @@
 import type { LabelledFormat } from '../core/readers/types';
 import { describeMessage } from '../protocol/guards';
 import { HostToPanel, isHostToPanel, LABELLED_FORMATS, PanelFeature, PanelToHost } from '../protocol/panelMessages';
-import type { ModelView, PanelSnapshot, PanelTrainingSettings, ReportView, RunView, SampleView, SourceView } from '../protocol/views';
+import { NumberSettingRow, PANEL_SETTINGS, PanelTrainingSettings } from '../protocol/trainingSettings';
+import type { ModelView, PanelSnapshot, ReportView, RunView, SampleView, SourceView } from '../protocol/views';
 import { lineChart, Series } from './charts';
 import { byId, duration, h, percent, replaceChildren } from './dom';
 
@@ -41,52 +42,36 @@ function setNotice(text: string, kind: 'info' | 'error' = 'info'): void {
 
 // ---- settings ---------------------------------------------------------------------------------
 
-interface FieldSpec {
-  readonly key: keyof PanelTrainingSettings;
-  readonly label: string;
-  readonly help: string;
-  readonly kind: 'number' | 'checkbox' | 'cell';
-  readonly min?: number;
-  readonly max?: number;
-  readonly step?: number;
+/**
+ * The number field's attributes from its row: the step (the row's, 1 for integers, any otherwise) and
+ * the bounds (inclusive ones as they are, exclusive ones one step inside).
+ */
+function numberAttributes(row: NumberSettingRow): { min?: number; max?: number; step: number | 'any' } {
+  const step = row.step ?? (row.integer ? 1 : undefined);
+  const inside = (bound: number | undefined, direction: 1 | -1) => (bound === undefined || step === undefined ? undefined : Number((bound + direction * step).toPrecision(12)));
+  return { min: row.min ?? inside(row.above, 1), max: row.max ?? inside(row.below, -1), step: step ?? 'any' };
 }
-
-const FIELDS: readonly FieldSpec[] = [
-  { key: 'cell', label: 'Cell', help: 'Recurrent cell: GRU (fast, accurate), LSTM (more gates) or a simple RNN.', kind: 'cell' },
-  { key: 'units', label: 'Units', help: 'Size of the recurrent state: more units learn more and train slower.', kind: 'number', min: 1, max: 1024, step: 1 },
-  { key: 'layers', label: 'Layers', help: 'Stacked recurrent layers; one is usually enough for sentences.', kind: 'number', min: 1, max: 4, step: 1 },
-  { key: 'embeddingDim', label: 'Embedding size', help: 'Length of each word vector.', kind: 'number', min: 1, max: 1024, step: 1 },
-  { key: 'dropout', label: 'Dropout', help: 'Share of values dropped while training, against overfitting.', kind: 'number', min: 0, max: 0.95, step: 0.05 },
-  { key: 'epochs', label: 'Epochs', help: 'Passes over the training data; stops early when validation accuracy stalls.', kind: 'number', min: 1, max: 200, step: 1 },
-  { key: 'batchSize', label: 'Batch size', help: 'Sentences per gradient step.', kind: 'number', min: 1, max: 1024, step: 1 },
-  { key: 'learningRate', label: 'Learning rate', help: 'Step size of the Adam optimiser.', kind: 'number', min: 0.00001, max: 1, step: 0.0001 },
-  { key: 'maxLength', label: 'Max length', help: 'Tokens kept per sentence; longer ones are cut.', kind: 'number', min: 1, max: 2000, step: 1 },
-  { key: 'validationSplit', label: 'Validation share', help: 'Share of each class held out to measure accuracy and pick the best epoch.', kind: 'number', min: 0, max: 0.9, step: 0.05 },
-  { key: 'seed', label: 'Seed', help: 'Makes the split, the initial weights and the shuffling repeatable.', kind: 'number', step: 1 },
-  { key: 'skipGram', label: 'Skip-gram pretraining', help: 'Pretrain word vectors on this text first (slower; can help small data).', kind: 'checkbox' },
-  { key: 'startFromBundled', label: "Start from the bundled model's embeddings", help: 'Copy the bundled model\'s vectors (which began as GloVe vectors trained on 6 billion words) of words both vocabularies share; needs the same embedding size. Helps most with small files.', kind: 'checkbox' },
-];
 
 function buildSettingsForm(): void {
   const form = byId<HTMLFormElement>('settings');
   if (form.childElementCount > 0) return;
-  for (const field of FIELDS) {
+  for (const field of PANEL_SETTINGS) {
     const id = `setting-${field.key}`;
     const helpId = `${id}-help`;
     let control: HTMLElement;
-    if (field.kind === 'cell') {
-      control = h('select', { id, 'aria-describedby': helpId }, h('option', { value: 'gru' }, 'GRU'), h('option', { value: 'lstm' }, 'LSTM'), h('option', { value: 'simple' }, 'Simple RNN'));
-    } else if (field.kind === 'checkbox') {
+    if (field.kind === 'choice') {
+      control = h('select', { id, 'aria-describedby': helpId }, ...field.choices.map((choice) => h('option', { value: choice.value }, choice.label)));
+    } else if (field.kind === 'boolean') {
       control = h('input', { id, type: 'checkbox', 'aria-describedby': helpId });
     } else {
-      control = h('input', { id, type: 'number', min: field.min, max: field.max, step: field.step, 'aria-describedby': helpId, required: true });
+      control = h('input', { id, type: 'number', ...numberAttributes(field), 'aria-describedby': helpId, required: true });
     }
     control.addEventListener('change', () => {
       const settings = readSettings();
       if (settings) post({ type: 'settings', settings });
     });
     form.append(
-      h('div', { class: `field field-${field.kind}` },
+      h('div', { class: `field field-${field.kind === 'boolean' ? 'checkbox' : field.kind}` },
         h('label', { for: id }, field.label),
         control,
         h('span', { id: helpId, class: 'help' }, field.help, h('span', { class: 'default', id: `${id}-default` })),
@@ -98,22 +83,22 @@ function buildSettingsForm(): void {
 
 function fillSettings(settings: PanelTrainingSettings, defaults: PanelTrainingSettings): void {
   buildSettingsForm();
-  for (const field of FIELDS) {
+  for (const field of PANEL_SETTINGS) {
     const control = byId<HTMLInputElement | HTMLSelectElement>(`setting-${field.key}`);
     const value = settings[field.key];
     if (control instanceof HTMLInputElement && control.type === 'checkbox') control.checked = Boolean(value);
     else if (document.activeElement !== control) control.value = String(value);
-    byId(`setting-${field.key}-default`).textContent = ` Default: ${field.kind === 'checkbox' ? (defaults[field.key] ? 'on' : 'off') : String(defaults[field.key])}.`;
+    byId(`setting-${field.key}-default`).textContent = ` Default: ${field.kind === 'boolean' ? (defaults[field.key] ? 'on' : 'off') : String(defaults[field.key])}.`;
   }
 }
 
 /** The form's settings, or undefined (with a notice) when a number is missing or invalid. */
 function readSettings(): PanelTrainingSettings | undefined {
   const values: Record<string, unknown> = {};
-  for (const field of FIELDS) {
+  for (const field of PANEL_SETTINGS) {
     const control = byId<HTMLInputElement | HTMLSelectElement>(`setting-${field.key}`);
-    if (field.kind === 'checkbox') values[field.key] = (control as HTMLInputElement).checked;
-    else if (field.kind === 'cell') values[field.key] = control.value;
+    if (field.kind === 'boolean') values[field.key] = (control as HTMLInputElement).checked;
+    else if (field.kind === 'choice') values[field.key] = control.value;
     else {
       const number = Number(control.value);
       if (control.value.trim() === '' || !Number.isFinite(number)) {

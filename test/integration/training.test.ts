@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SentimentLensApi } from '../../src/extension/api';
 import type { HostToPanel } from '../../src/protocol/panelMessages';
-import type { PanelSnapshot, PanelTrainingSettings } from '../../src/protocol/views';
+import type { PanelSnapshot } from '../../src/protocol/views';
+import type { PanelTrainingSettings } from '../../src/protocol/trainingSettings';
 import { frames, harnessUrl, screenshot } from './harness';
 import { settle, waitFor as waitUntil } from './waiting';
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadClassifierModel } from '../../src/core/modelFiles';
 import type { HostToWorker, WorkerToHost } from '../../src/protocol/workerMessages';
-import type { PanelTrainingSettings } from '../../src/protocol/views';
+import type { PanelTrainingSettings } from '../../src/protocol/trainingSettings';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'workspace', 'training');
 const MAX_BYTES = 100 * 1024 * 1024;

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_BYTES } from '../../core/readers/files';
-import { DEFAULT_TRAINING_OPTIONS, resolveTrainingOptions, TrainingProgress } from '../../core/training';
+import { resolveTrainingOptions, TrainingProgress } from '../../core/training';
 import { describeMessage } from '../../protocol/guards';
 import { HostToPanel, isPanelToHost, PanelFeature, PanelToHost } from '../../protocol/panelMessages';
-import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, PanelTrainingSettings, RunView, SourceView } from '../../protocol/views';
+import { PANEL_SETTING_DEFAULTS, PanelTrainingSettings, runOptionsOf } from '../../protocol/trainingSettings';
+import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RunView, SourceView } from '../../protocol/views';
 import { FALLBACK_MODEL } from '../modelService';
 import { ModelStore } from '../modelStore';
 import { browseForSource } from './candidateFiles';
@@ -16,25 +17,6 @@ import { TrainingWorkerClient, WorkerOutcome } from './trainingWorkerClient';
 
 /** The panel's view type (also the serializer's key and the activation event's). */
 export const TRAINING_PANEL_VIEW_TYPE = 'sentimentLens.training';
-
-/** The defaults the panel starts with: the bundled model's architecture and training settings. */
-export const DEFAULT_PANEL_SETTINGS: PanelTrainingSettings = Object.freeze({
-  cell: DEFAULT_TRAINING_OPTIONS.cell,
-  units: DEFAULT_TRAINING_OPTIONS.units,
-  layers: DEFAULT_TRAINING_OPTIONS.layers,
-  embeddingDim: DEFAULT_TRAINING_OPTIONS.embeddingDim,
-  dropout: DEFAULT_TRAINING_OPTIONS.dropout,
-  epochs: DEFAULT_TRAINING_OPTIONS.epochs,
-  batchSize: DEFAULT_TRAINING_OPTIONS.batchSize,
-  learningRate: DEFAULT_TRAINING_OPTIONS.learningRate,
-  maxLength: DEFAULT_TRAINING_OPTIONS.maxLength,
-  validationSplit: DEFAULT_TRAINING_OPTIONS.validationSplit,
-  seed: DEFAULT_TRAINING_OPTIONS.seed,
-  skipGram: DEFAULT_TRAINING_OPTIONS.skipGram,
-  // The bundled model's embedding began as GloVe vectors: starting from it adds 4 to 9 points of
-  // macro-F1 on Senti4SD (scripts/modelCards/review-tone-variants.md).
-  startFromBundled: true,
-});
 
 /** What a panel needs from the extension. */
 export interface TrainingPanelServices {
@@ -85,8 +67,8 @@ export class TrainingPanel implements vscode.Disposable {
   ) {
     this.worker = new TrainingWorkerClient(vscode.Uri.joinPath(services.extensionUri, 'dist', 'trainingWorker.js').fsPath, services.log);
     this.snapshot = restored ? restoredSnapshot(restored, services.sourceMemory?.get<DataSource>(LAST_SOURCE_KEY)) : {
-      settings: DEFAULT_PANEL_SETTINGS,
-      defaults: DEFAULT_PANEL_SETTINGS,
+      settings: PANEL_SETTING_DEFAULTS,
+      defaults: PANEL_SETTING_DEFAULTS,
       run: IDLE_RUN,
       models: [],
       maxFileBytes: DEFAULT_MAX_BYTES,
@@ -216,9 +198,8 @@ export class TrainingPanel implements vscode.Disposable {
     if (RUNNING_STATUSES.has(this.snapshot.run.status)) return this.answer(requestId, 'failed', 'A run is already in progress.');
     if (!source) return this.answer(requestId, 'failed', 'Choose a file to train on first.');
     if (source.blocker) return this.answer(requestId, 'failed', `Cannot train on ${source.title}: ${source.blocker}`);
-    const { startFromBundled: _unused, ...chosen } = settings;
     try {
-      resolveTrainingOptions(chosen);
+      resolveTrainingOptions(runOptionsOf(settings));
     } catch (error) {
       return this.answer(requestId, 'failed', (error as Error).message);
     }
