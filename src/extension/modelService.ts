@@ -2,14 +2,12 @@ import * as vscode from 'vscode';
 import { CHECK_DEFAULTS, CHECK_SETTING_KEYS } from '../core/checkSettings';
 import { Classifier } from '../core/classifier';
 import { LoadedClassifierModel, loadClassifierModel } from '../core/modelFiles';
+import type { Feature } from '../protocol/features';
 import { CONFIG_SECTION } from './config';
 import { ModelStore } from './modelStore';
 
-/** The features that each use a model of their own choosing (settings sentimentLens.<feature>.model), as the training panel assigns them. */
-export type ModelFeature = 'highlight' | 'comments';
-
-/** Every use of a model: the panel's features, and the harshness model of the comment check. */
-export type ModelRole = ModelFeature | 'harshness';
+/** Every use of a model: the features (protocol/features.ts), and the harshness model of the comment check. */
+export type ModelRole = Feature | 'harshness';
 
 /** The bundled model the highlight and tone features fall back to when their configured model cannot be used. */
 export const FALLBACK_MODEL = 'movie-reviews';

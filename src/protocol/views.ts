@@ -4,6 +4,7 @@
  * it and keeps it with `setState`, so the panel survives being hidden and a window reload.
  */
 import type { LabelledFormat, Problem, ProblemCode, TextEncoding } from '../core/readers/types';
+import type { Feature } from './features';
 import type { PanelTrainingSettings } from './trainingSettings';
 
 /** How to read the data: one file (format and columns optional: detected), or a .pos/.neg pair. */
@@ -131,7 +132,7 @@ export interface ModelView {
   readonly description?: string;
   readonly labels?: readonly string[];
   /** Features that use it now. */
-  readonly activeFor: readonly ('highlight' | 'comments')[];
+  readonly activeFor: readonly Feature[];
   /** Set when the folder cannot be read. */
   readonly problem?: string;
 }

@@ -5,7 +5,8 @@
  */
 import type { LabelledFormat } from '../core/readers/types';
 import { describeMessage } from '../protocol/guards';
-import { HostToPanel, isHostToPanel, LABELLED_FORMATS, PanelFeature, PanelToHost } from '../protocol/panelMessages';
+import { FEATURES, featureName, featureShortName } from '../protocol/features';
+import { HostToPanel, isHostToPanel, LABELLED_FORMATS, PanelToHost } from '../protocol/panelMessages';
 import { NumberSettingRow, PANEL_SETTINGS, PanelTrainingSettings } from '../protocol/trainingSettings';
 import type { ModelView, PanelSnapshot, ReportView, RunView, SampleView, SourceView } from '../protocol/views';
 import { lineChart, Series } from './charts';
@@ -284,8 +285,7 @@ function renderReport(report: ReportView | undefined): void {
   }
   const labels = report.labels;
   const nameInput = h('input', { id: 'save-name', type: 'text', placeholder: 'my-model', required: true, pattern: '[A-Za-z0-9][A-Za-z0-9._-]{0,63}', 'aria-describedby': 'save-help' });
-  const useHighlight = h('input', { id: 'save-highlight', type: 'checkbox', checked: true });
-  const useComments = h('input', { id: 'save-comments', type: 'checkbox' });
+  const useFor = FEATURES.map((feature) => ({ feature, box: h('input', { id: `save-${feature.id}`, type: 'checkbox', checked: feature.checkedOnSave }) }));
   const save = h('button', { type: 'button', id: 'save', class: 'primary', disabled: !report.saveable }, 'Save model');
   save.addEventListener('click', () => {
     const name = nameInput.value.trim();
@@ -294,7 +294,7 @@ function renderReport(report: ReportView | undefined): void {
       nameInput.focus();
       return;
     }
-    const activateFor: PanelFeature[] = [...(useHighlight.checked ? (['highlight'] as const) : []), ...(useComments.checked ? (['comments'] as const) : [])];
+    const activateFor = useFor.filter(({ box }) => box.checked).map(({ feature }) => feature.id);
     post({ type: 'save', requestId: nextRequestId++, name, activateFor });
     setNotice(`Saving "${name}"…`);
   });
@@ -324,8 +324,7 @@ function renderReport(report: ReportView | undefined): void {
       : report.saveable
         ? h('div', { class: 'save-form' },
             h('div', { class: 'field' }, h('label', { for: 'save-name' }, 'Model name'), nameInput, h('span', { id: 'save-help', class: 'help' }, "Letters, digits, '.', '_' or '-'.")),
-            h('div', { class: 'field field-checkbox' }, h('label', { for: 'save-highlight' }, 'Use for highlighting'), useHighlight),
-            h('div', { class: 'field field-checkbox' }, h('label', { for: 'save-comments' }, 'Use for comment checks'), useComments),
+            ...useFor.map(({ feature, box }) => h('div', { class: 'field field-checkbox' }, h('label', { for: box.id }, `Use for ${feature.name}`), box)),
             h('div', { class: 'row' }, save))
         : h('p', { class: 'help' }, 'This run can no longer be saved (the window was reloaded or the worker stopped); train again to save a model.'),
   );
@@ -381,10 +380,9 @@ function renderModels(models: readonly ModelView[]): void {
       h('td', {}, model.origin === 'bundled' ? 'bundled' : 'yours'),
       h('td', { class: 'num' }, percent(model.accuracy)),
       h('td', {}, model.createdAt ? model.createdAt.slice(0, 16).replace('T', ' ') : '–'),
-      h('td', {}, model.activeFor.length ? model.activeFor.map((f) => (f === 'highlight' ? 'highlighting' : 'comments')).join(', ') : '–'),
+      h('td', {}, model.activeFor.length ? model.activeFor.map(featureShortName).join(', ') : '–'),
       h('td', { class: 'actions' },
-        model.activeFor.includes('highlight') ? undefined : button('Use for highlighting', `Use ${model.name} for highlighting`, { type: 'activateModel', name: model.name, feature: 'highlight' }),
-        model.activeFor.includes('comments') ? undefined : button('Use for comments', `Use ${model.name} for comment checks`, { type: 'activateModel', name: model.name, feature: 'comments' }),
+        ...FEATURES.map(({ id }) => (model.activeFor.includes(id) ? undefined : button(`Use for ${featureShortName(id)}`, `Use ${model.name} for ${featureName(id)}`, { type: 'activateModel', name: model.name, feature: id }))),
         model.origin === 'user' ? button('Rename…', `Rename ${model.name}`, { type: 'renameModel', name: model.name }) : undefined,
         model.origin === 'user' ? button('Delete…', `Delete ${model.name}`, { type: 'deleteModel', name: model.name }) : undefined,
         button('Export…', `Export ${model.name}`, { type: 'exportModel', name: model.name }),

@@ -3,6 +3,7 @@ import { isHostToPanel, isPanelToHost, isPanelTrainingSettings } from '../../src
 import { IDLE_RUN } from '../../src/protocol/views';
 import { isHostToWorker, isWorkerToHost } from '../../src/protocol/workerMessages';
 import { transferEmbedding } from '../../src/core/embeddingTransfer';
+import { FEATURE_IDS, featureName } from '../../src/protocol/features';
 
 const settings = {
   cell: 'gru', units: 16, layers: 1, embeddingDim: 16, dropout: 0.2, epochs: 3, batchSize: 8,
@@ -81,5 +82,14 @@ describe('embeddingTransfer', () => {
 
   it('refuses a different embedding size with a message saying what to set', () => {
     assert.throws(() => transferEmbedding(['<pad>', '<unk>'], new Float32Array(4), 2, { tokens: ['<pad>', '<unk>'], embedding: new Float32Array(6), dim: 3 }), /set the embedding size to 3/);
+  });
+});
+
+describe('features', () => {
+  it('has one id and one name per feature, and the panel guard accepts exactly those ids', () => {
+    assert.deepEqual([...FEATURE_IDS], ['highlight', 'comments']);
+    assert.equal(featureName('comments'), 'comment checks');
+    for (const feature of FEATURE_IDS) assert.ok(isPanelToHost({ type: 'activateModel', name: 'm', feature }), feature);
+    assert.ok(!isPanelToHost({ type: 'activateModel', name: 'm', feature: 'harshness' }));
   });
 });

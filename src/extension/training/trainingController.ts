@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeMessage } from '../../protocol/guards';
 import { HostToPanel, isHostToPanel } from '../../protocol/panelMessages';
 import type { DataSource, ModelView, PanelSnapshot } from '../../protocol/views';
-import type { ModelFeature } from '../modelService';
+import type { Feature } from '../../protocol/features';
 import { browseForSource, candidateSourceItems, sourceForFile } from './candidateFiles';
 import { EventLoopMonitor } from './eventLoopMonitor';
 import { ModelManager } from './modelManager';
@@ -33,7 +33,7 @@ export interface ModelsApi {
   list(): ModelView[];
   /** The folder of a model, or undefined. */
   folder(name: string): string | undefined;
-  activate(name: string, feature: ModelFeature): Promise<void>;
+  activate(name: string, feature: Feature): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   delete(name: string): Promise<void>;
   import(folder: string, name: string): Promise<void>;

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { DEFAULT_MAX_BYTES } from '../../core/readers/files';
 import { resolveTrainingOptions, TrainingProgress } from '../../core/training';
 import { describeMessage } from '../../protocol/guards';
-import { HostToPanel, isPanelToHost, PanelFeature, PanelToHost } from '../../protocol/panelMessages';
+import { Feature, featureName } from '../../protocol/features';
+import { HostToPanel, isPanelToHost, PanelToHost } from '../../protocol/panelMessages';
 import { PANEL_SETTING_DEFAULTS, PanelTrainingSettings, runOptionsOf } from '../../protocol/trainingSettings';
 import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RunView, SourceView } from '../../protocol/views';
 import { FALLBACK_MODEL } from '../modelService';
@@ -292,7 +293,7 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   /** Saves the finished run's model under `name` (atomically, in the worker) and makes it active as asked. */
-  async save(requestId: number, name: string, activateFor: readonly PanelFeature[]): Promise<void> {
+  async save(requestId: number, name: string, activateFor: readonly Feature[]): Promise<void> {
     const report = this.snapshot.run.report;
     if (!report || !report.saveable) return this.answer(requestId, 'failed', 'There is no finished run to save.');
     const problem = this.services.store.checkNewName(name);
@@ -314,7 +315,7 @@ export class TrainingPanel implements vscode.Disposable {
     }
     this.setRun({ ...this.snapshot.run, report: { ...report, savedAs: name } }, true);
     this.refreshModels();
-    const usedFor = activateFor.map((f) => (f === 'highlight' ? 'highlighting' : 'comment checks')).join(' and ');
+    const usedFor = activateFor.map(featureName).join(' and ');
     this.answer(requestId, 'ok', `Saved "${name}"${usedFor ? `; it is now used for ${usedFor}` : ''}.`);
   }
 
