@@ -4,7 +4,7 @@
  * host answers with `init`. Requests that expect an answer carry a `requestId`.
  */
 import type { LabelledFormat } from '../core/readers/types';
-import { isArrayOf, isBoolean, isNonEmptyString, isNumber, isOneOf, isRecord, isString, optional } from './guards';
+import { isArrayOf, isBoolean, isNonEmptyString, isNumber, isOneOf, isRecord, isRequestId, isString, optional } from './guards';
 import { Feature, FEATURE_IDS } from './features';
 import { hasSettingType, PANEL_SETTINGS, PanelTrainingSettings } from './trainingSettings';
 import type { ModelView, PanelSnapshot, RunView, SourceView } from './views';
@@ -60,7 +60,6 @@ export function isPanelTrainingSettings(value: unknown): value is PanelTrainingS
 }
 
 const isColumnRef = (v: unknown): v is number | string => (isNumber(v) && Number.isInteger(v) && v >= 0) || isNonEmptyString(v);
-const isRequestId = (v: unknown): v is number => isNumber(v) && Number.isInteger(v);
 const isFeature = (v: unknown): v is Feature => isOneOf(v, FEATURE_IDS);
 
 /** Checks a message from the panel; anything else is logged and ignored by the caller. */

@@ -6,9 +6,11 @@
 import type { LabelledFormat } from '../core/readers/types';
 import { describeMessage } from '../protocol/guards';
 import { FEATURES, featureName, featureShortName } from '../protocol/features';
+import { labelTone } from '../protocol/labelTones';
+import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../protocol/modelNames';
 import { HostToPanel, isHostToPanel, LABELLED_FORMATS, PanelToHost } from '../protocol/panelMessages';
 import { NumberSettingRow, PANEL_SETTINGS, PanelTrainingSettings } from '../protocol/trainingSettings';
-import type { ModelView, PanelSnapshot, ReportView, RunView, SampleView, SourceView } from '../protocol/views';
+import { fileName, ModelView, PanelSnapshot, ReportView, RUNNING_STATUSES, RunView, SampleView, SourceView } from '../protocol/views';
 import { lineChart, Series } from './charts';
 import { byId, duration, h, percent, replaceChildren } from './dom';
 
@@ -167,10 +169,6 @@ function renderSource(source: SourceView | undefined): void {
   );
 }
 
-function fileName(file: string): string {
-  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
-}
-
 function lineLink(file: string, line: number, source: SourceView): HTMLElement {
   const text = source.source.kind === 'pair' ? `${fileName(file)} line ${line}` : `line ${line}`;
   const button = h('button', { type: 'button', class: 'link', title: `Open ${fileName(file)} at line ${line}` }, text);
@@ -216,12 +214,10 @@ function formatControls(source: SourceView): HTMLElement {
 
 // ---- run, charts, report ------------------------------------------------------------------------
 
-const RUNNING = new Set(['starting', 'pretraining', 'training']);
-
 function renderRun(run: RunView, previous?: RunView): void {
-  const running = RUNNING.has(run.status);
+  const running = RUNNING_STATUSES.has(run.status);
   // Bring the charts into view when a run starts, and the report when it ends.
-  if (previous && !RUNNING.has(previous.status) && running) byId('progress-heading').scrollIntoView({ block: 'start' });
+  if (previous && !RUNNING_STATUSES.has(previous.status) && running) byId('progress-heading').scrollIntoView({ block: 'start' });
   if (previous && previous.status !== 'done' && run.status === 'done') queueMicrotask(() => byId('report-heading').scrollIntoView({ block: 'start' }));
   byId<HTMLButtonElement>('start').disabled = running || !snapshot?.source || Boolean(snapshot.source.blocker);
   byId<HTMLButtonElement>('cancel').disabled = !running;
@@ -284,7 +280,7 @@ function renderReport(report: ReportView | undefined): void {
     return;
   }
   const labels = report.labels;
-  const nameInput = h('input', { id: 'save-name', type: 'text', placeholder: 'my-model', required: true, pattern: '[A-Za-z0-9][A-Za-z0-9._-]{0,63}', 'aria-describedby': 'save-help' });
+  const nameInput = h('input', { id: 'save-name', type: 'text', placeholder: 'my-model', required: true, pattern: MODEL_NAME_PATTERN, 'aria-describedby': 'save-help' });
   const useFor = FEATURES.map((feature) => ({ feature, box: h('input', { id: `save-${feature.id}`, type: 'checkbox', checked: feature.checkedOnSave }) }));
   const save = h('button', { type: 'button', id: 'save', class: 'primary', disabled: !report.saveable }, 'Save model');
   save.addEventListener('click', () => {
@@ -323,7 +319,7 @@ function renderReport(report: ReportView | undefined): void {
       ? h('p', { class: 'saved', role: 'status' }, `Saved as "${report.savedAs}".`)
       : report.saveable
         ? h('div', { class: 'save-form' },
-            h('div', { class: 'field' }, h('label', { for: 'save-name' }, 'Model name'), nameInput, h('span', { id: 'save-help', class: 'help' }, "Letters, digits, '.', '_' or '-'.")),
+            h('div', { class: 'field' }, h('label', { for: 'save-name' }, 'Model name'), nameInput, h('span', { id: 'save-help', class: 'help' }, `Use ${MODEL_NAME_RULE}.`)),
             ...useFor.map(({ feature, box }) => h('div', { class: 'field field-checkbox' }, h('label', { for: box.id }, `Use for ${feature.name}`), box)),
             h('div', { class: 'row' }, save))
         : h('p', { class: 'help' }, 'This run can no longer be saved (the window was reloaded or the worker stopped); train again to save a model.'),
@@ -332,9 +328,8 @@ function renderReport(report: ReportView | undefined): void {
 
 /** CSS class of a label's colour: positive-like green, negative-like red, others from a palette. */
 function labelClass(label: string, index: number): string {
-  if (/^(pos|positive|good|praise|kind|1)$/i.test(label)) return 'tone-pos';
-  if (/^(neg|negative|bad|toxic|harsh|rude|0)$/i.test(label)) return 'tone-neg';
-  return `tone-c${index % 4}`;
+  const tone = labelTone(label);
+  return tone === 'positive' ? 'tone-pos' : tone === 'negative' ? 'tone-neg' : `tone-c${index % 4}`;
 }
 
 function legend(labels: readonly string[]): HTMLElement {

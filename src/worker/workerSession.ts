@@ -12,7 +12,8 @@ import { resolveTrainingOptions, trainClassifier, TrainingCancelledError, Traini
 import type { HostToWorker, WorkerToHost } from '../protocol/workerMessages';
 import { PanelTrainingSettings, runOptionsOf } from '../protocol/trainingSettings';
 import type { ReportView, SampleView } from '../protocol/views';
-import { readSource, sourceFiles, sourceTitle, toSourceView } from './sourceReader';
+import { sourceFiles, sourceTitle } from '../protocol/views';
+import { readSource, toSourceView } from './sourceReader';
 
 /** Validation sentences shown in the report. */
 export const REPORT_SAMPLES = 6;

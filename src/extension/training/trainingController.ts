@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { describeMessage } from '../../protocol/guards';
 import { HostToPanel, isHostToPanel } from '../../protocol/panelMessages';
-import type { DataSource, ModelView, PanelSnapshot } from '../../protocol/views';
+import { DataSource, ModelView, PanelSnapshot, sourceTitle } from '../../protocol/views';
 import type { Feature } from '../../protocol/features';
 import { browseForSource, candidateSourceItems, sourceForFile } from './candidateFiles';
 import { EventLoopMonitor } from './eventLoopMonitor';
 import { ModelManager } from './modelManager';
-import { sourceTitle, TRAINING_PANEL_VIEW_TYPE, TrainingPanel, TrainingPanelServices } from './trainingPanel';
+import { TRAINING_PANEL_VIEW_TYPE, TrainingPanel, TrainingPanelServices } from './trainingPanel';
 
 /** Hooks on the extension's API for tests and benchmarks of the training panel. */
 export interface TrainingApi {

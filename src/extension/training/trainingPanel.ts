@@ -6,14 +6,14 @@ import { describeMessage } from '../../protocol/guards';
 import { Feature, featureName } from '../../protocol/features';
 import { HostToPanel, isPanelToHost, PanelToHost } from '../../protocol/panelMessages';
 import { PANEL_SETTING_DEFAULTS, PanelTrainingSettings, runOptionsOf } from '../../protocol/trainingSettings';
-import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RunView, SourceView } from '../../protocol/views';
+import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RUNNING_STATUSES, RunView, sourceFiles, SourceView } from '../../protocol/views';
 import { FALLBACK_MODEL } from '../modelService';
 import { ModelStore } from '../modelStore';
 import { browseForSource } from './candidateFiles';
 import { EventLoopMonitor } from './eventLoopMonitor';
 import { ModelManager } from './modelManager';
 import { panelHtml } from './panelHtml';
-import { RUNNING_STATUSES, restoredSnapshot, sourcePaths } from './panelState';
+import { restoredSnapshot } from './panelState';
 import { TrainingWorkerClient, WorkerOutcome } from './trainingWorkerClient';
 
 /** The panel's view type (also the serializer's key and the activation event's). */
@@ -133,7 +133,7 @@ export class TrainingPanel implements vscode.Disposable {
       }
       case 'openLocation': {
         // Only lines of the file being previewed (a path from the webview is not trusted).
-        const previewed = this.snapshot.source ? sourcePaths(this.snapshot.source.source) : [];
+        const previewed = this.snapshot.source ? sourceFiles(this.snapshot.source.source) : [];
         if (!previewed.some((file) => path.resolve(file) === path.resolve(message.file))) {
           this.services.log.warn('training panel: ignored openLocation for a file that is not being previewed');
           return;
@@ -369,9 +369,4 @@ function thin<T>(points: T[]): T[] {
   if (points.length <= MAX_POINTS) return points;
   const half = Math.floor(points.length / 2);
   return [...points.slice(0, half).filter((_, i) => i % 2 === 0), ...points.slice(half)];
-}
-
-/** Title for a data source (used before the worker has read it). */
-export function sourceTitle(source: DataSource): string {
-  return source.kind === 'pair' ? `${path.basename(source.positivePath)} + ${path.basename(source.negativePath)}` : path.basename(source.path);
 }
