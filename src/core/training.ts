@@ -7,7 +7,7 @@ import { abbreviate, listSome } from './readers/displayText';
 import { Architecture, CellType, flattenWeights, NetworkWeights } from './model/architecture';
 import { Batch, padBatch } from './batching';
 import { Metrics, computeMetrics } from './metrics';
-import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './tokenizer';
+import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './text/tokenizer';
 import { OOV_ID, PAD_ID, Vocabulary } from './vocabulary';
 import { Random } from './engine/random';
 import { createTrainer, initWeights, predict } from './engine';
