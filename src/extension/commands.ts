@@ -9,29 +9,7 @@ import type { Highlighter } from './highlight/highlighter';
 import type { ModelManager } from './training/modelManager';
 import type { TrainingController } from './training/trainingController';
 import { openSampleCommand } from './walkthroughCommands';
-
-/** Every command the extension contributes; package.json's `contributes.commands` lists the same ids. */
-export const commandIds = {
-  highlightSelection: 'sentimentLens.highlightSelection',
-  clearHighlights: 'sentimentLens.clearHighlights',
-  checkComments: 'sentimentLens.checkComments',
-  checkWorkspaceComments: 'sentimentLens.checkWorkspaceComments',
-  showCommentTrajectory: 'sentimentLens.showCommentTrajectory',
-  ignoreComment: 'sentimentLens.ignoreComment',
-  ignoreFile: 'sentimentLens.ignoreFile',
-  resetIgnored: 'sentimentLens.resetIgnored',
-  trainOnWorkspaceFile: 'sentimentLens.trainOnWorkspaceFile',
-  openTrainingPanel: 'sentimentLens.openTrainingPanel',
-  switchModel: 'sentimentLens.switchModel',
-  renameModel: 'sentimentLens.renameModel',
-  deleteModel: 'sentimentLens.deleteModel',
-  exportModel: 'sentimentLens.exportModel',
-  importModel: 'sentimentLens.importModel',
-  openSample: 'sentimentLens.openSample',
-} as const;
-
-/** One of the contributed command ids. */
-export type CommandId = (typeof commandIds)[keyof typeof commandIds];
+import { CommandId, commandIds } from './commandIds';
 
 /** What the command handlers need from the rest of the extension. */
 export interface CommandServices {

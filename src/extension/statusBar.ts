@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { commandIds } from './commands';
+import { commandIds } from './commandIds';
 import type { ToneService } from './comments/toneService';
 import { markdownCode, markdownLiteral } from '../core/markdownText';
 import type { ModelService } from './modelService';
