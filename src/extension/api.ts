@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Classification } from '../core/classifier';
-import type { ModelRole } from './modelService';
+import type { ModelRole } from './config';
 import type { ModelsApi, TrainingApi } from './training/trainingController';
 
 /**

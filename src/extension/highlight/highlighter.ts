@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { CommentBlock } from '../../core/comments';
 import { HighlightSentence, colourValue, highlightTextInChunks } from '../../core/highlightData';
 import { colourBucket } from '../../core/scoring';
-import { SentimentLensConfig, readConfig } from '../config';
-import type { ModelRole, ModelService } from '../modelService';
+import type { ConfigService, ModelRole, SentimentLensConfig } from '../config';
+import type { ModelService } from '../modelService';
 import { ANNOTATION_COLOUR_IDS, HighlightDecorations } from './highlightDecorations';
 
 /**
@@ -48,7 +48,6 @@ export class Highlighter implements vscode.Disposable {
   private readonly documents = new Map<string, DocumentHighlights>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly decorations: HighlightDecorations;
-  private config: SentimentLensConfig;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after the highlights of a document were painted or cleared. */
   readonly onDidChange = this.changed.event;
@@ -57,10 +56,10 @@ export class Highlighter implements vscode.Disposable {
 
   constructor(
     private readonly models: ModelService,
+    private readonly config: ConfigService,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.config = readConfig();
-    this.decorations = new HighlightDecorations(this.config.highlight.style);
+    this.decorations = new HighlightDecorations(this.settings.style);
     this.disposables.push(
       this.decorations,
       this.changed,
@@ -68,13 +67,13 @@ export class Highlighter implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.documents.forEach((_, key) => this.paintKey(key))),
       vscode.window.onDidChangeActiveColorTheme(() => this.restyle()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sentimentLens.highlight')) {
-          this.config = readConfig();
-          this.restyle();
-        }
-      }),
+      config.onDidChange('highlight', () => this.restyle()),
     );
+  }
+
+  /** The highlight settings now. */
+  private get settings(): SentimentLensConfig['highlight'] {
+    return this.config.get().highlight;
   }
 
   /**
@@ -94,7 +93,7 @@ export class Highlighter implements vscode.Disposable {
     for (const range of ranges) {
       const start = document.offsetAt(range.start);
       const text = document.getText(range);
-      const result = await highlightTextInChunks(active.classifier, text, { mode: this.config.highlight.colorBy }, {
+      const result = await highlightTextInChunks(active.classifier, text, { mode: this.settings.colorBy }, {
         isCancelled: () => state.generation !== generation,
       });
       if (!result || state.generation !== generation || document.version !== version) return 0;
@@ -119,7 +118,7 @@ export class Highlighter implements vscode.Disposable {
     const generation = ++state.generation;
     const version = document.version;
     const active = await this.models.get(role);
-    const result = await highlightTextInChunks(active.classifier, block.text.slice(span.start, span.end), { mode: this.config.highlight.colorBy, wholeText: true });
+    const result = await highlightTextInChunks(active.classifier, block.text.slice(span.start, span.end), { mode: this.settings.colorBy, wholeText: true });
     if (!result || state.generation !== generation || document.version !== version || result.sentences.length === 0) return;
     const at = (i: number): number => block.offsets[Math.min(span.start + i, block.offsets.length - 1)];
     const start = at(0);
@@ -181,12 +180,12 @@ export class Highlighter implements vscode.Disposable {
 
   /** The colour bucket of a word under the current colouring setting. */
   bucketOf(word: { score: number; change: number }): number {
-    return colourBucket(colourValue(word, this.config.highlight.colorBy), this.config.highlight.colorBy);
+    return colourBucket(colourValue(word, this.settings.colorBy), this.settings.colorBy);
   }
 
   /** The current colouring mode. */
   get colourMode(): SentimentLensConfig['highlight']['colorBy'] {
-    return this.config.highlight.colorBy;
+    return this.settings.colorBy;
   }
 
   private stateFor(uri: vscode.Uri): DocumentHighlights {
@@ -255,7 +254,7 @@ export class Highlighter implements vscode.Disposable {
       for (const range of pending) {
         const text = document.getText().slice(range.start, range.end);
         if (!text.trim()) continue;
-        const result = await highlightTextInChunks(active.classifier, text, { mode: this.config.highlight.colorBy }, {
+        const result = await highlightTextInChunks(active.classifier, text, { mode: this.settings.colorBy }, {
           isCancelled: () => state.generation !== generation,
         });
         if (!result) return;
@@ -271,7 +270,7 @@ export class Highlighter implements vscode.Disposable {
   }
 
   private restyle(): void {
-    this.decorations.rebuild(this.config.highlight.style);
+    this.decorations.rebuild(this.settings.style);
     this.documents.forEach((_, key) => this.paintKey(key));
   }
 
@@ -298,7 +297,7 @@ export class Highlighter implements vscode.Disposable {
         perBucket[this.bucketOf(data)].push(word.range);
       }
       buckets.forEach((type, bucket) => editor.setDecorations(type, perBucket[bucket]));
-      const annotations = this.config.highlight.sentenceAnnotations
+      const annotations = this.settings.sentenceAnnotations
         ? this.sentences(document).map(({ range, sentence }) => annotationFor(range, sentence))
         : [];
       editor.setDecorations(this.decorations.annotation, annotations);

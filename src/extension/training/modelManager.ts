@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelView } from '../../protocol/views';
 import { Feature, FEATURE_IDS, featureName } from '../../protocol/features';
+import type { ConfigService } from '../config';
 import type { ModelService } from '../modelService';
 import { ModelEntry, ModelStore } from '../modelStore';
 
@@ -16,6 +17,7 @@ export class ModelManager {
   constructor(
     private readonly store: ModelStore,
     private readonly models: ModelService,
+    private readonly config: ConfigService,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -33,7 +35,7 @@ export class ModelManager {
   /** Makes a model the one a feature uses (user settings), then tells the model service. */
   async activate(name: string, feature: Feature): Promise<void> {
     if (!this.store.find(name)) throw new Error(`no model named "${name}"`);
-    await vscode.workspace.getConfiguration('sentimentLens').update(`${feature}.model`, name, vscode.ConfigurationTarget.Global);
+    await this.config.setModel(feature, name);
     this.store.notifyChanged();
     this.log.info(`model "${name}" is now used for ${featureName(feature)}`);
   }
@@ -42,7 +44,7 @@ export class ModelManager {
   async delete(name: string): Promise<void> {
     const using = FEATURE_IDS.filter((f) => this.models.configuredName(f) === name);
     await this.store.delete(name);
-    for (const feature of using) await vscode.workspace.getConfiguration('sentimentLens').update(`${feature}.model`, undefined, vscode.ConfigurationTarget.Global);
+    for (const feature of using) await this.config.setModel(feature, undefined);
     this.log.info(`deleted model "${name}"`);
   }
 
@@ -50,7 +52,7 @@ export class ModelManager {
   async rename(from: string, to: string): Promise<void> {
     const using = FEATURE_IDS.filter((f) => this.models.configuredName(f) === from);
     await this.store.rename(from, to);
-    for (const feature of using) await vscode.workspace.getConfiguration('sentimentLens').update(`${feature}.model`, to, vscode.ConfigurationTarget.Global);
+    for (const feature of using) await this.config.setModel(feature, to);
     this.log.info(`renamed model "${from}" to "${to}"`);
   }
 

@@ -55,10 +55,11 @@ export class TrainingController implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly manager: ModelManager,
     store: TrainingPanelServices['store'],
+    config: TrainingPanelServices['config'],
     private readonly log: vscode.LogOutputChannel,
     sourceMemory?: vscode.Memento,
   ) {
-    this.services = { extensionUri, store, manager, log, monitor: this.monitor, sourceMemory };
+    this.services = { extensionUri, store, manager, config, log, monitor: this.monitor, sourceMemory };
     this.disposables.push(
       this.posted,
       this.monitor,

@@ -7,6 +7,7 @@ import { Feature, featureName } from '../../protocol/features';
 import { HostToPanel, isPanelToHost, PanelToHost } from '../../protocol/panelMessages';
 import { PANEL_SETTING_DEFAULTS, PanelTrainingSettings, runOptionsOf } from '../../protocol/trainingSettings';
 import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RUNNING_STATUSES, RunView, sourceFiles, SourceView } from '../../protocol/views';
+import type { ConfigService } from '../config';
 import { FALLBACK_MODEL } from '../modelService';
 import { ModelStore } from '../modelStore';
 import { browseForSource } from './candidateFiles';
@@ -24,6 +25,7 @@ export interface TrainingPanelServices {
   readonly extensionUri: vscode.Uri;
   readonly store: ModelStore;
   readonly manager: ModelManager;
+  readonly config: ConfigService;
   readonly log: vscode.LogOutputChannel;
   readonly monitor: EventLoopMonitor;
   /**
@@ -84,9 +86,7 @@ export class TrainingPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidDispose(() => this.dispose()),
       services.store.onDidChange(() => this.refreshModels()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sentimentLens')) this.refreshModels();
-      }),
+      services.config.onDidChange('models', () => this.refreshModels()),
     );
   }
 
