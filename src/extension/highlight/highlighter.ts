@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommentBlock } from '../../core/comments';
 import { HighlightSentence, colourValue, highlightTextInChunks } from '../../core/highlightData';
+import { applyChanges, EditableRegion, Span } from '../../core/regionEdits';
 import { colourBucket } from '../../core/scoring';
 import type { ConfigService, ModelRole, SentimentLensConfig } from '../config';
 import type { ModelService } from '../modelService';
@@ -10,10 +11,7 @@ import { ANNOTATION_COLOUR_IDS, HighlightDecorations } from './highlightDecorati
  * A highlighted stretch of a document. `start`/`end` are document offsets; the sentences' and
  * words' offsets are relative to `start`, so an edit before the region only moves `start`/`end`.
  */
-export interface HighlightRegion {
-  start: number;
-  end: number;
-  readonly kind: 'selection' | 'comment';
+export interface HighlightRegion extends EditableRegion {
   readonly model: string;
   readonly sentences: readonly HighlightSentence[];
 }
@@ -30,7 +28,7 @@ export interface PlacedWord {
 interface DocumentHighlights {
   regions: HighlightRegion[];
   /** Selection regions whose text changed, as document offsets; recomputed after the debounce. */
-  pending: { start: number; end: number }[];
+  pending: Span[];
   /** Bumped by every edit and every new request; a result computed for an older generation is dropped. */
   generation: number;
   timer?: ReturnType<typeof setTimeout>;
@@ -207,32 +205,10 @@ export class Highlighter implements vscode.Disposable {
   private onEdit(event: vscode.TextDocumentChangeEvent): void {
     const state = this.documents.get(event.document.uri.toString());
     if (!state || event.contentChanges.length === 0 || (state.regions.length === 0 && state.pending.length === 0)) return;
-    let touched = false;
-    // Changes are applied from the end of the document backwards so earlier offsets stay valid.
-    const changes = [...event.contentChanges].sort((a, b) => b.rangeOffset - a.rangeOffset);
-    for (const change of changes) {
-      const from = change.rangeOffset;
-      const to = from + change.rangeLength;
-      const delta = change.text.length - change.rangeLength;
-      const move = (r: { start: number; end: number }): 'moved' | 'hit' | 'kept' => {
-        if (to <= r.start) {
-          r.start += delta;
-          r.end += delta;
-          return 'moved';
-        }
-        if (from >= r.end) return 'kept';
-        r.start = Math.min(r.start, from);
-        r.end = Math.max(from + change.text.length, r.end + delta);
-        return 'hit';
-      };
-      state.pending.forEach((p) => move(p));
-      state.regions = state.regions.filter((region) => {
-        if (move(region) !== 'hit') return true;
-        touched = true;
-        if (region.kind === 'selection') state.pending.push({ start: region.start, end: region.end });
-        return false;
-      });
-    }
+    const changes = event.contentChanges.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, textLength: c.text.length }));
+    const { regions, pending, touched } = applyChanges(state.regions, state.pending, changes);
+    state.regions = regions;
+    state.pending = pending;
     state.generation++;
     if (touched || state.pending.length > 0) {
       if (state.timer) clearTimeout(state.timer);

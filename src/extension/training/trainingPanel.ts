@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_BYTES } from '../../core/readers/files';
+import { advanceRun, runFraction } from '../../core/runProgress';
 import { resolveTrainingOptions, TrainingProgress } from '../../core/training';
 import { describeMessage } from '../../protocol/guards';
 import { Feature, featureName } from '../../protocol/features';
@@ -40,8 +41,6 @@ const LAST_SOURCE_KEY = 'sentimentLens.training.lastSource';
 
 /** Minimum time between two run updates posted during an epoch. */
 const RUN_POST_INTERVAL_MS = 150;
-/** Chart points kept from within epochs (older ones are thinned out). */
-const MAX_POINTS = 400;
 
 /**
  * The host side of the training panel: owns the webview panel, the authoritative snapshot of what
@@ -227,7 +226,7 @@ export class TrainingPanel implements vscode.Disposable {
         const subscription = this.posted.event((message) => {
           if (message.type !== 'run' || !RUNNING_STATUSES.has(message.run.status)) return;
           const run = message.run;
-          const done = run.epochs ? Math.min(1, (Math.max(0, run.epoch - 1) + (run.batches ? run.batch / run.batches : 0)) / run.epochs) : 0;
+          const done = runFraction(run);
           const increment = Math.max(0, done * 100 - reported);
           reported += increment;
           progress.report({ increment, message: run.status === 'pretraining' ? 'pretraining word vectors' : `epoch ${run.epoch}/${run.epochs}${run.remainingSeconds !== undefined ? `, about ${Math.ceil(run.remainingSeconds)} s left` : ''}` });
@@ -248,18 +247,8 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   private onProgress(progress: TrainingProgress): void {
-    const run = this.snapshot.run;
-    const base = { ...run, epoch: progress.epoch, epochs: progress.epochs, batch: progress.batch, batches: progress.batches, elapsedSeconds: progress.elapsedSeconds, remainingSeconds: finite(progress.remainingSeconds) };
-    if (progress.phase === 'pretraining') {
-      this.setRun({ ...base, status: 'pretraining' }, true);
-    } else if (progress.phase === 'training') {
-      const point = { x: progress.epoch - 1 + progress.batch / Math.max(1, progress.batches), loss: progress.loss, accuracy: progress.accuracy };
-      const points = Number.isFinite(point.loss) ? thin([...run.points, point]) : run.points;
-      this.setRun({ ...base, status: 'training', points }, false);
-    } else {
-      const epochPoint = { epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy, validationLoss: progress.validationLoss ?? NaN, validationAccuracy: progress.validationAccuracy ?? NaN };
-      this.setRun({ ...base, status: 'training', epochPoints: [...run.epochPoints, epochPoint].filter((p) => Number.isFinite(p.loss)) }, true);
-    }
+    const { run, urgent } = advanceRun(this.snapshot.run, progress);
+    this.setRun(run, urgent);
   }
 
   private finishRun(outcome: WorkerOutcome): void {
@@ -358,15 +347,4 @@ export class TrainingPanel implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
   }
-}
-
-function finite(value: number | undefined): number | undefined {
-  return value !== undefined && Number.isFinite(value) ? value : undefined;
-}
-
-/** Keeps at most MAX_POINTS chart points by dropping every other old one. */
-function thin<T>(points: T[]): T[] {
-  if (points.length <= MAX_POINTS) return points;
-  const half = Math.floor(points.length / 2);
-  return [...points.slice(0, half).filter((_, i) => i % 2 === 0), ...points.slice(half)];
 }
