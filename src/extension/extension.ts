@@ -5,7 +5,7 @@ import { LiveToneChecker } from './comments/liveToneChecker';
 import { ToneService } from './comments/toneService';
 import { WorkspaceToneChecker } from './comments/workspaceToneChecker';
 import { ConfigService } from './config';
-import { createEditorApi } from './editorApi';
+import { createEditorApi, createEditorTestHooks } from './editorApi';
 import { HighlightHoverProvider } from './highlight/highlightHoverProvider';
 import { Highlighter } from './highlight/highlighter';
 import { ModelService } from './modelService';
@@ -48,8 +48,8 @@ export function activate(context: vscode.ExtensionContext): SentimentLensApi {
 
   const version = String(context.extension.packageJSON.version);
   log.info(`Sentiment Lens ${version} activated`);
-  return {
-    ...createEditorApi(highlighter, tone, statusBar),
+  const api: SentimentLensApi = {
+    ...createEditorApi(highlighter, tone),
     version,
     training: training.api(),
     models: training.modelsApi(),
@@ -58,6 +58,9 @@ export function activate(context: vscode.ExtensionContext): SentimentLensApi {
       return { ...active.classifier.classify(text), model: active.name };
     },
   };
+  // Test hooks: only when VS Code runs the extension's own tests
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
+  return { ...api, testing: { ...createEditorTestHooks(highlighter, tone, statusBar), training: training.testHooks() } };
 }
 
 /** Nothing to do: everything is disposed through `context.subscriptions`. */
