@@ -11,7 +11,7 @@ import type { SentimentLensApi } from '../../src/extension/api';
 import type { TrainingTestHooks } from '../../src/extension/training/trainingController';
 import type { HostToPanel } from '../../src/protocol/panelMessages';
 import type { PanelSnapshot } from '../../src/protocol/views';
-import type { PanelTrainingSettings } from '../../src/protocol/trainingSettings';
+import { PANEL_SETTING_DEFAULTS, PANEL_SETTINGS, PanelTrainingSettings } from '../../src/protocol/trainingSettings';
 import { frames, harnessUrl, screenshot } from './harness';
 import { settle, waitFor as waitUntil } from './waiting';
 
@@ -110,6 +110,18 @@ describe('training panel', function () {
     assert.match(html, /class="preview"/);
     await settle(500);
     await screenshot('panel-preview');
+  });
+
+  it('builds the settings form from the table of training settings: a field per panel row, its label and default', async function () {
+    if (!harnessUrl) this.skip();
+    const form = await webviewHtml('#settings', 'setting-startFromBundled');
+    for (const row of PANEL_SETTINGS) {
+      assert.ok(form.includes(`id="setting-${row.key}"`), `a field for ${row.key}`);
+      assert.ok(form.includes(row.label.replace(/&/g, '&amp;')), `the label of ${row.key}`);
+    }
+    assert.match(form, /id="setting-units"[^>]*min="1"[^>]*step="1"|id="setting-units"[^>]*step="1"[^>]*min="1"/);
+    assert.match(form, new RegExp(`id="setting-units-default"[^>]*> Default: ${PANEL_SETTING_DEFAULTS.units}\\.`));
+    assert.match(form, /<option value="lstm">LSTM<\/option>/);
   });
 
   it('opens the file at a problem\'s line when the problem is clicked', async () => {
