@@ -171,16 +171,14 @@ export function describeAllowed(row: TrainingSettingRow): string {
   if (row.kind === 'boolean') return 'true or false';
   if (row.kind === 'choice') return orList(row.choices.map((choice) => choice.value));
   const { integer, min, max, above, below } = row;
-  if (integer && max === undefined && below === undefined && above === undefined) {
-    if (min === undefined) return 'an integer';
-    if (min === 1) return 'a positive integer';
-    if (min === 0) return 'a non-negative integer';
-    return `an integer >= ${min}`;
-  }
-  if (above === 0 && min === undefined && max === undefined && below === undefined) return integer ? 'a positive integer' : 'positive';
-  const low = min !== undefined ? `[${min}` : above !== undefined ? `(${above}` : '(-Infinity';
-  const high = max !== undefined ? `${max}]` : below !== undefined ? `${below})` : 'Infinity)';
-  return `${integer ? 'an integer ' : ''}in ${low}, ${high}`;
+  const lower = min !== undefined ? { bracket: '[', value: min, words: `>= ${min}` } : above !== undefined ? { bracket: '(', value: above, words: `> ${above}` } : undefined;
+  const upper = max !== undefined ? { bracket: ']', value: max, words: `<= ${max}` } : below !== undefined ? { bracket: ')', value: below, words: `< ${below}` } : undefined;
+  if (lower && upper) return `${integer ? 'an integer ' : ''}in ${lower.bracket}${lower.value}, ${upper.value}${upper.bracket}`;
+  if (integer && !upper && min === 1) return 'a positive integer';
+  if (integer && !upper && min === 0) return 'a non-negative integer';
+  if (!integer && !upper && above === 0) return 'positive';
+  const only = lower ?? upper;
+  return integer ? `an integer${only ? ` ${only.words}` : ''}` : only ? only.words : 'a number';
 }
 
 /** The setting's name in messages: its key in words ("embeddingDim" -> "embedding dim"). */

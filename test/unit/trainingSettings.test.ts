@@ -38,6 +38,12 @@ describe('trainingSettings', () => {
     assert.equal(describeAllowed(row('dropout')), 'in [0, 1)');
     assert.equal(describeAllowed(row('cell')), 'gru, lstm or simple');
     assert.equal(describeAllowed(row('skipGram')), 'true or false');
+    const number = (bounds: object) => describeAllowed({ key: 'x', kind: 'number', default: 0, label: 'X', help: 'x', ...bounds });
+    assert.equal(number({ min: 0 }), '>= 0');
+    assert.equal(number({ above: 0.5, max: 2 }), 'in (0.5, 2]');
+    assert.equal(number({ integer: true, min: 2, max: 8 }), 'an integer in [2, 8]');
+    assert.equal(number({ integer: true, max: 8 }), 'an integer <= 8');
+    assert.equal(number({}), 'a number');
   });
 
   it('has resolveTrainingOptions refuse values outside a row, naming each', () => {
