@@ -14,7 +14,7 @@
 import { padBatch } from '../../src/core/batching';
 import { Classifier } from '../../src/core/classifier';
 import { predict, sharedPredictor } from '../../src/core/engine';
-import { tokenTexts } from '../../src/core/tokenizer';
+import { tokenTexts } from '../../src/core/text/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS } from '../../src/core/training';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
 import { runPytorch, type OurModel } from './training';

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { createTrainer, initWeights, Random, type Trainer } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
-import { tokenTexts } from '../../src/core/tokenizer';
+import { tokenTexts } from '../../src/core/text/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS, evaluateIds, lengthBucketedBatches } from '../../src/core/training';
 import { Vocabulary } from '../../src/core/vocabulary';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';

@@ -42,13 +42,21 @@ export interface KindDefaults {
   readonly maximumThreshold: number;
 }
 
-interface ManifestProperty {
+/** A setting as package.json contributes it (the parts read here). */
+export interface ManifestProperty {
   readonly default?: unknown;
   readonly minimum?: number;
   readonly maximum?: number;
+  readonly enum?: readonly string[];
 }
 
-function property(key: string): ManifestProperty {
+/** Every setting key package.json contributes, without the `sentimentLens.` prefix. */
+export const MANIFEST_SETTING_KEYS: readonly string[] = Object.freeze(
+  Object.keys(manifest.contributes.configuration.properties).map((key) => key.replace(/^sentimentLens\./, '')),
+);
+
+/** The setting `sentimentLens.<key>` as package.json contributes it; throws when there is none. */
+export function manifestSetting(key: string): ManifestProperty {
   const properties = manifest.contributes.configuration.properties as Record<string, ManifestProperty>;
   const found = properties[`sentimentLens.${key}`];
   if (!found) throw new Error(`package.json contributes no setting sentimentLens.${key}`);
@@ -56,10 +64,10 @@ function property(key: string): ManifestProperty {
 }
 
 function defaultsOf(keys: KindSettingKeys): KindDefaults {
-  const threshold = property(keys.threshold);
-  const severity = property(keys.severity).default;
+  const threshold = manifestSetting(keys.threshold);
+  const severity = manifestSetting(keys.severity).default;
   return Object.freeze({
-    model: String(property(keys.model).default),
+    model: String(manifestSetting(keys.model).default),
     threshold: Number(threshold.default),
     severity: SEVERITY_NAMES.includes(severity as SeverityName) ? (severity as SeverityName) : 'information',
     minimumThreshold: threshold.minimum ?? 0,

@@ -5,7 +5,7 @@
 import { Architecture, NetworkWeights } from './model/architecture';
 import { padBatch } from './batching';
 import { predict, releaseSharedPredictor } from './engine';
-import { Token, TokenizerSettings, tokenize } from './tokenizer';
+import { Token, TokenizerSettings, tokenize } from './text/tokenizer';
 import { Vocabulary } from './vocabulary';
 
 /** Probability of each label, keyed by label name. */

@@ -10,7 +10,7 @@
  */
 import { transferEmbedding, type SourceEmbedding } from './embeddingTransfer';
 import type { TrainingHooks } from './training';
-import { tokenTexts, type TokenizerSettings } from './tokenizer';
+import { tokenTexts, type TokenizerSettings } from './text/tokenizer';
 import { MAX_VECTORS_JSON_BYTES, MAX_VECTORS_LINE_CHARS } from './limits';
 import { openRegularFileStream, readRegularFileSync } from './regularFile';
 

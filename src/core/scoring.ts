@@ -3,6 +3,7 @@
  * diverging scale (negative ... neutral ... positive), each word's change of score, colour buckets,
  * and the words that pushed a text most towards the negative class. Pure functions, no VS Code.
  */
+import { labelTone } from '../protocol/labelTones';
 import type { Classification, LabelProbabilities, TokenTrajectoryPoint } from './classifier';
 
 /**
@@ -16,19 +17,14 @@ export type ScoreAxis =
   | { readonly kind: 'polarity'; readonly positive: string; readonly negative: string }
   | { readonly kind: 'confidence'; readonly label: string; readonly classes: number };
 
-// A harshness model's pair (harsh / not-harsh, toxic / non-toxic) counts as negative / positive, so
-// its trajectory is drawn on the same diverging scale: harsh words red.
-const POSITIVE = /^(?:pos|positive|good|favou?rable|not-harsh|non-toxic)$/i;
-const NEGATIVE = /^(?:neg|negative|bad|unfavou?rable|harsh|toxic)$/i;
-
 /** The label that means "negative" among a model's labels, if any ('negative', 'neg', 'bad', 'harsh'...). */
 export function negativeLabelOf(labels: readonly string[]): string | undefined {
-  return labels.find((label) => NEGATIVE.test(label));
+  return labels.find((label) => labelTone(label) === 'negative');
 }
 
 /** The label that means "positive" among a model's labels, if any. */
 export function positiveLabelOf(labels: readonly string[]): string | undefined {
-  return labels.find((label) => POSITIVE.test(label));
+  return labels.find((label) => labelTone(label) === 'positive');
 }
 
 /**

@@ -7,12 +7,13 @@ import { abbreviate, listSome } from './readers/displayText';
 import { Architecture, CellType, flattenWeights, NetworkWeights } from './model/architecture';
 import { Batch, padBatch } from './batching';
 import { Metrics, computeMetrics } from './metrics';
-import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './tokenizer';
+import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './text/tokenizer';
 import { OOV_ID, PAD_ID, Vocabulary } from './vocabulary';
 import { Random } from './engine/random';
 import { createTrainer, initWeights, predict } from './engine';
 import { markWeightsMutable } from './engine/predict';
 import { trainSkipGram } from './skipgram';
+import { settingProblems, TRAINING_SETTING_DEFAULTS, TRAINING_SETTINGS, TrainingSettingValues } from '../protocol/trainingSettings';
 import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from './lexicon/lexiconTargets';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
@@ -21,69 +22,18 @@ export interface LabelledText {
   readonly label: string;
 }
 
-/** Every setting of a training run; `resolveTrainingOptions` fills in the defaults. */
-export interface TrainingOptions {
-  readonly cell: CellType;
-  readonly units: number;
-  readonly layers: number;
-  readonly embeddingDim: number;
-  readonly dropout: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly clipNorm: number;
-  /** Tokens kept per training sentence (longer ones are cut). */
-  readonly maxLength: number;
-  /** Share of each class held out for validation (0 = none: no early stopping, metrics on training data). */
-  readonly validationSplit: number;
-  /** Seed of the split, the weights, dropout and shuffling. */
-  readonly seed: number;
-  readonly minCount: number;
-  readonly maxVocabulary: number;
-  /** Epochs without a better validation accuracy before stopping (0 = never stop early). */
-  readonly patience: number;
-  /** Pretrain the embedding with skip-gram on the training text (and any pretrainingTexts) first. */
-  readonly skipGram: boolean;
-  readonly skipGramEpochs: number;
+/**
+ * Every setting of a training run; `resolveTrainingOptions` fills in the defaults. The settings with a
+ * default (cell, units, ..., supervision: their types, defaults, bounds and help) are the rows of
+ * TRAINING_SETTINGS in protocol/trainingSettings.ts; the fields below are the others.
+ */
+export interface TrainingOptions extends TrainingSettingValues {
   /**
    * Extra unlabelled texts for the skip-gram pretraining (used only with skipGram), tokenized like
    * the training text, e.g. another corpus of similar writing. Never texts of the validation part:
    * its figures would no longer be those of unseen text. Saved models record only their number.
    */
   readonly pretrainingTexts?: readonly string[];
-  /**
-   * Where the vocabulary comes from: the labelled training part only ('training'), or also the
-   * pretrainingTexts ('training+pretraining'), so that words met only there get skip-gram vectors
-   * the classifier can use when they turn up in new text.
-   */
-  readonly vocabularySource: 'training' | 'training+pretraining';
-  /**
-   * Decay of an exponential moving average of the weights, updated after every batch (Polyak
-   * averaging); validation, early stopping and the saved model then use the averaged weights.
-   * 0 turns it off; 0.99 averages over roughly the last hundred batches.
-   */
-  readonly weightAveraging: number;
-  /** While training, each real token is replaced by the unknown-word id with this probability (regularisation). */
-  readonly wordDropout: number;
-  /**
-   * 'final': the loss is taken at each sentence's last real token (the classic model).
-   * 'every-step': the sentence's label supervises the softmax after every real token (masked
-   * per-step loss; padding contributes nothing), which also makes the trajectory meaningful early.
-   */
-  readonly supervision: 'final' | 'every-step';
-  /**
-   * Weight of the lexicon terms of the loss (lexicon-regularised training, core/lexicon/lexiconTargets.ts):
-   * the trajectory should stay flat on words a sentiment lexicon does not rate, move the lexicon's way
-   * on rated words (the other way after a negator) and come back near neutral at "but". 0 turns them
-   * off. Needs a positive and a negative label.
-   */
-  readonly lexiconWeight: number;
-  /**
-   * Adds synthetic examples to every epoch (core/lexicon/lexiconTargets.ts, syntheticExamples): the
-   * lexicon's strong words alone or negated ("not W", labelled the other way) and pairs of training
-   * sentences of opposite labels joined as "A , but B" (labelled as B). Needs a positive and a negative label.
-   */
-  readonly linguisticExamples: boolean;
   readonly tokenizer: TokenizerSettings;
   /** Class names in output order; default: the sorted labels of the data. */
   readonly labels?: readonly string[];
@@ -94,62 +44,19 @@ export interface TrainingOptions {
   readonly threads?: 1 | 2;
 }
 
-/** The defaults: the bundled movie-review model's settings (chosen on its validation split; see its model card). */
-export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({
-  cell: 'gru',
-  units: 128,
-  layers: 1,
-  embeddingDim: 100,
-  dropout: 0.5,
-  epochs: 16,
-  batchSize: 64,
-  learningRate: 1e-3,
-  clipNorm: 5,
-  maxLength: 60,
-  validationSplit: 0.1,
-  seed: 42,
-  minCount: 2,
-  maxVocabulary: 20000,
-  patience: 4,
-  skipGram: true,
-  skipGramEpochs: 5,
-  vocabularySource: 'training',
-  weightAveraging: 0.99,
-  wordDropout: 0.25,
-  supervision: 'every-step',
-  lexiconWeight: 0,
-  linguisticExamples: false,
-  tokenizer: DEFAULT_TOKENIZER,
-});
+/** The table's cells are exactly the cells the engine builds. */
+type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const CELLS_MATCH: SameUnion<TrainingOptions['cell'], CellType> = true;
+void CELLS_MATCH;
+
+/** The defaults: the table's (the bundled movie-review model's settings) and the default tokenizer. */
+export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({ ...TRAINING_SETTING_DEFAULTS, tokenizer: DEFAULT_TOKENIZER });
 
 /** Fills in defaults and checks ranges; throws a message naming the bad setting. */
 export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): TrainingOptions {
   const options = { ...DEFAULT_TRAINING_OPTIONS, ...stripUndefined(partial) };
-  const checks: [boolean, string][] = [
-    [['gru', 'lstm', 'simple'].includes(options.cell), `cell must be gru, lstm or simple (got ${options.cell})`],
-    [isPositiveInteger(options.units), `units must be a positive integer (got ${options.units})`],
-    [isPositiveInteger(options.layers), `layers must be a positive integer (got ${options.layers})`],
-    [isPositiveInteger(options.embeddingDim), `embedding dim must be a positive integer (got ${options.embeddingDim})`],
-    [options.dropout >= 0 && options.dropout < 1, `dropout must be in [0, 1) (got ${options.dropout})`],
-    [isPositiveInteger(options.epochs), `epochs must be a positive integer (got ${options.epochs})`],
-    [isPositiveInteger(options.batchSize), `batch size must be a positive integer (got ${options.batchSize})`],
-    [options.learningRate > 0, `learning rate must be positive (got ${options.learningRate})`],
-    [options.clipNorm > 0, `clip norm must be positive (got ${options.clipNorm})`],
-    [isPositiveInteger(options.maxLength), `max length must be a positive integer (got ${options.maxLength})`],
-    [options.validationSplit >= 0 && options.validationSplit < 1, `validation split must be in [0, 1) (got ${options.validationSplit})`],
-    [Number.isInteger(options.seed), `seed must be an integer (got ${options.seed})`],
-    [isPositiveInteger(options.minCount), `min count must be a positive integer (got ${options.minCount})`],
-    [Number.isInteger(options.maxVocabulary) && options.maxVocabulary >= 3, `max vocabulary must be an integer >= 3 (got ${options.maxVocabulary})`],
-    [Number.isInteger(options.patience) && options.patience >= 0, `patience must be a non-negative integer (got ${options.patience})`],
-    [options.weightAveraging >= 0 && options.weightAveraging < 1, `weight averaging must be in [0, 1) (got ${options.weightAveraging})`],
-    [options.wordDropout >= 0 && options.wordDropout < 1, `word dropout must be in [0, 1) (got ${options.wordDropout})`],
-    [Number.isFinite(options.lexiconWeight) && options.lexiconWeight >= 0 && options.lexiconWeight <= 10, `lexicon weight must be in [0, 10] (got ${options.lexiconWeight})`],
-    [typeof options.linguisticExamples === 'boolean', `linguistic examples must be true or false (got ${options.linguisticExamples})`],
-    [options.supervision === 'final' || options.supervision === 'every-step', `supervision must be final or every-step (got ${options.supervision})`],
-    [options.vocabularySource === 'training' || options.vocabularySource === 'training+pretraining', `vocabulary source must be training or training+pretraining (got ${options.vocabularySource})`],
-    [options.threads === undefined || options.threads === 1 || options.threads === 2, `threads must be 1 or 2 (got ${options.threads})`],
-  ];
-  const failed = checks.filter(([ok]) => !ok).map(([, message]) => message);
+  const failed = settingProblems(TRAINING_SETTINGS, options);
+  if (!(options.threads === undefined || options.threads === 1 || options.threads === 2)) failed.push(`threads must be 1 or 2 (got ${options.threads})`);
   if (failed.length) throw new Error(`bad training settings: ${failed.join('; ')}`);
   return Object.freeze(options);
 }
@@ -546,10 +453,6 @@ function copyWeights(weights: NetworkWeights): NetworkWeights {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function isPositiveInteger(value: number): boolean {
-  return Number.isInteger(value) && value > 0;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

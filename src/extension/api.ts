@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Classification } from '../core/classifier';
-import type { ModelRole } from './modelService';
-import type { ModelsApi, TrainingApi } from './training/trainingController';
+import type { ModelRole } from './config';
+import type { ModelsApi, TrainingApi, TrainingTestHooks } from './training/trainingController';
 
 /**
  * The API `activate` returns: what other extensions and the integration tests get from
@@ -17,10 +17,25 @@ export interface SentimentLensApi extends EditorApi {
    * trajectory with character ranges.
    */
   classify(text: string, feature?: ModelRole): Promise<Classification & { readonly model: string }>;
-  /** The training panel's hooks: drive it through its message protocol, watch what it posts, kill its worker. */
+  /** The training panel: open it (on a file), read what it shows, close it. */
   readonly training: TrainingApi;
   /** Model management without prompts: list, make active, rename, delete, import, export. */
   readonly models: ModelsApi;
+  /**
+   * Hooks for the extension's own tests and benchmarks, not API: present only when VS Code runs the
+   * extension in `ExtensionMode.Test` (its integration suite), undefined otherwise.
+   */
+  readonly testing?: TestHooks;
+}
+
+/** What the integration suite reaches into: the status bar, timings, and the training panel's protocol and worker. */
+export interface TestHooks {
+  /** The status bar item's text ('' while hidden documents have none). */
+  statusBarText(): string;
+  /** Timings of the last highlight and comment check. */
+  lastTimings(): EditorTimings;
+  /** Drive the panel through its message protocol, watch what it posts, kill its worker. */
+  readonly training: TrainingTestHooks;
 }
 
 /** A highlighted word: its document range, score on the diverging scale, change and colour bucket. */
@@ -127,8 +142,4 @@ export interface EditorApi {
   getCommentCheck(uri: vscode.Uri): CommentCheckInfo | undefined;
   /** The ignored comment keys and file URIs stored in workspaceState. */
   getIgnored(): { readonly comments: readonly string[]; readonly files: readonly string[] };
-  /** The status bar item's text ('' while hidden documents have none). */
-  statusBarText(): string;
-  /** Timings of the last highlight and comment check. */
-  lastTimings(): EditorTimings;
 }

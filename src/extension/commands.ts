@@ -5,37 +5,17 @@ import {
 import type { ToneService } from './comments/toneService';
 import type { WorkspaceToneChecker } from './comments/workspaceToneChecker';
 import { clearHighlightsCommand, highlightSelectionCommand } from './highlight/highlightCommands';
+import type { ConfigService } from './config';
 import type { Highlighter } from './highlight/highlighter';
 import type { ModelManager } from './training/modelManager';
 import type { TrainingController } from './training/trainingController';
 import { openSampleCommand } from './walkthroughCommands';
-
-/** Every command the extension contributes; package.json's `contributes.commands` lists the same ids. */
-export const commandIds = {
-  highlightSelection: 'sentimentLens.highlightSelection',
-  clearHighlights: 'sentimentLens.clearHighlights',
-  checkComments: 'sentimentLens.checkComments',
-  checkWorkspaceComments: 'sentimentLens.checkWorkspaceComments',
-  showCommentTrajectory: 'sentimentLens.showCommentTrajectory',
-  ignoreComment: 'sentimentLens.ignoreComment',
-  ignoreFile: 'sentimentLens.ignoreFile',
-  resetIgnored: 'sentimentLens.resetIgnored',
-  trainOnWorkspaceFile: 'sentimentLens.trainOnWorkspaceFile',
-  openTrainingPanel: 'sentimentLens.openTrainingPanel',
-  switchModel: 'sentimentLens.switchModel',
-  renameModel: 'sentimentLens.renameModel',
-  deleteModel: 'sentimentLens.deleteModel',
-  exportModel: 'sentimentLens.exportModel',
-  importModel: 'sentimentLens.importModel',
-  openSample: 'sentimentLens.openSample',
-} as const;
-
-/** One of the contributed command ids. */
-export type CommandId = (typeof commandIds)[keyof typeof commandIds];
+import { CommandId, commandIds } from './commandIds';
 
 /** What the command handlers need from the rest of the extension. */
 export interface CommandServices {
   readonly log: vscode.LogOutputChannel;
+  readonly config: ConfigService;
   readonly highlighter: Highlighter;
   readonly tone: ToneService;
   readonly workspaceTone: WorkspaceToneChecker;
@@ -48,7 +28,7 @@ export interface CommandServices {
 /** Registers a handler for every id in `commandIds`; the Record type makes a missing handler a compile error. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
-    [commandIds.highlightSelection]: () => highlightSelectionCommand(services.highlighter, services.log),
+    [commandIds.highlightSelection]: () => highlightSelectionCommand(services.highlighter, services.config, services.log),
     [commandIds.clearHighlights]: () => clearHighlightsCommand(services.highlighter),
     [commandIds.checkComments]: (uri) => checkCommentsCommand(services.tone, services.log, uri),
     [commandIds.checkWorkspaceComments]: () => checkWorkspaceCommentsCommand(services.workspaceTone, services.log),

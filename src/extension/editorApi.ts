@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CommentCheckInfo, EditorApi, SentenceSignalInfo, SentenceToneInfo } from './api';
+import type { CommentCheckInfo, EditorApi, SentenceSignalInfo, SentenceToneInfo, TestHooks } from './api';
 import type { FindingKind } from '../core/checkSettings';
 import type { CheckedSentence } from '../core/commentCheck';
 import type { PlacedFinding } from './comments/toneDiagnostics';
@@ -8,8 +8,8 @@ import { BUCKET_COLOUR_IDS } from './highlight/highlightDecorations';
 import type { Highlighter } from './highlight/highlighter';
 import type { StatusBar } from './statusBar';
 
-/** The editor features' API members, over the highlighter, the tone service and the status bar. */
-export function createEditorApi(highlighter: Highlighter, tone: ToneService, statusBar: StatusBar): EditorApi {
+/** The editor features' API members, over the highlighter and the tone service. */
+export function createEditorApi(highlighter: Highlighter, tone: ToneService): EditorApi {
   const documentOf = (uri: vscode.Uri): vscode.TextDocument | undefined => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   const commentCheck = (uri: vscode.Uri): CommentCheckInfo | undefined => {
     const report = tone.diagnostics.report(uri);
@@ -80,6 +80,12 @@ export function createEditorApi(highlighter: Highlighter, tone: ToneService, sta
     },
     getCommentCheck: commentCheck,
     getIgnored: () => tone.ignores.snapshot(),
+  };
+}
+
+/** The editor features' test hooks (ExtensionMode.Test only): the status bar's text and the last timings. */
+export function createEditorTestHooks(highlighter: Highlighter, tone: ToneService, statusBar: StatusBar): Omit<TestHooks, 'training'> {
+  return {
     statusBarText: () => statusBar.text,
     lastTimings: () => ({ highlight: highlighter.lastTiming, commentCheck: tone.lastTiming }),
   };

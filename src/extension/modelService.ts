@@ -1,25 +1,14 @@
 import * as vscode from 'vscode';
-import { CHECK_DEFAULTS, CHECK_SETTING_KEYS } from '../core/checkSettings';
 import { Classifier } from '../core/classifier';
 import { LoadedClassifierModel, loadClassifierModel } from '../core/modelFiles';
-import { CONFIG_SECTION } from './config';
+import type { ConfigService, ModelRole } from './config';
 import { ModelStore } from './modelStore';
-
-/** The features that each use a model of their own choosing (settings sentimentLens.<feature>.model), as the training panel assigns them. */
-export type ModelFeature = 'highlight' | 'comments';
-
-/** Every use of a model: the panel's features, and the harshness model of the comment check. */
-export type ModelRole = ModelFeature | 'harshness';
 
 /** The bundled model the highlight and tone features fall back to when their configured model cannot be used. */
 export const FALLBACK_MODEL = 'movie-reviews';
 
-/** Per role: its setting (under sentimentLens.), its default model, and its fallback (none: the role is off without its model). */
-const ROLES: Readonly<Record<ModelRole, { readonly setting: string; readonly defaultModel: string; readonly fallback?: string }>> = Object.freeze({
-  highlight: { setting: 'highlight.model', defaultModel: FALLBACK_MODEL, fallback: FALLBACK_MODEL },
-  comments: { setting: CHECK_SETTING_KEYS.negative.model, defaultModel: CHECK_DEFAULTS.negative.model, fallback: FALLBACK_MODEL },
-  harshness: { setting: CHECK_SETTING_KEYS.harsh.model, defaultModel: CHECK_DEFAULTS.harsh.model },
-});
+/** Per role: the model used when its own cannot be (none: the role is off without its model). */
+const FALLBACKS: Readonly<Record<ModelRole, string | undefined>> = Object.freeze({ highlight: FALLBACK_MODEL, comments: FALLBACK_MODEL, harshness: undefined });
 
 /** A ready classifier and the model it came from. */
 export interface ActiveModel {
@@ -42,26 +31,24 @@ export class ModelService implements vscode.Disposable {
 
   constructor(
     private readonly store: ModelStore,
+    private readonly config: ConfigService,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
       store.onDidChange(() => this.clearCache()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (Object.values(ROLES).some((role) => e.affectsConfiguration(`${CONFIG_SECTION}.${role.setting}`))) this.clearCache();
-      }),
+      config.onDidChange('models', () => this.clearCache()),
     );
   }
 
   /** Name of the model configured for a feature (or the harshness model). */
   configuredName(feature: ModelRole): string {
-    const { setting, defaultModel } = ROLES[feature];
-    return vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>(setting, defaultModel) || defaultModel;
+    return this.config.get().models[feature];
   }
 
   /** The model for a feature, loading it on first use; throws when neither it nor its fallback can be used. */
   async get(feature: ModelRole): Promise<ActiveModel> {
     const name = this.configuredName(feature);
-    const fallback = ROLES[feature].fallback;
+    const fallback = FALLBACKS[feature];
     try {
       return await this.load(name);
     } catch (error) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { MODEL_NAME, MODEL_NAME_RULE } from '../protocol/modelNames';
 import type { ModelMetadata } from '../core/model/metadata';
 import { MAX_MODEL_JSON_BYTES } from '../core/limits';
 import { loadModel, MODEL_FILES } from '../core/model/modelIO';
@@ -27,8 +28,6 @@ export interface ModelSummary {
   readonly problem?: string;
 }
 
-/** Allowed user model names: a letter or digit, then letters, digits, '.', '_' or '-' (at most 64). */
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * The model folders: bundled ones under `<extension>/model/<name>/` (read-only) and the user's
@@ -80,7 +79,7 @@ export class ModelStore implements vscode.Disposable {
 
   /** Why `name` cannot be used for a new user model, or undefined when it can. */
   checkNewName(name: string): string | undefined {
-    if (!MODEL_NAME.test(name)) return `"${name}" is not a valid model name: use letters, digits, '.', '_' or '-' (starting with a letter or digit, at most 64)`;
+    if (!MODEL_NAME.test(name)) return `"${name}" is not a valid model name: use ${MODEL_NAME_RULE}`;
     const existing = this.find(name);
     if (existing) return `a ${existing.origin === 'bundled' ? 'bundled ' : ''}model named "${name}" already exists`;
     return undefined;

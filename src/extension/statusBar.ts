@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { commandIds } from './commands';
+import { commandIds } from './commandIds';
 import type { ToneService } from './comments/toneService';
 import { markdownCode, markdownLiteral } from '../core/markdownText';
+import type { ConfigService } from './config';
 import type { ModelService } from './modelService';
 
 /**
@@ -15,6 +16,7 @@ export class StatusBar implements vscode.Disposable {
   constructor(
     private readonly models: ModelService,
     private readonly tone: ToneService,
+    config: ConfigService,
   ) {
     this.item.name = 'Sentiment Lens';
     this.item.command = commandIds.checkComments;
@@ -22,7 +24,7 @@ export class StatusBar implements vscode.Disposable {
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       tone.diagnostics.onDidChange(() => this.update()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('sentimentLens') && this.update()),
+      config.onDidChange('models', () => this.update()),
     );
     this.update();
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { commandIds } from './commandIds';
 import { WALKTHROUGH_SAMPLES, WalkthroughSample } from './walkthroughSamples';
 
 /** The file of a walkthrough sample inside the installed extension. */
@@ -14,7 +15,7 @@ export async function openSampleCommand(extensionUri: vscode.Uri, sample: unknow
   const name: WalkthroughSample = typeof sample === 'string' && sample in WALKTHROUGH_SAMPLES ? (sample as WalkthroughSample) : 'review';
   const file = sampleUri(extensionUri, name);
   if (name === 'training') {
-    await vscode.commands.executeCommand('sentimentLens.trainOnWorkspaceFile', file);
+    await vscode.commands.executeCommand(commandIds.trainOnWorkspaceFile, file);
     return;
   }
   const editor = await vscode.window.showTextDocument(file, { preview: false });

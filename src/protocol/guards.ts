@@ -28,6 +28,11 @@ export function isBoolean(value: unknown): value is boolean {
   return typeof value === 'boolean';
 }
 
+/** The `requestId` of a request or its answer: an integer. */
+export function isRequestId(value: unknown): value is number {
+  return isNumber(value) && Number.isInteger(value);
+}
+
 /** Undefined, or passes `check`. */
 export function optional<T>(value: unknown, check: (v: unknown) => v is T): value is T | undefined {
   return value === undefined || check(value);

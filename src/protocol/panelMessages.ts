@@ -4,12 +4,11 @@
  * host answers with `init`. Requests that expect an answer carry a `requestId`.
  */
 import type { LabelledFormat } from '../core/readers/types';
-import { isArrayOf, isBoolean, isNonEmptyString, isNumber, isOneOf, isRecord, isString, optional } from './guards';
-import type { ModelView, PanelSnapshot, PanelTrainingSettings, RunView, SourceView } from './views';
+import { isArrayOf, isBoolean, isNonEmptyString, isNumber, isOneOf, isRecord, isRequestId, isString, optional } from './guards';
+import { Feature, FEATURE_IDS } from './features';
+import { hasSettingType, PANEL_SETTINGS, PanelTrainingSettings } from './trainingSettings';
+import type { ModelView, PanelSnapshot, RunView, SourceView } from './views';
 
-/** The features a model can be made active for. */
-export type PanelFeature = 'highlight' | 'comments';
-export const PANEL_FEATURES: readonly PanelFeature[] = ['highlight', 'comments'];
 
 export const LABELLED_FORMATS: readonly LabelledFormat[] = ['csv', 'tsv', 'jsonl', 'labeltab', 'polarity-pair'];
 
@@ -35,8 +34,8 @@ export type PanelToHost =
   | { readonly type: 'start'; readonly requestId: number; readonly settings: PanelTrainingSettings }
   | { readonly type: 'cancel' }
   /** Save the finished run's model under a name, optionally making it active. */
-  | { readonly type: 'save'; readonly requestId: number; readonly name: string; readonly activateFor: readonly PanelFeature[] }
-  | { readonly type: 'activateModel'; readonly name: string; readonly feature: PanelFeature }
+  | { readonly type: 'save'; readonly requestId: number; readonly name: string; readonly activateFor: readonly Feature[] }
+  | { readonly type: 'activateModel'; readonly name: string; readonly feature: Feature }
   | { readonly type: 'renameModel'; readonly name: string }
   | { readonly type: 'deleteModel'; readonly name: string }
   | { readonly type: 'exportModel'; readonly name: string }
@@ -55,22 +54,13 @@ export type HostToPanel =
   /** The answer to a request that carried `requestId`. */
   | { readonly type: 'result'; readonly requestId: number; readonly outcome: 'ok' | 'failed'; readonly message: string };
 
-const SETTINGS_NUMBERS = ['units', 'layers', 'embeddingDim', 'dropout', 'epochs', 'batchSize', 'learningRate', 'maxLength', 'validationSplit', 'seed'] as const;
-
-/** A complete, well-typed settings object (ranges are checked by resolveTrainingOptions). */
+/** A complete, well-typed settings object: every row of PANEL_SETTINGS (ranges are checked by resolveTrainingOptions). */
 export function isPanelTrainingSettings(value: unknown): value is PanelTrainingSettings {
-  return (
-    isRecord(value) &&
-    isOneOf(value.cell, ['gru', 'lstm', 'simple'] as const) &&
-    SETTINGS_NUMBERS.every((key) => isNumber(value[key])) &&
-    isBoolean(value.skipGram) &&
-    isBoolean(value.startFromBundled)
-  );
+  return isRecord(value) && PANEL_SETTINGS.every((row) => hasSettingType(row, value[row.key]));
 }
 
 const isColumnRef = (v: unknown): v is number | string => (isNumber(v) && Number.isInteger(v) && v >= 0) || isNonEmptyString(v);
-const isRequestId = (v: unknown): v is number => isNumber(v) && Number.isInteger(v);
-const isFeature = (v: unknown): v is PanelFeature => isOneOf(v, PANEL_FEATURES);
+const isFeature = (v: unknown): v is Feature => isOneOf(v, FEATURE_IDS);
 
 /** Checks a message from the panel; anything else is logged and ignored by the caller. */
 export function isPanelToHost(value: unknown): value is PanelToHost {

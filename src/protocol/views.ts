@@ -4,15 +4,8 @@
  * it and keeps it with `setState`, so the panel survives being hidden and a window reload.
  */
 import type { LabelledFormat, Problem, ProblemCode, TextEncoding } from '../core/readers/types';
-import type { TrainingOptions } from '../core/training';
-
-/** Settings the panel lets the user choose (the rest of TrainingOptions keeps its defaults). */
-export type PanelTrainingSettings = Pick<TrainingOptions,
-  'cell' | 'units' | 'layers' | 'embeddingDim' | 'dropout' | 'epochs' | 'batchSize' | 'learningRate' | 'maxLength' | 'validationSplit' | 'seed' | 'skipGram'
-> & {
-  /** Start the embedding rows of words both vocabularies share from the bundled model's rows. */
-  readonly startFromBundled: boolean;
-};
+import type { Feature } from './features';
+import type { PanelTrainingSettings } from './trainingSettings';
 
 /** How to read the data: one file (format and columns optional: detected), or a .pos/.neg pair. */
 export type DataSource =
@@ -27,6 +20,21 @@ export type DataSource =
     }
   | { readonly kind: 'pair'; readonly positivePath: string; readonly negativePath: string };
 
+/** The files a data source reads, in order. */
+export function sourceFiles(source: DataSource): string[] {
+  return source.kind === 'pair' ? [source.positivePath, source.negativePath] : [source.path];
+}
+
+/** A path's last part, after the last '/' or '\\' (no Node APIs: the webview uses it too). */
+export function fileName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+}
+
+/** Short name of a data source for titles: the file name, or "a.pos + a.neg". */
+export function sourceTitle(source: DataSource): string {
+  return sourceFiles(source).map(fileName).join(' + ');
+}
+
 /** A problem as the panel lists it (capped in number; `total` says how many there were). */
 export interface ProblemView {
   readonly file: string;
@@ -39,7 +47,7 @@ export interface ProblemView {
 /** The loaded file: what was detected, a preview, label counts and problems. */
 export interface SourceView {
   readonly source: DataSource;
-  /** Short name for titles (file name, or "a.pos + a.neg"). */
+  /** `sourceTitle(source)`. */
   readonly title: string;
   readonly format: LabelledFormat;
   readonly encoding: TextEncoding;
@@ -112,6 +120,9 @@ export interface ReportView {
 /** The state of a run. */
 export type RunStatus = 'idle' | 'starting' | 'pretraining' | 'training' | 'done' | 'cancelled' | 'failed' | 'crashed';
 
+/** The statuses of a run that is going on. */
+export const RUNNING_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['starting', 'pretraining', 'training']);
+
 /** Everything about the current (or last) run. */
 export interface RunView {
   readonly status: RunStatus;
@@ -139,7 +150,7 @@ export interface ModelView {
   readonly description?: string;
   readonly labels?: readonly string[];
   /** Features that use it now. */
-  readonly activeFor: readonly ('highlight' | 'comments')[];
+  readonly activeFor: readonly Feature[];
   /** Set when the folder cannot be read. */
   readonly problem?: string;
 }

@@ -5,9 +5,10 @@
  * exactly one of `done`, `cancelled` or `error`.
  */
 import type { TrainingProgress } from '../core/training';
-import { isNonEmptyString, isNumber, isOneOf, isRecord, isString, optional } from './guards';
+import { isNonEmptyString, isNumber, isOneOf, isRecord, isRequestId, isString, optional } from './guards';
 import { isPanelTrainingSettings, LABELLED_FORMATS } from './panelMessages';
-import type { DataSource, PanelTrainingSettings, ReportView, SourceView } from './views';
+import type { PanelTrainingSettings } from './trainingSettings';
+import type { DataSource, ReportView, SourceView } from './views';
 
 /** Host -> worker. */
 export type HostToWorker =
@@ -38,7 +39,6 @@ export type WorkerToHost =
   | { readonly type: 'saved'; readonly requestId: number; readonly dir: string; readonly accuracy: number }
   | { readonly type: 'error'; readonly requestId: number; readonly message: string; readonly detail?: string };
 
-const isRequestId = (v: unknown): v is number => isNumber(v) && Number.isInteger(v);
 
 /** A well-formed data source. */
 export function isDataSource(value: unknown): value is DataSource {

@@ -5,8 +5,12 @@
  */
 import type { LabelledFormat } from '../core/readers/types';
 import { describeMessage } from '../protocol/guards';
-import { HostToPanel, isHostToPanel, LABELLED_FORMATS, PanelFeature, PanelToHost } from '../protocol/panelMessages';
-import type { ModelView, PanelSnapshot, PanelTrainingSettings, ReportView, RunView, SampleView, SourceView } from '../protocol/views';
+import { FEATURES, featureName, featureShortName } from '../protocol/features';
+import { labelTone } from '../protocol/labelTones';
+import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../protocol/modelNames';
+import { HostToPanel, isHostToPanel, LABELLED_FORMATS, PanelToHost } from '../protocol/panelMessages';
+import { NumberSettingRow, PANEL_SETTINGS, PanelTrainingSettings } from '../protocol/trainingSettings';
+import { fileName, ModelView, PanelSnapshot, ReportView, RUNNING_STATUSES, RunView, SampleView, SourceView } from '../protocol/views';
 import { lineChart, Series } from './charts';
 import { byId, duration, h, percent, replaceChildren } from './dom';
 
@@ -41,52 +45,36 @@ function setNotice(text: string, kind: 'info' | 'error' = 'info'): void {
 
 // ---- settings ---------------------------------------------------------------------------------
 
-interface FieldSpec {
-  readonly key: keyof PanelTrainingSettings;
-  readonly label: string;
-  readonly help: string;
-  readonly kind: 'number' | 'checkbox' | 'cell';
-  readonly min?: number;
-  readonly max?: number;
-  readonly step?: number;
+/**
+ * The number field's attributes from its row: the step (the row's, 1 for integers, any otherwise) and
+ * the bounds (inclusive ones as they are, exclusive ones one step inside).
+ */
+function numberAttributes(row: NumberSettingRow): { min?: number; max?: number; step: number | 'any' } {
+  const step = row.step ?? (row.integer ? 1 : undefined);
+  const inside = (bound: number | undefined, direction: 1 | -1) => (bound === undefined || step === undefined ? undefined : Number((bound + direction * step).toPrecision(12)));
+  return { min: row.min ?? inside(row.above, 1), max: row.max ?? inside(row.below, -1), step: step ?? 'any' };
 }
-
-const FIELDS: readonly FieldSpec[] = [
-  { key: 'cell', label: 'Cell', help: 'Recurrent cell: GRU (fast, accurate), LSTM (more gates) or a simple RNN.', kind: 'cell' },
-  { key: 'units', label: 'Units', help: 'Size of the recurrent state: more units learn more and train slower.', kind: 'number', min: 1, max: 1024, step: 1 },
-  { key: 'layers', label: 'Layers', help: 'Stacked recurrent layers; one is usually enough for sentences.', kind: 'number', min: 1, max: 4, step: 1 },
-  { key: 'embeddingDim', label: 'Embedding size', help: 'Length of each word vector.', kind: 'number', min: 1, max: 1024, step: 1 },
-  { key: 'dropout', label: 'Dropout', help: 'Share of values dropped while training, against overfitting.', kind: 'number', min: 0, max: 0.95, step: 0.05 },
-  { key: 'epochs', label: 'Epochs', help: 'Passes over the training data; stops early when validation accuracy stalls.', kind: 'number', min: 1, max: 200, step: 1 },
-  { key: 'batchSize', label: 'Batch size', help: 'Sentences per gradient step.', kind: 'number', min: 1, max: 1024, step: 1 },
-  { key: 'learningRate', label: 'Learning rate', help: 'Step size of the Adam optimiser.', kind: 'number', min: 0.00001, max: 1, step: 0.0001 },
-  { key: 'maxLength', label: 'Max length', help: 'Tokens kept per sentence; longer ones are cut.', kind: 'number', min: 1, max: 2000, step: 1 },
-  { key: 'validationSplit', label: 'Validation share', help: 'Share of each class held out to measure accuracy and pick the best epoch.', kind: 'number', min: 0, max: 0.9, step: 0.05 },
-  { key: 'seed', label: 'Seed', help: 'Makes the split, the initial weights and the shuffling repeatable.', kind: 'number', step: 1 },
-  { key: 'skipGram', label: 'Skip-gram pretraining', help: 'Pretrain word vectors on this text first (slower; can help small data).', kind: 'checkbox' },
-  { key: 'startFromBundled', label: "Start from the bundled model's embeddings", help: 'Copy the bundled model\'s vectors (which began as GloVe vectors trained on 6 billion words) of words both vocabularies share; needs the same embedding size. Helps most with small files.', kind: 'checkbox' },
-];
 
 function buildSettingsForm(): void {
   const form = byId<HTMLFormElement>('settings');
   if (form.childElementCount > 0) return;
-  for (const field of FIELDS) {
+  for (const field of PANEL_SETTINGS) {
     const id = `setting-${field.key}`;
     const helpId = `${id}-help`;
     let control: HTMLElement;
-    if (field.kind === 'cell') {
-      control = h('select', { id, 'aria-describedby': helpId }, h('option', { value: 'gru' }, 'GRU'), h('option', { value: 'lstm' }, 'LSTM'), h('option', { value: 'simple' }, 'Simple RNN'));
-    } else if (field.kind === 'checkbox') {
+    if (field.kind === 'choice') {
+      control = h('select', { id, 'aria-describedby': helpId }, ...field.choices.map((choice) => h('option', { value: choice.value }, choice.label)));
+    } else if (field.kind === 'boolean') {
       control = h('input', { id, type: 'checkbox', 'aria-describedby': helpId });
     } else {
-      control = h('input', { id, type: 'number', min: field.min, max: field.max, step: field.step, 'aria-describedby': helpId, required: true });
+      control = h('input', { id, type: 'number', ...numberAttributes(field), 'aria-describedby': helpId, required: true });
     }
     control.addEventListener('change', () => {
       const settings = readSettings();
       if (settings) post({ type: 'settings', settings });
     });
     form.append(
-      h('div', { class: `field field-${field.kind}` },
+      h('div', { class: `field field-${field.kind === 'boolean' ? 'checkbox' : field.kind}` },
         h('label', { for: id }, field.label),
         control,
         h('span', { id: helpId, class: 'help' }, field.help, h('span', { class: 'default', id: `${id}-default` })),
@@ -98,22 +86,22 @@ function buildSettingsForm(): void {
 
 function fillSettings(settings: PanelTrainingSettings, defaults: PanelTrainingSettings): void {
   buildSettingsForm();
-  for (const field of FIELDS) {
+  for (const field of PANEL_SETTINGS) {
     const control = byId<HTMLInputElement | HTMLSelectElement>(`setting-${field.key}`);
     const value = settings[field.key];
     if (control instanceof HTMLInputElement && control.type === 'checkbox') control.checked = Boolean(value);
     else if (document.activeElement !== control) control.value = String(value);
-    byId(`setting-${field.key}-default`).textContent = ` Default: ${field.kind === 'checkbox' ? (defaults[field.key] ? 'on' : 'off') : String(defaults[field.key])}.`;
+    byId(`setting-${field.key}-default`).textContent = ` Default: ${field.kind === 'boolean' ? (defaults[field.key] ? 'on' : 'off') : String(defaults[field.key])}.`;
   }
 }
 
 /** The form's settings, or undefined (with a notice) when a number is missing or invalid. */
 function readSettings(): PanelTrainingSettings | undefined {
   const values: Record<string, unknown> = {};
-  for (const field of FIELDS) {
+  for (const field of PANEL_SETTINGS) {
     const control = byId<HTMLInputElement | HTMLSelectElement>(`setting-${field.key}`);
-    if (field.kind === 'checkbox') values[field.key] = (control as HTMLInputElement).checked;
-    else if (field.kind === 'cell') values[field.key] = control.value;
+    if (field.kind === 'boolean') values[field.key] = (control as HTMLInputElement).checked;
+    else if (field.kind === 'choice') values[field.key] = control.value;
     else {
       const number = Number(control.value);
       if (control.value.trim() === '' || !Number.isFinite(number)) {
@@ -181,10 +169,6 @@ function renderSource(source: SourceView | undefined): void {
   );
 }
 
-function fileName(file: string): string {
-  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
-}
-
 function lineLink(file: string, line: number, source: SourceView): HTMLElement {
   const text = source.source.kind === 'pair' ? `${fileName(file)} line ${line}` : `line ${line}`;
   const button = h('button', { type: 'button', class: 'link', title: `Open ${fileName(file)} at line ${line}` }, text);
@@ -230,12 +214,10 @@ function formatControls(source: SourceView): HTMLElement {
 
 // ---- run, charts, report ------------------------------------------------------------------------
 
-const RUNNING = new Set(['starting', 'pretraining', 'training']);
-
 function renderRun(run: RunView, previous?: RunView): void {
-  const running = RUNNING.has(run.status);
+  const running = RUNNING_STATUSES.has(run.status);
   // Bring the charts into view when a run starts, and the report when it ends.
-  if (previous && !RUNNING.has(previous.status) && running) byId('progress-heading').scrollIntoView({ block: 'start' });
+  if (previous && !RUNNING_STATUSES.has(previous.status) && running) byId('progress-heading').scrollIntoView({ block: 'start' });
   if (previous && previous.status !== 'done' && run.status === 'done') queueMicrotask(() => byId('report-heading').scrollIntoView({ block: 'start' }));
   byId<HTMLButtonElement>('start').disabled = running || !snapshot?.source || Boolean(snapshot.source.blocker);
   byId<HTMLButtonElement>('cancel').disabled = !running;
@@ -298,9 +280,8 @@ function renderReport(report: ReportView | undefined): void {
     return;
   }
   const labels = report.labels;
-  const nameInput = h('input', { id: 'save-name', type: 'text', placeholder: 'my-model', required: true, pattern: '[A-Za-z0-9][A-Za-z0-9._-]{0,63}', 'aria-describedby': 'save-help' });
-  const useHighlight = h('input', { id: 'save-highlight', type: 'checkbox', checked: true });
-  const useComments = h('input', { id: 'save-comments', type: 'checkbox' });
+  const nameInput = h('input', { id: 'save-name', type: 'text', placeholder: 'my-model', required: true, pattern: MODEL_NAME_PATTERN, 'aria-describedby': 'save-help' });
+  const useFor = FEATURES.map((feature) => ({ feature, box: h('input', { id: `save-${feature.id}`, type: 'checkbox', checked: feature.checkedOnSave }) }));
   const save = h('button', { type: 'button', id: 'save', class: 'primary', disabled: !report.saveable }, 'Save model');
   save.addEventListener('click', () => {
     const name = nameInput.value.trim();
@@ -309,7 +290,7 @@ function renderReport(report: ReportView | undefined): void {
       nameInput.focus();
       return;
     }
-    const activateFor: PanelFeature[] = [...(useHighlight.checked ? (['highlight'] as const) : []), ...(useComments.checked ? (['comments'] as const) : [])];
+    const activateFor = useFor.filter(({ box }) => box.checked).map(({ feature }) => feature.id);
     post({ type: 'save', requestId: nextRequestId++, name, activateFor });
     setNotice(`Saving "${name}"…`);
   });
@@ -338,9 +319,8 @@ function renderReport(report: ReportView | undefined): void {
       ? h('p', { class: 'saved', role: 'status' }, `Saved as "${report.savedAs}".`)
       : report.saveable
         ? h('div', { class: 'save-form' },
-            h('div', { class: 'field' }, h('label', { for: 'save-name' }, 'Model name'), nameInput, h('span', { id: 'save-help', class: 'help' }, "Letters, digits, '.', '_' or '-'.")),
-            h('div', { class: 'field field-checkbox' }, h('label', { for: 'save-highlight' }, 'Use for highlighting'), useHighlight),
-            h('div', { class: 'field field-checkbox' }, h('label', { for: 'save-comments' }, 'Use for comment checks'), useComments),
+            h('div', { class: 'field' }, h('label', { for: 'save-name' }, 'Model name'), nameInput, h('span', { id: 'save-help', class: 'help' }, `Use ${MODEL_NAME_RULE}.`)),
+            ...useFor.map(({ feature, box }) => h('div', { class: 'field field-checkbox' }, h('label', { for: box.id }, `Use for ${feature.name}`), box)),
             h('div', { class: 'row' }, save))
         : h('p', { class: 'help' }, 'This run can no longer be saved (the window was reloaded or the worker stopped); train again to save a model.'),
   );
@@ -348,9 +328,8 @@ function renderReport(report: ReportView | undefined): void {
 
 /** CSS class of a label's colour: positive-like green, negative-like red, others from a palette. */
 function labelClass(label: string, index: number): string {
-  if (/^(pos|positive|good|praise|kind|1)$/i.test(label)) return 'tone-pos';
-  if (/^(neg|negative|bad|toxic|harsh|rude|0)$/i.test(label)) return 'tone-neg';
-  return `tone-c${index % 4}`;
+  const tone = labelTone(label);
+  return tone === 'positive' ? 'tone-pos' : tone === 'negative' ? 'tone-neg' : `tone-c${index % 4}`;
 }
 
 function legend(labels: readonly string[]): HTMLElement {
@@ -396,10 +375,9 @@ function renderModels(models: readonly ModelView[]): void {
       h('td', {}, model.origin === 'bundled' ? 'bundled' : 'yours'),
       h('td', { class: 'num' }, percent(model.accuracy)),
       h('td', {}, model.createdAt ? model.createdAt.slice(0, 16).replace('T', ' ') : '–'),
-      h('td', {}, model.activeFor.length ? model.activeFor.map((f) => (f === 'highlight' ? 'highlighting' : 'comments')).join(', ') : '–'),
+      h('td', {}, model.activeFor.length ? model.activeFor.map(featureShortName).join(', ') : '–'),
       h('td', { class: 'actions' },
-        model.activeFor.includes('highlight') ? undefined : button('Use for highlighting', `Use ${model.name} for highlighting`, { type: 'activateModel', name: model.name, feature: 'highlight' }),
-        model.activeFor.includes('comments') ? undefined : button('Use for comments', `Use ${model.name} for comment checks`, { type: 'activateModel', name: model.name, feature: 'comments' }),
+        ...FEATURES.map(({ id }) => (model.activeFor.includes(id) ? undefined : button(`Use for ${featureShortName(id)}`, `Use ${model.name} for ${featureName(id)}`, { type: 'activateModel', name: model.name, feature: id }))),
         model.origin === 'user' ? button('Rename…', `Rename ${model.name}`, { type: 'renameModel', name: model.name }) : undefined,
         model.origin === 'user' ? button('Delete…', `Delete ${model.name}`, { type: 'deleteModel', name: model.name }) : undefined,
         button('Export…', `Export ${model.name}`, { type: 'exportModel', name: model.name }),

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { readLabelledFile, readPolarityPair } from '../core/readers';
 import type { ReadResult } from '../core/readers/types';
-import type { DataSource, SourceView } from '../protocol/views';
+import { DataSource, sourceTitle, SourceView } from '../protocol/views';
 
 /** Rows shown in the preview. */
 export const PREVIEW_ROWS = 20;
@@ -27,16 +27,6 @@ export function readSource(source: DataSource, maxBytes: number): ReadResult {
       ? { textField: source.textColumn as string | undefined, labelField: source.labelColumn as string | undefined }
       : { textColumn: source.textColumn, labelColumn: source.labelColumn }),
   });
-}
-
-/** Files a source reads, in order. */
-export function sourceFiles(source: DataSource): string[] {
-  return source.kind === 'pair' ? [source.positivePath, source.negativePath] : [source.path];
-}
-
-/** Short title: the file name, or "a.pos + a.neg". */
-export function sourceTitle(source: DataSource): string {
-  return sourceFiles(source).map((f) => path.basename(f)).join(' + ');
 }
 
 /** Why the data cannot be trained on, or undefined when it can. */

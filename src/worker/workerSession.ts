@@ -10,16 +10,17 @@ import { loadClassifierModel, saveTrainedModel } from '../core/modelFiles';
 import { fingerprintFiles } from '../core/readers/fingerprint';
 import { resolveTrainingOptions, trainClassifier, TrainingCancelledError, TrainingOptions, TrainingResult } from '../core/training';
 import type { HostToWorker, WorkerToHost } from '../protocol/workerMessages';
-import type { PanelTrainingSettings, ReportView, SampleView } from '../protocol/views';
-import { readSource, sourceFiles, sourceTitle, toSourceView } from './sourceReader';
+import { PanelTrainingSettings, runOptionsOf } from '../protocol/trainingSettings';
+import type { ReportView, SampleView } from '../protocol/views';
+import { sourceFiles, sourceTitle } from '../protocol/views';
+import { readSource, toSourceView } from './sourceReader';
 
 /** Validation sentences shown in the report. */
 export const REPORT_SAMPLES = 6;
 
 /** The training options of the panel's settings (the rest keep their defaults). */
 export function optionsFromSettings(settings: PanelTrainingSettings): TrainingOptions {
-  const { startFromBundled: _unused, ...chosen } = settings;
-  return resolveTrainingOptions(chosen);
+  return resolveTrainingOptions(runOptionsOf(settings));
 }
 
 interface FinishedRun {

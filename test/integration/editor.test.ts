@@ -241,10 +241,10 @@ describe('editor: tone of comments', () => {
     await vscode.commands.executeCommand('sentimentLens.checkWorkspaceComments');
     assert.equal(diagnosticsWithCode(lens, fixtureUri('tone/player.ts'), 'negative-tone').length, 1);
     assert.ok(lens.getCommentCheck(fixtureUri('src/cache.go')), 'a file never opened was checked');
-    const timings = lens.lastTimings().commentCheck;
+    const timings = lens.testing!.lastTimings().commentCheck;
     assert.ok(timings && timings.longestBlockMs >= 0);
     await vscode.window.showTextDocument(fixtureUri('tone/player.go'));
-    const text = await waitFor('status bar text', () => /negative/.test(lens.statusBarText()) && lens.statusBarText());
+    const text = await waitFor('status bar text', () => /negative/.test(lens.testing!.statusBarText()) && lens.testing!.statusBarText());
     assert.match(text, /: (\d+ harsh, )?1 negative$/);
   });
 
@@ -387,7 +387,7 @@ describe('editor: harsh review comments', () => {
       assert.ok(check.sentences.every((s) => s.harsh === undefined));
       assert.equal(diagnosticsWithCode(lens, uri, 'harsh').length, 0);
       assert.equal(diagnosticsWithCode(lens, uri, 'negative-tone').length, 1);
-      await waitFor('the status bar to say harsh findings are off', () => /\(harsh off\)$/.test(lens.statusBarText()));
+      await waitFor('the status bar to say harsh findings are off', () => /\(harsh off\)$/.test(lens.testing!.statusBarText()));
     } finally {
       await config.update('comments.harshness.model', undefined, vscode.ConfigurationTarget.Workspace);
     }

@@ -24,6 +24,12 @@ describe('extension', () => {
     assert.equal(api.version, extension.packageJSON.version);
   });
 
+  it('offers its test hooks only in ExtensionMode.Test, which the integration suite runs in', async () => {
+    const api = await sentimentLens().activate();
+    assert.equal(typeof api.testing?.statusBarText, 'function');
+    assert.equal(typeof api.testing?.training.postFromPanel, 'function');
+  });
+
   it('registers every command contributed in package.json', async () => {
     const extension = sentimentLens();
     await extension.activate();

@@ -8,8 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SentimentLensApi } from '../../src/extension/api';
+import type { TrainingTestHooks } from '../../src/extension/training/trainingController';
 import type { HostToPanel } from '../../src/protocol/panelMessages';
-import type { PanelSnapshot, PanelTrainingSettings } from '../../src/protocol/views';
+import type { PanelSnapshot } from '../../src/protocol/views';
+import { PANEL_SETTING_DEFAULTS, PANEL_SETTINGS, PanelTrainingSettings } from '../../src/protocol/trainingSettings';
 import { frames, harnessUrl, screenshot } from './harness';
 import { settle, waitFor as waitUntil } from './waiting';
 
@@ -47,7 +49,7 @@ function snapshot(api: SentimentLensApi): PanelSnapshot {
 /** Fast settings for the fixture. */
 const FAST: PanelTrainingSettings = {
   cell: 'gru', units: 32, layers: 1, embeddingDim: 32, dropout: 0.2, epochs: 8, batchSize: 8,
-  learningRate: 0.01, maxLength: 40, validationSplit: 0.2, seed: 3, skipGram: false, startFromBundled: false,
+  learningRate: 0.01, maxLength: 40, validationSplit: 0.2, seed: 3, skipGram: false, lexiconWeight: 0, linguisticExamples: false, startFromBundled: false,
 };
 
 /**
@@ -74,12 +76,15 @@ function writeLargeFile(): vscode.Uri {
 describe('training panel', function () {
   this.timeout(300_000);
   let api: SentimentLensApi;
+  let hooks: TrainingTestHooks;
   const posted: HostToPanel[] = [];
   let subscription: vscode.Disposable;
 
   before(async () => {
     api = await lens();
-    subscription = api.training.onDidPostToPanel((m) => posted.push(m));
+    assert.ok(api.testing, 'the test hooks are on: the suite runs in ExtensionMode.Test');
+    hooks = api.testing.training;
+    subscription = hooks.onDidPostToPanel((m) => posted.push(m));
     // Room for the panel in the screenshots.
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
@@ -107,9 +112,21 @@ describe('training panel', function () {
     await screenshot('panel-preview');
   });
 
+  it('builds the settings form from the table of training settings: a field per panel row, its label and default', async function () {
+    if (!harnessUrl) this.skip();
+    const form = await webviewHtml('#settings', 'setting-startFromBundled');
+    for (const row of PANEL_SETTINGS) {
+      assert.ok(form.includes(`id="setting-${row.key}"`), `a field for ${row.key}`);
+      assert.ok(form.includes(row.label.replace(/&/g, '&amp;')), `the label of ${row.key}`);
+    }
+    assert.match(form, /id="setting-units"[^>]*min="1"[^>]*step="1"|id="setting-units"[^>]*step="1"[^>]*min="1"/);
+    assert.match(form, new RegExp(`id="setting-units-default"[^>]*> Default: ${PANEL_SETTING_DEFAULTS.units}\\.`));
+    assert.match(form, /<option value="lstm">LSTM<\/option>/);
+  });
+
   it('opens the file at a problem\'s line when the problem is clicked', async () => {
     const problem = snapshot(api).source!.problems.find((p) => p.line === 8)!;
-    api.training.postFromPanel({ type: 'openLocation', file: problem.file, line: problem.line });
+    hooks.postFromPanel({ type: 'openLocation', file: problem.file, line: problem.line });
     const editor = await waitFor('the editor at line 8', () => {
       const active = vscode.window.activeTextEditor;
       return active?.document.uri.fsPath.endsWith('malformed.csv') && active.selection.start.line === 7 ? active : undefined;
@@ -119,7 +136,7 @@ describe('training panel', function () {
 
   it('opens only lines of the file being previewed, whatever file the webview names', async () => {
     const other = path.join(repoRoot, 'package.json');
-    api.training.postFromPanel({ type: 'openLocation', file: other, line: 2 });
+    hooks.postFromPanel({ type: 'openLocation', file: other, line: 2 });
     await settle(1000);
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === other), 'package.json was not opened');
   });
@@ -138,7 +155,7 @@ describe('training panel', function () {
     }
     if (harnessUrl) await webviewHtml('#source', 'Cannot train on this file');
     posted.length = 0;
-    api.training.postFromPanel({ type: 'start', requestId: 900, settings: FAST });
+    hooks.postFromPanel({ type: 'start', requestId: 900, settings: FAST });
     const answer = await waitFor('the answer to start', () => posted.find((m) => m.type === 'result' && m.requestId === 900));
     assert.ok(answer.type === 'result' && answer.outcome === 'failed' && /binary/.test(answer.message), JSON.stringify(answer));
     assert.equal(snapshot(api).run.status, 'idle');
@@ -146,9 +163,9 @@ describe('training panel', function () {
 
   it('logs and ignores malformed messages from the panel', async () => {
     posted.length = 0;
-    api.training.postFromPanel({ type: 'start', requestId: 'one' });
-    api.training.postFromPanel({ type: 'runScript', code: 'alert(1)' });
-    api.training.postFromPanel(null);
+    hooks.postFromPanel({ type: 'start', requestId: 'one' });
+    hooks.postFromPanel({ type: 'runScript', code: 'alert(1)' });
+    hooks.postFromPanel(null);
     await settle(300);
     assert.deepEqual(posted, []);
     assert.equal(snapshot(api).run.status, 'idle');
@@ -159,7 +176,7 @@ describe('training panel', function () {
     await api.training.open(large);
     assert.equal(snapshot(api).source?.examples, 2000);
     posted.length = 0;
-    api.training.postFromPanel({ type: 'start', requestId: 1, settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64, batchSize: 16 } });
+    hooks.postFromPanel({ type: 'start', requestId: 1, settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64, batchSize: 16 } });
     await waitFor('two epochs', () => snapshot(api).run.epochPoints.length >= 2 && snapshot(api).run.status === 'training');
     if (harnessUrl) {
       await webviewHtml('#charts', /polyline/);
@@ -168,11 +185,11 @@ describe('training panel', function () {
     }
     const before = snapshot(api).run;
     assert.ok(before.points.length > 0 && before.remainingSeconds !== undefined, 'progress during epochs with a time estimate');
-    api.training.postFromPanel({ type: 'cancel' });
+    hooks.postFromPanel({ type: 'cancel' });
     const run = await waitFor('the cancel', () => (snapshot(api).run.status === 'cancelled' ? snapshot(api).run : undefined), 30_000);
     assert.match(run.message ?? '', /cancelled.*saved models are unchanged/);
     assert.equal(run.report, undefined);
-    console.log(`[training] longest extension-host block during the cancelled run: ${api.training.longestHostBlockMs().toFixed(1)} ms`);
+    console.log(`[training] longest extension-host block during the cancelled run: ${hooks.longestHostBlockMs().toFixed(1)} ms`);
     if (harnessUrl) await webviewHtml('#run-status', 'Training was cancelled');
   });
 
@@ -180,15 +197,15 @@ describe('training panel', function () {
     await api.training.open(fixtureUri('training/reviews.tsv'));
     posted.length = 0;
     const settings = { ...FAST, embeddingDim: 100, startFromBundled: true };
-    api.training.postFromPanel({ type: 'settings', settings });
-    api.training.postFromPanel({ type: 'start', requestId: 2, settings });
+    hooks.postFromPanel({ type: 'settings', settings });
+    hooks.postFromPanel({ type: 'start', requestId: 2, settings });
     const run = await waitFor('the end of the run', () => (snapshot(api).run.status === 'done' ? snapshot(api).run : ['failed', 'crashed', 'cancelled'].includes(snapshot(api).run.status) ? assert.fail(snapshot(api).run.message) : undefined));
     const report = run.report!;
     assert.deepEqual(report.labels, ['negative', 'positive']);
     assert.equal(report.validationExamples, 20);
     assert.ok(report.samples.length > 0);
     assert.ok(posted.some((m) => m.type === 'run' && m.run.status === 'training'), 'progress was posted to the panel');
-    const blockMs = api.training.longestHostBlockMs();
+    const blockMs = hooks.longestHostBlockMs();
     console.log(`[training] fixture run: accuracy ${report.accuracy}, ${report.seconds.toFixed(1)} s; longest extension-host block ${blockMs.toFixed(1)} ms`);
     if (harnessUrl) {
       const html = await webviewHtml('#report', 'Validation accuracy');
@@ -212,7 +229,7 @@ describe('training panel', function () {
     const bundled = await api.classify(text);
     assert.equal(bundled.model, 'movie-reviews');
     posted.length = 0;
-    api.training.postFromPanel({ type: 'save', requestId: 3, name: 'fixture-reviews', activateFor: ['highlight'] });
+    hooks.postFromPanel({ type: 'save', requestId: 3, name: 'fixture-reviews', activateFor: ['highlight'] });
     const answer = await waitFor('the save', () => posted.find((m) => m.type === 'result' && m.requestId === 3));
     assert.ok(answer.type === 'result' && answer.outcome === 'ok', JSON.stringify(answer));
     assert.equal(vscode.workspace.getConfiguration('sentimentLens').get('highlight.model'), 'fixture-reviews');
@@ -229,16 +246,16 @@ describe('training panel', function () {
     assert.ok(userDir);
     const before = hashFolder(userDir);
     await api.training.open(fixtureUri('training/large.tsv'));
-    api.training.postFromPanel({ type: 'start', requestId: 4, settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64 } });
+    hooks.postFromPanel({ type: 'start', requestId: 4, settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64 } });
     await waitFor('progress', () => snapshot(api).run.points.length > 0);
-    assert.equal(api.training.killWorker(), true);
+    assert.equal(hooks.killWorker(), true);
     const run = await waitFor('the crash', () => (snapshot(api).run.status === 'crashed' ? snapshot(api).run : undefined), 30_000);
     assert.match(run.message ?? '', /stopped unexpectedly.*saved models are unchanged/);
     assert.equal(hashFolder(userDir), before);
     assert.ok(api.models.list().some((m) => m.name === 'fixture-reviews'));
     if (harnessUrl) await webviewHtml('#run-status', 'stopped unexpectedly');
     await api.training.open(fixtureUri('training/reviews.tsv'));
-    api.training.postFromPanel({ type: 'start', requestId: 5, settings: { ...FAST, epochs: 2 } });
+    hooks.postFromPanel({ type: 'start', requestId: 5, settings: { ...FAST, epochs: 2 } });
     await waitFor('a run after the crash', () => snapshot(api).run.status === 'done');
   });
 

@@ -79,6 +79,7 @@ describe('packaged extension (.vsix)', function () {
     const ms = performance.now() - started;
     assert.equal(extension.isActive, true);
     assert.equal(lens.version, extension.packageJSON.version);
+    assert.equal(lens.testing, undefined, 'no test hooks outside ExtensionMode.Test (an installed extension runs in Production)');
     const logged = activationFromLogs();
     if (logged) console.log(`[measure] activation: ${logged.ms} ms from VS Code's "activating" (${logged.event}) to the extension's "activated" log line`);
     measure('after activation', wasActive ? '' : `activate() took ${ms.toFixed(0)} ms; `);

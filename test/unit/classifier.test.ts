@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { Classifier, predictClassIndices } from '../../src/core/classifier';
 import { initWeights, sharedPredictor } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
-import { DEFAULT_TOKENIZER } from '../../src/core/tokenizer';
+import { DEFAULT_TOKENIZER } from '../../src/core/text/tokenizer';
 import { Vocabulary } from '../../src/core/vocabulary';
 
 describe('classifier', () => {

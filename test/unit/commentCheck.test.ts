@@ -10,7 +10,7 @@ import {
 import { extractComments } from '../../src/core/comments';
 import { commentKey } from '../../src/core/commentTone';
 import { loadClassifierModel } from '../../src/core/modelFiles';
-import { tokenize } from '../../src/core/tokenizer';
+import { tokenize } from '../../src/core/text/tokenizer';
 
 const root = path.join(__dirname, '..', '..');
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_VECTORS_LINE_CHARS } from '../../src/core/limits';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../../src/core/pretrainedVectors';
-import { DEFAULT_TOKENIZER } from '../../src/core/tokenizer';
+import { DEFAULT_TOKENIZER } from '../../src/core/text/tokenizer';
 import { Vocabulary } from '../../src/core/vocabulary';
 
 const fixtures = path.resolve(__dirname, '..', 'fixtures', 'vectors');

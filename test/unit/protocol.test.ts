@@ -1,12 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { isHostToPanel, isPanelToHost, isPanelTrainingSettings } from '../../src/protocol/panelMessages';
-import { IDLE_RUN } from '../../src/protocol/views';
+import { IDLE_RUN, RUNNING_STATUSES, sourceTitle } from '../../src/protocol/views';
+import { labelTone } from '../../src/protocol/labelTones';
+import { MODEL_NAME, MODEL_NAME_PATTERN } from '../../src/protocol/modelNames';
 import { isHostToWorker, isWorkerToHost } from '../../src/protocol/workerMessages';
 import { transferEmbedding } from '../../src/core/embeddingTransfer';
+import { FEATURE_IDS, featureName } from '../../src/protocol/features';
 
 const settings = {
   cell: 'gru', units: 16, layers: 1, embeddingDim: 16, dropout: 0.2, epochs: 3, batchSize: 8,
-  learningRate: 0.01, maxLength: 40, validationSplit: 0.2, seed: 7, skipGram: false, startFromBundled: false,
+  learningRate: 0.01, maxLength: 40, validationSplit: 0.2, seed: 7, skipGram: false, lexiconWeight: 0, linguisticExamples: false, startFromBundled: false,
 };
 
 describe('protocol', () => {
@@ -81,5 +84,47 @@ describe('embeddingTransfer', () => {
 
   it('refuses a different embedding size with a message saying what to set', () => {
     assert.throws(() => transferEmbedding(['<pad>', '<unk>'], new Float32Array(4), 2, { tokens: ['<pad>', '<unk>'], embedding: new Float32Array(6), dim: 3 }), /set the embedding size to 3/);
+  });
+});
+
+describe('features', () => {
+  it('has one id and one name per feature, and the panel guard accepts exactly those ids', () => {
+    assert.deepEqual([...FEATURE_IDS], ['highlight', 'comments']);
+    assert.equal(featureName('comments'), 'comment checks');
+    for (const feature of FEATURE_IDS) assert.ok(isPanelToHost({ type: 'activateModel', name: 'm', feature }), feature);
+    assert.ok(!isPanelToHost({ type: 'activateModel', name: 'm', feature: 'harshness' }));
+  });
+});
+
+describe('labelTones', () => {
+  it('reads the usual positive and negative class names, and a harshness pair, in any case', () => {
+    for (const label of ['pos', 'Positive', 'good', 'favorable', 'favourable', 'not-harsh', 'non-toxic']) assert.equal(labelTone(label), 'positive', label);
+    for (const label of ['neg', 'NEGATIVE', 'bad', 'unfavourable', 'harsh', 'toxic']) assert.equal(labelTone(label), 'negative', label);
+  });
+
+  it('gives numbers and other names no tone (1 is positive in some data sets, toxic in others)', () => {
+    for (const label of ['0', '1', 'neutral', 'praise', 'rude', 'positively']) assert.equal(labelTone(label), undefined, label);
+  });
+});
+
+describe('modelNames', () => {
+  it('accepts a letter or digit, then letters, digits, dot, underscore or hyphen, at most 64', () => {
+    for (const name of ['m', 'my-model_2.1', '9lives', 'a'.repeat(64)]) assert.ok(MODEL_NAME.test(name), name);
+    for (const name of ['', '-x', '.hidden', 'a b', 'a/b', 'a'.repeat(65), 'ü']) assert.ok(!MODEL_NAME.test(name), name);
+  });
+
+  it('gives the panel a pattern that compiles with the v flag browsers use for the pattern attribute', () => {
+    assert.doesNotThrow(() => new RegExp(`^(?:${MODEL_NAME_PATTERN})$`, 'v'));
+  });
+});
+
+describe('views', () => {
+  it('titles a data source by its file names', () => {
+    assert.equal(sourceTitle({ kind: 'file', path: '/data/reviews.csv' }), 'reviews.csv');
+    assert.equal(sourceTitle({ kind: 'pair', positivePath: '/d/rt.pos', negativePath: 'C:\\d\\rt.neg' }), 'rt.pos + rt.neg');
+  });
+
+  it('counts starting, pretraining and training as running', () => {
+    assert.deepEqual([...RUNNING_STATUSES].sort(), ['pretraining', 'starting', 'training']);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { tokenize, tokenTexts } from '../../src/core/tokenizer';
+import { tokenize, tokenTexts } from '../../src/core/text/tokenizer';
 
 const developer = { kind: 'developer', lowercase: true } as const;
 

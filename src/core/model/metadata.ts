@@ -3,7 +3,7 @@
  * architecture, training provenance, metrics, quantization), its validation, and its cross-check
  * against the weight shapes listed in model.json.
  */
-import type { TokenizerSettings } from '../tokenizer';
+import type { TokenizerSettings } from '../text/tokenizer';
 import type { Metrics } from '../metrics';
 import { OOV_TOKEN, PAD_TOKEN } from '../vocabulary';
 import { Architecture, CellType, gatesPerCell } from './architecture';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SentimentLensConfig, readConfig } from '../config';
+import type { ConfigService } from '../config';
 import { INPUT_BOX_SCHEMES } from './commentToneChecker';
 import type { ToneService } from './toneService';
 
@@ -12,16 +12,15 @@ import type { ToneService } from './toneService';
 export class LiveToneChecker implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
-  private config: SentimentLensConfig;
 
   constructor(
     private readonly tone: ToneService,
+    private readonly config: ConfigService,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.config = readConfig();
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.schedule(e.document, this.config.comments.liveDelayMs);
+        if (e.contentChanges.length > 0) this.schedule(e.document, this.config.get().comments.liveDelayMs);
       }),
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidCloseTextDocument((d) => {
@@ -29,18 +28,14 @@ export class LiveToneChecker implements vscode.Disposable {
         // Input boxes come and go; their diagnostics go with them.
         if (INPUT_BOX_SCHEMES.has(d.uri.scheme)) this.tone.diagnostics.delete(d.uri);
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('sentimentLens.comments')) return;
-        this.config = readConfig();
-        this.checkOpenDocuments();
-      }),
+      config.onDidChange('comments', () => this.checkOpenDocuments()),
     );
     this.checkOpenDocuments();
   }
 
   /** Whether live mode applies to a document under the current settings. */
   appliesTo(document: vscode.TextDocument): boolean {
-    const { live, liveLanguages, checkInputBoxes } = this.config.comments;
+    const { live, liveLanguages, checkInputBoxes } = this.config.get().comments;
     if (!live || !this.tone.canCheck(document)) return false;
     if (INPUT_BOX_SCHEMES.has(document.uri.scheme)) return checkInputBoxes;
     return liveLanguages.length === 0 || liveLanguages.includes(document.languageId);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { commandIds } from '../commands';
+import { commandIds } from '../commandIds';
 import { DIAGNOSTIC_SOURCE, ToneDiagnostics } from './toneDiagnostics';
 
 /** Title of the trajectory quick fix per kind of finding. */

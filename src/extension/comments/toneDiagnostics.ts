@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CheckedSentence, FINDING_KIND_INFO, SignalScore, findingMessage } from '../../core/commentCheck';
 import { FINDING_KINDS, FindingKind } from '../../core/checkSettings';
-import { readConfig } from '../config';
+import type { ConfigService } from '../config';
 import type { ToneReport } from './commentToneChecker';
 import type { IgnoreStore } from './ignoreStore';
 
@@ -36,14 +36,15 @@ export class ToneDiagnostics implements vscode.Disposable {
   /** Fires after a file's diagnostics were set or cleared. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly ignores: IgnoreStore) {
+  constructor(
+    private readonly ignores: IgnoreStore,
+    private readonly config: ConfigService,
+  ) {
     this.disposables.push(
       this.collection,
       this.changed,
       ignores.onDidChange(() => this.republishAll()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sentimentLens.comments')) this.republishAll();
-      }),
+      config.onDidChange('comments', () => this.republishAll()),
     );
   }
 
@@ -62,7 +63,7 @@ export class ToneDiagnostics implements vscode.Disposable {
   placed(uri: vscode.Uri): PlacedFinding[] {
     const report = this.reports.get(uri.toString());
     if (!report) return [];
-    const { findings } = readConfig(uri).comments;
+    const { findings } = this.config.get(uri).comments;
     const fileIgnored = this.ignores.isFileIgnored(uri);
     const placed: PlacedFinding[] = [];
     for (const sentence of report.check.sentences) {
@@ -96,7 +97,7 @@ export class ToneDiagnostics implements vscode.Disposable {
   }
 
   private publish(uri: vscode.Uri): void {
-    const { findings } = readConfig(uri).comments;
+    const { findings } = this.config.get(uri).comments;
     const diagnostics = this.placed(uri)
       .filter((p) => p.flagged && !p.ignored)
       .map(({ kind, score, range }) => {

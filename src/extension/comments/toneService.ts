@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Highlighter } from '../highlight/highlighter';
 import type { FindingKind } from '../../core/checkSettings';
+import type { ConfigService } from '../config';
 import type { ModelService } from '../modelService';
 import { CommentToneChecker, ToneInput, ToneReport, extractionLanguage } from './commentToneChecker';
 import { IgnoreStore } from './ignoreStore';
@@ -25,13 +26,14 @@ export class ToneService implements vscode.Disposable {
 
   constructor(
     models: ModelService,
+    config: ConfigService,
     workspaceState: vscode.Memento,
     private readonly highlighter: Highlighter,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.checker = new CommentToneChecker(models);
     this.ignores = new IgnoreStore(workspaceState);
-    this.diagnostics = new ToneDiagnostics(this.ignores);
+    this.diagnostics = new ToneDiagnostics(this.ignores, config);
     this.disposables.push(
       this.ignores,
       this.diagnostics,

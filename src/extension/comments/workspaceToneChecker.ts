@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
+import type { ConfigService } from '../config';
 import { LanguageLookup } from './languageLookup';
 import type { ToneService } from './toneService';
 
@@ -28,6 +28,7 @@ export class WorkspaceToneChecker {
 
   constructor(
     private readonly tone: ToneService,
+    private readonly config: ConfigService,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -40,7 +41,7 @@ export class WorkspaceToneChecker {
   }
 
   private async check(progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<WorkspaceToneSummary> {
-    const { maxFileSize, maxWorkspaceFiles } = readConfig().comments;
+    const { maxFileSize, maxWorkspaceFiles } = this.config.get().comments;
     // `undefined` as exclude applies files.exclude (not search.exclude).
     const uris = await vscode.workspace.findFiles('**/*', undefined, maxWorkspaceFiles * 4, token);
     const files = uris

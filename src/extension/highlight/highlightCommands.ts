@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
+import type { ConfigService } from '../config';
 import { reportError } from '../reportError';
 import type { Highlighter } from './highlighter';
 
@@ -7,7 +7,7 @@ import type { Highlighter } from './highlighter';
  * Highlights the per-word sentiment of every selection of the active editor (the cursor's line
  * when nothing is selected). Returns the number of words highlighted.
  */
-export async function highlightSelectionCommand(highlighter: Highlighter, log: vscode.LogOutputChannel): Promise<number> {
+export async function highlightSelectionCommand(highlighter: Highlighter, config: ConfigService, log: vscode.LogOutputChannel): Promise<number> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage('Sentiment Lens: open a file and select some text to highlight.');
@@ -16,7 +16,7 @@ export async function highlightSelectionCommand(highlighter: Highlighter, log: v
   const selected = editor.selections.filter((s) => !s.isEmpty);
   const ranges: vscode.Range[] = selected.length > 0 ? selected : editor.selections.map((s) => editor.document.lineAt(s.active.line).range);
   const length = ranges.reduce((n, r) => n + editor.document.offsetAt(r.end) - editor.document.offsetAt(r.start), 0);
-  const { maxSelectionLength } = readConfig(editor.document.uri).highlight;
+  const { maxSelectionLength } = config.get(editor.document.uri).highlight;
   if (length > maxSelectionLength) {
     void vscode.window.showWarningMessage(
       `Sentiment Lens: the selection has ${length} characters; highlighting is limited to ${maxSelectionLength} (setting sentimentLens.highlight.maxSelectionLength).`,

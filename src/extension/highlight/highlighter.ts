@@ -1,19 +1,17 @@
 import * as vscode from 'vscode';
 import type { CommentBlock } from '../../core/comments';
 import { HighlightSentence, colourValue, highlightTextInChunks } from '../../core/highlightData';
+import { applyChanges, EditableRegion, Span } from '../../core/regionEdits';
 import { colourBucket } from '../../core/scoring';
-import { SentimentLensConfig, readConfig } from '../config';
-import type { ModelRole, ModelService } from '../modelService';
+import type { ConfigService, ModelRole, SentimentLensConfig } from '../config';
+import type { ModelService } from '../modelService';
 import { ANNOTATION_COLOUR_IDS, HighlightDecorations } from './highlightDecorations';
 
 /**
  * A highlighted stretch of a document. `start`/`end` are document offsets; the sentences' and
  * words' offsets are relative to `start`, so an edit before the region only moves `start`/`end`.
  */
-export interface HighlightRegion {
-  start: number;
-  end: number;
-  readonly kind: 'selection' | 'comment';
+export interface HighlightRegion extends EditableRegion {
   readonly model: string;
   readonly sentences: readonly HighlightSentence[];
 }
@@ -30,7 +28,7 @@ export interface PlacedWord {
 interface DocumentHighlights {
   regions: HighlightRegion[];
   /** Selection regions whose text changed, as document offsets; recomputed after the debounce. */
-  pending: { start: number; end: number }[];
+  pending: Span[];
   /** Bumped by every edit and every new request; a result computed for an older generation is dropped. */
   generation: number;
   timer?: ReturnType<typeof setTimeout>;
@@ -48,7 +46,6 @@ export class Highlighter implements vscode.Disposable {
   private readonly documents = new Map<string, DocumentHighlights>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly decorations: HighlightDecorations;
-  private config: SentimentLensConfig;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after the highlights of a document were painted or cleared. */
   readonly onDidChange = this.changed.event;
@@ -57,10 +54,10 @@ export class Highlighter implements vscode.Disposable {
 
   constructor(
     private readonly models: ModelService,
+    private readonly config: ConfigService,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.config = readConfig();
-    this.decorations = new HighlightDecorations(this.config.highlight.style);
+    this.decorations = new HighlightDecorations(this.settings.style);
     this.disposables.push(
       this.decorations,
       this.changed,
@@ -68,13 +65,13 @@ export class Highlighter implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.documents.forEach((_, key) => this.paintKey(key))),
       vscode.window.onDidChangeActiveColorTheme(() => this.restyle()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sentimentLens.highlight')) {
-          this.config = readConfig();
-          this.restyle();
-        }
-      }),
+      config.onDidChange('highlight', () => this.restyle()),
     );
+  }
+
+  /** The highlight settings now. */
+  private get settings(): SentimentLensConfig['highlight'] {
+    return this.config.get().highlight;
   }
 
   /**
@@ -94,7 +91,7 @@ export class Highlighter implements vscode.Disposable {
     for (const range of ranges) {
       const start = document.offsetAt(range.start);
       const text = document.getText(range);
-      const result = await highlightTextInChunks(active.classifier, text, { mode: this.config.highlight.colorBy }, {
+      const result = await highlightTextInChunks(active.classifier, text, { mode: this.settings.colorBy }, {
         isCancelled: () => state.generation !== generation,
       });
       if (!result || state.generation !== generation || document.version !== version) return 0;
@@ -119,7 +116,7 @@ export class Highlighter implements vscode.Disposable {
     const generation = ++state.generation;
     const version = document.version;
     const active = await this.models.get(role);
-    const result = await highlightTextInChunks(active.classifier, block.text.slice(span.start, span.end), { mode: this.config.highlight.colorBy, wholeText: true });
+    const result = await highlightTextInChunks(active.classifier, block.text.slice(span.start, span.end), { mode: this.settings.colorBy, wholeText: true });
     if (!result || state.generation !== generation || document.version !== version || result.sentences.length === 0) return;
     const at = (i: number): number => block.offsets[Math.min(span.start + i, block.offsets.length - 1)];
     const start = at(0);
@@ -181,12 +178,12 @@ export class Highlighter implements vscode.Disposable {
 
   /** The colour bucket of a word under the current colouring setting. */
   bucketOf(word: { score: number; change: number }): number {
-    return colourBucket(colourValue(word, this.config.highlight.colorBy), this.config.highlight.colorBy);
+    return colourBucket(colourValue(word, this.settings.colorBy), this.settings.colorBy);
   }
 
   /** The current colouring mode. */
   get colourMode(): SentimentLensConfig['highlight']['colorBy'] {
-    return this.config.highlight.colorBy;
+    return this.settings.colorBy;
   }
 
   private stateFor(uri: vscode.Uri): DocumentHighlights {
@@ -208,32 +205,10 @@ export class Highlighter implements vscode.Disposable {
   private onEdit(event: vscode.TextDocumentChangeEvent): void {
     const state = this.documents.get(event.document.uri.toString());
     if (!state || event.contentChanges.length === 0 || (state.regions.length === 0 && state.pending.length === 0)) return;
-    let touched = false;
-    // Changes are applied from the end of the document backwards so earlier offsets stay valid.
-    const changes = [...event.contentChanges].sort((a, b) => b.rangeOffset - a.rangeOffset);
-    for (const change of changes) {
-      const from = change.rangeOffset;
-      const to = from + change.rangeLength;
-      const delta = change.text.length - change.rangeLength;
-      const move = (r: { start: number; end: number }): 'moved' | 'hit' | 'kept' => {
-        if (to <= r.start) {
-          r.start += delta;
-          r.end += delta;
-          return 'moved';
-        }
-        if (from >= r.end) return 'kept';
-        r.start = Math.min(r.start, from);
-        r.end = Math.max(from + change.text.length, r.end + delta);
-        return 'hit';
-      };
-      state.pending.forEach((p) => move(p));
-      state.regions = state.regions.filter((region) => {
-        if (move(region) !== 'hit') return true;
-        touched = true;
-        if (region.kind === 'selection') state.pending.push({ start: region.start, end: region.end });
-        return false;
-      });
-    }
+    const changes = event.contentChanges.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, textLength: c.text.length }));
+    const { regions, pending, touched } = applyChanges(state.regions, state.pending, changes);
+    state.regions = regions;
+    state.pending = pending;
     state.generation++;
     if (touched || state.pending.length > 0) {
       if (state.timer) clearTimeout(state.timer);
@@ -255,7 +230,7 @@ export class Highlighter implements vscode.Disposable {
       for (const range of pending) {
         const text = document.getText().slice(range.start, range.end);
         if (!text.trim()) continue;
-        const result = await highlightTextInChunks(active.classifier, text, { mode: this.config.highlight.colorBy }, {
+        const result = await highlightTextInChunks(active.classifier, text, { mode: this.settings.colorBy }, {
           isCancelled: () => state.generation !== generation,
         });
         if (!result) return;
@@ -271,7 +246,7 @@ export class Highlighter implements vscode.Disposable {
   }
 
   private restyle(): void {
-    this.decorations.rebuild(this.config.highlight.style);
+    this.decorations.rebuild(this.settings.style);
     this.documents.forEach((_, key) => this.paintKey(key));
   }
 
@@ -298,7 +273,7 @@ export class Highlighter implements vscode.Disposable {
         perBucket[this.bucketOf(data)].push(word.range);
       }
       buckets.forEach((type, bucket) => editor.setDecorations(type, perBucket[bucket]));
-      const annotations = this.config.highlight.sentenceAnnotations
+      const annotations = this.settings.sentenceAnnotations
         ? this.sentences(document).map(({ range, sentence }) => annotationFor(range, sentence))
         : [];
       editor.setDecorations(this.decorations.annotation, annotations);

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelView } from '../../protocol/views';
-import type { ModelFeature, ModelService } from '../modelService';
+import { Feature, FEATURE_IDS, featureName } from '../../protocol/features';
+import type { ConfigService } from '../config';
+import type { ModelService } from '../modelService';
 import { ModelEntry, ModelStore } from '../modelStore';
 
-const FEATURES: readonly ModelFeature[] = ['highlight', 'comments'];
-const FEATURE_NAMES: Record<ModelFeature, string> = { highlight: 'highlighting', comments: 'comment checks' };
 
 /**
  * Model management for the panel and the commands: the list with metrics and dates, making a
@@ -17,41 +17,42 @@ export class ModelManager {
   constructor(
     private readonly store: ModelStore,
     private readonly models: ModelService,
+    private readonly config: ConfigService,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
   /** Every installed model with its metrics, date and the features using it. */
   views(): ModelView[] {
-    const active = Object.fromEntries(FEATURES.map((f) => [f, this.models.configuredName(f)])) as Record<ModelFeature, string>;
+    const active = Object.fromEntries(FEATURE_IDS.map((f) => [f, this.models.configuredName(f)])) as Record<Feature, string>;
     return this.store.list().map((entry) => ({
       name: entry.name,
       origin: entry.origin,
       ...this.store.summary(entry),
-      activeFor: FEATURES.filter((f) => active[f] === entry.name),
+      activeFor: FEATURE_IDS.filter((f) => active[f] === entry.name),
     }));
   }
 
   /** Makes a model the one a feature uses (user settings), then tells the model service. */
-  async activate(name: string, feature: ModelFeature): Promise<void> {
+  async activate(name: string, feature: Feature): Promise<void> {
     if (!this.store.find(name)) throw new Error(`no model named "${name}"`);
-    await vscode.workspace.getConfiguration('sentimentLens').update(`${feature}.model`, name, vscode.ConfigurationTarget.Global);
+    await this.config.setModel(feature, name);
     this.store.notifyChanged();
-    this.log.info(`model "${name}" is now used for ${FEATURE_NAMES[feature]}`);
+    this.log.info(`model "${name}" is now used for ${featureName(feature)}`);
   }
 
   /** Deletes a user model without asking (the commands ask first); features using it go back to their default. */
   async delete(name: string): Promise<void> {
-    const using = FEATURES.filter((f) => this.models.configuredName(f) === name);
+    const using = FEATURE_IDS.filter((f) => this.models.configuredName(f) === name);
     await this.store.delete(name);
-    for (const feature of using) await vscode.workspace.getConfiguration('sentimentLens').update(`${feature}.model`, undefined, vscode.ConfigurationTarget.Global);
+    for (const feature of using) await this.config.setModel(feature, undefined);
     this.log.info(`deleted model "${name}"`);
   }
 
   /** Renames a user model; features using it follow the new name. */
   async rename(from: string, to: string): Promise<void> {
-    const using = FEATURES.filter((f) => this.models.configuredName(f) === from);
+    const using = FEATURE_IDS.filter((f) => this.models.configuredName(f) === from);
     await this.store.rename(from, to);
-    for (const feature of using) await vscode.workspace.getConfiguration('sentimentLens').update(`${feature}.model`, to, vscode.ConfigurationTarget.Global);
+    for (const feature of using) await this.config.setModel(feature, to);
     this.log.info(`renamed model "${from}" to "${to}"`);
   }
 
@@ -69,7 +70,7 @@ export class ModelManager {
       .map((m) => ({
         label: m.name,
         description: [m.origin === 'bundled' ? 'bundled' : undefined, m.accuracy !== undefined ? `accuracy ${(m.accuracy * 100).toFixed(1)}%` : undefined, m.createdAt?.slice(0, 10)].filter(Boolean).join(' · '),
-        detail: m.activeFor.length ? `used for ${m.activeFor.map((f) => FEATURE_NAMES[f]).join(' and ')}` : undefined,
+        detail: m.activeFor.length ? `used for ${m.activeFor.map((f) => featureName(f)).join(' and ')}` : undefined,
       }));
     if (!items.length) {
       void vscode.window.showInformationMessage(userOnly ? 'Sentiment Lens: you have no trained or imported models yet.' : 'Sentiment Lens: no models are installed.');
@@ -79,14 +80,14 @@ export class ModelManager {
   }
 
   /** Command: choose a feature, then the model it uses. */
-  async switchInteractive(name?: string, feature?: ModelFeature): Promise<void> {
-    const chosenFeature = feature ?? (await vscode.window.showQuickPick(FEATURES.map((f) => ({ label: FEATURE_NAMES[f], feature: f })), { placeHolder: 'Switch the model used for…' }))?.feature;
+  async switchInteractive(name?: string, feature?: Feature): Promise<void> {
+    const chosenFeature = feature ?? (await vscode.window.showQuickPick(FEATURE_IDS.map((f) => ({ label: featureName(f), feature: f })), { placeHolder: 'Switch the model used for…' }))?.feature;
     if (!chosenFeature) return;
-    const chosen = name ?? (await this.pick(`Model to use for ${FEATURE_NAMES[chosenFeature]}`));
+    const chosen = name ?? (await this.pick(`Model to use for ${featureName(chosenFeature)}`));
     if (!chosen) return;
-    await this.run(`switch the model for ${FEATURE_NAMES[chosenFeature]}`, async () => {
+    await this.run(`switch the model for ${featureName(chosenFeature)}`, async () => {
       await this.activate(chosen, chosenFeature);
-      void vscode.window.showInformationMessage(`Sentiment Lens: "${chosen}" is now used for ${FEATURE_NAMES[chosenFeature]}.`);
+      void vscode.window.showInformationMessage(`Sentiment Lens: "${chosen}" is now used for ${featureName(chosenFeature)}.`);
     });
   }
 

@@ -3,20 +3,13 @@
  * the webview kept is untrusted: the host decides which file is read and with which limit.
  */
 import { DEFAULT_MAX_BYTES } from '../../core/readers/files';
-import type { DataSource, PanelSnapshot, RunView } from '../../protocol/views';
+import { DataSource, PanelSnapshot, RUNNING_STATUSES, sourceFiles } from '../../protocol/views';
 
-/** Run statuses while a run is going on. */
-export const RUNNING_STATUSES: ReadonlySet<RunView['status']> = new Set<RunView['status']>(['starting', 'pretraining', 'training']);
-
-/** The files a data source reads. */
-export function sourcePaths(source: DataSource): string[] {
-  return source.kind === 'pair' ? [source.positivePath, source.negativePath] : [source.path];
-}
 
 /** Whether two data sources read the same files the same way. */
 export function sameSource(a: DataSource, b: DataSource): boolean {
   if (a.kind === 'pair' || b.kind === 'pair') {
-    return a.kind === b.kind && sourcePaths(a).join('\0') === sourcePaths(b).join('\0');
+    return a.kind === b.kind && sourceFiles(a).join('\0') === sourceFiles(b).join('\0');
   }
   return a.path === b.path && a.format === b.format && a.hasHeader === b.hasHeader && a.textColumn === b.textColumn && a.labelColumn === b.labelColumn;
 }

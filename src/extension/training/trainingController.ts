@@ -1,31 +1,35 @@
 import * as vscode from 'vscode';
 import { describeMessage } from '../../protocol/guards';
 import { HostToPanel, isHostToPanel } from '../../protocol/panelMessages';
-import type { DataSource, ModelView, PanelSnapshot } from '../../protocol/views';
-import type { ModelFeature } from '../modelService';
+import { DataSource, ModelView, PanelSnapshot, sourceTitle } from '../../protocol/views';
+import type { Feature } from '../../protocol/features';
 import { browseForSource, candidateSourceItems, sourceForFile } from './candidateFiles';
 import { EventLoopMonitor } from './eventLoopMonitor';
 import { ModelManager } from './modelManager';
-import { sourceTitle, TRAINING_PANEL_VIEW_TYPE, TrainingPanel, TrainingPanelServices } from './trainingPanel';
+import { TRAINING_PANEL_VIEW_TYPE, TrainingPanel, TrainingPanelServices } from './trainingPanel';
 
-/** Hooks on the extension's API for tests and benchmarks of the training panel. */
+/** The training panel on the extension's API. */
 export interface TrainingApi {
   /** Opens the panel (on a file, or empty) and waits until it exists. */
   open(file?: vscode.Uri): Promise<void>;
+  /** What the panel shows now (undefined when it is closed). */
+  snapshot(): PanelSnapshot | undefined;
+  /** Closes the panel. */
+  close(): void;
+}
+
+/** The training panel's test hooks (ExtensionMode.Test only). */
+export interface TrainingTestHooks {
   /** Handles a message exactly as if the panel's webview had sent it (checked like one). */
   postFromPanel(message: unknown): void;
   /** Fires with every message the host posts to the panel. */
   readonly onDidPostToPanel: vscode.Event<HostToPanel>;
-  /** What the panel shows now (undefined when it is closed). */
-  snapshot(): PanelSnapshot | undefined;
   /** Kills the training worker as a crash would; false when none was running. */
   killWorker(): boolean;
   /** Whether the panel's worker thread is alive. */
   workerRunning(): boolean;
   /** The extension host's longest block (ms) during the current or last training run. */
   longestHostBlockMs(): number;
-  /** Closes the panel. */
-  close(): void;
 }
 
 /** Non-interactive model management on the API (the commands ask; these do not). */
@@ -33,7 +37,7 @@ export interface ModelsApi {
   list(): ModelView[];
   /** The folder of a model, or undefined. */
   folder(name: string): string | undefined;
-  activate(name: string, feature: ModelFeature): Promise<void>;
+  activate(name: string, feature: Feature): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   delete(name: string): Promise<void>;
   import(folder: string, name: string): Promise<void>;
@@ -55,10 +59,11 @@ export class TrainingController implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly manager: ModelManager,
     store: TrainingPanelServices['store'],
+    config: TrainingPanelServices['config'],
     private readonly log: vscode.LogOutputChannel,
     sourceMemory?: vscode.Memento,
   ) {
-    this.services = { extensionUri, store, manager, log, monitor: this.monitor, sourceMemory };
+    this.services = { extensionUri, store, manager, config, log, monitor: this.monitor, sourceMemory };
     this.disposables.push(
       this.posted,
       this.monitor,
@@ -101,22 +106,28 @@ export class TrainingController implements vscode.Disposable {
     await this.open();
   }
 
-  /** The API hooks. */
+  /** The panel on the API. */
   api(): TrainingApi {
     return {
       open: async (file) => {
         await this.open(file ? sourceForFile(file.fsPath) : undefined);
       },
+      snapshot: () => this.panel?.state,
+      close: () => this.panel?.dispose(),
+    };
+  }
+
+  /** The panel's test hooks. */
+  testHooks(): TrainingTestHooks {
+    return {
       postFromPanel: (message) => {
         if (!this.panel) throw new Error('the training panel is not open');
         this.panel.receive(message);
       },
       onDidPostToPanel: this.posted.event,
-      snapshot: () => this.panel?.state,
       killWorker: () => this.panel?.killWorker() ?? false,
       workerRunning: () => this.panel?.workerRunning ?? false,
       longestHostBlockMs: () => this.monitor.longestBlockMs,
-      close: () => this.panel?.dispose(),
     };
   }
 

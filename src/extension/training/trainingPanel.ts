@@ -1,46 +1,32 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_BYTES } from '../../core/readers/files';
-import { DEFAULT_TRAINING_OPTIONS, resolveTrainingOptions, TrainingProgress } from '../../core/training';
+import { advanceRun, runFraction } from '../../core/runProgress';
+import { resolveTrainingOptions, TrainingProgress } from '../../core/training';
 import { describeMessage } from '../../protocol/guards';
-import { HostToPanel, isPanelToHost, PanelFeature, PanelToHost } from '../../protocol/panelMessages';
-import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, PanelTrainingSettings, RunView, SourceView } from '../../protocol/views';
+import { Feature, featureName } from '../../protocol/features';
+import { HostToPanel, isPanelToHost, PanelToHost } from '../../protocol/panelMessages';
+import { PANEL_SETTING_DEFAULTS, PanelTrainingSettings, runOptionsOf } from '../../protocol/trainingSettings';
+import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RUNNING_STATUSES, RunView, sourceFiles, SourceView } from '../../protocol/views';
+import type { ConfigService } from '../config';
 import { FALLBACK_MODEL } from '../modelService';
 import { ModelStore } from '../modelStore';
 import { browseForSource } from './candidateFiles';
 import { EventLoopMonitor } from './eventLoopMonitor';
 import { ModelManager } from './modelManager';
 import { panelHtml } from './panelHtml';
-import { RUNNING_STATUSES, restoredSnapshot, sourcePaths } from './panelState';
+import { restoredSnapshot } from './panelState';
 import { TrainingWorkerClient, WorkerOutcome } from './trainingWorkerClient';
 
 /** The panel's view type (also the serializer's key and the activation event's). */
 export const TRAINING_PANEL_VIEW_TYPE = 'sentimentLens.training';
-
-/** The defaults the panel starts with: the bundled model's architecture and training settings. */
-export const DEFAULT_PANEL_SETTINGS: PanelTrainingSettings = Object.freeze({
-  cell: DEFAULT_TRAINING_OPTIONS.cell,
-  units: DEFAULT_TRAINING_OPTIONS.units,
-  layers: DEFAULT_TRAINING_OPTIONS.layers,
-  embeddingDim: DEFAULT_TRAINING_OPTIONS.embeddingDim,
-  dropout: DEFAULT_TRAINING_OPTIONS.dropout,
-  epochs: DEFAULT_TRAINING_OPTIONS.epochs,
-  batchSize: DEFAULT_TRAINING_OPTIONS.batchSize,
-  learningRate: DEFAULT_TRAINING_OPTIONS.learningRate,
-  maxLength: DEFAULT_TRAINING_OPTIONS.maxLength,
-  validationSplit: DEFAULT_TRAINING_OPTIONS.validationSplit,
-  seed: DEFAULT_TRAINING_OPTIONS.seed,
-  skipGram: DEFAULT_TRAINING_OPTIONS.skipGram,
-  // The bundled model's embedding began as GloVe vectors: starting from it adds 4 to 9 points of
-  // macro-F1 on Senti4SD (scripts/modelCards/review-tone-variants.md).
-  startFromBundled: true,
-});
 
 /** What a panel needs from the extension. */
 export interface TrainingPanelServices {
   readonly extensionUri: vscode.Uri;
   readonly store: ModelStore;
   readonly manager: ModelManager;
+  readonly config: ConfigService;
   readonly log: vscode.LogOutputChannel;
   readonly monitor: EventLoopMonitor;
   /**
@@ -55,8 +41,6 @@ const LAST_SOURCE_KEY = 'sentimentLens.training.lastSource';
 
 /** Minimum time between two run updates posted during an epoch. */
 const RUN_POST_INTERVAL_MS = 150;
-/** Chart points kept from within epochs (older ones are thinned out). */
-const MAX_POINTS = 400;
 
 /**
  * The host side of the training panel: owns the webview panel, the authoritative snapshot of what
@@ -85,8 +69,8 @@ export class TrainingPanel implements vscode.Disposable {
   ) {
     this.worker = new TrainingWorkerClient(vscode.Uri.joinPath(services.extensionUri, 'dist', 'trainingWorker.js').fsPath, services.log);
     this.snapshot = restored ? restoredSnapshot(restored, services.sourceMemory?.get<DataSource>(LAST_SOURCE_KEY)) : {
-      settings: DEFAULT_PANEL_SETTINGS,
-      defaults: DEFAULT_PANEL_SETTINGS,
+      settings: PANEL_SETTING_DEFAULTS,
+      defaults: PANEL_SETTING_DEFAULTS,
       run: IDLE_RUN,
       models: [],
       maxFileBytes: DEFAULT_MAX_BYTES,
@@ -101,9 +85,7 @@ export class TrainingPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidDispose(() => this.dispose()),
       services.store.onDidChange(() => this.refreshModels()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sentimentLens')) this.refreshModels();
-      }),
+      services.config.onDidChange('models', () => this.refreshModels()),
     );
   }
 
@@ -150,7 +132,7 @@ export class TrainingPanel implements vscode.Disposable {
       }
       case 'openLocation': {
         // Only lines of the file being previewed (a path from the webview is not trusted).
-        const previewed = this.snapshot.source ? sourcePaths(this.snapshot.source.source) : [];
+        const previewed = this.snapshot.source ? sourceFiles(this.snapshot.source.source) : [];
         if (!previewed.some((file) => path.resolve(file) === path.resolve(message.file))) {
           this.services.log.warn('training panel: ignored openLocation for a file that is not being previewed');
           return;
@@ -216,9 +198,8 @@ export class TrainingPanel implements vscode.Disposable {
     if (RUNNING_STATUSES.has(this.snapshot.run.status)) return this.answer(requestId, 'failed', 'A run is already in progress.');
     if (!source) return this.answer(requestId, 'failed', 'Choose a file to train on first.');
     if (source.blocker) return this.answer(requestId, 'failed', `Cannot train on ${source.title}: ${source.blocker}`);
-    const { startFromBundled: _unused, ...chosen } = settings;
     try {
-      resolveTrainingOptions(chosen);
+      resolveTrainingOptions(runOptionsOf(settings));
     } catch (error) {
       return this.answer(requestId, 'failed', (error as Error).message);
     }
@@ -245,7 +226,7 @@ export class TrainingPanel implements vscode.Disposable {
         const subscription = this.posted.event((message) => {
           if (message.type !== 'run' || !RUNNING_STATUSES.has(message.run.status)) return;
           const run = message.run;
-          const done = run.epochs ? Math.min(1, (Math.max(0, run.epoch - 1) + (run.batches ? run.batch / run.batches : 0)) / run.epochs) : 0;
+          const done = runFraction(run);
           const increment = Math.max(0, done * 100 - reported);
           reported += increment;
           progress.report({ increment, message: run.status === 'pretraining' ? 'pretraining word vectors' : `epoch ${run.epoch}/${run.epochs}${run.remainingSeconds !== undefined ? `, about ${Math.ceil(run.remainingSeconds)} s left` : ''}` });
@@ -266,18 +247,8 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   private onProgress(progress: TrainingProgress): void {
-    const run = this.snapshot.run;
-    const base = { ...run, epoch: progress.epoch, epochs: progress.epochs, batch: progress.batch, batches: progress.batches, elapsedSeconds: progress.elapsedSeconds, remainingSeconds: finite(progress.remainingSeconds) };
-    if (progress.phase === 'pretraining') {
-      this.setRun({ ...base, status: 'pretraining' }, true);
-    } else if (progress.phase === 'training') {
-      const point = { x: progress.epoch - 1 + progress.batch / Math.max(1, progress.batches), loss: progress.loss, accuracy: progress.accuracy };
-      const points = Number.isFinite(point.loss) ? thin([...run.points, point]) : run.points;
-      this.setRun({ ...base, status: 'training', points }, false);
-    } else {
-      const epochPoint = { epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy, validationLoss: progress.validationLoss ?? NaN, validationAccuracy: progress.validationAccuracy ?? NaN };
-      this.setRun({ ...base, status: 'training', epochPoints: [...run.epochPoints, epochPoint].filter((p) => Number.isFinite(p.loss)) }, true);
-    }
+    const { run, urgent } = advanceRun(this.snapshot.run, progress);
+    this.setRun(run, urgent);
   }
 
   private finishRun(outcome: WorkerOutcome): void {
@@ -311,7 +282,7 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   /** Saves the finished run's model under `name` (atomically, in the worker) and makes it active as asked. */
-  async save(requestId: number, name: string, activateFor: readonly PanelFeature[]): Promise<void> {
+  async save(requestId: number, name: string, activateFor: readonly Feature[]): Promise<void> {
     const report = this.snapshot.run.report;
     if (!report || !report.saveable) return this.answer(requestId, 'failed', 'There is no finished run to save.');
     const problem = this.services.store.checkNewName(name);
@@ -333,7 +304,7 @@ export class TrainingPanel implements vscode.Disposable {
     }
     this.setRun({ ...this.snapshot.run, report: { ...report, savedAs: name } }, true);
     this.refreshModels();
-    const usedFor = activateFor.map((f) => (f === 'highlight' ? 'highlighting' : 'comment checks')).join(' and ');
+    const usedFor = activateFor.map(featureName).join(' and ');
     this.answer(requestId, 'ok', `Saved "${name}"${usedFor ? `; it is now used for ${usedFor}` : ''}.`);
   }
 
@@ -376,20 +347,4 @@ export class TrainingPanel implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
   }
-}
-
-function finite(value: number | undefined): number | undefined {
-  return value !== undefined && Number.isFinite(value) ? value : undefined;
-}
-
-/** Keeps at most MAX_POINTS chart points by dropping every other old one. */
-function thin<T>(points: T[]): T[] {
-  if (points.length <= MAX_POINTS) return points;
-  const half = Math.floor(points.length / 2);
-  return [...points.slice(0, half).filter((_, i) => i % 2 === 0), ...points.slice(half)];
-}
-
-/** Title for a data source (used before the worker has read it). */
-export function sourceTitle(source: DataSource): string {
-  return source.kind === 'pair' ? `${path.basename(source.positivePath)} + ${path.basename(source.negativePath)}` : path.basename(source.path);
 }

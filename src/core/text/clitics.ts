@@ -1,5 +1,5 @@
 /** Clitic splitting shared by the English and the developer tokenizers ("don't" -> "do" "n't"). */
-import type { Token, TokenizerSettings } from './tokenizer';
+import type { Token, TokenizerSettings } from './tokens';
 
 const APOSTROPHES = /['\u2019\u2018`]/g;
 const CLITIC = /^(.+?)(['\u2019](?:s|ve|re|d|ll|m))$/iu;

@@ -7,23 +7,10 @@
  */
 import { splitClitics } from './clitics';
 import { tokenizeDeveloperText } from './developerTokenizer';
+import { DEFAULT_TOKENIZER, Token, TokenizerSettings } from './tokens';
 
-/** One token: its normalised text and its range [start, end) in the original string (UTF-16 offsets). */
-export interface Token {
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Which tokenizer a model was trained with; stored in its metadata.json. */
-export interface TokenizerSettings {
-  /** 'english': sentences of prose. 'developer': prose plus code identifiers, URLs, mentions, emoticons. */
-  readonly kind: 'english' | 'developer';
-  readonly lowercase: boolean;
-}
-
-/** The settings of the bundled movie-review model. */
-export const DEFAULT_TOKENIZER: TokenizerSettings = Object.freeze({ kind: 'english', lowercase: true });
+export { DEFAULT_TOKENIZER } from './tokens';
+export type { Token, TokenizerSettings } from './tokens';
 
 /** A word: letters/digits, with inner apostrophes ("don't", "rock'n'roll"). */
 const WORD = String.raw`[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*`;

@@ -6,7 +6,7 @@
  * text carries no tone; ranges still cover the original characters.
  */
 import { splitClitics } from './clitics';
-import type { Token, TokenizerSettings } from './tokenizer';
+import type { Token, TokenizerSettings } from './tokens';
 
 // Order matters where two patterns can start at the same character: fenced code before inline code,
 // a cross-repository issue before the identifier that starts it, a :shortcode: before an emoticon.
