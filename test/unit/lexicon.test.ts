@@ -71,8 +71,8 @@ describe('lexicon-regularised training', () => {
 
   it('synthetic examples: strong words alone or negated, and "A , but B" pairs labelled as B from B on', () => {
     const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 0);
-    // 30 training sentences: 3 contrast pairs per epoch.
-    const trainIds = Array.from({ length: 10 }, () => [ids('the film is good'), ids('the film is bad'), ids('wooden')]).flat();
+    // 300 training sentences: 30 contrast pairs per epoch.
+    const trainIds = Array.from({ length: 100 }, () => [ids('the film is good'), ids('the film is bad'), ids('wooden')]).flat();
     const examples = syntheticExamples(settings, vocabulary, trainIds, Int32Array.from(trainIds, (_, i) => (i % 3 === 0 ? 1 : 0)), 60, new Random(4));
     const text = (seq: Int32Array) => [...seq].map((id) => WORDS[id]).join(' ');
     const phrases = examples.ids.map(text).filter((t) => !t.includes(' but '));
@@ -84,17 +84,18 @@ describe('lexicon-regularised training', () => {
       assert.strictEqual(examples.stepLabels[i][0], negated ? -1 : examples.labels[i], phrase);
     }
     assert.ok(phrases.some((p) => p.endsWith('good')) && phrases.some((p) => p.endsWith('bad')));
-    const pairs = examples.ids.map((seq, i) => ({ text: text(seq), label: examples.labels[i], steps: [...examples.stepLabels[i]] })).filter((p) => p.text.includes(' , but '));
-    assert.ok(pairs.length > 0);
+    const pairs = examples.ids.map((seq, i) => ({ text: text(seq), label: examples.labels[i], steps: [...examples.stepLabels[i]] })).filter((p) => p.text.includes(' but '));
+    assert.ok(pairs.some((p) => p.text.includes(' , but ')) && pairs.some((p) => !p.text.includes(' , but ')), 'with a comma and without');
     for (const pair of pairs) {
-      const [first, second] = pair.text.split(' , but ');
+      const [first, second] = pair.text.split(/(?: ,)? but /);
+      const joint = pair.text.includes(' , but ') ? 2 : 1;
       const secondLabel = second === 'the film is good' ? 1 : 0;
       assert.notStrictEqual(first === 'the film is good' ? 1 : 0, secondLabel, 'the two sentences have opposite labels');
       assert.strictEqual(pair.label, secondLabel, pair.text);
       const firstLength = first.split(' ').length;
-      assert.strictEqual(pair.steps[firstLength + 1], -1, 'the "but" step is unlabelled');
-      assert.ok(pair.steps.slice(0, firstLength + 1).every((l) => l === 1 - secondLabel), pair.text);
-      assert.ok(pair.steps.slice(firstLength + 2).every((l) => l === secondLabel), pair.text);
+      assert.strictEqual(pair.steps[firstLength + joint - 1], -1, 'the "but" step is unlabelled');
+      assert.ok(pair.steps.slice(0, firstLength + joint - 1).every((l) => l === 1 - secondLabel), pair.text);
+      assert.ok(pair.steps.slice(firstLength + joint).every((l) => l === secondLabel), pair.text);
     }
   });
 

@@ -151,8 +151,9 @@ export interface SyntheticExamples {
  * - for each vocabulary word the lexicon rates at least PHRASE_MIN_VALENCE, either the word alone or a
  *   negated phrase ("not W", "n't W", "never W"; chosen at random), labelled by the word's polarity,
  *   reversed when negated; the negator's step is unlabelled;
- * - CONTRAST_PAIR_SHARE x n pairs of training sentences of opposite labels joined as "A , but B" (when
- *   it fits in maxLength), whose steps are labelled A's label through A and B's label from B on.
+ * - CONTRAST_PAIR_SHARE x n pairs of training sentences of opposite labels joined as "A , but B" or
+ *   "A but B" (A without its final full stop; when it fits in maxLength), whose steps are labelled A's
+ *   label through A (and its comma) and B's label from B on; the step of "but" is unlabelled.
  */
 export function syntheticExamples(
   settings: LexiconSettings, vocabulary: Vocabulary, trainIds: readonly Int32Array[], trainLabels: Int32Array, maxLength: number, random: { next(): number },
@@ -178,6 +179,7 @@ export function syntheticExamples(
   }
   const but = vocabulary.idOf('but');
   const comma = vocabulary.idOf(',');
+  const period = vocabulary.idOf('.');
   const byClass = [positiveClass, negativeClass].map((c) => trainIds.map((_, i) => i).filter((i) => trainLabels[i] === c && trainIds[i].length > 0));
   if (but === OOV_ID || comma === OOV_ID || byClass.some((members) => members.length === 0)) return out;
   const pairs = Math.round(trainIds.length * CONTRAST_PAIR_SHARE);
@@ -187,15 +189,17 @@ export function syntheticExamples(
     const second = byClass[1 - firstSide][Math.floor(random.next() * byClass[1 - firstSide].length)];
     const a = trainIds[first];
     const b = trainIds[second];
-    if (a.length + b.length + 2 > maxLength) continue;
-    const ids = new Int32Array(a.length + b.length + 2);
-    ids.set(a);
-    ids[a.length] = comma;
-    ids[a.length + 1] = but;
-    ids.set(b, a.length + 2);
+    // With a comma or without, as people write it; a sentence's own final full stop is left out.
+    const head = a[a.length - 1] === period ? a.subarray(0, a.length - 1) : a;
+    const joint = random.next() < 0.5 ? [comma, but] : [but];
+    if (head.length + joint.length + b.length > maxLength) continue;
+    const ids = new Int32Array(head.length + joint.length + b.length);
+    ids.set(head);
+    ids.set(joint, head.length);
+    ids.set(b, head.length + joint.length);
     const stepLabels = new Int32Array(ids.length).fill(trainLabels[second]);
-    stepLabels.fill(trainLabels[first], 0, a.length + 1);
-    stepLabels[a.length + 1] = -1;
+    stepLabels.fill(trainLabels[first], 0, head.length + joint.length - 1);
+    stepLabels[head.length + joint.length - 1] = -1;
     out.ids.push(ids);
     out.labels.push(trainLabels[second]);
     out.stepLabels.push(stepLabels);
