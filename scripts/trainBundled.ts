@@ -255,7 +255,7 @@ ${recipe.evalDataFlags ? `- This split pools several files, so \`sentiment-lens 
 - Tokenizer: ${o.tokenizer.kind}, lower-cased; max ${o.maxLength} tokens per training sentence.
 - Vocabulary: ${result.model.vocabulary.size} ids (PAD = 0, OOV = 1, words seen at least ${o.minCount} times, at most ${o.maxVocabulary}).
 - Embedding ${o.embeddingDim}${o.skipGram ? ` (initialised by skip-gram on the training text${info.pretraining ? ' and the unlabelled text above' : ''}, ${o.skipGramEpochs} epochs)` : ''} -> ${o.layers} x ${o.cell.toUpperCase()} ${o.units} (dropout ${o.dropout} on its output) -> softmax over ${result.model.labels.join(', ')}.
-- Training: Adam (learning rate ${o.learningRate}), global-norm clipping ${o.clipNorm}, batch ${o.batchSize}, word dropout ${o.wordDropout}, supervision ${o.supervision}, weight averaging ${o.weightAveraging || 'off'}, ${o.threads ?? 'default'} thread(s), at most ${o.epochs} epochs with early stopping (patience ${o.patience}); best epoch ${result.bestEpoch}.
+- Training: Adam (learning rate ${o.learningRate}), global-norm clipping ${o.clipNorm}, batch ${o.batchSize}, word dropout ${o.wordDropout}, supervision ${o.supervision}, weight averaging ${o.weightAveraging || 'off'}${o.lexiconWeight ? `, lexicon terms of the loss (weight ${o.lexiconWeight})` : ''}${o.linguisticExamples ? ', synthetic linguistic examples each epoch (the lexicon\'s strong words alone or negated, "A , but B" pairs of training sentences)' : ''}, ${o.threads ?? 'default'} thread(s), at most ${o.epochs} epochs with early stopping (patience ${o.patience}); best epoch ${result.bestEpoch}.
 
 ## Validation figures (best epoch, weights as shipped: ${recipe.quantize})
 \`\`\`
@@ -276,7 +276,7 @@ ${info.quantizations.map((q) => `| ${q.kind === 'none' ? 'float32' : q.kind} | $
 
 Shipped: ${recipe.quantize}.
 
-## ${recipe.evalDataFlags ? 'Cross-validation and variants' : 'Variants tried (same split, same seed unless stated)'}
+## Cross-validation and variants
 ${variants}
 
 ## Reproduce

@@ -148,9 +148,10 @@ export interface SyntheticExamples {
 /**
  * One epoch's synthetic examples (the `linguisticExamples` training option), built from the lexicon
  * and the training part only:
- * - for each vocabulary word the lexicon rates at least PHRASE_MIN_VALENCE, either the word alone or a
- *   negated phrase ("not W", "n't W", "never W"; chosen at random), labelled by the word's polarity,
- *   reversed when negated; the negator's step is unlabelled;
+ * - for each vocabulary word the lexicon rates at least PHRASE_MIN_VALENCE, the word alone and each
+ *   negated phrase ("not W", "n't W", "never W"), labelled by the word's polarity, reversed when
+ *   negated (the negator's step unlabelled); with every-step supervision a sentence of 20 words has
+ *   20 labelled steps and a phrase one, so the phrases come in all their forms every epoch;
  * - CONTRAST_PAIR_SHARE x n pairs of training sentences of opposite labels joined as "A , but B" or
  *   "A but B" (A without its final full stop; when it fits in maxLength), whose steps are labelled A's
  *   label through A (and its comma) and B's label from B on; the step of "but" is unlabelled.
@@ -166,15 +167,13 @@ export function syntheticExamples(
     if (kinds[id] !== Kind.Rated || Math.abs(values[id]) < PHRASE_MIN_VALENCE) continue;
     const polarity = values[id] > 0 ? positiveClass : negativeClass;
     const reversed = values[id] > 0 ? negativeClass : positiveClass;
-    if (negators.length > 0 && random.next() < 0.5) {
-      const negator = negators[Math.floor(random.next() * negators.length)];
+    out.ids.push(Int32Array.of(id));
+    out.labels.push(polarity);
+    out.stepLabels.push(Int32Array.of(polarity));
+    for (const negator of negators) {
       out.ids.push(Int32Array.of(negator, id));
       out.labels.push(reversed);
       out.stepLabels.push(Int32Array.of(-1, reversed));
-    } else {
-      out.ids.push(Int32Array.of(id));
-      out.labels.push(polarity);
-      out.stepLabels.push(Int32Array.of(polarity));
     }
   }
   const but = vocabulary.idOf('but');
