@@ -48,7 +48,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   // Before training: a run should not end in learning that --out cannot be written.
   await checkSaveTarget(values.out).catch(toCliError);
   const data = readData(values);
-  if (options.lexiconWeight > 0 || options.linguisticExamples) {
+  // --linguistic-examples is on by default and then only where the labels allow; asked for, it must apply.
+  if (options.lexiconWeight > 0 || values['linguistic-examples'] === true) {
     const labels = Object.keys(data.labelCounts);
     if (positiveLabelOf(labels) === undefined || negativeLabelOf(labels) === undefined) {
       const flag = options.lexiconWeight > 0 ? '--lexicon-weight' : '--linguistic-examples';
@@ -56,7 +57,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
   }
   const files = values.file !== undefined ? [values.file] : [values.pos!, values.neg!];
-  const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = { onProgress: reportProgress };
+  const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = { onProgress: reportProgress, onWarning: (message) => process.stderr.write(`warning: ${message}\n`) };
   let pretrainedVectors: string | undefined;
   if (values['pretrained-vectors'] !== undefined) {
     const file = values['pretrained-vectors'];

@@ -15,6 +15,7 @@ import { markWeightsMutable } from './engine/predict';
 import { trainSkipGram } from './skipgram';
 import { settingProblems, TRAINING_SETTING_DEFAULTS, TRAINING_SETTINGS, TrainingSettingValues } from '../protocol/trainingSettings';
 import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from './lexicon/lexiconTargets';
+import { negativeLabelOf, positiveLabelOf } from './scoring';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
 export interface LabelledText {
@@ -212,7 +213,14 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
     dropout: options.dropout,
   };
   const weights = initWeights(arch, options.seed);
-  const lexicon = options.lexiconWeight > 0 || options.linguisticExamples ? lexiconSettings(vocabulary, labels, options.lexiconWeight) : undefined;
+  // Linguistic examples are on by default (the bundled movie-review model's setting) and apply only to
+  // labels with a positive / negative pair; an explicit lexicon weight on other labels is an error.
+  const hasPolarity = positiveLabelOf(labels) !== undefined && negativeLabelOf(labels) !== undefined;
+  const linguisticExamples = options.linguisticExamples && hasPolarity;
+  if (options.linguisticExamples && !hasPolarity) {
+    hooks.onWarning?.(`linguistic examples are off: the labels (${listSome(labels.map((l) => abbreviate(l)))}) have no positive / negative pair`);
+  }
+  const lexicon = options.lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, options.lexiconWeight) : undefined;
   if (options.skipGram) {
     hooks.onProgress?.({ phase: 'pretraining', epoch: 0, epochs: options.epochs, batch: 0, batches: 0, loss: NaN, accuracy: NaN, elapsedSeconds: elapsed() });
     const pretrainingIds = pretrainingTokens.map((tokens) => vocabulary.encode(tokens));
@@ -243,7 +251,7 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStart = performance.now();
-      const synthetic = options.linguisticExamples ? syntheticExamples(lexicon!, vocabulary, trainIds, trainLabels, options.maxLength, random) : undefined;
+      const synthetic = linguisticExamples ? syntheticExamples(lexicon!, vocabulary, trainIds, trainLabels, options.maxLength, random) : undefined;
       const batches = synthetic
         ? lengthBucketedBatches([...trainIds, ...synthetic.ids], Int32Array.from([...trainLabels, ...synthetic.labels]), options.batchSize, random, [...trainIds.map(() => undefined), ...synthetic.stepLabels])
         : lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);

@@ -100,8 +100,8 @@ export const TRAINING_SETTINGS = [
     help: 'Weight of the lexicon terms of the loss (0: off): the word-by-word score stays flat on words a sentiment lexicon (VADER, AFINN-165) does not rate, moves its way on rated words and the other way after "not", and comes back near neutral at "but". Needs positive and negative labels.',
   },
   {
-    key: 'linguisticExamples', kind: 'boolean', default: false, panel: true, label: 'Linguistic examples',
-    help: 'Adds to each epoch the lexicon\'s strong words alone or negated ("not good", labelled negative) and pairs of training sentences joined as "A , but B" (labelled as B), so that the model learns negation and contrast. Needs positive and negative labels.',
+    key: 'linguisticExamples', kind: 'boolean', default: true, panel: true, label: 'Linguistic examples',
+    help: 'Adds to each epoch the lexicon\'s strong words alone or negated ("not good", labelled negative) and pairs of training sentences joined as "A , but B" (labelled as B), so that the model learns negation and contrast. Applies only to data with positive and negative labels.',
   },
 ] as const satisfies readonly TrainingSettingRow[];
 

@@ -129,8 +129,15 @@ describe('cli: help and negated options', () => {
       const pairless = cli(['train', '--file', labelsFile, '--out', path.join(dir, 'pairless'), '--lexicon-weight', '0.5']);
       assert.equal(pairless.code, 2);
       assert.match(pairless.stderr, /--lexicon-weight needs a positive and a negative label .*bug/);
-      assert.doesNotMatch(pairless.stderr + bad.stderr, /    at /);
+      const asked = cli(['train', '--file', labelsFile, '--out', path.join(dir, 'asked'), '--linguistic-examples']);
+      assert.equal(asked.code, 2);
+      assert.match(asked.stderr, /--linguistic-examples needs a positive and a negative label/);
+      assert.doesNotMatch(pairless.stderr + bad.stderr + asked.stderr, /    at /);
       assert.equal(fs.existsSync(path.join(dir, 'pairless')), false);
+      // On by default, the linguistic examples stay off for such labels, with a warning.
+      const plain = cli(['train', '--file', labelsFile, '--out', path.join(dir, 'plain'), '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--no-skip-gram', '--min-count', '1']);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.match(plain.stderr, /warning: linguistic examples are off: the labels \(bug, feature\) have no positive \/ negative pair/);
     });
   });
 });
