@@ -248,13 +248,13 @@ ${recipe.description}
 - Unlabelled text for the skip-gram pretraining, besides the training part: ${info.pretraining}; vocabulary from ${o.vocabularySource === 'training' ? 'the labelled training part only' : 'the training part and this text'}.` : ''}
 ${recipe.pretrainedVectors ? `- Pretrained word vectors: ${recipe.pretrainedVectors.description}. ${info.vectorsApplied} start from them; the other rows are initialised as below. All rows are then trained with the classifier.
 ` : ''}- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} texts; training: ${result.trainingExamples}.
-  The vocabulary${o.skipGram ? ', the skip-gram vectors' : ''} and the weights come from the training part only${info.pretraining ? ' (and the unlabelled text above)' : ''}; the validation part chose the best epoch, so its figures are a little optimistic.
+  The vocabulary${result.skipGramPretrained ? ', the skip-gram vectors' : ''} and the weights come from the training part only${info.pretraining ? ' (and the unlabelled text above)' : ''}; the validation part chose the best epoch, so its figures are a little optimistic.
 ${recipe.evalDataFlags ? `- This split pools several files, so \`sentiment-lens eval --model model/${name} ${recipe.evalDataFlags}\` measures the model on any one of them but cannot rebuild the split; the figures per source, with their spread, come from the cross-validation below.` : `- \`sentiment-lens eval --model model/${name} --pos FILE --neg FILE --split validation\` recomputes the validation figures from the same files.`}
 
 ## Model
 - Tokenizer: ${o.tokenizer.kind}, lower-cased; max ${o.maxLength} tokens per training sentence.
 - Vocabulary: ${result.model.vocabulary.size} ids (PAD = 0, OOV = 1, words seen at least ${o.minCount} times, at most ${o.maxVocabulary}).
-- Embedding ${o.embeddingDim}${o.skipGram ? ` (initialised by skip-gram on the training text${info.pretraining ? ' and the unlabelled text above' : ''}, ${o.skipGramEpochs} epochs)` : ''} -> ${o.layers} x ${o.cell.toUpperCase()} ${o.units} (dropout ${o.dropout} on its output) -> softmax over ${result.model.labels.join(', ')}.
+- Embedding ${o.embeddingDim}${result.skipGramPretrained ? ` (initialised by skip-gram on the training text${info.pretraining ? ' and the unlabelled text above' : ''}, ${o.skipGramEpochs} epochs)` : ''} -> ${o.layers} x ${o.cell.toUpperCase()} ${o.units} (dropout ${o.dropout} on its output) -> softmax over ${result.model.labels.join(', ')}.
 - Training: Adam (learning rate ${o.learningRate}), global-norm clipping ${o.clipNorm}, batch ${o.batchSize}, word dropout ${o.wordDropout}, supervision ${o.supervision}, weight averaging ${o.weightAveraging || 'off'}, ${o.threads ?? 'default'} thread(s), at most ${o.epochs} epochs with early stopping (patience ${o.patience}); best epoch ${result.bestEpoch}.
 
 ## Validation figures (best epoch, weights as shipped: ${recipe.quantize})
