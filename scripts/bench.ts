@@ -12,6 +12,7 @@ import { join } from 'path';
 import { MemoryTracker, loadMovieReviews, parseBenchOptions, sharedFolder, type BenchContext } from './bench/context';
 import { inferenceSection } from './bench/inference';
 import { memorySection } from './bench/memory';
+import { startupSection } from './bench/startup';
 import { torchAvailable, trainingSection } from './bench/training';
 
 async function main(): Promise<void> {
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const model = await trainingSection(ctx, torch);
   await inferenceSection(ctx, model, torch);
   memorySection(ctx);
+  await startupSection(ctx, torch);
   editorSection();
 }
 

@@ -13,7 +13,7 @@
  */
 import { padBatch } from '../../src/core/batching';
 import { Classifier } from '../../src/core/classifier';
-import { predict, sharedPredictor } from '../../src/core/engine';
+import { predict, relaxedSimdAvailable, sharedPredictor } from '../../src/core/engine';
 import { tokenTexts } from '../../src/core/text/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS } from '../../src/core/training';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
@@ -59,6 +59,7 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   };
 
   console.log(`## Inference: ${texts.length} validation sentences (${tokens.toLocaleString('en-US')} tokens), batches of ${BATCH}`);
+  console.log(`  relaxed SIMD (fused multiply-add gemm): ${relaxedSimdAvailable() ? 'in use' : 'not in this runtime (Node 20: node --experimental-wasm-relaxed-simd), plain kernels'}`);
   const first = new Rates();
   first.time(texts.length, classify(1));
   console.log(`  first classifier pass (fills the input-projection cache): ${Math.round(first.wall[0]).toLocaleString('en-US')} sentences/s`);

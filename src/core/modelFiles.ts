@@ -66,7 +66,7 @@ export async function saveTrainedModel(dir: string, result: TrainingResult, info
         examples: result.trainingExamples,
         hyperparameters: { ...hyperparameters, ...(pretrainingTexts ? { pretrainingTexts: pretrainingTexts.length } : {}), ...(info.pretrainedVectors ? { pretrainedVectors: info.pretrainedVectors } : {}), bestEpoch: result.bestEpoch, validationExamples: result.validationExamples, history: result.history },
         durationSeconds: Math.round(result.seconds * 10) / 10,
-        skipGram: options.skipGram,
+        skipGram: result.skipGramPretrained,
       },
       metrics: { validation: result.metrics },
     },

@@ -13,6 +13,7 @@ import type { TrainingHooks } from './training';
 import { tokenTexts, type TokenizerSettings } from './text/tokenizer';
 import { MAX_VECTORS_JSON_BYTES, MAX_VECTORS_LINE_CHARS } from './limits';
 import { openRegularFileStream, readRegularFileSync } from './regularFile';
+import { scanVectorsJson } from './vectorsJsonScanner';
 
 /** Vectors of the wanted words found in a file. */
 export interface PretrainedVectors extends SourceEmbedding {
@@ -32,6 +33,22 @@ export async function readPretrainedVectors(file: string, wanted: ReadonlySet<st
 
 function readJsonVectors(file: string, wanted: ReadonlySet<string>): PretrainedVectors {
   const bytes = readRegularFileSync(file, MAX_VECTORS_JSON_BYTES);
+  const scanned = scanVectorsJson(bytes, wanted);
+  if (scanned && typeof scanned.dimensions === 'number' && Number.isInteger(scanned.dimensions) && scanned.dimensions > 0) {
+    const collector = new Collector(scanned.dimensions);
+    for (const [word, values] of scanned.found) {
+      if (values.length < scanned.dimensions || !values.slice(0, scanned.dimensions).every(Number.isFinite)) {
+        throw new Error(`${file}: the vector of "${word}" is not ${scanned.dimensions} finite numbers`);
+      }
+      collector.add(word, values);
+    }
+    return collector.result(scanned.fileWords);
+  }
+  return parseJsonVectors(file, bytes, wanted);
+}
+
+/** The slow path of readJsonVectors: the whole file through JSON.parse, for shapes the scanner does not read and for its error messages. */
+function parseJsonVectors(file: string, bytes: Buffer, wanted: ReadonlySet<string>): PretrainedVectors {
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));

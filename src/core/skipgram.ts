@@ -1,12 +1,14 @@
 /**
  * Skip-gram word2vec with negative sampling (Mikolov et al. 2013), used to pretrain the classifier's
- * embedding from unlabelled id sequences. Plain TypeScript over Float32Array: a single synchronous
- * loop, deterministic for a seed.
+ * embedding from unlabelled id sequences. A single synchronous loop, deterministic for a seed: the
+ * sampling (subsampling, window, negatives) in TypeScript, each (context, centre) update with its
+ * negatives in a WebAssembly SIMD kernel (engine/skipgramWat.ts; float32, four lanes).
  *
  * Follows the reference word2vec.c: unigram^0.75 negative-sampling table, dynamic window (the window
  * shrinks by a random amount per centre word), subsampling of frequent words, a precomputed sigmoid
  * table saturating at |x| = 6, and a learning rate decayed linearly over all epochs to 1e-4 of its start.
  */
+import { SKIPGRAM_WASM_BASE64 } from './engine/skipgramBinary';
 
 /** Options of {@link trainSkipGram}. */
 export interface SkipGramOptions {
@@ -48,12 +50,14 @@ export const SKIPGRAM_UNTRAINED_LIMIT = 0.05;
 const PAD_ID = 0;
 const OOV_ID = 1;
 const FIRST_WORD_ID = 2;
-const MAX_EXP = 6;
-const SIGMOID_TABLE_SIZE = 1000;
-const SIGMOID_INDEX_SCALE = SIGMOID_TABLE_SIZE / MAX_EXP / 2;
 const NEGATIVE_TABLE_SIZE = 1_000_000;
 const MIN_LEARNING_RATE_FRACTION = 1e-4;
 const ABORT_CHECK_TOKENS = 2048;
+
+/** Saturation of the sigmoid table: |x| > SKIPGRAM_MAX_EXP gives 0 or 1 (word2vec.c's MAX_EXP). */
+export const SKIPGRAM_MAX_EXP = 6;
+/** Steps of the sigmoid table over [-SKIPGRAM_MAX_EXP, SKIPGRAM_MAX_EXP] (it holds SIZE + 1 values). */
+export const SKIPGRAM_SIGMOID_TABLE_SIZE = 1000;
 
 /**
  * Trains skip-gram input vectors on id sequences and returns them as an embedding initialisation.
@@ -107,10 +111,10 @@ export function trainSkipGram(
   if (trainWords > 0) {
     const keepProbability = subsamplingKeepProbabilities(counts, trainable, trainWords, subsample);
     const negativeTable = buildNegativeTable(counts, trainable);
-    const sigmoidTable = buildSigmoidTable();
-    const outputVectors = new Float32Array(vocabSize * dim);
-    const inputGradient = new Float32Array(dim);
+    const kernel = new SkipGramKernel(vocabSize, dim, negatives);
+    kernel.setInputVectors(inputVectors);
     const sentence = new Int32Array(longest);
+    const targets = kernel.targets;
     const totalWords = epochs * trainWords;
     const progressStep = Math.max(1, Math.floor(totalWords / 100));
     let nextProgress = progressStep;
@@ -145,43 +149,20 @@ export function trainSkipGram(
           const to = Math.min(length - 1, pos + span);
           for (let c = from; c <= to; c++) {
             if (c === pos) continue;
-            // As in word2vec.c: the context word's input vector predicts the centre word.
-            const inputOffset = sentence[c] * dim;
-            for (let d = 0; d <= negatives; d++) {
-              let target = centre;
-              let label = 1;
-              if (d > 0) {
-                target = negativeTable[Math.floor(random() * negativeTable.length)];
-                if (target === centre) continue;
-                label = 0;
-              }
-              const outputOffset = target * dim;
-              let dot = 0;
-              for (let k = 0; k < dim; k++) dot += inputVectors[inputOffset + k] * outputVectors[outputOffset + k];
-              let gradient: number;
-              if (dot > MAX_EXP) gradient = (label - 1) * alpha;
-              else if (dot < -MAX_EXP) gradient = label * alpha;
-              else gradient = (label - sigmoidTable[Math.floor((dot + MAX_EXP) * SIGMOID_INDEX_SCALE)]) * alpha;
-              // The positive sample (d = 0) always comes first and initialises the accumulated gradient.
-              if (d === 0) {
-                for (let k = 0; k < dim; k++) {
-                  const output = outputVectors[outputOffset + k];
-                  inputGradient[k] = gradient * output;
-                  outputVectors[outputOffset + k] = output + gradient * inputVectors[inputOffset + k];
-                }
-              } else {
-                for (let k = 0; k < dim; k++) {
-                  const output = outputVectors[outputOffset + k];
-                  inputGradient[k] += gradient * output;
-                  outputVectors[outputOffset + k] = output + gradient * inputVectors[inputOffset + k];
-                }
-              }
+            // As in word2vec.c: the context word's input vector predicts the centre word (first
+            // target, label 1) against the negatives drawn from the table (label 0).
+            targets[0] = centre;
+            let count = 1;
+            for (let d = 1; d <= negatives; d++) {
+              const target = negativeTable[Math.floor(random() * negativeTable.length)];
+              if (target !== centre) targets[count++] = target;
             }
-            for (let k = 0; k < dim; k++) inputVectors[inputOffset + k] += inputGradient[k];
+            kernel.pair(sentence[c], count, alpha);
           }
         }
       }
     }
+    kernel.readInputVectors(inputVectors);
   }
 
   postprocess(inputVectors, trainable, dim, untrainedScale);
@@ -308,15 +289,62 @@ function buildNegativeTable(counts: Float64Array, trainable: Uint8Array): Int32A
   return table;
 }
 
-/** sigmoid(x) for x in [-MAX_EXP, MAX_EXP) in SIGMOID_TABLE_SIZE steps. */
-function buildSigmoidTable(): Float64Array {
-  const table = new Float64Array(SIGMOID_TABLE_SIZE + 1);
-  for (let i = 0; i <= SIGMOID_TABLE_SIZE; i++) {
-    const x = (i / SIGMOID_TABLE_SIZE * 2 - 1) * MAX_EXP;
-    table[i] = 1 / (1 + Math.exp(-x));
+/**
+ * The WebAssembly kernel's memory: the sigmoid table, a gradient scratch vector, the targets of one
+ * pair, and the input and output vectors [vocabSize, dim rounded up to 4] (padding lanes stay 0).
+ */
+class SkipGramKernel {
+  private readonly exports: { memory: WebAssembly.Memory; sg_pair: (input: number, output: number, rowBytes: number, targets: number, n: number, alpha: number, sigmoid: number, gradient: number) => void };
+  private readonly rowBytes: number;
+  private readonly sigmoidAt = 0;
+  private readonly gradientAt: number;
+  private readonly targetsAt: number;
+  private readonly inputAt: number;
+  private readonly outputAt: number;
+  /** The current pair's targets (centre word first), written by the caller before pair(). */
+  readonly targets: Int32Array;
+
+  constructor(private readonly vocabSize: number, private readonly dim: number, negatives: number) {
+    compiledKernel ??= new WebAssembly.Module(Buffer.from(SKIPGRAM_WASM_BASE64, 'base64'));
+    this.exports = new WebAssembly.Instance(compiledKernel, {}).exports as unknown as SkipGramKernel['exports'];
+    this.rowBytes = Math.ceil(dim / 4) * 16;
+    const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+    this.gradientAt = align(this.sigmoidAt + (SKIPGRAM_SIGMOID_TABLE_SIZE + 1) * 4);
+    this.targetsAt = align(this.gradientAt + this.rowBytes);
+    this.inputAt = align(this.targetsAt + (negatives + 1) * 4);
+    this.outputAt = align(this.inputAt + vocabSize * this.rowBytes);
+    const needed = this.outputAt + vocabSize * this.rowBytes;
+    const memory = this.exports.memory;
+    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+    const sigmoid = new Float32Array(memory.buffer, this.sigmoidAt, SKIPGRAM_SIGMOID_TABLE_SIZE + 1);
+    for (let i = 0; i <= SKIPGRAM_SIGMOID_TABLE_SIZE; i++) {
+      const x = (i / SKIPGRAM_SIGMOID_TABLE_SIZE * 2 - 1) * SKIPGRAM_MAX_EXP;
+      sigmoid[i] = 1 / (1 + Math.exp(-x));
+    }
+    this.targets = new Int32Array(memory.buffer, this.targetsAt, negatives + 1);
   }
-  return table;
+
+  /** Copies [vocabSize, dim] input vectors in (the output vectors start at 0, as grown memory is). */
+  setInputVectors(vectors: Float32Array): void {
+    const rows = new Float32Array(this.exports.memory.buffer, this.inputAt, this.vocabSize * this.rowBytes / 4);
+    const stride = this.rowBytes / 4;
+    for (let id = 0; id < this.vocabSize; id++) rows.set(vectors.subarray(id * this.dim, (id + 1) * this.dim), id * stride);
+  }
+
+  /** One update: the input vector of `context` against the first `count` targets. */
+  pair(context: number, count: number, alpha: number): void {
+    this.exports.sg_pair(this.inputAt + context * this.rowBytes, this.outputAt, this.rowBytes, this.targetsAt, count, alpha, this.sigmoidAt, this.gradientAt);
+  }
+
+  /** Copies the input vectors out into `vectors` [vocabSize, dim]. */
+  readInputVectors(vectors: Float32Array): void {
+    const rows = new Float32Array(this.exports.memory.buffer, this.inputAt, this.vocabSize * this.rowBytes / 4);
+    const stride = this.rowBytes / 4;
+    for (let id = 0; id < this.vocabSize; id++) vectors.set(rows.subarray(id * stride, id * stride + this.dim), id * this.dim);
+  }
 }
+
+let compiledKernel: WebAssembly.Module | undefined;
 
 /** mulberry32: a small, fast 32-bit seeded PRNG; returns floats in [0, 1). */
 function mulberry32(seed: number): () => number {

@@ -8,7 +8,7 @@ import {
   clipByGlobalNorm, computeGradients, globalNorm, initWeights, predict, Predictor, Random, Trainer,
 } from '../../src/core/engine';
 import { assembleKernels } from '../../src/core/engine/kernelsWat';
-import { KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
 import { NetworkEngine, type EngineGradients } from '../../src/core/engine/network';
 import { maxAbsDiff, randomBatch } from './engineBatches';
 
@@ -118,9 +118,9 @@ describe('engine', () => {
     await ensureBackend();
   });
 
-  it('checked-in kernel binary matches the WebAssembly text source', async () => {
-    const binary = await assembleKernels();
-    assert.strictEqual(Buffer.from(binary).toString('base64'), KERNELS_WASM_BASE64);
+  it('checked-in kernel binaries (plain and relaxed SIMD) match the WebAssembly text source', async () => {
+    assert.strictEqual(Buffer.from(await assembleKernels()).toString('base64'), KERNELS_WASM_BASE64);
+    assert.strictEqual(Buffer.from(await assembleKernels(true)).toString('base64'), KERNELS_RELAXED_WASM_BASE64);
   });
 
   for (const [cell, layers, E, H] of configurations) {

@@ -114,3 +114,29 @@ describe('engine: inference (Predictor)', () => {
     assert.match(run.stdout, /batches on helper: 1 ready: true/);
   });
 });
+
+describe('engine: relaxed SIMD for inference', () => {
+  const probe = path.join(__dirname, 'relaxedSimdProbe.ts');
+  const run = (flags: string[]) => {
+    const child = spawnSync(process.execPath, [...flags, '--require', require.resolve('tsx/cjs'), probe], { encoding: 'utf8', timeout: 120_000 });
+    assert.strictEqual(child.status, 0, child.stderr);
+    return JSON.parse(child.stdout) as { available: boolean; predictorUsesIt: boolean; trainerWeightsUseIt: boolean; helperBatches: number; maxDiffFromPlain: number; oneVsTwoThreads: number };
+  };
+
+  it('uses the relaxed-SIMD gemm where the runtime has it: within 1e-5 of the plain kernels, 1 and 2 threads identical, never for a Trainer\'s weights', function () {
+    this.timeout(120_000);
+    const result = run(['--experimental-wasm-relaxed-simd']);
+    assert.deepStrictEqual({ available: result.available, predictorUsesIt: result.predictorUsesIt, trainerWeightsUseIt: result.trainerWeightsUseIt }, { available: true, predictorUsesIt: true, trainerWeightsUseIt: false });
+    assert.ok(result.maxDiffFromPlain < 1e-5, `relaxed vs plain ${result.maxDiffFromPlain}`);
+    assert.strictEqual(result.helperBatches, 1);
+    assert.strictEqual(result.oneVsTwoThreads, 0);
+  });
+
+  it('falls back to the plain kernels where the runtime lacks relaxed SIMD', function () {
+    this.timeout(120_000);
+    const result = run(['--no-experimental-wasm-relaxed-simd']);
+    // Node 20 without the flag; a runtime that ships relaxed SIMD cannot turn it off this way.
+    if (result.available) this.skip();
+    assert.deepStrictEqual({ predictorUsesIt: result.predictorUsesIt, maxDiffFromPlain: result.maxDiffFromPlain, oneVsTwoThreads: result.oneVsTwoThreads }, { predictorUsesIt: false, maxDiffFromPlain: 0, oneVsTwoThreads: 0 });
+  });
+});

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { SKIPGRAM_TARGET_STD, SKIPGRAM_UNTRAINED_LIMIT, SkipGramOptions, trainSkipGram } from '../../src/core/skipgram';
+import { SKIPGRAM_WASM_BASE64 } from '../../src/core/engine/skipgramBinary';
+import { assembleSkipgramKernel } from '../../src/core/engine/skipgramWat';
 
 /** Small seeded PRNG for building corpora (kept local: the module under test has its own). */
 function seededRandom(seed: number): () => number {
@@ -52,9 +54,9 @@ describe('skipgram', () => {
     assert.notDeepEqual(first, otherSeed);
   });
 
-  it('makes words of the same topic more similar than words of different topics', () => {
+  for (const dim of [16, 7]) {
+  it(`makes words of the same topic more similar than words of different topics (dim ${dim})`, () => {
     const corpus = twoTopicCorpus(400, 2);
-    const dim = 16;
     const vectors = trainSkipGram(corpus, TOPIC_VOCAB, { dim, epochs: 5, subsample: 0, minCount: 1, seed: 3 });
     let within = 0;
     let withinPairs = 0;
@@ -76,6 +78,11 @@ describe('skipgram', () => {
     within /= withinPairs;
     across /= acrossPairs;
     assert.ok(within > across + 0.5, `mean cosine within topics ${within.toFixed(3)}, across ${across.toFixed(3)}`);
+  });
+  }
+
+  it('runs the checked-in kernel binary, assembled from engine/skipgramWat.ts', async () => {
+    assert.equal(Buffer.from(await assembleSkipgramKernel()).toString('base64'), SKIPGRAM_WASM_BASE64);
   });
 
   it('never trains PAD or OOV: adding them to the text changes no vector, and their rows stay small', () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { saveTrainedModel } from '../../src/core/modelFiles';
-import { trainClassifier, TrainingOptions } from '../../src/core/training';
+import { SKIP_GRAM_COVERAGE_LIMIT, trainClassifier, TrainingOptions } from '../../src/core/training';
 
 const labelled = [
   ...Array.from({ length: 12 }, (_, i) => ({ text: `thanks a lot this works great ${i}`, label: 'positive' })),
@@ -47,5 +47,40 @@ describe('training', () => {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+describe('training: the initial embedding hook and skip-gram', () => {
+  const words = (result: { model: { vocabulary: { tokens: readonly string[] } } }) => result.model.vocabulary.tokens;
+  /** A hook that sets the rows of the first `share` of the vocabulary (PAD excepted) to 0.5. */
+  const hookSetting = (share: number) => (vocabulary: { tokens: readonly string[] }, embedding: Float32Array, dim: number) => {
+    const out = embedding.slice();
+    const rows = Math.ceil(share * vocabulary.tokens.length);
+    for (let row = 1; row < rows; row++) out.fill(0.5, row * dim, (row + 1) * dim);
+    return out;
+  };
+
+  it(`skips skip-gram when the hook sets at least ${SKIP_GRAM_COVERAGE_LIMIT} of the rows, as if skipGram were off`, async () => {
+    const phases: string[] = [];
+    const skipped = await trainClassifier(labelled, tiny, { initialEmbedding: hookSetting(1), onProgress: (p) => phases.push(p.phase) });
+    const off = await trainClassifier(labelled, { ...tiny, skipGram: false }, { initialEmbedding: hookSetting(1) });
+    assert.equal(skipped.skipGramPretrained, false);
+    assert.equal(phases.includes('pretraining'), false);
+    assert.deepEqual(words(skipped), words(off));
+    assert.deepEqual(skipped.model.weights.embedding, off.model.weights.embedding);
+  });
+
+  it('runs skip-gram when the hook sets fewer rows, and the rows it set start the run', async () => {
+    const phases: string[] = [];
+    const result = await trainClassifier(labelled, { ...tiny, learningRate: 1e-9 }, { initialEmbedding: hookSetting(0.5), onProgress: (p) => phases.push(p.phase) });
+    assert.equal(result.skipGramPretrained, true);
+    assert.equal(phases.includes('pretraining'), true);
+    const row1 = Array.from(result.model.weights.embedding.subarray(8, 16));
+    row1.forEach((value) => assert.ok(Math.abs(value - 0.5) < 1e-4, `row 1 starts from the hook's 0.5, got ${value}`));
+  });
+
+  it('runs skip-gram without a hook and records it', async () => {
+    assert.equal((await trainClassifier(labelled, tiny)).skipGramPretrained, true);
+    assert.equal((await trainClassifier(labelled, { ...tiny, skipGram: false })).skipGramPretrained, false);
   });
 });

@@ -88,7 +88,8 @@ export function runEngineHelper(data: HelperData): void {
   const { arch, port, purpose } = data;
   const weights = unflattenWeights(arch, sharedWeightViews(data.weights, data.weightLengths));
   const signal = new Int32Array(data.signal);
-  const engine = new NetworkEngine();
+  // As the calling thread's Predictor: relaxed SIMD where the runtime has it, for inference only.
+  const engine = new NetworkEngine({ relaxedSimd: purpose === 'inference' });
   const projection = purpose === 'inference' ? new InputProjectionCache(arch.vocabSize) : undefined;
   port.on('message', (request: HelperRequest) => {
     let reply: HelperReply;

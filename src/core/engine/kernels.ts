@@ -3,7 +3,7 @@
  * bump-allocated workspace of f32 buffers. Runs in the Node main thread and in worker_threads
  * (synchronous compile of a ~1 KB module).
  */
-import { KERNELS_WASM_BASE64 } from './kernelsBinary';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
 
 /** The kernel module's exports (see kernelsWat.ts). */
 export interface KernelExports {
@@ -22,9 +22,24 @@ export interface KernelExports {
 }
 
 let compiledModule: WebAssembly.Module | undefined;
+let compiledRelaxedModule: WebAssembly.Module | undefined;
+let relaxedSupport: boolean | undefined;
+
+/**
+ * Whether this runtime accepts relaxed SIMD (`f32x4.relaxed_madd`): VS Code's Electron does, Node 20
+ * only with --experimental-wasm-relaxed-simd. Checked once per thread by validating the relaxed module.
+ */
+export function relaxedSimdAvailable(): boolean {
+  relaxedSupport ??= WebAssembly.validate(Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64'));
+  return relaxedSupport;
+}
 
 /** The compiled kernel module (compiled once per thread, on first use; it is immutable). */
-function kernelModule(): WebAssembly.Module {
+function kernelModule(relaxed: boolean): WebAssembly.Module {
+  if (relaxed) {
+    compiledRelaxedModule ??= new WebAssembly.Module(Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64'));
+    return compiledRelaxedModule;
+  }
   compiledModule ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
   return compiledModule;
 }
@@ -55,9 +70,17 @@ export class Workspace {
   private top = 0;
   /** All of memory as f32. Valid until the next commit(). */
   data: Float32Array;
+  /** Whether gemm uses relaxed-SIMD multiply-adds. */
+  readonly relaxedSimd: boolean;
 
-  constructor() {
-    const instance = new WebAssembly.Instance(kernelModule(), {});
+  /**
+   * @param options.relaxedSimd use the relaxed-SIMD gemm when the runtime has it (results then
+   *   differ from the plain module's by float rounding; training keeps the plain one, so that its
+   *   weights do not depend on the runtime).
+   */
+  constructor(options: { relaxedSimd?: boolean } = {}) {
+    this.relaxedSimd = options.relaxedSimd === true && relaxedSimdAvailable();
+    const instance = new WebAssembly.Instance(kernelModule(this.relaxedSimd), {});
     this.exports = instance.exports as unknown as KernelExports;
     this.data = new Float32Array(this.exports.memory.buffer);
   }

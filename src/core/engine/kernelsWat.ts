@@ -10,7 +10,7 @@
 /** Rows of C computed together by the main gemm tile (x 8 columns). */
 export const GEMM_TILE_ROWS = 6;
 
-function rowBlock(rows: number, label: string): string {
+function rowBlock(rows: number, label: string, relaxed: boolean): string {
   const r = [...Array(rows).keys()];
   const accs = r.flatMap((i) => [`$c${i}0`, `$c${i}1`]);
   const init = r
@@ -27,8 +27,8 @@ function rowBlock(rows: number, label: string): string {
     .map(
       (i) => `
             (local.set $a (v128.load32_splat (local.get $pa${i})))
-            (local.set $c${i}0 (f32x4.add (local.get $c${i}0) (f32x4.mul (local.get $a) (local.get $b0))))
-            (local.set $c${i}1 (f32x4.add (local.get $c${i}1) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $c${i}0 ${madd('(local.get $a)', '(local.get $b0)', `(local.get $c${i}0)`, relaxed)})
+            (local.set $c${i}1 ${madd('(local.get $a)', '(local.get $b1)', `(local.get $c${i}1)`, relaxed)})
             (local.set $pa${i} (i32.add (local.get $pa${i}) (local.get $aks)))`,
     )
     .join('');
@@ -65,15 +65,22 @@ function rowBlock(rows: number, label: string): string {
         (br $rows_${label})))`;
 }
 
+/** a * b + c over f32x4: relaxed_madd (fused where the CPU has FMA) or a multiply and an add. */
+function madd(a: string, b: string, c: string, relaxed: boolean): string {
+  return relaxed ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add ${c} (f32x4.mul ${a} ${b}))`;
+}
+
 /**
- * WebAssembly text of the kernel module. Exports `memory` and
+ * WebAssembly text of the kernel module. With `relaxed`, gemm's multiply-adds are relaxed SIMD
+ * (`f32x4.relaxed_madd`: one fused instruction on CPUs with FMA, results within rounding of the
+ * plain module's), which only runtimes with relaxed SIMD accept. Exports `memory` and
  * `gemm(M, N, K, A, aRowStride, aKStride, B, ldb, C, ldc, accumulate)`:
  * C[M, N] (+)= A[M, K] B[K, N] over f32, where A(i, k) is at byte A + i*aRowStride + k*aKStride
  * (so a transposed A is just other strides), B and C are row-major with leading dimensions ldb,
  * ldc in elements, N must be a multiple of 8, and accumulate != 0 adds to C instead of
  * overwriting it. Pointers are byte offsets into `memory`.
  */
-export function kernelsWat(): string {
+export function kernelsWat(relaxed = false): string {
   const tileRows = GEMM_TILE_ROWS;
   const locals = [
     ...[...Array(tileRows).keys()].map((i) => `(local $pa${i} i32)`),
@@ -89,7 +96,7 @@ export function kernelsWat(): string {
     (local $a v128) (local $b0 v128) (local $b1 v128) ${locals}
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile')}${rowBlock(2, 'two')}${rowBlock(1, 'one')})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}
+    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile', relaxed)}${rowBlock(2, 'two', relaxed)}${rowBlock(1, 'one', relaxed)})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}
 )`;
 }
 
@@ -290,8 +297,8 @@ const ADAM_KERNEL = `
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
         (br $each))))`;
 
-/** Assembles kernelsWat() with wabt (dev dependency, dev time only). */
-export async function assembleKernels(): Promise<Uint8Array> {
+/** Assembles kernelsWat(relaxed) with wabt (dev dependency, dev time only). */
+export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wabtFactory = require('wabt') as () => Promise<{
     parseWat(name: string, text: string, features?: Record<string, boolean>): {
@@ -300,7 +307,7 @@ export async function assembleKernels(): Promise<Uint8Array> {
     };
   }>;
   const wabt = await wabtFactory();
-  const module = wabt.parseWat('kernels.wat', kernelsWat(), { simd: true });
+  const module = wabt.parseWat('kernels.wat', kernelsWat(relaxed), { simd: true, relaxed_simd: relaxed });
   try {
     return module.toBinary({}).buffer;
   } finally {
@@ -309,14 +316,15 @@ export async function assembleKernels(): Promise<Uint8Array> {
 }
 
 if (require.main === module) {
-  void assembleKernels().then((binary) => {
+  void Promise.all([assembleKernels(false), assembleKernels(true)]).then(([binary, relaxedBinary]) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fs = require('fs') as typeof import('fs');
-    const base64 = Buffer.from(binary).toString('base64');
     const text =
       '/** The engine\'s WebAssembly kernels, assembled from kernelsWat.ts (regenerate: npx tsx src/core/engine/kernelsWat.ts). */\n' +
-      `export const KERNELS_WASM_BASE64 =\n  '${base64}';\n`;
+      `export const KERNELS_WASM_BASE64 =\n  '${Buffer.from(binary).toString('base64')}';\n\n` +
+      '/** The same with relaxed-SIMD multiply-adds in gemm (only for runtimes that validate it). */\n' +
+      `export const KERNELS_RELAXED_WASM_BASE64 =\n  '${Buffer.from(relaxedBinary).toString('base64')}';\n`;
     fs.writeFileSync(require('path').join(__dirname, 'kernelsBinary.ts'), text);
-    console.log(`wrote kernelsBinary.ts (${binary.length} bytes)`);
+    console.log(`wrote kernelsBinary.ts (${binary.length} and ${relaxedBinary.length} bytes)`);
   });
 }

@@ -134,8 +134,13 @@ export class InputProjectionCache {
  * concurrent use; create one per thread / trainer / predictor.
  */
 export class NetworkEngine {
-  private readonly ws = new Workspace();
+  private readonly ws: Workspace;
   private slotOfRow: Int32Array = new Int32Array(0);
+
+  /** @param options.relaxedSimd relaxed-SIMD gemm where the runtime has it (inference only; see Workspace). */
+  constructor(options: { relaxedSimd?: boolean } = {}) {
+    this.ws = new Workspace(options);
+  }
 
   /**
    * Inference (no dropout). The dense layer and softmax of every real step run in WebAssembly:

@@ -104,7 +104,7 @@ const orphanedHelpers = new FinalizationRegistry<HelperThread>((helper) => void 
 export class Predictor {
   /** Batches whose second half the helper thread computed. */
   helperBatches = 0;
-  private readonly engine = new NetworkEngine();
+  private readonly engine: NetworkEngine;
   private readonly projection: InputProjectionCache | undefined;
   private readonly threads: number;
   private helper: HelperThread | undefined;
@@ -118,6 +118,10 @@ export class Predictor {
     private readonly options: PredictorOptions = {},
   ) {
     const mutable = mutableWeights.has(weights);
+    // Relaxed SIMD (where the runtime has it) for finished models only: the validation of a
+    // training run, on weights a Trainer updates, stays on the plain kernels, so that early stopping,
+    // and so the trained weights, do not depend on the runtime.
+    this.engine = new NetworkEngine({ relaxedSimd: !mutable });
     this.projection = mutable ? undefined : new InputProjectionCache(arch.vocabSize);
     this.threads = mutable ? 1 : options.threads ?? defaultInferenceThreads();
   }
