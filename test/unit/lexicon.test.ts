@@ -75,7 +75,7 @@ describe('lexicon-regularised training', () => {
     const trainIds = Array.from({ length: 100 }, () => [ids('the film is good'), ids('the film is bad'), ids('wooden')]).flat();
     const examples = syntheticExamples(settings, vocabulary, trainIds, Int32Array.from(trainIds, (_, i) => (i % 3 === 0 ? 1 : 0)), 60, new Random(4));
     const text = (seq: Int32Array) => [...seq].map((id) => WORDS[id]).join(' ');
-    const phrases = examples.ids.map(text).filter((t) => !t.includes(' but '));
+    const phrases = examples.ids.map(text).filter((t) => !t.includes('but'));
     for (const [phrase, i] of phrases.map((p, k) => [p, k] as const)) {
       const word = phrase.split(' ').pop()!;
       const positive = (lexicon.valence as Record<string, number>)[word] > 0;
@@ -84,7 +84,15 @@ describe('lexicon-regularised training', () => {
       assert.strictEqual(examples.stepLabels[i][0], negated ? -1 : examples.labels[i], phrase);
     }
     assert.ok(phrases.some((p) => p.endsWith('good')) && phrases.some((p) => p.endsWith('bad')));
-    const pairs = examples.ids.map((seq, i) => ({ text: text(seq), label: examples.labels[i], steps: [...examples.stepLabels[i]] })).filter((p) => p.text.includes(' but '));
+    const pairs = examples.ids.map((seq, i) => ({ text: text(seq), label: examples.labels[i], steps: [...examples.stepLabels[i]] })).filter((p) => p.text.includes(' but ') && p.text.includes('film'));
+    const valence = lexicon.valence as Record<string, number>;
+    const wordContrasts = examples.ids.map((seq, i) => ({ words: text(seq).split(' '), label: examples.labels[i], steps: [...examples.stepLabels[i]] })).filter((p) => p.words.length === 3 && p.words[1] === 'but' && !p.words.includes('film'));
+    assert.ok(wordContrasts.length > 0);
+    for (const { words, label, steps } of wordContrasts) {
+      const [first, second] = [valence[words[0]] > 0 ? 1 : 0, valence[words[2]] > 0 ? 1 : 0];
+      assert.notStrictEqual(first, second, words.join(' '));
+      assert.deepStrictEqual([label, ...steps], [second, first, -1, second], words.join(' '));
+    }
     assert.ok(pairs.some((p) => p.text.includes(' , but ')) && pairs.some((p) => !p.text.includes(' , but ')), 'with a comma and without');
     for (const pair of pairs) {
       const [first, second] = pair.text.split(/(?: ,)? but /);

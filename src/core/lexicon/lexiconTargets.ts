@@ -152,6 +152,8 @@ export interface SyntheticExamples {
  *   negated phrase ("not W", "n't W", "never W"), labelled by the word's polarity, reversed when
  *   negated (the negator's step unlabelled); with every-step supervision a sentence of 20 words has
  *   20 labelled steps and a phrase one, so the phrases come in all their forms every epoch;
+ * - as many contrasts of two such words of opposite polarity, "W1 but W2", labelled W1's way at W1 and
+ *   W2's way at W2 (and at the end);
  * - CONTRAST_PAIR_SHARE x n pairs of training sentences of opposite labels joined as "A , but B" or
  *   "A but B" (A without its final full stop; when it fits in maxLength), whose steps are labelled A's
  *   label through A (and its comma) and B's label from B on; the step of "but" is unlabelled.
@@ -179,6 +181,26 @@ export function syntheticExamples(
   const but = vocabulary.idOf('but');
   const comma = vocabulary.idOf(',');
   const period = vocabulary.idOf('.');
+  // Contrasts of two strong words ("dull but beautiful", labelled as the second), as many as the phrases' words.
+  const strong = [positiveClass, negativeClass].map((c) => {
+    const ids: number[] = [];
+    for (let id = 0; id < kinds.length; id++) {
+      if (kinds[id] === Kind.Rated && Math.abs(values[id]) >= PHRASE_MIN_VALENCE && (values[id] > 0) === (c === positiveClass)) ids.push(id);
+    }
+    return ids;
+  });
+  if (but !== OOV_ID && strong.every((ids) => ids.length > 0)) {
+    const pairs = strong[0].length + strong[1].length;
+    for (let k = 0; k < pairs; k++) {
+      const firstSide = random.next() < 0.5 ? 0 : 1;
+      const first = strong[firstSide][Math.floor(random.next() * strong[firstSide].length)];
+      const second = strong[1 - firstSide][Math.floor(random.next() * strong[1 - firstSide].length)];
+      const [firstLabel, secondLabel] = firstSide === 0 ? [positiveClass, negativeClass] : [negativeClass, positiveClass];
+      out.ids.push(Int32Array.of(first, but, second));
+      out.labels.push(secondLabel);
+      out.stepLabels.push(Int32Array.of(firstLabel, -1, secondLabel));
+    }
+  }
   const byClass = [positiveClass, negativeClass].map((c) => trainIds.map((_, i) => i).filter((i) => trainLabels[i] === c && trainIds[i].length > 0));
   if (but === OOV_ID || comma === OOV_ID || byClass.some((members) => members.length === 0)) return out;
   const pairs = Math.round(trainIds.length * CONTRAST_PAIR_SHARE);
