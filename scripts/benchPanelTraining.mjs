@@ -12,7 +12,7 @@ const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}
 const dataDir = resolve(arg('data', join(process.env.SENTIMENT_LENS_DATA || resolve(import.meta.dirname, '..', '..', 'shared', 'data'), 'rt-polaritydata')));
 const settings = {
   cell: 'gru', units: 128, layers: 1, embeddingDim: 100, dropout: 0.5, epochs: Number(arg('epochs', 16)), batchSize: 64,
-  learningRate: 0.001, maxLength: 60, validationSplit: 0.1, seed: 42, skipGram: true, lexiconWeight: 0, linguisticExamples: true, startFromBundled: true,
+  learningRate: 0.001, maxLength: 60, validationSplit: 0.1, seed: 42, skipGram: true, lexiconWeight: 0.3, linguisticExamples: true, startFromBundled: true,
 };
 
 const worker = new Worker(resolve('dist/trainingWorker.js'));

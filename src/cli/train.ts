@@ -48,11 +48,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
   // Before training: a run should not end in learning that --out cannot be written.
   await checkSaveTarget(values.out).catch(toCliError);
   const data = readData(values);
-  // --linguistic-examples is on by default and then only where the labels allow; asked for, it must apply.
-  if (options.lexiconWeight > 0 || values['linguistic-examples'] === true) {
+  // Both are on by default and then apply only where the labels allow; asked for, they must apply.
+  const askedLexicon = values['lexicon-weight'] !== undefined && options.lexiconWeight > 0;
+  if (askedLexicon || values['linguistic-examples'] === true) {
     const labels = Object.keys(data.labelCounts);
     if (positiveLabelOf(labels) === undefined || negativeLabelOf(labels) === undefined) {
-      const flag = options.lexiconWeight > 0 ? '--lexicon-weight' : '--linguistic-examples';
+      const flag = askedLexicon ? '--lexicon-weight' : '--linguistic-examples';
       throw new CliError(`${flag} needs a positive and a negative label (such as pos / neg); this file's labels are ${listSome(labels.map((l) => abbreviate(l)))}`, EXIT_USAGE);
     }
   }

@@ -218,14 +218,16 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
     dropout: options.dropout,
   };
   const weights = initWeights(arch, options.seed);
-  // Linguistic examples are on by default (the bundled movie-review model's setting) and apply only to
-  // labels with a positive / negative pair; an explicit lexicon weight on other labels is an error.
+  // Linguistic examples and lexicon terms are on by default (the bundled movie-review model's settings)
+  // and apply only to labels with a positive / negative pair; for other labels they are off, with a warning.
   const hasPolarity = positiveLabelOf(labels) !== undefined && negativeLabelOf(labels) !== undefined;
   const linguisticExamples = options.linguisticExamples && hasPolarity;
-  if (options.linguisticExamples && !hasPolarity) {
-    hooks.onWarning?.(`linguistic examples are off: the labels (${listSome(labels.map((l) => abbreviate(l)))}) have no positive / negative pair`);
+  const lexiconWeight = hasPolarity ? options.lexiconWeight : 0;
+  if ((options.linguisticExamples || options.lexiconWeight > 0) && !hasPolarity) {
+    const what = [options.linguisticExamples ? 'linguistic examples' : '', options.lexiconWeight > 0 ? 'lexicon terms' : ''].filter(Boolean).join(' and ');
+    hooks.onWarning?.(`${what} are off: the labels (${listSome(labels.map((l) => abbreviate(l)))}) have no positive / negative pair`);
   }
-  const lexicon = options.lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, options.lexiconWeight) : undefined;
+  const lexicon = lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, lexiconWeight) : undefined;
   const start = startingEmbedding(hooks, vocabulary, weights.embedding, options.embeddingDim);
   const skipGramPretrained = options.skipGram && !(start && start.coveredRows >= SKIP_GRAM_COVERAGE_LIMIT * vocabulary.size);
   if (skipGramPretrained) {

@@ -96,8 +96,8 @@ export const TRAINING_SETTINGS = [
     help: "Where the label supervises the model: at each sentence's last real token (final), or after every real token (every-step), which also makes the trajectory meaningful early.",
   },
   {
-    key: 'lexiconWeight', kind: 'number', min: 0, max: 10, step: 0.1, default: 0, panel: true, label: 'Lexicon weight',
-    help: 'Weight of the lexicon terms of the loss (0: off): the word-by-word score stays flat on words a sentiment lexicon (VADER, AFINN-165) does not rate, moves its way on rated words and the other way after "not", and comes back near neutral at "but". Needs positive and negative labels.',
+    key: 'lexiconWeight', kind: 'number', min: 0, max: 10, step: 0.1, default: 0.3, panel: true, label: 'Lexicon weight',
+    help: 'Weight of the lexicon terms of the loss (0: off): the word-by-word score stays flat on words a sentiment lexicon (VADER, AFINN-165) does not rate, moves its way on rated words and the other way after "not", and comes back near neutral at "but". Applies only to data with positive and negative labels.',
   },
   {
     key: 'linguisticExamples', kind: 'boolean', default: true, panel: true, label: 'Linguistic examples',

@@ -137,7 +137,7 @@ describe('cli: help and negated options', () => {
       // On by default, the linguistic examples stay off for such labels, with a warning.
       const plain = cli(['train', '--file', labelsFile, '--out', path.join(dir, 'plain'), '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--no-skip-gram', '--min-count', '1']);
       assert.equal(plain.code, 0, plain.stderr);
-      assert.match(plain.stderr, /warning: linguistic examples are off: the labels \(bug, feature\) have no positive \/ negative pair/);
+      assert.match(plain.stderr, /warning: linguistic examples and lexicon terms are off: the labels \(bug, feature\) have no positive \/ negative pair/);
     });
   });
 });
