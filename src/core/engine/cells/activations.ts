@@ -1,5 +1,6 @@
 /** Scalar activations of the cells' gate arithmetic in JavaScript (float64). */
 
+/** The logistic function 1 / (1 + e^-x). */
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }

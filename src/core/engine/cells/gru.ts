@@ -2,6 +2,7 @@
 import { roundUp8, type Matrix, type Workspace } from '../kernels';
 import type { CellScratch, LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
 
+/** One GRU layer's cell: gates [z, r, h] (G = 3), with r * h_prev kept for the backward pass. */
 export class GruCell implements RecurrentCell {
   private readonly Hp: number;
   private readonly GH: number;

@@ -3,6 +3,7 @@ import { roundUp8, type Matrix, type Workspace } from '../kernels';
 import { sigmoid, tanh } from './activations';
 import type { CellScratch, LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
 
+/** One LSTM layer's cell: gates [i, f, c, o] (G = 4), with the cell state and its tanh kept for the backward pass. */
 export class LstmCell implements RecurrentCell {
   private readonly Hp: number;
   private readonly GH: number;

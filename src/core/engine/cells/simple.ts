@@ -3,6 +3,7 @@ import { roundUp8, type Workspace } from '../kernels';
 import { tanh } from './activations';
 import type { LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
 
+/** One simple-RNN layer's cell: one gate block (G = 1) holding h itself. */
 export class SimpleCell implements RecurrentCell {
   private readonly Hp: number;
   /** One gate block: GH = Hp. */
