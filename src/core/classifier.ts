@@ -4,7 +4,7 @@
  */
 import { Architecture, NetworkWeights } from './model/architecture';
 import { padBatch } from './batching';
-import { predict, releaseSharedPredictor } from './engine';
+import { Predictor } from './engine';
 import { Token, TokenizerSettings, tokenize } from './text/tokenizer';
 import { Vocabulary } from './vocabulary';
 
@@ -47,20 +47,33 @@ export interface ClassifierOptions {
   readonly threads?: number;
 }
 
-/** Classifies texts with a model; batches texts of similar length together. */
+/**
+ * Classifies texts with a model; batches texts of similar length together. Owns the
+ * {@link Predictor} that runs the model (its workspace, input-projection cache and helper thread).
+ */
 export class Classifier {
+  private ownPredictor: Predictor | undefined;
+
   constructor(
     readonly model: ClassifierModel,
     private readonly options: ClassifierOptions = {},
   ) {}
 
+  /** The Predictor this Classifier runs the model with (created on first use, and again after dispose()). */
+  get predictor(): Predictor {
+    this.ownPredictor ??= new Predictor(this.model.arch, this.model.weights, { threads: this.options.threads });
+    return this.ownPredictor;
+  }
+
   /**
-   * Releases what inference with this model holds beyond the weights: the helper thread (with its
-   * copy of the weights) and the caches. Call it when the model is dropped; the Classifier still
-   * works afterwards (they are built again on demand).
+   * Releases what inference with this model holds beyond the weights: the Predictor's helper thread
+   * (with its copy of the weights) and its caches. Call it when the model is dropped; the Classifier
+   * still works afterwards (a new Predictor is made on demand).
    */
   dispose(): Promise<void> {
-    return releaseSharedPredictor(this.model.weights);
+    const predictor = this.ownPredictor;
+    this.ownPredictor = undefined;
+    return predictor ? predictor.dispose() : Promise.resolve();
   }
 
   /** Classifies one text. */
@@ -73,7 +86,8 @@ export class Classifier {
    * prior: the output of the zero state.
    */
   classifyMany(texts: readonly string[], batchSize = 128): Classification[] {
-    const { arch, vocabulary, labels, tokenizer, weights } = this.model;
+    const { arch, vocabulary, labels, tokenizer } = this.model;
+    const predictor = this.predictor;
     const tokens = texts.map((text) => tokenize(text, tokenizer).slice(0, MAX_TOKENS));
     const ids = tokens.map((list) => vocabulary.encode(list.map((t) => t.text)));
     const results = new Array<Classification>(texts.length);
@@ -83,7 +97,7 @@ export class Classifier {
     for (let start = 0; start < order.length; start += batchSize) {
       const members = order.slice(start, start + batchSize);
       const batch = padBatch(members.map((i) => ids[i]));
-      const { stepProbabilities, finalProbabilities } = predict(arch, weights, batch, this.options.threads);
+      const { stepProbabilities, finalProbabilities } = predictor.predict(batch);
       members.forEach((index, row) => {
         const sentenceIds = ids[index];
         const rowOffset = row * batch.timeSteps * classes;

@@ -2,7 +2,7 @@
  * Skip-gram word2vec with negative sampling (Mikolov et al. 2013), used to pretrain the classifier's
  * embedding from unlabelled id sequences. A single synchronous loop, deterministic for a seed: the
  * sampling (subsampling, window, negatives) in TypeScript, each (context, centre) update with its
- * negatives in a WebAssembly SIMD kernel (engine/skipgramWat.ts; float32, four lanes).
+ * negatives in a WebAssembly SIMD kernel (scripts/skipgramWat.ts; float32, four lanes).
  *
  * Follows the reference word2vec.c: unigram^0.75 negative-sampling table, dynamic window (the window
  * shrinks by a random amount per centre word), subsampling of frequent words, a precomputed sigmoid

@@ -137,6 +137,7 @@ export function buildReport(result: TrainingResult): ReportView {
     predicted: c.label,
     tokens: c.tokens.map((t) => ({ text: t.text, probabilities: model.labels.map((label) => t.probabilities[label]) })),
   }));
+  void classifier.dispose();
   return {
     labels: [...model.labels],
     accuracy: metrics.accuracy,

@@ -123,7 +123,7 @@ describe('module boundaries', () => {
     const devOnly = new Set(Object.keys(manifest.devDependencies).filter((name) => !name.startsWith('@types/')));
     const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
     const offenders = filesUnder(src).flatMap((file) => {
-      // require() is checked for the lexicons only: dev-time tools may be required lazily (kernelsWat.ts and wabt).
+      // require() is checked for the lexicons only: dev-time tools may be required lazily (wabt).
       const requires = [...fs.readFileSync(file, 'utf8').matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
       return [
         ...runtimeImports(file).filter((spec) => devOnly.has(packageOf(spec)) || spec.includes('/scripts/')),

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Classifier, predictClassIndices } from '../../src/core/classifier';
-import { initWeights, sharedPredictor } from '../../src/core/engine';
+import { initWeights } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
 import { DEFAULT_TOKENIZER } from '../../src/core/text/tokenizer';
 import { Vocabulary } from '../../src/core/vocabulary';
@@ -27,12 +27,12 @@ describe('classifier', () => {
     const arch: Architecture = { cell: 'gru', vocabSize: 4, embeddingDim: 6, units: 8, layers: 1, numClasses: 2, dropout: 0 };
     const weights = initWeights(arch, 3);
     const classifier = new Classifier({ arch, weights, vocabulary: new Vocabulary(['<pad>', '<unk>', 'good', 'bad']), labels: ['negative', 'positive'], tokenizer: DEFAULT_TOKENIZER });
-    const predictor = sharedPredictor(arch, weights);
+    const predictor = classifier.predictor;
     if (!(await predictor.whenHelperReady())) this.skip(); // one CPU: no helper thread to end
     assert.ok(predictor.hasHelper);
     await classifier.dispose();
     assert.equal(predictor.hasHelper, false);
-    assert.notEqual(sharedPredictor(arch, weights), predictor, 'the next prediction gets a new predictor');
+    assert.notEqual(classifier.predictor, predictor, 'the next prediction gets a new predictor');
     assert.equal(classifier.classify('good').tokens.length, 1);
   });
 });

@@ -7,7 +7,7 @@ import { flattenWeights, weightShapes, type Architecture, type CellType, type Ne
 import {
   clipByGlobalNorm, computeGradients, globalNorm, initWeights, predict, Predictor, Random, Trainer,
 } from '../../src/core/engine';
-import { assembleKernels } from '../../src/core/engine/kernelsWat';
+import { assembleKernels } from '../../scripts/kernelsWat';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
 import { NetworkEngine, type EngineGradients } from '../../src/core/engine/network';
 import { maxAbsDiff, randomBatch } from './engineBatches';

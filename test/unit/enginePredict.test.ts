@@ -6,7 +6,7 @@ import type { Batch } from '../../src/core/batching';
 import { Classifier } from '../../src/core/classifier';
 import type { Architecture, CellType } from '../../src/core/model/architecture';
 import { loadClassifierModel } from '../../src/core/modelFiles';
-import { initWeights, Predictor, Random, sharedPredictor, SPLIT_MIN_TOKENS } from '../../src/core/engine';
+import { initWeights, Predictor, Random, SPLIT_MIN_TOKENS } from '../../src/core/engine';
 import { randomBatch as paddedBatch } from './engineBatches';
 import { dataPath, needsData } from './fullData';
 
@@ -87,11 +87,13 @@ describe('engine: inference (Predictor)', () => {
     needsData(this, data);
     const model = await loadClassifierModel(path.join(__dirname, '..', 'fixtures', 'models', 'keras-converted-gru'));
     const texts = readFileSync(data, 'latin1').split('\n').filter(Boolean).slice(0, 300);
-    const predictor = sharedPredictor(model.arch, model.weights);
+    const twoThreads = new Classifier(model, { threads: 2 });
+    const predictor = twoThreads.predictor;
     assert.ok(await predictor.whenHelperReady());
     const before = predictor.helperBatches;
-    const two = new Classifier(model, { threads: 2 }).classifyMany(texts, 64);
+    const two = twoThreads.classifyMany(texts, 64);
     assert.ok(predictor.helperBatches > before, 'the helper thread computed part of the batches');
+    await twoThreads.dispose();
     const one = new Classifier(model, { threads: 1 }).classifyMany(texts, 64);
     assert.deepStrictEqual(two, one);
   });

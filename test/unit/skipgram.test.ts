@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { SKIPGRAM_TARGET_STD, SKIPGRAM_UNTRAINED_LIMIT, SkipGramOptions, trainSkipGram } from '../../src/core/skipgram';
 import { SKIPGRAM_WASM_BASE64 } from '../../src/core/engine/skipgramBinary';
-import { assembleSkipgramKernel } from '../../src/core/engine/skipgramWat';
+import { assembleSkipgramKernel } from '../../scripts/skipgramWat';
 
 /** Small seeded PRNG for building corpora (kept local: the module under test has its own). */
 function seededRandom(seed: number): () => number {
@@ -81,7 +81,7 @@ describe('skipgram', () => {
   });
   }
 
-  it('runs the checked-in kernel binary, assembled from engine/skipgramWat.ts', async () => {
+  it('runs the checked-in kernel binary, assembled from scripts/skipgramWat.ts', async () => {
     assert.equal(Buffer.from(await assembleSkipgramKernel()).toString('base64'), SKIPGRAM_WASM_BASE64);
   });
 

@@ -1,11 +1,11 @@
 /**
- * Loads the WebAssembly SIMD kernels (see kernelsWat.ts) and manages one instance's memory as a
+ * Loads the WebAssembly SIMD kernels (see scripts/kernelsWat.ts) and manages one instance's memory as a
  * bump-allocated workspace of f32 buffers. Runs in the Node main thread and in worker_threads
  * (synchronous compile of a ~1 KB module).
  */
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
 
-/** The kernel module's exports (see kernelsWat.ts). */
+/** The kernel module's exports (see scripts/kernelsWat.ts). */
 export interface KernelExports {
   memory: WebAssembly.Memory;
   gemm(
@@ -85,7 +85,7 @@ export class Workspace {
     this.data = new Float32Array(this.exports.memory.buffer);
   }
 
-  /** The raw kernel exports (pointers are byte offsets; see kernelsWat.ts for each kernel's contract). */
+  /** The raw kernel exports (pointers are byte offsets; see scripts/kernelsWat.ts for each kernel's contract). */
   get kernels(): KernelExports {
     return this.exports;
   }

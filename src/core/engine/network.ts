@@ -1,14 +1,16 @@
 /**
  * Forward pass, loss and backpropagation through time of the network described in
  * ../model/architecture.ts, over a packed batch (see packing.ts) in a WebAssembly workspace.
- * Matrix products run in the SIMD gemm kernel; gate arithmetic runs in JavaScript.
+ * Matrix products run in the SIMD gemm kernel; each layer's cell (cells/: GRU, LSTM, simple RNN)
+ * does its gate arithmetic step by step, while this file owns the loop over time steps.
  *
  * Internal layout: every matrix's width is padded to a multiple of 8 (Hp = roundUp8(units),
  * Dp = roundUp8(inputDim)); gate block g of a [*, G * units] Keras matrix lives at columns
  * g * Hp .. g * Hp + units - 1. Padding entries of weight matrices are zero.
  */
 import { LexiconRole, type Batch } from '../batching';
-import { gatesPerCell, type Architecture, type CellType, type NetworkWeights, type RecurrentWeights } from '../model/architecture';
+import { gatesPerCell, type Architecture, type NetworkWeights, type RecurrentWeights } from '../model/architecture';
+import { createCell, type CellScratch, type LayerGradientMatrices, type LayerMatrices, type RecurrentCell } from './cells';
 import { roundUp8, Workspace, type Matrix } from './kernels';
 import { packBatch, type Packing } from './packing';
 import { mixSeed, Random } from './random';
@@ -78,37 +80,40 @@ export interface Probabilities {
   finalProbabilities: Float32Array;
 }
 
-interface LayerState {
+/** One recurrent layer in the workspace (N = packed rows). */
+interface LayerState extends LayerMatrices {
   readonly inputDim: number;
   /** Input [N, Dp] (embeddings, or the previous layer's output after dropout). */
   readonly x: Matrix;
   readonly w: Matrix; // [Dp, G*Hp]
-  readonly u: Matrix; // [Hp, G*Hp]
   readonly bias: Float32Array; // [G*Hp]
-  readonly gates: Matrix; // [N, G*Hp]: activations after the forward pass
-  readonly h: Matrix; // [N, Hp] outputs
-  readonly hp: Matrix; // [N, Hp] previous state of each row
-  readonly rh: Matrix | null; // GRU: r * h_prev [N, Hp]
-  readonly c: Matrix | null; // LSTM cell [N, Hp]
-  readonly tc: Matrix | null; // LSTM tanh(cell) [N, Hp]
-  readonly mask: Matrix | null; // dropout mask [N, Hp]
-  readonly y: Matrix; // output after dropout (== h when no dropout)
-  // backward only
-  readonly wT: Matrix | null; // [G*Hp, Dp]
-  readonly uT: Matrix | null; // [G*Hp, Hp]
-  readonly dGates: Matrix | null; // [N, G*Hp]
-  readonly dX: Matrix | null; // [N, Dp]
-  readonly dW: Matrix | null; // [Dp, G*Hp]
-  readonly dU: Matrix | null; // [Hp, G*Hp]
+  /** The layer's cell, owning the buffers only its type needs. */
+  readonly cell: RecurrentCell;
+  /** Dropout mask [N, Hp]; null without dropout. */
+  readonly mask: Matrix | null;
+  /** Output after dropout (== h when no dropout). */
+  readonly y: Matrix;
+  /** The backward pass's matrices; null for inference. */
+  readonly backward: BackwardMatrices | null;
 }
 
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+/** One layer's matrices of the backward pass. */
+interface BackwardMatrices extends LayerGradientMatrices {
+  readonly wT: Matrix; // [G*Hp, Dp]
+  readonly dX: Matrix; // [N, Dp]
+  readonly dW: Matrix; // [Dp, G*Hp]
 }
 
-/** tanh through one exp (V8's Math.tanh is ~2-3x slower than Math.exp); float64, so exact to f32. */
-function tanh(x: number): number {
-  return 1 - 2 / (Math.exp(2 * x) + 1);
+/** The workspace layout of one pass. */
+interface Pass {
+  readonly layers: LayerState[];
+  /** Per-row carries of dh through time and their next values, [B, Hp] each. */
+  readonly carryH: Matrix;
+  readonly nextH: Matrix;
+  /** Step scratch of the cells' backward steps. */
+  readonly cellScratch: CellScratch;
+  /** Gradient w.r.t. the top layer's output (after dropout) [N, Hp]; null for inference. */
+  readonly dYTop: Matrix | null;
 }
 
 /**
@@ -149,7 +154,7 @@ export class NetworkEngine {
    */
   predict(arch: Architecture, weights: NetworkWeights, batch: Batch, projection?: InputProjectionCache): Probabilities {
     const packing = packBatch(batch);
-    const layers = this.forward(arch, weights, batch, packing, false, undefined, projection);
+    const { layers } = this.forward(arch, weights, batch, packing, false, undefined, projection);
     const { batchSize: B, timeSteps: T } = batch;
     const C = arch.numClasses;
     const H = arch.units;
@@ -210,7 +215,9 @@ export class NetworkEngine {
   ): LossAndGradients {
     if (!batch.labels && !batch.stepLabels) throw new Error('training batch needs labels or stepLabels');
     const packing = packBatch(batch);
-    const layers = this.forward(arch, weights, batch, packing, true, dropout);
+    const pass = this.forward(arch, weights, batch, packing, true, dropout);
+    const { layers, dYTop } = pass;
+    if (!dYTop) throw new Error('a training pass lays out dYTop');
     const data = this.ws.data;
     const { batchSize: B, timeSteps: T } = batch;
     const C = arch.numClasses;
@@ -218,7 +225,6 @@ export class NetworkEngine {
     const top = layers[layers.length - 1];
     const Hp = top.y.ld;
     // Gradient w.r.t. the top layer's output (after dropout); only loss rows get non-zeros.
-    const dYTop = this.dYTop!;
     data.fill(0, dYTop.offset, dYTop.offset + dYTop.rows * dYTop.ld);
 
     const kernel = weights.dense.kernel;
@@ -302,8 +308,11 @@ export class NetworkEngine {
 
     const rnnGrads: RecurrentWeights[] = new Array(arch.layers);
     let dOut = dYTop; // gradient w.r.t. the current layer's output after dropout
+    let dX0: Matrix | undefined;
     for (let l = arch.layers - 1; l >= 0; l--) {
       const layer = layers[l];
+      const grads = layer.backward;
+      if (!grads) throw new Error('a training pass lays out every layer\'s gradients');
       const needInputGrad = l > 0 || embeddingGradient;
       if (layer.mask) {
         const m = layer.mask.offset;
@@ -311,13 +320,14 @@ export class NetworkEngine {
         const n = packing.tokens * Hp;
         for (let i = 0; i < n; i++) data[d + i] *= data[m + i];
       }
-      this.backwardLayer(arch.cell, H, layer, dOut, packing, needInputGrad);
-      rnnGrads[l] = this.readLayerGradients(arch.cell, H, layer, packing.tokens);
-      if (needInputGrad) dOut = layer.dX!;
+      this.backwardLayer(H, layer, grads, pass, dOut, packing, needInputGrad);
+      rnnGrads[l] = this.readLayerGradients(arch, layer, grads, packing.tokens);
+      if (needInputGrad) dOut = grads.dX;
+      if (l === 0) dX0 = grads.dX;
     }
 
     let embeddingGrad: SparseEmbeddingGradient | null = null;
-    if (embeddingGradient) embeddingGrad = this.scatterEmbeddingGradient(arch, batch, packing, layers[0].dX!);
+    if (embeddingGradient && dX0) embeddingGrad = this.scatterEmbeddingGradient(arch, batch, packing, dX0);
 
     return {
       loss: count > 0 ? lossSum / normalizer : 0,
@@ -326,8 +336,6 @@ export class NetworkEngine {
       gradients: { embedding: embeddingGrad, rnn: rnnGrads, dense: { kernel: denseKernelGrad, bias: denseBiasGrad } },
     };
   }
-
-  private dYTop: Matrix | null = null;
 
   /**
    * The lexicon terms of the loss (batch.lexicon; see LexiconTargets): for each sentence, the score
@@ -423,10 +431,10 @@ export class NetworkEngine {
     training: boolean,
     dropout: DropoutKey | undefined,
     projection?: InputProjectionCache,
-  ): LayerState[] {
+  ): Pass {
     const ws = this.ws;
-    const { cell, units: H, embeddingDim: E } = arch;
-    const G = gatesPerCell(cell);
+    const { units: H, embeddingDim: E } = arch;
+    const G = gatesPerCell(arch.cell);
     const Hp = roundUp8(H);
     const GH = G * Hp;
     const N = Math.max(packing.tokens, 1);
@@ -438,41 +446,34 @@ export class NetworkEngine {
     for (let l = 0; l < arch.layers; l++) {
       const inputDim = l === 0 ? E : H;
       const Dp = roundUp8(inputDim);
+      // The allocation order fixes the workspace layout.
       const h = ws.alloc(N, H);
       const mask = useDropout ? ws.alloc(N, H) : null;
-      const layer: LayerState = {
-        inputDim,
-        x,
-        w: ws.alloc(Dp, GH, GH),
-        u: ws.alloc(Hp, GH, GH),
-        bias: new Float32Array(GH),
-        gates: ws.alloc(N, GH, GH),
-        h,
-        hp: ws.alloc(N, H),
-        rh: cell === 'gru' ? ws.alloc(N, H) : null,
-        c: cell === 'lstm' ? ws.alloc(N, H) : null,
-        tc: cell === 'lstm' ? ws.alloc(N, H) : null,
-        mask,
-        y: mask ? ws.alloc(N, H) : h,
-        wT: training ? ws.alloc(GH, Dp, Dp) : null,
-        uT: training ? ws.alloc(GH, Hp, Hp) : null,
-        dGates: training ? ws.alloc(N, GH, GH) : null,
-        dX: training ? ws.alloc(N, inputDim) : null,
-        dW: training ? ws.alloc(Dp, GH, GH) : null,
-        dU: training ? ws.alloc(Hp, GH, GH) : null,
-      };
+      const w = ws.alloc(Dp, GH, GH);
+      const u = ws.alloc(Hp, GH, GH);
+      const gates = ws.alloc(N, GH, GH);
+      const hp = ws.alloc(N, H);
+      const cell = createCell(arch.cell, ws, H, N);
+      const y = mask ? ws.alloc(N, H) : h;
+      const backward: BackwardMatrices | null = training
+        ? {
+            wT: ws.alloc(GH, Dp, Dp),
+            uT: ws.alloc(GH, Hp, Hp),
+            dGates: ws.alloc(N, GH, GH),
+            dX: ws.alloc(N, inputDim),
+            dW: ws.alloc(Dp, GH, GH),
+            dU: ws.alloc(Hp, GH, GH),
+          }
+        : null;
+      const layer: LayerState = { inputDim, x, w, u, bias: new Float32Array(GH), gates, h, hp, cell, mask, y, backward };
       layers.push(layer);
       x = layer.y;
     }
-    // Step scratch: carries of dh (and dc for LSTM) and their next values, r*h gradient.
-    this.scratch = {
-      a: ws.alloc(B, H),
-      b: ws.alloc(B, H),
-      c: ws.alloc(B, H),
-      d: ws.alloc(B, H),
-      e: ws.alloc(B, H),
-    };
-    this.dYTop = training ? ws.alloc(N, H) : null;
+    // Step scratch: carries of dh and their next values, and the cells' own (dc carries, r*h gradient).
+    const carryH = ws.alloc(B, H);
+    const nextH = ws.alloc(B, H);
+    const cellScratch: CellScratch = [ws.alloc(B, H), ws.alloc(B, H), ws.alloc(B, H)];
+    const dYTop = training ? ws.alloc(N, H) : null;
     ws.commit();
     const data = ws.data;
     // Padding must hold zeros, not what earlier calls left in memory. When the units are not a
@@ -491,7 +492,7 @@ export class NetworkEngine {
       }
     }
     if (projection) {
-      this.loadLayerWeights(cell, H, layers[0], weights.rnn[0], false);
+      this.loadLayerWeights(arch, layers[0], weights.rnn[0]);
       this.projectFromCache(arch, weights, batch, packing, layers[0], projection);
     } else {
       for (let t = 0; t < packing.steps; t++) {
@@ -506,8 +507,8 @@ export class NetworkEngine {
     for (let l = 0; l < arch.layers; l++) {
       const layer = layers[l];
       const projected = l === 0 && projection !== undefined;
-      if (!projected) this.loadLayerWeights(cell, H, layer, weights.rnn[l], training);
-      this.forwardLayer(cell, H, layer, packing, !projected);
+      if (!projected) this.loadLayerWeights(arch, layer, weights.rnn[l]);
+      this.forwardLayer(H, G, layer, packing, !projected);
       if (layer.mask) {
         const keep = 1 - arch.dropout;
         const scale = 1 / keep;
@@ -528,15 +529,14 @@ export class NetworkEngine {
         for (let i = 0; i < n; i++) data[y + i] = data[h + i] * data[m + i];
       }
     }
-    return layers;
+    return { layers, carryH, nextH, cellScratch, dYTop };
   }
 
-  private scratch: { a: Matrix; b: Matrix; c: Matrix; d: Matrix; e: Matrix } | null = null;
-
-  /** Copies one layer's Keras weights into the padded internal layout (and transposes). */
-  private loadLayerWeights(cell: CellType, H: number, layer: LayerState, src: RecurrentWeights, training: boolean): void {
+  /** Copies one layer's Keras weights into the padded internal layout (and transposes them for a training pass). */
+  private loadLayerWeights(arch: Architecture, layer: LayerState, src: RecurrentWeights): void {
     const data = this.ws.data;
-    const G = gatesPerCell(cell);
+    const H = arch.units;
+    const G = gatesPerCell(arch.cell);
     const Hp = roundUp8(H);
     const GH = G * Hp;
     const copyKernel = (m: Matrix, from: Float32Array, rows: number) => {
@@ -551,9 +551,9 @@ export class NetworkEngine {
     copyKernel(layer.u, src.recurrentKernel, H);
     if (src.bias.length !== G * H) throw new Error(`bias size ${src.bias.length}, expected ${G * H}`);
     for (let g = 0; g < G; g++) layer.bias.set(src.bias.subarray(g * H, g * H + H), g * Hp);
-    if (training) {
-      transposeInto(data, layer.w, layer.wT!);
-      transposeInto(data, layer.u, layer.uT!);
+    if (layer.backward) {
+      transposeInto(data, layer.w, layer.backward.wT);
+      transposeInto(data, layer.u, layer.backward.uT);
     }
   }
 
@@ -602,14 +602,14 @@ export class NetworkEngine {
     }
   }
 
-  private forwardLayer(cell: CellType, H: number, layer: LayerState, packing: Packing, projectInput = true): void {
+  /** One layer forward over every time step: the input projection, then each step's cell. */
+  private forwardLayer(H: number, G: number, layer: LayerState, packing: Packing, projectInput = true): void {
     const ws = this.ws;
     const data = ws.data;
     const Hp = roundUp8(H);
-    const G = gatesPerCell(cell);
     const GH = G * Hp;
     const N = packing.tokens;
-    const { x, w, u, gates, h, hp } = layer;
+    const { x, w, gates, h, hp, cell } = layer;
     // Input projection of every token at once: gates = X W + b (unless already filled from a cache).
     if (projectInput) {
       for (let row = 0; row < N; row++) data.set(layer.bias, gates.offset + row * GH);
@@ -617,7 +617,7 @@ export class NetworkEngine {
     }
 
     // Backpropagation reads every row's previous state from hp; inference reads it in place.
-    const keepPrevious = layer.dGates !== null;
+    const keepPrevious = layer.backward !== null;
     for (let t = 0; t < packing.steps; t++) {
       const n = packing.active[t];
       const r0 = packing.offsets[t];
@@ -627,160 +627,51 @@ export class NetworkEngine {
       if (t === 0) data.fill(0, previous, previous + n * Hp);
       else if (keepPrevious) data.copyWithin(previous, h.offset + p0 * Hp, h.offset + (p0 + n) * Hp);
       else previous = h.offset + p0 * Hp;
-      if (cell === 'gru') {
-        const rh = layer.rh!;
-        const k = ws.kernels;
-        if (t > 0) ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
-        k.gru_fwd_zr(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (rh.offset + r0 * Hp) * 4);
-        if (t > 0) ws.gemm(n, Hp, H, rh.offset + r0 * Hp, Hp, false, u.offset + 2 * Hp, GH, gates.offset + r0 * GH + 2 * Hp, GH, true);
-        k.gru_fwd_h(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (h.offset + r0 * Hp) * 4);
-      } else if (cell === 'lstm') {
-        const c = layer.c!;
-        const tc = layer.tc!;
-        if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
-        for (let i = 0; i < n; i++) {
-          const g = gates.offset + (r0 + i) * GH;
-          const s = (r0 + i) * Hp;
-          const sp = t > 0 ? c.offset + (p0 + i) * Hp : -1;
-          for (let j = 0; j < H; j++) {
-            const ig = sigmoid(data[g + j]);
-            const fg = sigmoid(data[g + Hp + j]);
-            const gg = tanh(data[g + 2 * Hp + j]);
-            const og = sigmoid(data[g + 3 * Hp + j]);
-            data[g + j] = ig;
-            data[g + Hp + j] = fg;
-            data[g + 2 * Hp + j] = gg;
-            data[g + 3 * Hp + j] = og;
-            const cp = sp >= 0 ? data[sp + j] : 0;
-            const cc = fg * cp + ig * gg;
-            const tcc = tanh(cc);
-            data[c.offset + s + j] = cc;
-            data[tc.offset + s + j] = tcc;
-            data[h.offset + s + j] = og * tcc;
-          }
-        }
-      } else {
-        if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
-        for (let i = 0; i < n; i++) {
-          const g = gates.offset + (r0 + i) * GH;
-          const s = h.offset + (r0 + i) * Hp;
-          for (let j = 0; j < H; j++) {
-            const v = tanh(data[g + j]);
-            data[g + j] = v;
-            data[s + j] = v;
-          }
-        }
-      }
+      cell.forwardStep(layer, { t, n, r0, p0 }, previous);
     }
   }
 
   /** BPTT of one layer given dOut = dLoss/dh [N, Hp]; fills dGates, dW, dU and (optionally) dX. */
-  private backwardLayer(cell: CellType, H: number, layer: LayerState, dOut: Matrix, packing: Packing, needInputGrad: boolean): void {
+  private backwardLayer(H: number, layer: LayerState, grads: BackwardMatrices, pass: Pass, dOut: Matrix, packing: Packing, needInputGrad: boolean): void {
     const ws = this.ws;
     const data = ws.data;
-    const Hp = roundUp8(H);
-    const G = gatesPerCell(cell);
-    const GH = G * Hp;
+    const { dGates: dG, dW, dU } = grads;
+    const GH = dG.ld;
     const N = packing.tokens;
-    const gates = layer.gates;
-    const dG = layer.dGates!;
-    const hp = layer.hp;
-    const uT = layer.uT!;
-    const scratch = this.scratch!;
-    let carryH = scratch.a.offset; // dh carried from step t+1, rows < active[t+1]
-    let nextH = scratch.b.offset; // dh w.r.t. h_{t-1} being computed
-    const dRH = scratch.c.offset;
-    let carryC = scratch.d.offset;
-    let nextC = scratch.e.offset;
-    const dO = dOut.offset;
-
+    const cell = layer.cell;
+    let carryH = pass.carryH.offset; // dh carried from step t+1, rows < active[t+1]
+    let nextH = pass.nextH.offset; // dh w.r.t. h_{t-1} being computed
+    cell.beginBackward(pass.cellScratch);
     for (let t = packing.steps - 1; t >= 0; t--) {
       const n = packing.active[t];
       const nNext = t + 1 < packing.steps ? packing.active[t + 1] : 0;
       const r0 = packing.offsets[t];
-      if (cell === 'gru') {
-        const k = ws.kernels;
-        k.gru_bwd_a(n, nNext, Hp, (gates.offset + r0 * GH) * 4, (dG.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, (dO + r0 * Hp) * 4, carryH * 4, nextH * 4);
-        if (t > 0) {
-          ws.gemm(n, Hp, H, dG.offset + r0 * GH + 2 * Hp, GH, false, uT.offset + 2 * Hp * Hp, Hp, dRH, Hp, false);
-          k.gru_bwd_r(n, Hp, (gates.offset + r0 * GH) * 4, (dG.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, dRH * 4, nextH * 4);
-          ws.gemm(n, Hp, 2 * Hp, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, true);
-        } else {
-          for (let i = 0; i < n; i++) data.fill(0, dG.offset + (r0 + i) * GH + Hp, dG.offset + (r0 + i) * GH + 2 * Hp);
-        }
-      } else if (cell === 'lstm') {
-        const c = layer.c!;
-        const tc = layer.tc!;
-        for (let i = 0; i < n; i++) {
-          const g = gates.offset + (r0 + i) * GH;
-          const dg = dG.offset + (r0 + i) * GH;
-          const s = (r0 + i) * Hp;
-          const sp = t > 0 ? c.offset + (packing.offsets[t - 1] + i) * Hp : -1;
-          const carried = i < nNext;
-          for (let j = 0; j < H; j++) {
-            const dh = data[dO + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
-            const ig = data[g + j];
-            const fg = data[g + Hp + j];
-            const gg = data[g + 2 * Hp + j];
-            const og = data[g + 3 * Hp + j];
-            const tcc = data[tc.offset + s + j];
-            const dc = (carried ? data[carryC + i * Hp + j] : 0) + dh * og * (1 - tcc * tcc);
-            const cp = sp >= 0 ? data[sp + j] : 0;
-            data[dg + j] = dc * gg * ig * (1 - ig);
-            data[dg + Hp + j] = dc * cp * fg * (1 - fg);
-            data[dg + 2 * Hp + j] = dc * ig * (1 - gg * gg);
-            data[dg + 3 * Hp + j] = dh * tcc * og * (1 - og);
-            data[nextC + i * Hp + j] = dc * fg;
-          }
-        }
-        if (t > 0) ws.gemm(n, Hp, GH, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, false);
-        const swapC = carryC;
-        carryC = nextC;
-        nextC = swapC;
-      } else {
-        for (let i = 0; i < n; i++) {
-          const g = gates.offset + (r0 + i) * GH;
-          const dg = dG.offset + (r0 + i) * GH;
-          const s = (r0 + i) * Hp;
-          const carried = i < nNext;
-          for (let j = 0; j < H; j++) {
-            const dh = data[dO + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
-            const v = data[g + j];
-            data[dg + j] = dh * (1 - v * v);
-          }
-        }
-        if (t > 0) ws.gemm(n, Hp, GH, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, false);
-      }
+      const p0 = t > 0 ? packing.offsets[t - 1] : 0;
+      cell.backwardStep(layer, grads, { t, n, r0, p0 }, nNext, dOut.offset, carryH, nextH);
       const swapH = carryH;
       carryH = nextH;
       nextH = swapH;
     }
 
     // Weight gradients as whole-sequence products.
-    const dW = layer.dW!;
-    const dU = layer.dU!;
     if (N === 0) {
       data.fill(0, dW.offset, dW.offset + dW.rows * dW.ld);
       data.fill(0, dU.offset, dU.offset + dU.rows * dU.ld);
     } else {
-      if (cell === 'gru') {
-        ws.gemm(Hp, 2 * Hp, N, hp.offset, Hp, true, dG.offset, GH, dU.offset, GH, false);
-        ws.gemm(Hp, Hp, N, layer.rh!.offset, Hp, true, dG.offset + 2 * Hp, GH, dU.offset + 2 * Hp, GH, false);
-      } else {
-        ws.gemm(Hp, GH, N, hp.offset, Hp, true, dG.offset, GH, dU.offset, GH, false);
-      }
+      cell.recurrentKernelGradient(layer, grads, N);
       ws.gemm(dW.rows, GH, N, layer.x.offset, layer.x.ld, true, dG.offset, GH, dW.offset, GH, false);
     }
     if (needInputGrad && N > 0) {
-      const dX = layer.dX!;
-      ws.gemm(N, dX.ld, GH, dG.offset, GH, false, layer.wT!.offset, layer.wT!.ld, dX.offset, dX.ld, false);
+      const { dX, wT } = grads;
+      ws.gemm(N, dX.ld, GH, dG.offset, GH, false, wT.offset, wT.ld, dX.offset, dX.ld, false);
     }
   }
 
   /** Copies a layer's gradients out of the padded layout into Keras-layout arrays. */
-  private readLayerGradients(cell: CellType, H: number, layer: LayerState, tokens: number): RecurrentWeights {
+  private readLayerGradients(arch: Architecture, layer: LayerState, grads: BackwardMatrices, tokens: number): RecurrentWeights {
     const data = this.ws.data;
-    const G = gatesPerCell(cell);
+    const H = arch.units;
+    const G = gatesPerCell(arch.cell);
     const Hp = roundUp8(H);
     const GH = G * Hp;
     const read = (m: Matrix, rows: number) => {
@@ -794,13 +685,13 @@ export class NetworkEngine {
     };
     const bias = new Float32Array(G * H);
     const sums = new Float64Array(GH);
-    const dG = layer.dGates!;
+    const dG = grads.dGates;
     for (let row = 0; row < tokens; row++) {
       const o = dG.offset + row * GH;
       for (let k = 0; k < GH; k++) sums[k] += data[o + k];
     }
     for (let g = 0; g < G; g++) for (let j = 0; j < H; j++) bias[g * H + j] = sums[g * Hp + j];
-    return { kernel: read(layer.dW!, layer.inputDim), recurrentKernel: read(layer.dU!, H), bias };
+    return { kernel: read(grads.dW, layer.inputDim), recurrentKernel: read(grads.dU, H), bias };
   }
 
   /** Sums the packed input gradient into one row per distinct token id. */
@@ -835,9 +726,9 @@ export class NetworkEngine {
 
 /** Zeros the padding of a layer's input: columns inputDim.. of x, rows inputDim.. of w (and of dW when training). */
 function zeroInputPadding(data: Float32Array, layer: LayerState): void {
-  const { x, w, dW, inputDim } = layer;
+  const { x, w, inputDim } = layer;
   for (let r = 0; r < x.rows; r++) data.fill(0, x.offset + r * x.ld + inputDim, x.offset + (r + 1) * x.ld);
-  for (const m of dW ? [w, dW] : [w]) data.fill(0, m.offset + inputDim * m.ld, m.offset + m.rows * m.ld);
+  for (const m of layer.backward ? [w, layer.backward.dW] : [w]) data.fill(0, m.offset + inputDim * m.ld, m.offset + m.rows * m.ld);
 }
 
 /** dst (a Matrix [cols, rows] of src) = src^T, over the padded extents. */

@@ -39,7 +39,11 @@ export function markWeightsMutable(weights: NetworkWeights): void {
   mutableWeights.add(weights);
 }
 
-/** Predictors reused by {@link predict}, one per weights object (dropped with the weights). */
+/**
+ * Predictors reused by {@link predict}, one per weights object (dropped with the weights). For
+ * callers without an owner of their own (training's validation, benchmarks); a long-lived user of a
+ * model (Classifier) owns a {@link Predictor} instead and disposes it with the model.
+ */
 const predictors = new WeakMap<NetworkWeights, Predictor>();
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Source of the skip-gram kernel (WebAssembly SIMD, text generated here) and the dev-time assembler
- * that turns it into the binary checked in as skipgramBinary.ts. Used by src/core/skipgram.ts.
+ * that turns it into the binary checked in as src/core/engine/skipgramBinary.ts. Used by src/core/skipgram.ts.
  *
- * Regenerate after changing this file:  npx tsx src/core/engine/skipgramWat.ts
+ * Regenerate after changing this file:  npx tsx scripts/skipgramWat.ts
  * (needs the `wabt` dev dependency; the runtime never loads wabt). A unit test checks that the
  * checked-in binary matches this source.
  */
 
-import { SKIPGRAM_MAX_EXP, SKIPGRAM_SIGMOID_TABLE_SIZE } from '../skipgram';
+import { SKIPGRAM_MAX_EXP, SKIPGRAM_SIGMOID_TABLE_SIZE } from '../src/core/skipgram';
 
 /**
  * The module: memory (exported, grown by the caller) and `sg_pair`, one (context word, centre word)
@@ -104,9 +104,9 @@ if (require.main === module) {
     const fs = require('fs') as typeof import('fs');
     const base64 = Buffer.from(binary).toString('base64');
     const text =
-      '/** The skip-gram WebAssembly kernel, assembled from skipgramWat.ts (regenerate: npx tsx src/core/engine/skipgramWat.ts). */\n' +
+      '/** The skip-gram WebAssembly kernel, assembled from scripts/skipgramWat.ts (regenerate: npx tsx scripts/skipgramWat.ts). */\n' +
       `export const SKIPGRAM_WASM_BASE64 =\n  '${base64}';\n`;
-    fs.writeFileSync(require('path').join(__dirname, 'skipgramBinary.ts'), text);
-    console.log(`wrote skipgramBinary.ts (${binary.length} bytes)`);
+    fs.writeFileSync(require('path').join(__dirname, '..', 'src', 'core', 'engine', 'skipgramBinary.ts'), text);
+    console.log(`wrote src/core/engine/skipgramBinary.ts (${binary.length} bytes)`);
   });
 }

@@ -1,8 +1,8 @@
 /**
  * Source of the engine's WebAssembly SIMD kernels, as WebAssembly text generated here, and the
- * dev-time assembler that turns it into the binary checked in as kernelsBinary.ts.
+ * dev-time assembler that turns it into the binary checked in as src/core/engine/kernelsBinary.ts.
  *
- * Regenerate after changing this file:  npx tsx src/core/engine/kernelsWat.ts
+ * Regenerate after changing this file:  npx tsx scripts/kernelsWat.ts
  * (needs the `wabt` dev dependency; the runtime never loads wabt). A unit test checks that the
  * checked-in binary matches this source.
  */
@@ -320,11 +320,11 @@ if (require.main === module) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fs = require('fs') as typeof import('fs');
     const text =
-      '/** The engine\'s WebAssembly kernels, assembled from kernelsWat.ts (regenerate: npx tsx src/core/engine/kernelsWat.ts). */\n' +
+      '/** The engine\'s WebAssembly kernels, assembled from scripts/kernelsWat.ts (regenerate: npx tsx scripts/kernelsWat.ts). */\n' +
       `export const KERNELS_WASM_BASE64 =\n  '${Buffer.from(binary).toString('base64')}';\n\n` +
       '/** The same with relaxed-SIMD multiply-adds in gemm (only for runtimes that validate it). */\n' +
       `export const KERNELS_RELAXED_WASM_BASE64 =\n  '${Buffer.from(relaxedBinary).toString('base64')}';\n`;
-    fs.writeFileSync(require('path').join(__dirname, 'kernelsBinary.ts'), text);
-    console.log(`wrote kernelsBinary.ts (${binary.length} and ${relaxedBinary.length} bytes)`);
+    fs.writeFileSync(require('path').join(__dirname, '..', 'src', 'core', 'engine', 'kernelsBinary.ts'), text);
+    console.log(`wrote src/core/engine/kernelsBinary.ts (${binary.length} and ${relaxedBinary.length} bytes)`);
   });
 }

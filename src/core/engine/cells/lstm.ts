@@ -1,0 +1,99 @@
+/** LSTM cell (Keras; gates i, f, c, o): gate arithmetic in JavaScript over the workspace. */
+import { roundUp8, type Matrix, type Workspace } from '../kernels';
+import { sigmoid, tanh } from './activations';
+import type { CellScratch, LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
+
+/** One LSTM layer's cell: gates [i, f, c, o] (G = 4), with the cell state and its tanh kept for the backward pass. */
+export class LstmCell implements RecurrentCell {
+  private readonly Hp: number;
+  private readonly GH: number;
+  /** Cell state [N, Hp]. */
+  private readonly c: Matrix;
+  /** tanh of the cell state [N, Hp]. */
+  private readonly tc: Matrix;
+  /** dLoss/dc carried from step t + 1 and the one being computed for step t - 1 [B, Hp]. */
+  private carryC = -1;
+  private nextC = -1;
+
+  /** Allocates the cell's buffers in `ws` (before its commit) for `rows` packed rows. */
+  constructor(
+    private readonly ws: Workspace,
+    private readonly H: number,
+    rows: number,
+  ) {
+    this.Hp = roundUp8(H);
+    this.GH = 4 * this.Hp;
+    this.c = ws.alloc(rows, H);
+    this.tc = ws.alloc(rows, H);
+  }
+
+  forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows): void {
+    const { ws, H, Hp, GH, c, tc } = this;
+    const { gates, h, u } = layer;
+    if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+    const data = ws.data;
+    for (let i = 0; i < n; i++) {
+      const g = gates.offset + (r0 + i) * GH;
+      const s = (r0 + i) * Hp;
+      const sp = t > 0 ? c.offset + (p0 + i) * Hp : -1;
+      for (let j = 0; j < H; j++) {
+        const ig = sigmoid(data[g + j]);
+        const fg = sigmoid(data[g + Hp + j]);
+        const gg = tanh(data[g + 2 * Hp + j]);
+        const og = sigmoid(data[g + 3 * Hp + j]);
+        data[g + j] = ig;
+        data[g + Hp + j] = fg;
+        data[g + 2 * Hp + j] = gg;
+        data[g + 3 * Hp + j] = og;
+        const cp = sp >= 0 ? data[sp + j] : 0;
+        const cc = fg * cp + ig * gg;
+        const tcc = tanh(cc);
+        data[c.offset + s + j] = cc;
+        data[tc.offset + s + j] = tcc;
+        data[h.offset + s + j] = og * tcc;
+      }
+    }
+  }
+
+  beginBackward(scratch: CellScratch): void {
+    this.carryC = scratch[1].offset;
+    this.nextC = scratch[2].offset;
+  }
+
+  backwardStep(layer: LayerMatrices, grads: LayerGradientMatrices, { t, n, r0, p0 }: StepRows, nNext: number, dOut: number, carryH: number, nextH: number): void {
+    const { ws, H, Hp, GH, c, tc, carryC, nextC } = this;
+    const gates = layer.gates;
+    const { dGates: dG, uT } = grads;
+    const data = ws.data;
+    for (let i = 0; i < n; i++) {
+      const g = gates.offset + (r0 + i) * GH;
+      const dg = dG.offset + (r0 + i) * GH;
+      const s = (r0 + i) * Hp;
+      const sp = t > 0 ? c.offset + (p0 + i) * Hp : -1;
+      const carried = i < nNext;
+      for (let j = 0; j < H; j++) {
+        const dh = data[dOut + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
+        const ig = data[g + j];
+        const fg = data[g + Hp + j];
+        const gg = data[g + 2 * Hp + j];
+        const og = data[g + 3 * Hp + j];
+        const tcc = data[tc.offset + s + j];
+        const dc = (carried ? data[carryC + i * Hp + j] : 0) + dh * og * (1 - tcc * tcc);
+        const cp = sp >= 0 ? data[sp + j] : 0;
+        data[dg + j] = dc * gg * ig * (1 - ig);
+        data[dg + Hp + j] = dc * cp * fg * (1 - fg);
+        data[dg + 2 * Hp + j] = dc * ig * (1 - gg * gg);
+        data[dg + 3 * Hp + j] = dh * tcc * og * (1 - og);
+        data[nextC + i * Hp + j] = dc * fg;
+      }
+    }
+    if (t > 0) ws.gemm(n, Hp, GH, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, false);
+    this.carryC = nextC;
+    this.nextC = carryC;
+  }
+
+  recurrentKernelGradient(layer: LayerMatrices, { dGates: dG, dU }: LayerGradientMatrices, tokens: number): void {
+    const { ws, Hp, GH } = this;
+    ws.gemm(Hp, GH, tokens, layer.hp.offset, Hp, true, dG.offset, GH, dU.offset, GH, false);
+  }
+}
