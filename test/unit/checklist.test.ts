@@ -17,16 +17,16 @@ function classificationOf(words: readonly string[], positive: readonly number[])
 }
 
 /**
- * Pass rates of the shipped model/movie-reviews, a few points below those measured when the cases were
- * written (docs/checklist.md): a retrained model that falls below one of them regressed on that capability.
+ * Pass rates of the shipped model/movie-reviews, a few points below those measured (docs/checklist.md):
+ * a retrained model that falls below one of them regressed on that capability.
  */
 const FLOORS: Record<string, { label: number; direction?: number }> = {
-  negation: { label: 0.10, direction: 0 },
-  contrast: { label: 0.45, direction: 0.95 },
-  intensifier: { label: 0.80 },
+  negation: { label: 0.65, direction: 0.77 },
+  contrast: { label: 0.80, direction: 0.95 },
+  intensifier: { label: 0.88 },
   filler: { label: 0.88 },
   typo: { label: 0.43 },
-  entity: { label: 0.95 },
+  entity: { label: 0.90 },
 };
 
 describe('checklistCases', () => {
