@@ -89,7 +89,7 @@ class PreparedData:
 
 class LengthBucketBatchSampler:
     """Batches of similar lengths over the indices a sampler (DistributedSampler) gives this
-    process, as the TypeScript trainer batches (src/core/training.ts lengthBucketedBatches):
+    process, as the TypeScript trainer batches (src/core/training/training.ts lengthBucketedBatches):
     pools of 32 batches sorted by length, cut into batches, batch order shuffled. With a
     DistributedSampler every process gets the same number of indices, hence of batches."""
 

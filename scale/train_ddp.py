@@ -8,7 +8,7 @@ One machine, N processes (gloo on CPU, NCCL on GPUs):
 Many machines: the same command on each, with --nnodes, --node_rank/--rdzv-* (docs/scale-out.md).
 Without torchrun it runs as a single process.
 
-The training follows src/core/training.ts: Adam (tfjs epsilon 1e-7), clipping by global norm,
+The training follows src/core/training/training.ts: Adam (tfjs epsilon 1e-7), clipping by global norm,
 dropout on each recurrent layer's output, word dropout, every-step or final supervision,
 weight averaging (Polyak, used for validation and the saved model), validation after each epoch,
 the best epoch's weights kept, early stopping. --batch-size is the global batch: each of the
@@ -130,7 +130,7 @@ def evaluate(run, model, split, num_classes, batch_size=256):
 
 
 def metrics_of(confusion, labels):
-    """The metrics object of metadata.json (src/core/metrics.ts computeMetrics)."""
+    """The metrics object of metadata.json (src/core/model/metrics.ts computeMetrics)."""
     n = int(confusion.sum())
     per_class, f1_sum = {}, 0.0
     for c, label in enumerate(labels):

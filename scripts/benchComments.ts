@@ -1,5 +1,5 @@
 /**
- * Benchmark of comment extraction (src/core/comments) and sentence splitting (src/core/sentences)
+ * Benchmark of comment extraction (src/core/comments) and sentence splitting (src/core/text/sentences)
  * on synthetic 5,000-line documents built from the test fixtures' snippets (code with line, block
  * and doc comments, strings holding comment-like text, templates, docstrings). Prints the first
  * (cold, JIT-compiling) call and min / median / max milliseconds of the later, interleaved repeats.
@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractComments } from '../src/core/comments';
-import { splitSentences } from '../src/core/sentences';
+import { splitSentences } from '../src/core/text/sentences';
 
 function argument(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);

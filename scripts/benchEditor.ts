@@ -5,12 +5,12 @@
 // chunks with setImmediate turns between them). Goals: both under 50 ms.
 // Usage: npx tsx scripts/benchEditor.ts [--model DIR] [--tone-model DIR] [--harsh-model DIR]
 import * as path from 'node:path';
-import { CHECK_DEFAULTS } from '../src/core/checkSettings';
-import { Classifier } from '../src/core/classifier';
-import { FINDING_KIND_INFO, checkComments, findingsOf } from '../src/core/commentCheck';
+import { CHECK_DEFAULTS } from '../src/core/comments/checkSettings';
+import { Classifier } from '../src/core/classify/classifier';
+import { FINDING_KIND_INFO, checkComments, findingsOf } from '../src/core/comments/commentCheck';
 import { extractComments } from '../src/core/comments';
-import { highlightText } from '../src/core/highlightData';
-import { loadClassifierModel } from '../src/core/modelFiles';
+import { highlightText } from '../src/core/classify/highlightData';
+import { loadClassifierModel } from '../src/core/training/modelFiles';
 
 const argument = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(name);

@@ -11,7 +11,7 @@
  * --threads 1,2 trains one trainer per thread count from the same weights, interleaved within each
  * repeat (1 thread, 2 threads, predict, ...), and prints each one's figures.
  */
-import type { Batch } from '../src/core/batching';
+import type { Batch } from '../src/core/model/batching';
 import type { Architecture, CellType } from '../src/core/model/architecture';
 import { createTrainer, initWeights, ParallelTrainer, Predictor, Random, type Trainer } from '../src/core/engine';
 

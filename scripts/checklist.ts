@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Classifier } from '../src/core/classifier';
-import { loadClassifierModel } from '../src/core/modelFiles';
+import { Classifier } from '../src/core/classify/classifier';
+import { loadClassifierModel } from '../src/core/training/modelFiles';
 import { capabilityRates, parseChecklistCases, scoreCase } from './checklistCases';
 
 const root = path.resolve(__dirname, '..');

@@ -3,8 +3,8 @@
  * and scoring one case against a classification (its final label, and the direction of the
  * trajectory at a pivot word), and pass rates per capability.
  */
-import { Classification } from '../src/core/classifier';
-import { scoreAxisFor, signedScore } from '../src/core/scoring';
+import { Classification } from '../src/core/classify/classifier';
+import { scoreAxisFor, signedScore } from '../src/core/classify/scoring';
 
 /** One behavioural case: a text, its capability, the expected final label and optionally a pivot word. */
 export interface ChecklistCase {

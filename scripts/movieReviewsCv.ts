@@ -15,8 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Classifier } from '../src/core/classifier';
-import { trainClassifier } from '../src/core/training';
+import { Classifier } from '../src/core/classify/classifier';
+import { trainClassifier } from '../src/core/training/training';
 import { assignFolds, settingOverrides } from './reviewSignalsCv';
 import { capabilityRates, parseChecklistCases, scoreCase, type CapabilityRates } from './checklistCases';
 import { RECIPES, recipeVectorsHook } from './trainBundled';

@@ -3,7 +3,7 @@
  * (scripts/trainBundled.ts) and their cross-validation (scripts/reviewSignalsCv.ts), so the figures
  * in the model cards are those of the settings that built the models.
  */
-import type { TrainingOptions } from '../src/core/training';
+import type { TrainingOptions } from '../src/core/training/training';
 
 /** What both models share: the developer tokenizer, a GRU over a 100-d embedding started from GloVe, final-step supervision. */
 const REVIEW_COMMON: Partial<TrainingOptions> = {

@@ -14,11 +14,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Classifier } from '../src/core/classifier';
-import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/pretrainedVectors';
+import { Classifier } from '../src/core/classify/classifier';
+import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/training/pretrainedVectors';
 import { readLabelledFile } from '../src/core/readers';
 import { Random } from '../src/core/engine/random';
-import { resolveTrainingOptions, trainClassifier, TrainingOptions } from '../src/core/training';
+import { resolveTrainingOptions, trainClassifier, TrainingOptions } from '../src/core/training/training';
 import { dataPath } from './dataDir';
 import { devtoneDir, devtoneExamples, devtoneTexts, SourcedExample } from './devtone';
 import { HARSHNESS_OPTIONS, LABELLED_VOCABULARY_ONLY, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';

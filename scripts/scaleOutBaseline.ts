@@ -7,7 +7,7 @@
  * (SEED drives the split as well as the weights: give `prepare` and train_ddp.py the same --seed.)
  */
 import { readPolarityPair } from '../src/core/readers';
-import { trainClassifier } from '../src/core/training';
+import { trainClassifier } from '../src/core/training/training';
 import type { CellType } from '../src/core/model/architecture';
 
 async function main(): Promise<void> {

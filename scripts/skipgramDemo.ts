@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trainSkipGram } from '../src/core/skipgram';
+import { trainSkipGram } from '../src/core/training/skipgram';
 import { dataPath } from './dataDir';
 
 const dataDir = process.argv[2] ?? dataPath('rt-polaritydata');

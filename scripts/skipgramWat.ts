@@ -1,13 +1,13 @@
 /**
  * Source of the skip-gram kernel (WebAssembly SIMD, text generated here) and the dev-time assembler
- * that turns it into the binary checked in as src/core/engine/skipgramBinary.ts. Used by src/core/skipgram.ts.
+ * that turns it into the binary checked in as src/core/engine/skipgramBinary.ts. Used by src/core/training/skipgram.ts.
  *
  * Regenerate after changing this file:  npx tsx scripts/skipgramWat.ts
  * (needs the `wabt` dev dependency; the runtime never loads wabt). A unit test checks that the
  * checked-in binary matches this source.
  */
 
-import { SKIPGRAM_MAX_EXP, SKIPGRAM_SIGMOID_TABLE_SIZE } from '../src/core/skipgram';
+import { SKIPGRAM_MAX_EXP, SKIPGRAM_SIGMOID_TABLE_SIZE } from '../src/core/training/skipgram';
 
 /**
  * The module: memory (exported, grown by the caller) and `sg_pair`, one (context word, centre word)

@@ -13,14 +13,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Classifier } from '../src/core/classifier';
-import { computeMetrics, formatMetrics, Metrics } from '../src/core/metrics';
-import { loadClassifierModel, saveTrainedModel } from '../src/core/modelFiles';
+import { Classifier } from '../src/core/classify/classifier';
+import { computeMetrics, formatMetrics, Metrics } from '../src/core/model/metrics';
+import { loadClassifierModel, saveTrainedModel } from '../src/core/training/modelFiles';
 import { QuantizationKind } from '../src/core/model/metadata';
 import { fingerprintFiles, readLabelledFile, readPolarityPair } from '../src/core/readers';
 import { LabelledExample } from '../src/core/readers/types';
-import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/pretrainedVectors';
-import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingResult } from '../src/core/training';
+import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/training/pretrainedVectors';
+import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingResult } from '../src/core/training/training';
 import { dataDir } from './dataDir';
 import { DEVTONE_SOURCES, devtoneDir, devtoneExamples, devtoneTexts } from './devtone';
 import { HARSHNESS_OPTIONS, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';
@@ -59,7 +59,7 @@ const GLOVE_100D: PretrainedVectorsSource = {
 export const RECIPES: Record<string, BundledModelRecipe> = {
   'movie-reviews': {
     description: 'GRU sentiment classifier of English movie-review sentences (positive / negative).',
-    // The training defaults are this model's settings (src/core/training.ts); the embedding then
+    // The training defaults are this model's settings (src/core/training/training.ts); the embedding then
     // starts from GloVe where GloVe knows the word (chosen by measurement: scripts/modelCards/movie-reviews-variants.md).
     options: {},
     pretrainedVectors: GLOVE_100D,

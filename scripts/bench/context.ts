@@ -7,7 +7,7 @@ import { existsSync } from 'fs';
 import { join, resolve } from 'path';
 import { readPolarityPair } from '../../src/core/readers';
 import { defaultTrainingThreads, Random } from '../../src/core/engine';
-import type { LabelledText } from '../../src/core/training';
+import type { LabelledText } from '../../src/core/training/training';
 
 /** Command-line options of the bench. */
 export interface BenchOptions {

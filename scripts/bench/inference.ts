@@ -11,11 +11,11 @@
  * per its README); ratios use the higher of the two. Then the latency of Classifier.classify on one
  * 200-word text.
  */
-import { padBatch } from '../../src/core/batching';
-import { Classifier } from '../../src/core/classifier';
+import { padBatch } from '../../src/core/model/batching';
+import { Classifier } from '../../src/core/classify/classifier';
 import { predict, relaxedSimdAvailable, sharedPredictor } from '../../src/core/engine';
 import { tokenTexts } from '../../src/core/text/tokenizer';
-import { DEFAULT_TRAINING_OPTIONS } from '../../src/core/training';
+import { DEFAULT_TRAINING_OPTIONS } from '../../src/core/training/training';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
 import { runPytorch, type OurModel } from './training';
 

@@ -15,8 +15,8 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { loadavg } from 'os';
 import { readPolarityPair } from '../../src/core/readers';
-import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../../src/core/pretrainedVectors';
-import { DEFAULT_TRAINING_OPTIONS, trainClassifier, type TrainingResult } from '../../src/core/training';
+import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../../src/core/training/pretrainedVectors';
+import { DEFAULT_TRAINING_OPTIONS, trainClassifier, type TrainingResult } from '../../src/core/training/training';
 import type { BenchContext } from './context';
 import { runPytorch } from './training';
 

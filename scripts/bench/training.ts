@@ -9,8 +9,8 @@ import { join } from 'path';
 import { createTrainer, initWeights, Random, type Trainer } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
 import { tokenTexts } from '../../src/core/text/tokenizer';
-import { DEFAULT_TRAINING_OPTIONS, evaluateIds, lengthBucketedBatches } from '../../src/core/training';
-import { Vocabulary } from '../../src/core/vocabulary';
+import { DEFAULT_TRAINING_OPTIONS, evaluateIds, lengthBucketedBatches } from '../../src/core/training/training';
+import { Vocabulary } from '../../src/core/text/vocabulary';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
 
 /** A trained model of the last round, for the inference section. */

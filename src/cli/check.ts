@@ -8,13 +8,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHECK_DEFAULTS, FINDING_KINDS, FindingKind, SeverityName } from '../core/checkSettings';
-import { Classifier } from '../core/classifier';
-import { CheckModel, FINDING_KIND_INFO, Finding, checkComments, findingMessage, findingsOf } from '../core/commentCheck';
+import { CHECK_DEFAULTS, FINDING_KINDS, FindingKind, SeverityName } from '../core/comments/checkSettings';
+import { Classifier } from '../core/classify/classifier';
+import { CheckModel, FINDING_KIND_INFO, Finding, checkComments, findingMessage, findingsOf } from '../core/comments/commentCheck';
 import { SUPPORTED_LANGUAGES, isSupportedLanguage, languageOfPath } from '../core/comments';
-import { LineIndex } from '../core/lineIndex';
-import { loadClassifierModel } from '../core/modelFiles';
-import { FileRefusedError, formatBytes, readRegularFile } from '../core/regularFile';
+import { LineIndex } from '../core/text/lineIndex';
+import { loadClassifierModel } from '../core/training/modelFiles';
+import { FileRefusedError, formatBytes, readRegularFile } from '../core/files/regularFile';
 import manifest from '../../package.json';
 import { bundledModelDir, CliError, EXIT_USAGE, numberOption, parseOptions } from './common';
 

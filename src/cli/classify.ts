@@ -1,7 +1,7 @@
 /** `sentiment-lens classify`: label, probability and per-word trajectory of texts. */
 import * as readline from 'node:readline';
-import { Classification, Classifier } from '../core/classifier';
-import { loadClassifierModel } from '../core/modelFiles';
+import { Classification, Classifier } from '../core/classify/classifier';
+import { loadClassifierModel } from '../core/training/modelFiles';
 import { bundledModelDir, CliError, parseOptions } from './common';
 
 const STDIN_BATCH = 512;

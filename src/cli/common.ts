@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { CHECK_DEFAULTS } from '../core/checkSettings';
+import { CHECK_DEFAULTS } from '../core/comments/checkSettings';
 import { readLabelledFile, readPolarityPair } from '../core/readers';
 import { LabelledFormat, Problem, ReadResult } from '../core/readers/types';
 

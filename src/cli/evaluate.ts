@@ -1,11 +1,11 @@
 /** `sentiment-lens eval`: metrics of a model on a labelled set. */
-import { Classifier, predictClassIndices } from '../core/classifier';
+import { Classifier, predictClassIndices } from '../core/classify/classifier';
 import { listSome } from '../core/readers/displayText';
-import { formatMetrics, computeMetrics } from '../core/metrics';
+import { formatMetrics, computeMetrics } from '../core/model/metrics';
 import { fingerprintFiles } from '../core/readers';
-import { modelClassOf } from '../core/labels';
-import { stratifiedSplit } from '../core/training';
-import { trainingSplit } from '../core/modelFiles';
+import { modelClassOf } from '../core/classify/labels';
+import { stratifiedSplit } from '../core/training/training';
+import { trainingSplit } from '../core/training/modelFiles';
 import { loadModelOrFail } from './classify';
 import { CliError, DATA_OPTIONS, EXIT_USAGE, parseOptions, readData } from './common';
 

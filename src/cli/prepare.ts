@@ -1,14 +1,14 @@
 /**
  * `sentiment-lens prepare`: the data-preparation step of `train` (same readers, tokenizer, split
  * and vocabulary), written as id-encoded .npy shards plus a metadata.json for an outside trainer
- * (scale/train_ddp.py; layout in src/core/preparedData.ts and docs/scale-out.md).
+ * (scale/train_ddp.py; layout in src/core/training/preparedData.ts and docs/scale-out.md).
  */
 import * as path from 'node:path';
 import { loadModel } from '../core/model/modelIO';
 import { fingerprintFiles } from '../core/readers';
-import { writePreparedData } from '../core/preparedData';
-import { prepareTrainingData, resolveTrainingOptions, TrainingOptions } from '../core/training';
-import { Vocabulary } from '../core/vocabulary';
+import { writePreparedData } from '../core/training/preparedData';
+import { prepareTrainingData, resolveTrainingOptions, TrainingOptions } from '../core/training/training';
+import { Vocabulary } from '../core/text/vocabulary';
 import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
 import { trainingOptionsFromFlags } from './train';
 

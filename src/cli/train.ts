@@ -1,13 +1,13 @@
 /** `sentiment-lens train`: trains and saves a model, with progress on stderr. */
 import * as path from 'node:path';
 import { abbreviate, listSome } from '../core/readers/displayText';
-import { formatMetrics } from '../core/metrics';
+import { formatMetrics } from '../core/model/metrics';
 import { fingerprintFiles } from '../core/readers';
-import { saveTrainedModel, QuantizationChoice } from '../core/modelFiles';
+import { saveTrainedModel, QuantizationChoice } from '../core/training/modelFiles';
 import { checkSaveTarget, SaveTargetError } from '../core/model/modelFolder';
-import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors, type PretrainedVectors } from '../core/pretrainedVectors';
-import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingProgress } from '../core/training';
-import { negativeLabelOf, positiveLabelOf } from '../core/scoring';
+import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors, type PretrainedVectors } from '../core/training/pretrainedVectors';
+import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingProgress } from '../core/training/training';
+import { negativeLabelOf, positiveLabelOf } from '../core/classify/scoring';
 import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
 
 /** Options shared by `train` and the bundled-model script. */

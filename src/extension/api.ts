@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { Classification } from '../core/classifier';
+import type { Classification } from '../core/classify/classifier';
 import type { ModelRole } from './config';
 import type { ModelsApi, TrainingApi, TrainingTestHooks } from './training/trainingController';
 

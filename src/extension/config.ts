@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { CHECK_SETTING_KEYS, FINDING_KINDS, FindingKind, MANIFEST_SETTING_KEYS, manifestSetting, SeverityName } from '../core/checkSettings';
-import type { ColourMode } from '../core/scoring';
+import { CHECK_SETTING_KEYS, FINDING_KINDS, FindingKind, MANIFEST_SETTING_KEYS, manifestSetting, SeverityName } from '../core/comments/checkSettings';
+import type { ColourMode } from '../core/classify/scoring';
 import type { Feature } from '../protocol/features';
 import { ConfigSection, MODEL_SETTING_KEYS, ModelRole, sectionOf } from './configSections';
 
 /** How highlighted words are marked. */
 export type HighlightStyle = 'background' | 'underline';
 
-export type { SeverityName } from '../core/checkSettings';
+export type { SeverityName } from '../core/comments/checkSettings';
 export type { ConfigSection, ModelRole } from './configSections';
 
 /** The settings of one kind of comment finding. */

@@ -3,7 +3,7 @@
  * role's model, and the section of every setting key, so that a change of a colour style repaints
  * highlights without reloading models and a model name reloads models without repainting.
  */
-import { CHECK_SETTING_KEYS } from '../core/checkSettings';
+import { CHECK_SETTING_KEYS } from '../core/comments/checkSettings';
 import type { Feature } from '../protocol/features';
 
 /** Every use of a model: the features (protocol/features.ts), and the harshness model of the comment check. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommentCheckInfo, EditorApi, SentenceSignalInfo, SentenceToneInfo, TestHooks } from './api';
-import type { FindingKind } from '../core/checkSettings';
-import type { CheckedSentence } from '../core/commentCheck';
+import type { FindingKind } from '../core/comments/checkSettings';
+import type { CheckedSentence } from '../core/comments/commentCheck';
 import type { PlacedFinding } from './comments/toneDiagnostics';
 import type { ToneService } from './comments/toneService';
 import { BUCKET_COLOUR_IDS } from './highlight/highlightDecorations';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { Classifier } from '../core/classifier';
-import { LoadedClassifierModel, loadClassifierModel } from '../core/modelFiles';
+import { Classifier } from '../core/classify/classifier';
+import { LoadedClassifierModel, loadClassifierModel } from '../core/training/modelFiles';
 import type { ConfigService, ModelRole } from './config';
 import { ModelStore } from './modelStore';
 

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MODEL_NAME, MODEL_NAME_RULE } from '../protocol/modelNames';
 import type { ModelMetadata } from '../core/model/metadata';
-import { MAX_MODEL_JSON_BYTES } from '../core/limits';
+import { MAX_MODEL_JSON_BYTES } from '../core/files/limits';
 import { loadModel, MODEL_FILES } from '../core/model/modelIO';
-import { readRegularFile, readRegularFileSync } from '../core/regularFile';
+import { readRegularFile, readRegularFileSync } from '../core/files/regularFile';
 
 /** Where a model lives: shipped inside the extension, or trained/imported by the user. */
 export type ModelOrigin = 'bundled' | 'user';

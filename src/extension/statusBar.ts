@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { commandIds } from './commandIds';
 import type { ToneService } from './comments/toneService';
-import { markdownCode, markdownLiteral } from '../core/markdownText';
+import { markdownCode, markdownLiteral } from '../core/text/markdownText';
 import type { ConfigService } from './config';
 import type { ModelService } from './modelService';
 

@@ -1,7 +1,7 @@
 /**
  * The settings of a training run, one row each: key, default, allowed values, and the label and help
  * the training panel shows. Everything else derives from this table: TrainingOptions' type, defaults
- * and range checks (core/training.ts), the panel's message guard (panelMessages.ts), the panel's
+ * and range checks (core/training/training.ts), the panel's message guard (panelMessages.ts), the panel's
  * defaults (host) and its form (webview). Imports nothing, so every layer can use it.
  *
  * To add a setting, add a row to TRAINING_SETTINGS (a run option) or PANEL_ONLY_SETTINGS (a choice of

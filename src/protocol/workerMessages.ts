@@ -4,7 +4,7 @@
  * answer repeats it. A training request is answered by any number of `progress` messages, then
  * exactly one of `done`, `cancelled` or `error`.
  */
-import type { TrainingProgress } from '../core/training';
+import type { TrainingProgress } from '../core/training/training';
 import { isNonEmptyString, isNumber, isOneOf, isRecord, isRequestId, isString, optional } from './guards';
 import { isPanelTrainingSettings, LABELLED_FORMATS } from './panelMessages';
 import type { PanelTrainingSettings } from './trainingSettings';

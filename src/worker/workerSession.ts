@@ -4,11 +4,11 @@
  * and saves the last finished run's model atomically. Answers go through `post`.
  */
 import * as path from 'node:path';
-import { Classifier } from '../core/classifier';
-import { transferEmbedding } from '../core/embeddingTransfer';
-import { loadClassifierModel, saveTrainedModel } from '../core/modelFiles';
+import { Classifier } from '../core/classify/classifier';
+import { transferEmbedding } from '../core/training/embeddingTransfer';
+import { loadClassifierModel, saveTrainedModel } from '../core/training/modelFiles';
 import { fingerprintFiles } from '../core/readers/fingerprint';
-import { resolveTrainingOptions, trainClassifier, TrainingCancelledError, TrainingOptions, TrainingResult } from '../core/training';
+import { resolveTrainingOptions, trainClassifier, TrainingCancelledError, TrainingOptions, TrainingResult } from '../core/training/training';
 import type { HostToWorker, WorkerToHost } from '../protocol/workerMessages';
 import { PanelTrainingSettings, runOptionsOf } from '../protocol/trainingSettings';
 import type { ReportView, SampleView } from '../protocol/views';

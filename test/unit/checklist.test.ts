@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Classification, Classifier } from '../../src/core/classifier';
-import { loadClassifierModel } from '../../src/core/modelFiles';
+import { Classification, Classifier } from '../../src/core/classify/classifier';
+import { loadClassifierModel } from '../../src/core/training/modelFiles';
 import { capabilityRates, ChecklistCase, parseChecklistCases, scoreCase } from '../../scripts/checklistCases';
 
 const root = path.join(__dirname, '..', '..');

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { Classifier, predictClassIndices } from '../../src/core/classifier';
+import { Classifier, predictClassIndices } from '../../src/core/classify/classifier';
 import { initWeights } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
 import { DEFAULT_TOKENIZER } from '../../src/core/text/tokenizer';
-import { Vocabulary } from '../../src/core/vocabulary';
+import { Vocabulary } from '../../src/core/text/vocabulary';
 
 describe('classifier', () => {
   it('predictClassIndices classifies in bounded chunks and keeps only the label indices', () => {

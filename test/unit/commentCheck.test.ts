@@ -1,15 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_DEFAULTS, CHECK_SETTING_KEYS, FINDING_KINDS } from '../../src/core/checkSettings';
-import { HARSH_LABEL, NOT_HARSH_LABEL } from '../../src/core/labels';
-import { Classification, Classifier } from '../../src/core/classifier';
+import { CHECK_DEFAULTS, CHECK_SETTING_KEYS, FINDING_KINDS } from '../../src/core/comments/checkSettings';
+import { HARSH_LABEL, NOT_HARSH_LABEL } from '../../src/core/classify/labels';
+import { Classification, Classifier } from '../../src/core/classify/classifier';
 import {
   CONTRIBUTOR_SHARE, CheckModel, FINDING_KIND_INFO, MIN_CONTRIBUTOR_INCREASE, checkComments, checkableBlocks, commentSentences, findingMessage, findingsOf,
-} from '../../src/core/commentCheck';
+} from '../../src/core/comments/commentCheck';
 import { extractComments } from '../../src/core/comments';
-import { commentKey } from '../../src/core/commentTone';
-import { loadClassifierModel } from '../../src/core/modelFiles';
+import { commentKey } from '../../src/core/comments/commentTone';
+import { loadClassifierModel } from '../../src/core/training/modelFiles';
 import { tokenize } from '../../src/core/text/tokenizer';
 
 const root = path.join(__dirname, '..', '..');

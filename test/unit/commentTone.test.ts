@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { extractComments } from '../../src/core/comments';
-import { blockRangeToDocument, commentKey } from '../../src/core/commentTone';
+import { blockRangeToDocument, commentKey } from '../../src/core/comments/commentTone';
 
 describe('commentTone', () => {
   const source = 'let x = 1;\n// this is a terrible\n// hack, rewrite it\nlet y = 2;\n';

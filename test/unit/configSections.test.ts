@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { MANIFEST_SETTING_KEYS } from '../../src/core/checkSettings';
+import { MANIFEST_SETTING_KEYS } from '../../src/core/comments/checkSettings';
 import { MODEL_SETTING_KEYS, sectionOf } from '../../src/extension/configSections';
 import { FEATURE_IDS } from '../../src/protocol/features';
 

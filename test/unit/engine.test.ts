@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Batch } from '../../src/core/batching';
-import { ensureBackend } from '../../src/core/tfBackend';
+import type { Batch } from '../../src/core/model/batching';
+import { ensureBackend } from '../../src/core/model/tfBackend';
 import { flattenWeights, weightShapes, type Architecture, type CellType, type NetworkWeights } from '../../src/core/model/architecture';
 import {
   clipByGlobalNorm, computeGradients, globalNorm, initWeights, predict, Predictor, Random, Trainer,

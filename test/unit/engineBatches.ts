@@ -1,6 +1,6 @@
 /** Random batches and comparisons shared by the engine's unit tests. */
 import * as assert from 'assert';
-import type { Batch } from '../../src/core/batching';
+import type { Batch } from '../../src/core/model/batching';
 import type { Architecture } from '../../src/core/model/architecture';
 import { Random } from '../../src/core/engine';
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import type { Batch } from '../../src/core/batching';
+import type { Batch } from '../../src/core/model/batching';
 import { flattenWeights, type Architecture, type CellType } from '../../src/core/model/architecture';
 import { createTrainer, initWeights, ParallelTrainer, Random, Trainer } from '../../src/core/engine';
 import { NetworkEngine } from '../../src/core/engine/network';

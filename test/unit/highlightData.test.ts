@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { classifyInChunks } from '../../src/core/chunkedClassify';
-import { Classifier } from '../../src/core/classifier';
-import { highlightText, highlightTextInChunks } from '../../src/core/highlightData';
-import { loadClassifierModel } from '../../src/core/modelFiles';
+import { classifyInChunks } from '../../src/core/classify/chunkedClassify';
+import { Classifier } from '../../src/core/classify/classifier';
+import { highlightText, highlightTextInChunks } from '../../src/core/classify/highlightData';
+import { loadClassifierModel } from '../../src/core/training/modelFiles';
 
 const fixtureModel = path.join(__dirname, '..', 'fixtures', 'models', 'keras-converted-gru');
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { HARSH_LABEL, modelClassOf, NOT_HARSH_LABEL } from '../../src/core/labels';
+import { HARSH_LABEL, modelClassOf, NOT_HARSH_LABEL } from '../../src/core/classify/labels';
 
-describe('core/labels', () => {
+describe('core/classify/labels', () => {
   const harshness = [HARSH_LABEL, NOT_HARSH_LABEL];
 
   it('keeps a gold label the model has', () => {

@@ -1,13 +1,13 @@
 import * as assert from 'assert';
-import { LexiconRole, padBatch, type Batch, type LexiconTargets } from '../../src/core/batching';
+import { LexiconRole, padBatch, type Batch, type LexiconTargets } from '../../src/core/model/batching';
 import { computeGradients, initWeights, Random } from '../../src/core/engine';
 import { selectSentences } from '../../src/core/engine/packing';
 import { NetworkEngine } from '../../src/core/engine/network';
 import { lexiconSettings, lexiconTargets, lexiconWordClasses, NEGATION_FACTOR, syntheticExamples, VALENCE_SCALE } from '../../src/core/lexicon/lexiconTargets';
 import lexicon from '../../src/core/lexicon/sentimentLexicon.json';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../../src/core/model/architecture';
-import { lengthBucketedBatches, prepareTrainingBatch, resolveTrainingOptions, trainClassifier } from '../../src/core/training';
-import { Vocabulary } from '../../src/core/vocabulary';
+import { lengthBucketedBatches, prepareTrainingBatch, resolveTrainingOptions, trainClassifier } from '../../src/core/training/training';
+import { Vocabulary } from '../../src/core/text/vocabulary';
 import { randomBatch } from './engineBatches';
 
 const WORDS = ['<pad>', '<unk>', 'the', 'film', 'is', 'not', 'good', 'bad', 'but', 'very', ',', 'wooden', 'great'];

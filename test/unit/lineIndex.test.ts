@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { LineIndex } from '../../src/core/lineIndex';
+import { LineIndex } from '../../src/core/text/lineIndex';
 
 describe('lineIndex', () => {
   it('converts offsets to line and character, CRLF lines keeping their \\r', () => {

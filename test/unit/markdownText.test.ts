@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { markdownCode, markdownLiteral } from '../../src/core/markdownText';
+import { markdownCode, markdownLiteral } from '../../src/core/text/markdownText';
 
 describe('markdownText', () => {
   it('escapes every punctuation character of a label, so no link, image, emphasis or HTML forms', () => {

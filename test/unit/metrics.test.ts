@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { computeMetrics, formatMetrics } from '../../src/core/metrics';
+import { computeMetrics, formatMetrics } from '../../src/core/model/metrics';
 
 describe('metrics', () => {
   const labels = ['negative', 'neutral', 'positive'];

@@ -5,14 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ensureBackend } from '../../src/core/tfBackend';
-import { padBatch } from '../../src/core/batching';
-import { computeMetrics } from '../../src/core/metrics';
+import { ensureBackend } from '../../src/core/model/tfBackend';
+import { padBatch } from '../../src/core/model/batching';
+import { computeMetrics } from '../../src/core/model/metrics';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from '../../src/core/model/architecture';
 import { ModelMetadata, checkAgainstWeights, validateMetadata } from '../../src/core/model/metadata';
 import { MetadataToSave, ModelLoadError, loadModel, saveModel, savedWeightsBytes } from '../../src/core/model/modelIO';
 import { SaveFileSystem, SaveTargetError, checkSaveTarget, nodeSaveFileSystem } from '../../src/core/model/modelFolder';
-import { MAX_MODEL_WEIGHTS_BYTES } from '../../src/core/limits';
+import { MAX_MODEL_WEIGHTS_BYTES } from '../../src/core/files/limits';
 import { predictWithLayers } from '../../src/core/model/tfjsModel';
 import { KERAS_FIXTURE_ARCH, KERAS_FIXTURE_DIR, kerasFixtureValues } from '../fixtures/models/kerasFixtureWeights';
 

@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_VECTORS_LINE_CHARS } from '../../src/core/limits';
-import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../../src/core/pretrainedVectors';
+import { MAX_VECTORS_LINE_CHARS } from '../../src/core/files/limits';
+import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../../src/core/training/pretrainedVectors';
 import { DEFAULT_TOKENIZER } from '../../src/core/text/tokenizer';
-import { Vocabulary } from '../../src/core/vocabulary';
+import { Vocabulary } from '../../src/core/text/vocabulary';
 
 const fixtures = path.resolve(__dirname, '..', 'fixtures', 'vectors');
 const wanted = new Set(['film', 'dull', 'missing']);

@@ -4,7 +4,7 @@ import { IDLE_RUN, RUNNING_STATUSES, sourceTitle } from '../../src/protocol/view
 import { labelTone } from '../../src/protocol/labelTones';
 import { MODEL_NAME, MODEL_NAME_PATTERN } from '../../src/protocol/modelNames';
 import { isHostToWorker, isWorkerToHost } from '../../src/protocol/workerMessages';
-import { transferEmbedding } from '../../src/core/embeddingTransfer';
+import { transferEmbedding } from '../../src/core/training/embeddingTransfer';
 import { FEATURE_IDS, featureName } from '../../src/protocol/features';
 
 const settings = {

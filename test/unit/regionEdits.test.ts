@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyChanges, EditableRegion } from '../../src/core/regionEdits';
+import { applyChanges, EditableRegion } from '../../src/core/classify/regionEdits';
 
 const selection = (start: number, end: number): EditableRegion => ({ start, end, kind: 'selection' });
 const comment = (start: number, end: number): EditableRegion => ({ start, end, kind: 'comment' });

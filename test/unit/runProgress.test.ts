@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { advanceRun, MAX_CHART_POINTS, runFraction, thinPoints } from '../../src/core/runProgress';
-import type { TrainingProgress } from '../../src/core/training';
+import { advanceRun, MAX_CHART_POINTS, runFraction, thinPoints } from '../../src/core/training/runProgress';
+import type { TrainingProgress } from '../../src/core/training/training';
 import { IDLE_RUN } from '../../src/protocol/views';
 
 const progress = (fields: Partial<TrainingProgress>): TrainingProgress => ({

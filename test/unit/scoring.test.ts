@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { Classification } from '../../src/core/classifier';
+import type { Classification } from '../../src/core/classify/classifier';
 import {
   BUCKET_COUNT, NEUTRAL_BUCKET, colourBucket, negativeLabelOf, scoreAxisFor, signedScore, sparkline, topNegativeContributors, wordScores,
-} from '../../src/core/scoring';
+} from '../../src/core/classify/scoring';
 
 /** A classification of tokens with the given P(negative) after each (binary negative/positive). */
 function trajectory(words: string[], negatives: number[]): Classification {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { splitSentences } from '../../src/core/sentences';
+import { splitSentences } from '../../src/core/text/sentences';
 
 /** The sentences of `text` as strings, checking that every range is trimmed and in order. */
 function sentences(text: string): string[] {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { SKIPGRAM_TARGET_STD, SKIPGRAM_UNTRAINED_LIMIT, SkipGramOptions, trainSkipGram } from '../../src/core/skipgram';
+import { SKIPGRAM_TARGET_STD, SKIPGRAM_UNTRAINED_LIMIT, SkipGramOptions, trainSkipGram } from '../../src/core/training/skipgram';
 import { SKIPGRAM_WASM_BASE64 } from '../../src/core/engine/skipgramBinary';
 import { assembleSkipgramKernel } from '../../scripts/skipgramWat';
 

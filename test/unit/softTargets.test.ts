@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import type { Batch } from '../../src/core/batching';
+import type { Batch } from '../../src/core/model/batching';
 import { computeGradients, initWeights, Random } from '../../src/core/engine';
 import { selectSentences } from '../../src/core/engine/packing';
 import { NetworkEngine } from '../../src/core/engine/network';

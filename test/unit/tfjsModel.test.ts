@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureBackend } from '../../src/core/tfBackend';
-import { padBatch } from '../../src/core/batching';
+import { ensureBackend } from '../../src/core/model/tfBackend';
+import { padBatch } from '../../src/core/model/batching';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from '../../src/core/model/architecture';
 import { buildLayersModel, getNetworkWeights, predictWithLayers, setNetworkWeights } from '../../src/core/model/tfjsModel';
 

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { saveTrainedModel } from '../../src/core/modelFiles';
-import { SKIP_GRAM_COVERAGE_LIMIT, trainClassifier, TrainingOptions } from '../../src/core/training';
+import { saveTrainedModel } from '../../src/core/training/modelFiles';
+import { SKIP_GRAM_COVERAGE_LIMIT, trainClassifier, TrainingOptions } from '../../src/core/training/training';
 
 const labelled = [
   ...Array.from({ length: 12 }, (_, i) => ({ text: `thanks a lot this works great ${i}`, label: 'positive' })),

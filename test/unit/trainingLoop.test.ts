@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { padBatch } from '../../src/core/batching';
+import { padBatch } from '../../src/core/model/batching';
 import { Random } from '../../src/core/engine/random';
 import {
   lengthBucketedBatches, prepareTrainingBatch, stratifiedSplit, trainClassifier, TrainingCancelledError,
-} from '../../src/core/training';
-import { OOV_ID } from '../../src/core/vocabulary';
+} from '../../src/core/training/training';
+import { OOV_ID } from '../../src/core/text/vocabulary';
 
 /** A small separable task: the sentiment words decide the label, the rest is filler. */
 function syntheticReviews(count: number, seed: number) {

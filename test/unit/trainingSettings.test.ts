@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_TRAINING_OPTIONS, resolveTrainingOptions } from '../../src/core/training';
+import { DEFAULT_TRAINING_OPTIONS, resolveTrainingOptions } from '../../src/core/training/training';
 import { isPanelTrainingSettings } from '../../src/protocol/panelMessages';
 import {
   describeAllowed, PANEL_ONLY_SETTINGS, PANEL_SETTING_DEFAULTS, PANEL_SETTINGS, runOptionsOf, settingName, TRAINING_SETTING_DEFAULTS, TRAINING_SETTINGS,

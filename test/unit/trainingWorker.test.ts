@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadClassifierModel } from '../../src/core/modelFiles';
+import { loadClassifierModel } from '../../src/core/training/modelFiles';
 import type { HostToWorker, WorkerToHost } from '../../src/protocol/workerMessages';
 import type { PanelTrainingSettings } from '../../src/protocol/trainingSettings';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { scanVectorsJson } from '../../src/core/vectorsJsonScanner';
+import { scanVectorsJson } from '../../src/core/training/vectorsJsonScanner';
 
 /** What readPretrainedVectors' JSON.parse path finds: "dimensions", the number of words and the wanted words' values in Object.entries order. */
 function viaJsonParse(text: string, wanted: ReadonlySet<string>) {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { OOV_ID, PAD_ID, Vocabulary } from '../../src/core/vocabulary';
-import { padBatch } from '../../src/core/batching';
+import { OOV_ID, PAD_ID, Vocabulary } from '../../src/core/text/vocabulary';
+import { padBatch } from '../../src/core/model/batching';
 
 describe('vocabulary', () => {
   const sentences = [['the', 'film', 'is', 'good'], ['the', 'film', 'is', 'bad'], ['the', 'plot']];

@@ -1,4 +1,7 @@
 /**
+ * Review comments: their extraction (this index) and the tone check over them (commentCheck.ts,
+ * commentTone.ts, checkSettings.ts).
+ *
  * Comment extraction: finds the comments of a source document (or the paragraphs of a Markdown or
  * plain-text document) with an exact map from every character of their prose back to the document.
  * Pure TypeScript with no Node or VS Code APIs, so it runs in the extension host, a worker or a webview.

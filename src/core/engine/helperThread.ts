@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { Batch } from '../batching';
+import type { Batch } from '../model/batching';
 import { unflattenWeights, type Architecture } from '../model/architecture';
 import { InputProjectionCache, NetworkEngine, type DropoutKey, type LossAndGradients, type Probabilities } from './network';
 

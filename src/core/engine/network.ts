@@ -8,7 +8,7 @@
  * Dp = roundUp8(inputDim)); gate block g of a [*, G * units] Keras matrix lives at columns
  * g * Hp .. g * Hp + units - 1. Padding entries of weight matrices are zero.
  */
-import { LexiconRole, type Batch } from '../batching';
+import { LexiconRole, type Batch } from '../model/batching';
 import { gatesPerCell, type Architecture, type NetworkWeights, type RecurrentWeights } from '../model/architecture';
 import { createCell, type CellScratch, type LayerGradientMatrices, type LayerMatrices, type RecurrentCell } from './cells';
 import { roundUp8, Workspace, type Matrix } from './kernels';

@@ -4,7 +4,7 @@
  * step t occupies packed rows offsets[t] .. offsets[t] + active[t] - 1. Padding steps get no
  * row at all, so no work is ever done past a sentence's length.
  */
-import type { Batch } from '../batching';
+import type { Batch } from '../model/batching';
 
 /** Where every real token of a batch lives in the packed layout. */
 export interface Packing {

@@ -19,7 +19,7 @@
  * fails, training goes on in one thread and `onWarning` is told.
  */
 import * as os from 'node:os';
-import type { Batch } from '../batching';
+import type { Batch } from '../model/batching';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { HelperThread } from './helperThread';
 import { countLossPositions, type DropoutKey, type LossAndGradients, type SparseEmbeddingGradient } from './network';

@@ -6,7 +6,7 @@
  * operations whatever batch it is in, so the results are bit-identical with 1 or 2 threads.
  */
 import * as os from 'node:os';
-import type { Batch } from '../batching';
+import type { Batch } from '../model/batching';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { HelperThread } from './helperThread';
 import { InputProjectionCache, NetworkEngine, type Probabilities } from './network';

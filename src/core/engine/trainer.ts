@@ -2,7 +2,7 @@
  * Training with the fast engine: loss and gradients (network.ts), clipping by global norm, and
  * Adam with the tfjs / Keras update rule.
  */
-import type { Batch } from '../batching';
+import type { Batch } from '../model/batching';
 import { flattenWeights, unflattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { cloneWeights } from './initWeights';
 import { Workspace, type Matrix } from './kernels';

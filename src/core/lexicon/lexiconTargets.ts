@@ -16,9 +16,9 @@
  * The word lists (sentimentLexicon.json) come from VADER and AFINN-165 (scripts/buildLexicon.ts);
  * the terms and their gradients are computed by the engine (engine/network.ts, addLexiconTerms).
  */
-import { LexiconRole, type Batch, type LexiconTargets } from '../batching';
-import { negativeLabelOf, positiveLabelOf } from '../scoring';
-import { OOV_ID, PAD_ID, type Vocabulary } from '../vocabulary';
+import { LexiconRole, type Batch, type LexiconTargets } from '../model/batching';
+import { negativeLabelOf, positiveLabelOf } from '../classify/scoring';
+import { OOV_ID, PAD_ID, type Vocabulary } from '../text/vocabulary';
 import lexicon from './sentimentLexicon.json';
 
 /** Changes of the score (logits) a neutral word may make without cost. */

@@ -4,8 +4,8 @@
  * against the weight shapes listed in model.json.
  */
 import type { TokenizerSettings } from '../text/tokenizer';
-import type { Metrics } from '../metrics';
-import { OOV_TOKEN, PAD_TOKEN } from '../vocabulary';
+import type { Metrics } from './metrics';
+import { OOV_TOKEN, PAD_TOKEN } from '../text/vocabulary';
 import { Architecture, CellType, gatesPerCell } from './architecture';
 
 /** The metadata format this code writes; loading accepts this version only. */

@@ -16,8 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { MAX_MODEL_JSON_BYTES } from '../limits';
-import { readRegularFile } from '../regularFile';
+import { MAX_MODEL_JSON_BYTES } from '../files/limits';
+import { readRegularFile } from '../files/regularFile';
 import { validateMetadata } from './metadata';
 
 /** The files a model folder of ours holds. */

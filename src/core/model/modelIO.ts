@@ -13,9 +13,9 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { MAX_MODEL_JSON_BYTES, MAX_MODEL_WEIGHTS_BYTES } from '../limits';
-import { FileRefusedError, formatBytes, readRegularFile } from '../regularFile';
-import { ensureBackend } from '../tfBackend';
+import { MAX_MODEL_JSON_BYTES, MAX_MODEL_WEIGHTS_BYTES } from '../files/limits';
+import { FileRefusedError, formatBytes, readRegularFile } from '../files/regularFile';
+import { ensureBackend } from './tfBackend';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from './architecture';
 import {
   METADATA_FORMAT_VERSION,

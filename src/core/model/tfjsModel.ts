@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Batch } from '../batching';
+import type { Batch } from './batching';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from './architecture';
 
 /** Stable layer names of the model built by buildLayersModel (weights are named `<layer>/<weight>`). */
@@ -119,7 +119,7 @@ export interface LayersPrediction {
 /**
  * Runs the model in inference mode (dropout off) on a padded batch. `batch.ids` is int32
  * [batchSize, timeSteps]; the result is described by LayersPrediction. Creates no lasting tensors.
- * The tfjs backend must be ready (see ensureBackend in src/core/tfBackend.ts).
+ * The tfjs backend must be ready (see ensureBackend in src/core/model/tfBackend.ts).
  */
 export function predictWithLayers(model: tfl.LayersModel, batch: Batch): LayersPrediction {
   const { batchSize, timeSteps, lengths } = batch;

@@ -3,7 +3,7 @@
  * detection, then the pure parser. Never throws on a bad or missing file: returns problems.
  */
 
-import { FileRefusedError, readRegularFileSync } from '../regularFile';
+import { FileRefusedError, readRegularFileSync } from '../files/regularFile';
 import { decodeBytes, sniffBinary } from './encoding';
 import { detectFormat } from './formats';
 import { emptyFileProblem, finishResult, parseFormat, withFile } from './parse';

@@ -4,7 +4,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readRegularFileSync } from '../regularFile';
+import { readRegularFileSync } from '../files/regularFile';
 
 /** Any size: the files were read (and size-checked) before they are fingerprinted. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;

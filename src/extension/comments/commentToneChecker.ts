@@ -1,7 +1,7 @@
-import { CheckModel, CommentCheck, FINDING_KIND_INFO, checkComments } from '../../core/commentCheck';
-import type { FindingKind } from '../../core/checkSettings';
+import { CheckModel, CommentCheck, FINDING_KIND_INFO, checkComments } from '../../core/comments/commentCheck';
+import type { FindingKind } from '../../core/comments/checkSettings';
 import { isSupportedLanguage } from '../../core/comments';
-import { LineIndex } from '../../core/lineIndex';
+import { LineIndex } from '../../core/text/lineIndex';
 import type { ActiveModel, ModelService } from '../modelService';
 
 /** A text to check: a document's text with its language, or a file read from disk. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { CheckedSentence, FINDING_KIND_INFO, SignalScore, findingMessage } from '../../core/commentCheck';
-import { FINDING_KINDS, FindingKind } from '../../core/checkSettings';
+import { CheckedSentence, FINDING_KIND_INFO, SignalScore, findingMessage } from '../../core/comments/commentCheck';
+import { FINDING_KINDS, FindingKind } from '../../core/comments/checkSettings';
 import type { ConfigService } from '../config';
 import type { ToneReport } from './commentToneChecker';
 import type { IgnoreStore } from './ignoreStore';

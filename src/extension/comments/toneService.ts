@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Highlighter } from '../highlight/highlighter';
-import type { FindingKind } from '../../core/checkSettings';
+import type { FindingKind } from '../../core/comments/checkSettings';
 import type { ConfigService } from '../config';
 import type { ModelService } from '../modelService';
 import { CommentToneChecker, ToneInput, ToneReport, extractionLanguage } from './commentToneChecker';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BUCKET_COUNT } from '../../core/scoring';
+import { BUCKET_COUNT } from '../../core/classify/scoring';
 import type { HighlightStyle } from '../config';
 
 /** The contributed colour ids of the buckets, strongly negative first (package.json `contributes.colors`). */

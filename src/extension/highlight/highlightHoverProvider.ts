@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { markdownCode, markdownLiteral } from '../../core/markdownText';
-import { describeAxis, sparkline } from '../../core/scoring';
+import { markdownCode, markdownLiteral } from '../../core/text/markdownText';
+import { describeAxis, sparkline } from '../../core/classify/scoring';
 import type { Highlighter } from './highlighter';
 import { trajectoryChartUri } from './trajectoryChart';
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { CommentBlock } from '../../core/comments';
-import { HighlightSentence, colourValue, highlightTextInChunks } from '../../core/highlightData';
-import { applyChanges, EditableRegion, Span } from '../../core/regionEdits';
-import { colourBucket } from '../../core/scoring';
+import { HighlightSentence, colourValue, highlightTextInChunks } from '../../core/classify/highlightData';
+import { applyChanges, EditableRegion, Span } from '../../core/classify/regionEdits';
+import { colourBucket } from '../../core/classify/scoring';
 import type { ConfigService, ModelRole, SentimentLensConfig } from '../config';
 import type { ModelService } from '../modelService';
 import { ANNOTATION_COLOUR_IDS, HighlightDecorations } from './highlightDecorations';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_BYTES } from '../../core/readers/files';
-import { advanceRun, runFraction } from '../../core/runProgress';
-import { resolveTrainingOptions, TrainingProgress } from '../../core/training';
+import { advanceRun, runFraction } from '../../core/training/runProgress';
+import { resolveTrainingOptions, TrainingProgress } from '../../core/training/training';
 import { describeMessage } from '../../protocol/guards';
 import { Feature, featureName } from '../../protocol/features';
 import { HostToPanel, isPanelToHost, PanelToHost } from '../../protocol/panelMessages';

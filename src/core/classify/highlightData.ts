@@ -6,7 +6,7 @@
 import { ChunkOptions, classifyInChunks } from './chunkedClassify';
 import type { Classification, Classifier, LabelProbabilities } from './classifier';
 import { ColourMode, ScoreAxis, colourBucket, scoreAxisFor, signedScore, wordScores } from './scoring';
-import { SentenceRange, splitSentences } from './sentences';
+import { SentenceRange, splitSentences } from '../text/sentences';
 
 /** One word of a highlighted sentence; offsets [start, end) are in the text given to highlightText. */
 export interface HighlightWord {

@@ -3,19 +3,19 @@
  * training part, optional skip-gram pretraining of the embedding, length-bucketed batches through
  * the fast engine, validation after every epoch, early stopping, and the best epoch's weights.
  */
-import { abbreviate, listSome } from './readers/displayText';
-import { Architecture, CellType, flattenWeights, NetworkWeights } from './model/architecture';
-import { Batch, padBatch } from './batching';
-import { Metrics, computeMetrics } from './metrics';
-import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from './text/tokenizer';
-import { OOV_ID, PAD_ID, Vocabulary } from './vocabulary';
-import { Random } from './engine/random';
-import { createTrainer, initWeights, predict } from './engine';
-import { markWeightsMutable } from './engine/predict';
+import { abbreviate, listSome } from '../readers/displayText';
+import { Architecture, CellType, flattenWeights, NetworkWeights } from '../model/architecture';
+import { Batch, padBatch } from '../model/batching';
+import { Metrics, computeMetrics } from '../model/metrics';
+import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from '../text/tokenizer';
+import { OOV_ID, PAD_ID, Vocabulary } from '../text/vocabulary';
+import { Random } from '../engine/random';
+import { createTrainer, initWeights, predict } from '../engine';
+import { markWeightsMutable } from '../engine/predict';
 import { trainSkipGram } from './skipgram';
-import { settingProblems, TRAINING_SETTING_DEFAULTS, TRAINING_SETTINGS, TrainingSettingValues } from '../protocol/trainingSettings';
-import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from './lexicon/lexiconTargets';
-import { negativeLabelOf, positiveLabelOf } from './scoring';
+import { settingProblems, TRAINING_SETTING_DEFAULTS, TRAINING_SETTINGS, TrainingSettingValues } from '../../protocol/trainingSettings';
+import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from '../lexicon/lexiconTargets';
+import { negativeLabelOf, positiveLabelOf } from '../classify/scoring';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
 export interface LabelledText {

@@ -2,12 +2,12 @@
  * Between training results, classifiers and model folders: save a training run with its
  * metadata, load a folder as a ready-to-use classifier model.
  */
-import { ClassifierModel } from './classifier';
-import { loadModel } from './model/modelIO';
-import { ModelMetadata, QuantizationKind } from './model/metadata';
-import { saveModel } from './model/modelIO';
+import { ClassifierModel } from '../classify/classifier';
+import { loadModel } from '../model/modelIO';
+import { ModelMetadata, QuantizationKind } from '../model/metadata';
+import { saveModel } from '../model/modelIO';
 import { TrainingResult } from './training';
-import { Vocabulary } from './vocabulary';
+import { Vocabulary } from '../text/vocabulary';
 
 /** How weights are stored on disk. */
 export type QuantizationChoice = QuantizationKind;

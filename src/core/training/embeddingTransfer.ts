@@ -2,7 +2,7 @@
  * Starting a new model's embedding from another model's: every word both vocabularies hold
  * gets the other model's row; the other rows keep their fresh initialisation.
  */
-import { PAD_ID } from './vocabulary';
+import { PAD_ID } from '../text/vocabulary';
 
 /** An embedding matrix [tokens.length, dim] (float32, row-major) with its vocabulary. */
 export interface SourceEmbedding {

@@ -19,9 +19,9 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { METADATA_FORMAT_VERSION } from './model/metadata';
+import { METADATA_FORMAT_VERSION } from '../model/metadata';
 import type { PreparedData, TrainingOptions } from './training';
-import { OOV_ID, PAD_ID } from './vocabulary';
+import { OOV_ID, PAD_ID } from '../text/vocabulary';
 
 /** Name of the manifest, also the mark of a prepared folder (replacing a folder needs it). */
 export const DATASET_FILE = 'dataset.json';

@@ -8,7 +8,7 @@
  * shrinks by a random amount per centre word), subsampling of frequent words, a precomputed sigmoid
  * table saturating at |x| = 6, and a learning rate decayed linearly over all epochs to 1e-4 of its start.
  */
-import { SKIPGRAM_WASM_BASE64 } from './engine/skipgramBinary';
+import { SKIPGRAM_WASM_BASE64 } from '../engine/skipgramBinary';
 
 /** Options of {@link trainSkipGram}. */
 export interface SkipGramOptions {

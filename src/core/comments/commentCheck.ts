@@ -5,14 +5,16 @@
  * probability and the words that raised it. Findings are the sentences at or above a threshold.
  * Pure TypeScript over the core, no VS Code.
  */
-import { ChunkOptions, classifyInChunks, yieldWithSetImmediate } from './chunkedClassify';
-import type { Classification, Classifier, LabelProbabilities } from './classifier';
-import { CommentBlock, extractComments, looksLikeCode } from './comments';
+import { ChunkOptions, classifyInChunks, yieldWithSetImmediate } from '../classify/chunkedClassify';
+import type { Classification, Classifier, LabelProbabilities } from '../classify/classifier';
+import { extractComments } from './index';
+import { looksLikeCode } from './looksLikeCode';
+import type { CommentBlock } from './types';
 import { FINDING_KINDS, FindingKind } from './checkSettings';
 import { OffsetRange, ToneContributor, blockRangeToDocument, commentKey } from './commentTone';
-import { HARSH_LABEL } from './labels';
-import { negativeLabelOf, topNegativeContributors } from './scoring';
-import { SentenceRange, splitSentences } from './sentences';
+import { HARSH_LABEL } from '../classify/labels';
+import { negativeLabelOf, topNegativeContributors } from '../classify/scoring';
+import { SentenceRange, splitSentences } from '../text/sentences';
 
 /** A model ready to check one kind: its classifier and the class whose probability is the signal. */
 export interface CheckModel {

@@ -10,9 +10,9 @@
  */
 import { transferEmbedding, type SourceEmbedding } from './embeddingTransfer';
 import type { TrainingHooks } from './training';
-import { tokenTexts, type TokenizerSettings } from './text/tokenizer';
-import { MAX_VECTORS_JSON_BYTES, MAX_VECTORS_LINE_CHARS } from './limits';
-import { openRegularFileStream, readRegularFileSync } from './regularFile';
+import { tokenTexts, type TokenizerSettings } from '../text/tokenizer';
+import { MAX_VECTORS_JSON_BYTES, MAX_VECTORS_LINE_CHARS } from '../files/limits';
+import { openRegularFileStream, readRegularFileSync } from '../files/regularFile';
 import { scanVectorsJson } from './vectorsJsonScanner';
 
 /** Vectors of the wanted words found in a file. */

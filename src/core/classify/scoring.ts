@@ -3,7 +3,7 @@
  * diverging scale (negative ... neutral ... positive), each word's change of score, colour buckets,
  * and the words that pushed a text most towards the negative class. Pure functions, no VS Code.
  */
-import { labelTone } from '../protocol/labelTones';
+import { labelTone } from '../../protocol/labelTones';
 import type { Classification, LabelProbabilities, TokenTrajectoryPoint } from './classifier';
 
 /**

@@ -3,7 +3,7 @@
  * a comment (through its offset map), the words that raised a probability, and a stable key of a
  * comment's text. Pure, no VS Code.
  */
-import type { CommentBlock } from './comments';
+import type { CommentBlock } from './types';
 
 /** A range [start, end) of document offsets (UTF-16). */
 export interface OffsetRange {

@@ -3,7 +3,7 @@
  * their setting keys, and their defaults. The defaults are read from the extension's manifest
  * (`contributes.configuration` in package.json), so each is written down once.
  */
-import manifest from '../../package.json';
+import manifest from '../../../package.json';
 
 /** What a finding says about a sentence: harsh (insults, profanity, mocking...) or negative in tone. */
 export type FindingKind = 'harsh' | 'negative';

@@ -2,11 +2,11 @@
  * Classification with a loaded model: tokens with their character ranges, the probabilities
  * after every token (the per-word trajectory) and the sentence's label, from one forward pass.
  */
-import { Architecture, NetworkWeights } from './model/architecture';
-import { padBatch } from './batching';
-import { Predictor } from './engine';
-import { Token, TokenizerSettings, tokenize } from './text/tokenizer';
-import { Vocabulary } from './vocabulary';
+import { Architecture, NetworkWeights } from '../model/architecture';
+import { padBatch } from '../model/batching';
+import { Predictor } from '../engine';
+import { Token, TokenizerSettings, tokenize } from '../text/tokenizer';
+import { Vocabulary } from '../text/vocabulary';
 
 /** Probability of each label, keyed by label name. */
 export type LabelProbabilities = Record<string, number>;

@@ -2,7 +2,7 @@
  * User data (labels, model names) inside Markdown shown by the editor (hovers, tooltips): shown
  * literally, never read as markup, links or images, and cut when long.
  */
-import { abbreviate } from './readers/displayText';
+import { abbreviate } from '../readers/displayText';
 
 /** One line, cut to the quoting limit. */
 function oneLine(text: string): string {

@@ -3,7 +3,7 @@
  * position in the run, the chart points within epochs (thinned to a bounded number) and the
  * validated epochs. Pure functions over plain data (unit-tested); the panel's host only posts them.
  */
-import type { RunView } from '../protocol/views';
+import type { RunView } from '../../protocol/views';
 import type { TrainingProgress } from './training';
 
 /** Chart points kept from within epochs (older ones are thinned out). */
