@@ -101,7 +101,7 @@ export const TRAINING_SETTINGS = [
   },
   {
     key: 'linguisticExamples', kind: 'boolean', default: true, panel: true, label: 'Linguistic examples',
-    help: 'Adds to each epoch the lexicon\'s strong words alone or negated ("not good", labelled negative) and pairs of training sentences joined as "A , but B" (labelled as B), so that the model learns negation and contrast. Applies only to data with positive and negative labels.',
+    help: 'Adds to each epoch the lexicon\'s strong words alone and negated ("not good": negative), contrasts such as "dull but beautiful" (positive) and training sentences joined by "but", so that the model learns negation and contrast. Only for data with positive and negative labels.',
   },
 ] as const satisfies readonly TrainingSettingRow[];
 
