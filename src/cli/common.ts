@@ -25,11 +25,14 @@ export const USAGE = `Usage:
       [--lexicon-weight X] [--linguistic-examples] [--tokenizer english|developer]
       [--quantize none|float16|uint16|uint8] [--pretrained-vectors FILE]
       Train a model; progress on stderr. Defaults are the bundled model's settings.
-      --lexicon-weight X (0 = off) adds lexicon terms to the loss: the trajectory stays flat on
-      words a sentiment lexicon (VADER, AFINN-165) does not rate, moves the lexicon's way on rated
-      words and the other way after "not", and comes back near neutral at "but" (pos / neg labels).
-      --linguistic-examples adds to each epoch the lexicon's strong words alone or negated ("not
-      good", labelled negative) and pairs of training sentences joined as "A , but B" (labelled as B).
+      --lexicon-weight X (default 0.3, 0 = off) adds lexicon terms to the loss: the trajectory stays
+      flat on words a sentiment lexicon (VADER, AFINN-165) does not rate, moves the lexicon's way on
+      rated words and the other way after "not", and comes back near neutral at "but".
+      --linguistic-examples (on by default) adds to each epoch the lexicon's strong words alone and
+      negated ("not good", labelled negative), contrasts such as "dull but beautiful" (labelled
+      positive) and training sentences joined by "but" (labelled as the second).
+      Both apply to data with a positive and a negative label; for other labels they are off, with a
+      warning (given explicitly, they are a usage error).
       --out DIR must not exist, or be an empty folder, or hold a model saved before (which is
       replaced); any other file or folder is refused with exit 1 before training starts.
       --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText
