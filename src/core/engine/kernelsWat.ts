@@ -292,7 +292,6 @@ const ADAM_KERNEL = `
 
 /** Assembles kernelsWat() with wabt (dev dependency, dev time only). */
 export async function assembleKernels(): Promise<Uint8Array> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wabtFactory = require('wabt') as () => Promise<{
     parseWat(name: string, text: string, features?: Record<string, boolean>): {
       toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
@@ -310,7 +309,6 @@ export async function assembleKernels(): Promise<Uint8Array> {
 
 if (require.main === module) {
   void assembleKernels().then((binary) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fs = require('fs') as typeof import('fs');
     const base64 = Buffer.from(binary).toString('base64');
     const text =
