@@ -299,7 +299,7 @@ const ADAM_KERNEL = `
 
 /** Assembles kernelsWat(relaxed) with wabt (dev dependency, dev time only). */
 export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const wabtFactory = require('wabt') as () => Promise<{
     parseWat(name: string, text: string, features?: Record<string, boolean>): {
       toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
@@ -317,7 +317,7 @@ export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
 
 if (require.main === module) {
   void Promise.all([assembleKernels(false), assembleKernels(true)]).then(([binary, relaxedBinary]) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const fs = require('fs') as typeof import('fs');
     const text =
       '/** The engine\'s WebAssembly kernels, assembled from scripts/kernelsWat.ts (regenerate: npx tsx scripts/kernelsWat.ts). */\n' +

@@ -82,7 +82,7 @@ export function skipgramWat(): string {
 
 /** Assembles skipgramWat() with wabt (dev dependency, dev time only). */
 export async function assembleSkipgramKernel(): Promise<Uint8Array> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const wabtFactory = require('wabt') as () => Promise<{
     parseWat(name: string, text: string, features?: Record<string, boolean>): {
       toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
@@ -100,7 +100,7 @@ export async function assembleSkipgramKernel(): Promise<Uint8Array> {
 
 if (require.main === module) {
   void assembleSkipgramKernel().then((binary) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const fs = require('fs') as typeof import('fs');
     const base64 = Buffer.from(binary).toString('base64');
     const text =

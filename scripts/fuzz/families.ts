@@ -274,7 +274,8 @@ async function corrupt(rng: Rng, dir: string, scratch: string): Promise<string> 
   };
   walk(json, []);
   const target = rng.pick(paths.filter((p) => p.length > 0));
-  const parent = target.slice(0, -1).reduce((v: any, k) => v[k], json);
+  type JsonNode = Record<string | number, unknown>;
+  const parent = target.slice(0, -1).reduce((v: JsonNode, k) => v[k] as JsonNode, json);
   const key = target[target.length - 1];
   const replacements = [undefined, null, 0, -1, 1e308, 'x', '', [], {}, true, '__proto__', Array.from({ length: 1000 }, (_, i) => i), { __proto__: 1 }, '../../etc/passwd', 'http://example.com/w.bin'];
   if (damage === 6) delete parent[key];

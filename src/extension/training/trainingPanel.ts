@@ -7,7 +7,7 @@ import { describeMessage } from '../../protocol/guards';
 import { Feature, featureName } from '../../protocol/features';
 import { HostToPanel, isPanelToHost, PanelToHost } from '../../protocol/panelMessages';
 import { PANEL_SETTING_DEFAULTS, PanelTrainingSettings, runOptionsOf } from '../../protocol/trainingSettings';
-import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RUNNING_STATUSES, RunView, sourceFiles, SourceView } from '../../protocol/views';
+import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RUNNING_STATUSES, RunView, sourceFiles } from '../../protocol/views';
 import type { ConfigService } from '../config';
 import { FALLBACK_MODEL } from '../modelService';
 import { ModelStore } from '../modelStore';
