@@ -19,15 +19,31 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   const sharedDir = sharedFolder();
   const { dataDir, train, validation } = loadMovieReviews(sharedDir);
-  const ctx: BenchContext = { options, sharedDir, dataDir, train, validation, memory: new MemoryTracker(), outcome: {} };
+  const ctx: BenchContext = {
+    options,
+    sharedDir,
+    dataDir,
+    train,
+    validation,
+    memory: new MemoryTracker(),
+    outcome: {},
+  };
   const torch = !options.noTorch && torchAvailable();
   console.log(`# Sentiment Lens bench — ${new Date().toISOString()}`);
-  console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), shared folder ${sharedDir}`);
-  console.log(`load average at start ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min): figures drift with other users' load`);
+  console.log(
+    `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), shared folder ${sharedDir}`,
+  );
+  console.log(
+    `load average at start ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min): figures drift with other users' load`,
+  );
   if (!torch) {
-    console.log(options.noTorch
-      ? 'PyTorch side skipped (--no-torch).'
-      : 'PyTorch side skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch libopenblas0-pthread).');
+    console.log(
+      options.noTorch
+        ? 'PyTorch side skipped (--no-torch).'
+        : 'PyTorch side skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch libopenblas0-pthread).',
+    );
   }
   console.log('');
   const model = await trainingSection(ctx, torch);
@@ -40,11 +56,13 @@ async function main(): Promise<void> {
 /** The editor figures (scripts/benchEditor.ts) in a process of their own, so their memory and JIT state are their own. */
 function editorSection(): void {
   console.log('\n## Editor (plain Node over the core)');
-  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'benchEditor.ts')], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'benchEditor.ts')], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) throw new Error(`scripts/benchEditor.ts exited with ${run.status}`);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

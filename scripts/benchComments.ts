@@ -67,11 +67,15 @@ const format = (values: number[]): string => {
   return `${values[0].toFixed(2).padStart(7)}   ${at(0)} ${at(0.5)} ${at(1)}`;
 };
 
-console.log(`extractComments, ${repeats} repeats, documents of >= ${lineCount} lines (ms: first   then min median max)`);
+console.log(
+  `extractComments, ${repeats} repeats, documents of >= ${lineCount} lines (ms: first   then min median max)`,
+);
 for (const { language, text } of documents) {
   const lines = text.split('\n').length - 1;
   const blocks = extractComments(text, language).length;
-  console.log(`  ${language.padEnd(12)} ${String(lines).padStart(6)} lines ${(text.length / 1024).toFixed(0).padStart(5)} KiB ${String(blocks).padStart(6)} blocks  ${format(times.get(language) as number[])}`);
+  console.log(
+    `  ${language.padEnd(12)} ${String(lines).padStart(6)} lines ${(text.length / 1024).toFixed(0).padStart(5)} KiB ${String(blocks).padStart(6)} blocks  ${format(times.get(language) as number[])}`,
+  );
 }
 console.log(`splitSentences over the typescript blocks                              ${format(sentenceTimes)}`);
 console.log(`(checksum ${checksum})`);

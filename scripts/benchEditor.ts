@@ -39,11 +39,22 @@ function prose(words: number): string {
 
 /** A TypeScript file of `lines` lines: functions with line and doc comments of both tones. */
 function sourceFile(lines: number): string {
-  const comments = ['// nice, clean solution: one regular expression, no special cases', '// this is a terrible hack, rewrite it',
-    '/** Returns the cached score for a key, or undefined. */', '// ugly and fragile: breaks on any comma inside a review'];
+  const comments = [
+    '// nice, clean solution: one regular expression, no special cases',
+    '// this is a terrible hack, rewrite it',
+    '/** Returns the cached score for a key, or undefined. */',
+    '// ugly and fragile: breaks on any comma inside a review',
+  ];
   const out: string[] = [];
   for (let i = 0; out.length < lines; i++) {
-    out.push(comments[i % comments.length], `export function f${i}(x: number): string {`, `  const s = "// not a comment ${i}";`, '  return s + x;', '}', '');
+    out.push(
+      comments[i % comments.length],
+      `export function f${i}(x: number): string {`,
+      `  const s = "// not a comment ${i}";`,
+      '  return s + x;',
+      '}',
+      '',
+    );
   }
   return out.slice(0, lines).join('\n');
 }
@@ -61,7 +72,7 @@ async function main(): Promise<void> {
 
   // 1. Highlight: text -> decoration data for a 200-word selection.
   const selection = prose(200);
-  highlightText(classifier, selection, { mode: 'trajectory' });   // warm-up
+  highlightText(classifier, selection, { mode: 'trajectory' }); // warm-up
   const highlightMs: number[] = [];
   let words = 0;
   for (let run = 0; run < 20; run++) {
@@ -76,8 +87,14 @@ async function main(): Promise<void> {
   const toneClassifier = new Classifier(await loadClassifierModel(toneModelDir));
   const harshClassifier = new Classifier(await loadClassifierModel(harshModelDir));
   const models = {
-    negative: { classifier: toneClassifier, label: FINDING_KIND_INFO.negative.labelOf(toneClassifier.model.labels) ?? toneClassifier.model.labels[0] },
-    harsh: { classifier: harshClassifier, label: FINDING_KIND_INFO.harsh.labelOf(harshClassifier.model.labels) ?? harshClassifier.model.labels[0] },
+    negative: {
+      classifier: toneClassifier,
+      label: FINDING_KIND_INFO.negative.labelOf(toneClassifier.model.labels) ?? toneClassifier.model.labels[0],
+    },
+    harsh: {
+      classifier: harshClassifier,
+      label: FINDING_KIND_INFO.harsh.labelOf(harshClassifier.model.labels) ?? harshClassifier.model.labels[0],
+    },
   };
   console.log(`comment check models: tone ${toneModelDir}, harshness ${harshModelDir}`);
   const file = sourceFile(5000);
@@ -95,16 +112,25 @@ async function main(): Promise<void> {
     const check = await checkComments(file, 'typescript', models);
     clearInterval(lagTimer);
     if (!check) throw new Error('the check was cancelled');
-    const findings = findingsOf(check.sentences, { harsh: CHECK_DEFAULTS.harsh.threshold, negative: CHECK_DEFAULTS.negative.threshold });
+    const findings = findingsOf(check.sentences, {
+      harsh: CHECK_DEFAULTS.harsh.threshold,
+      negative: CHECK_DEFAULTS.negative.threshold,
+    });
     longest = Math.max(longest, check.longestBlockMs);
-    console.log(`check, 5,000-line file: ${check.blocks.length} comments, ${check.sentences.length} sentences, ` +
-      `${findings.filter((f) => f.kind === 'harsh').length} harsh and ${findings.filter((f) => f.kind === 'negative').length} negative findings; ` +
-      `extraction ${check.extractMs.toFixed(1)} ms, longest block ${check.longestBlockMs.toFixed(1)} ms, total ${(performance.now() - total).toFixed(0)} ms`);
+    console.log(
+      `check, 5,000-line file: ${check.blocks.length} comments, ${check.sentences.length} sentences, ` +
+        `${findings.filter((f) => f.kind === 'harsh').length} harsh and ${findings.filter((f) => f.kind === 'negative').length} negative findings; ` +
+        `extraction ${check.extractMs.toFixed(1)} ms, longest block ${check.longestBlockMs.toFixed(1)} ms, total ${(performance.now() - total).toFixed(0)} ms`,
+    );
   }
-  console.log(`check, 5,000-line file: longest synchronous block ${longest.toFixed(1)} ms; worst event-loop lag seen by a 5 ms timer ${lagMax.toFixed(1)} ms`);
+  console.log(
+    `check, 5,000-line file: longest synchronous block ${longest.toFixed(1)} ms; worst event-loop lag seen by a 5 ms timer ${lagMax.toFixed(1)} ms`,
+  );
   const unchunkedStart = performance.now();
   toneClassifier.classifyMany(extractComments(file, 'typescript').map((b) => b.text));
-  console.log(`for comparison, the same file's comments classified by the tone model in one call: ${(performance.now() - unchunkedStart).toFixed(0)} ms blocked`);
+  console.log(
+    `for comparison, the same file's comments classified by the tone model in one call: ${(performance.now() - unchunkedStart).toFixed(0)} ms blocked`,
+  );
 }
 
 main().catch((error) => {

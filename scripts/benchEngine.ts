@@ -24,8 +24,18 @@ const repeats = Number(argument('repeats', '5'));
 const batchCount = Number(argument('batches', '20'));
 const cell = argument('cell', 'gru') as CellType;
 const lazy = process.argv.includes('--lazy');
-const threadCounts = argument('threads', '1').split(',').map((t) => (Number(t) >= 2 ? 2 : 1) as 1 | 2);
-const arch: Architecture = { cell, vocabSize: 18000, embeddingDim: 128, units: 128, layers: 1, numClasses: 2, dropout: 0.5 };
+const threadCounts = argument('threads', '1')
+  .split(',')
+  .map((t) => (Number(t) >= 2 ? 2 : 1) as 1 | 2);
+const arch: Architecture = {
+  cell,
+  vocabSize: 18000,
+  embeddingDim: 128,
+  units: 128,
+  layers: 1,
+  numClasses: 2,
+  dropout: 0.5,
+};
 
 function syntheticBatches(count: number, batchSize: number, seed: number): Batch[] {
   const rng = new Random(seed);
@@ -55,9 +65,16 @@ const sentencesPerRound = predictBatches.reduce((n, b) => n + b.batchSize, 0);
 async function main(): Promise<void> {
   const initial = initWeights(arch, 1);
   const trainers: Trainer[] = threadCounts.map((threads) =>
-    createTrainer(arch, initial, { seed: 1, embeddingUpdate: lazy ? 'lazy' : 'dense', threads, onWarning: (m) => console.warn(m) }));
+    createTrainer(arch, initial, {
+      seed: 1,
+      embeddingUpdate: lazy ? 'lazy' : 'dense',
+      threads,
+      onWarning: (m) => console.warn(m),
+    }),
+  );
   for (const trainer of trainers) {
-    if (trainer instanceof ParallelTrainer && !(await trainer.whenHelperReady())) console.warn('helper thread not ready');
+    if (trainer instanceof ParallelTrainer && !(await trainer.whenHelperReady()))
+      console.warn('helper thread not ready');
   }
   const predictor = new Predictor(arch, trainers[0].weights);
 
@@ -81,25 +98,35 @@ async function main(): Promise<void> {
       for (const batch of trainBatches) trainer.trainBatch(batch);
       trainRates[k].push(tokensPerRound / ((performance.now() - start) / 1000));
       trainCpuRates[k].push(tokensPerRound / (cpuSeconds() - cpuStart));
-      parts.push(`train (${trainer.threads} thread${trainer.threads > 1 ? 's' : ''}) ${fmt(trainRates[k][r])} tokens/s (${fmt(trainCpuRates[k][r])} per CPU s)`);
+      parts.push(
+        `train (${trainer.threads} thread${trainer.threads > 1 ? 's' : ''}) ${fmt(trainRates[k][r])} tokens/s (${fmt(trainCpuRates[k][r])} per CPU s)`,
+      );
     });
     const start = performance.now();
     const cpuStart = cpuSeconds();
     for (const batch of predictBatches) predictor.predict(batch);
     predictRates.push(sentencesPerRound / ((performance.now() - start) / 1000));
     predictCpuRates.push(sentencesPerRound / (cpuSeconds() - cpuStart));
-    console.log(`repeat ${r + 1}: ${parts.join(', ')}, predict ${fmt(predictRates[r])} sentences/s (${fmt(predictCpuRates[r])} per CPU s)`);
+    console.log(
+      `repeat ${r + 1}: ${parts.join(', ')}, predict ${fmt(predictRates[r])} sentences/s (${fmt(predictCpuRates[r])} per CPU s)`,
+    );
   }
   const p = stats(predictRates);
   const pc = stats(predictCpuRates);
-  console.log(`\n${cell.toUpperCase()} E=H=128, vocab 18000, B=64, lengths 5..40, embedding Adam: ${lazy ? 'lazy' : 'dense'}`);
+  console.log(
+    `\n${cell.toUpperCase()} E=H=128, vocab 18000, B=64, lengths 5..40, embedding Adam: ${lazy ? 'lazy' : 'dense'}`,
+  );
   trainers.forEach((trainer, k) => {
     const t = stats(trainRates[k]);
     const tc = stats(trainCpuRates[k]);
-    console.log(`trainBatch, ${threadCounts[k]} thread(s) (${trainer.threads} at the end): ${fmt(t.min)} / ${fmt(t.median)} / ${fmt(t.max)} tokens/s wall, ` +
-      `${fmt(tc.min)} / ${fmt(tc.median)} / ${fmt(tc.max)} per CPU s (min / median / max of ${repeats}; ${batchCount} batches, ${fmt(tokensPerRound)} tokens each)`);
+    console.log(
+      `trainBatch, ${threadCounts[k]} thread(s) (${trainer.threads} at the end): ${fmt(t.min)} / ${fmt(t.median)} / ${fmt(t.max)} tokens/s wall, ` +
+        `${fmt(tc.min)} / ${fmt(tc.median)} / ${fmt(tc.max)} per CPU s (min / median / max of ${repeats}; ${batchCount} batches, ${fmt(tokensPerRound)} tokens each)`,
+    );
   });
-  console.log(`predict:    ${fmt(p.min)} / ${fmt(p.median)} / ${fmt(p.max)} sentences/s (min / median / max of ${repeats}; ${sentencesPerRound} sentences each)`);
+  console.log(
+    `predict:    ${fmt(p.min)} / ${fmt(p.median)} / ${fmt(p.max)} sentences/s (min / median / max of ${repeats}; ${sentencesPerRound} sentences each)`,
+  );
   console.log(`per CPU second: predict ${fmt(pc.min)} / ${fmt(pc.median)} / ${fmt(pc.max)} sentences`);
   await Promise.all(trainers.map((trainer) => trainer.dispose()));
 }

@@ -9,10 +9,31 @@ import { join, resolve } from 'node:path';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 // Default: rt-polaritydata/ in the datasets folder (SENTIMENT_LENS_DATA, else ../shared/data beside the repository).
-const dataDir = resolve(arg('data', join(process.env.SENTIMENT_LENS_DATA || resolve(import.meta.dirname, '..', '..', 'shared', 'data'), 'rt-polaritydata')));
+const dataDir = resolve(
+  arg(
+    'data',
+    join(
+      process.env.SENTIMENT_LENS_DATA || resolve(import.meta.dirname, '..', '..', 'shared', 'data'),
+      'rt-polaritydata',
+    ),
+  ),
+);
 const settings = {
-  cell: 'gru', units: 128, layers: 1, embeddingDim: 100, dropout: 0.5, epochs: Number(arg('epochs', 16)), batchSize: 64,
-  learningRate: 0.001, maxLength: 60, validationSplit: 0.1, seed: 42, skipGram: true, lexiconWeight: 0.3, linguisticExamples: true, startFromBundled: true,
+  cell: 'gru',
+  units: 128,
+  layers: 1,
+  embeddingDim: 100,
+  dropout: 0.5,
+  epochs: Number(arg('epochs', 16)),
+  batchSize: 64,
+  learningRate: 0.001,
+  maxLength: 60,
+  validationSplit: 0.1,
+  seed: 42,
+  skipGram: true,
+  lexiconWeight: 0.3,
+  linguisticExamples: true,
+  startFromBundled: true,
 };
 
 const worker = new Worker(resolve('dist/trainingWorker.js'));
@@ -25,24 +46,51 @@ const monitor = setInterval(() => {
 }, 10);
 const started = performance.now();
 worker.postMessage({
-  type: 'train', requestId: 1, maxBytes: 100 * 1024 * 1024, settings, pretrainedModelDir: resolve('model/movie-reviews'),
-  source: { kind: 'pair', positivePath: join(dataDir, 'rt-polarity.pos'), negativePath: join(dataDir, 'rt-polarity.neg') },
+  type: 'train',
+  requestId: 1,
+  maxBytes: 100 * 1024 * 1024,
+  settings,
+  pretrainedModelDir: resolve('model/movie-reviews'),
+  source: {
+    kind: 'pair',
+    positivePath: join(dataDir, 'rt-polarity.pos'),
+    negativePath: join(dataDir, 'rt-polarity.neg'),
+  },
 });
 worker.on('message', async (message) => {
   if (message.type === 'progress' && message.progress.phase === 'validated') {
     const p = message.progress;
-    console.error(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} val_loss ${p.validationLoss.toFixed(4)} val_acc ${p.validationAccuracy.toFixed(4)} (${p.elapsedSeconds.toFixed(1)} s)`);
+    console.error(
+      `epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} val_loss ${p.validationLoss.toFixed(4)} val_acc ${p.validationAccuracy.toFixed(4)} (${p.elapsedSeconds.toFixed(1)} s)`,
+    );
   } else if (message.type === 'done' || message.type === 'error') {
     clearInterval(monitor);
     const wall = (performance.now() - started) / 1000;
     const r = message.report;
-    console.log(JSON.stringify({
-      outcome: message.type, message: message.message,
-      wallSeconds: +wall.toFixed(1), trainingSeconds: r && +r.seconds.toFixed(1), bestEpoch: r?.bestEpoch,
-      validationAccuracy: r && +r.accuracy.toFixed(4), trainingExamples: r?.trainingExamples, validationExamples: r?.validationExamples,
-      longestHostBlockMs: +longestBlock.toFixed(1), settings,
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverage1m: +loadavg()[0].toFixed(2), node: process.version },
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          outcome: message.type,
+          message: message.message,
+          wallSeconds: +wall.toFixed(1),
+          trainingSeconds: r && +r.seconds.toFixed(1),
+          bestEpoch: r?.bestEpoch,
+          validationAccuracy: r && +r.accuracy.toFixed(4),
+          trainingExamples: r?.trainingExamples,
+          validationExamples: r?.validationExamples,
+          longestHostBlockMs: +longestBlock.toFixed(1),
+          settings,
+          machine: {
+            cpus: cpus().length,
+            model: cpus()[0]?.model,
+            loadAverage1m: +loadavg()[0].toFixed(2),
+            node: process.version,
+          },
+        },
+        null,
+        2,
+      ),
+    );
     await worker.terminate();
   }
 });

@@ -25,20 +25,87 @@ const out = path.join(root, 'src', 'core', 'lexicon', 'sentimentLexicon.json');
 // after the clitic split, so only the words that survive as tokens matter; "despite" is left out
 // (it introduces a concession, not a negation of what follows).
 const NEGATORS = [
-  "n't", 'not', 'no', 'never', 'none', 'nobody', 'nothing', 'nowhere', 'neither', 'nor', 'without',
-  'cannot', 'cant', 'dont', 'doesnt', 'didnt', 'isnt', 'wasnt', 'arent', 'werent', 'wont', 'wouldnt',
-  'couldnt', 'shouldnt', 'hasnt', 'havent', 'hadnt', 'aint', 'rarely', 'seldom',
+  "n't",
+  'not',
+  'no',
+  'never',
+  'none',
+  'nobody',
+  'nothing',
+  'nowhere',
+  'neither',
+  'nor',
+  'without',
+  'cannot',
+  'cant',
+  'dont',
+  'doesnt',
+  'didnt',
+  'isnt',
+  'wasnt',
+  'arent',
+  'werent',
+  'wont',
+  'wouldnt',
+  'couldnt',
+  'shouldnt',
+  'hasnt',
+  'havent',
+  'hadnt',
+  'aint',
+  'rarely',
+  'seldom',
 ];
 
 // VADER's BOOSTER_DICT single words, without the ones that are mostly something else in reviews
 // ("more", "most", "so", "little", "less", "just": comparison, quantity, connective).
 const BOOSTER_WORDS = [
-  'absolutely', 'amazingly', 'awfully', 'completely', 'considerably', 'decidedly', 'deeply', 'enormously',
-  'entirely', 'especially', 'exceptionally', 'extremely', 'fabulously', 'fully', 'greatly', 'highly', 'hugely',
-  'incredibly', 'intensely', 'particularly', 'purely', 'quite', 'really', 'remarkably', 'substantially',
-  'thoroughly', 'totally', 'tremendously', 'unbelievably', 'unusually', 'utterly', 'very',
+  'absolutely',
+  'amazingly',
+  'awfully',
+  'completely',
+  'considerably',
+  'decidedly',
+  'deeply',
+  'enormously',
+  'entirely',
+  'especially',
+  'exceptionally',
+  'extremely',
+  'fabulously',
+  'fully',
+  'greatly',
+  'highly',
+  'hugely',
+  'incredibly',
+  'intensely',
+  'particularly',
+  'purely',
+  'quite',
+  'really',
+  'remarkably',
+  'substantially',
+  'thoroughly',
+  'totally',
+  'tremendously',
+  'unbelievably',
+  'unusually',
+  'utterly',
+  'very',
 ];
-const DAMPENER_WORDS = ['almost', 'barely', 'hardly', 'kinda', 'marginally', 'occasionally', 'partly', 'scarcely', 'slightly', 'somewhat', 'sorta'];
+const DAMPENER_WORDS = [
+  'almost',
+  'barely',
+  'hardly',
+  'kinda',
+  'marginally',
+  'occasionally',
+  'partly',
+  'scarcely',
+  'slightly',
+  'somewhat',
+  'sorta',
+];
 const B_INCR = 0.293;
 
 // Conjunctions after which the rest of the sentence carries its sentiment ("X but Y" reads as Y);
@@ -59,7 +126,11 @@ function vaderRatings(): Map<string, number> {
 function afinnRatings(): Map<string, number> {
   const file = path.join(root, 'node_modules', 'sentiment', 'languages', 'en', 'labels.json');
   const labels = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>;
-  return new Map(Object.entries(labels).filter(([word]) => !word.includes(' ')).map(([word, value]) => [word.toLowerCase(), (value * 4) / 5]));
+  return new Map(
+    Object.entries(labels)
+      .filter(([word]) => !word.includes(' '))
+      .map(([word, value]) => [word.toLowerCase(), (value * 4) / 5]),
+  );
 }
 
 function main(): void {
@@ -70,15 +141,22 @@ function main(): void {
     .filter(([word, value]) => !special.has(word) && Math.abs(value) >= 0.05)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const lexicon = {
-    about: 'Word lists of lexicon-regularised training; built by scripts/buildLexicon.ts from VADER (vader-sentiment) and AFINN-165 (sentiment). See THIRD_PARTY_NOTICES.md.',
+    about:
+      'Word lists of lexicon-regularised training; built by scripts/buildLexicon.ts from VADER (vader-sentiment) and AFINN-165 (sentiment). See THIRD_PARTY_NOTICES.md.',
     negators: NEGATORS,
-    boosters: Object.fromEntries([...BOOSTER_WORDS.map((w) => [w, B_INCR]), ...DAMPENER_WORDS.map((w) => [w, -B_INCR])].sort(([a], [b]) => (a < b ? -1 : 1))),
+    boosters: Object.fromEntries(
+      [...BOOSTER_WORDS.map((w) => [w, B_INCR]), ...DAMPENER_WORDS.map((w) => [w, -B_INCR])].sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      ),
+    ),
     contrast: CONTRAST,
     valence: Object.fromEntries(words.map(([word, value]) => [word, Math.round(value * 10) / 10])),
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(lexicon) + '\n');
-  process.stdout.write(`wrote ${path.relative(root, out)}: ${words.length} rated words, ${NEGATORS.length} negators, ${BOOSTER_WORDS.length + DAMPENER_WORDS.length} degree adverbs, ${CONTRAST.length} contrast words\n`);
+  process.stdout.write(
+    `wrote ${path.relative(root, out)}: ${words.length} rated words, ${NEGATORS.length} negators, ${BOOSTER_WORDS.length + DAMPENER_WORDS.length} degree adverbs, ${CONTRAST.length} contrast words\n`,
+  );
 }
 
 main();

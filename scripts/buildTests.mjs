@@ -9,9 +9,11 @@ import { readdirSync, rmSync } from 'node:fs';
 for (const suite of ['integration', 'package']) {
   const entryPoints = [
     { in: 'test/integration/index.ts', out: 'index' },
-    ...readdirSync(`test/${suite}`).filter((file) => file.endsWith('.test.ts')).map((file) => ({ in: `test/${suite}/${file}`, out: file.slice(0, -3) })),
+    ...readdirSync(`test/${suite}`)
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => ({ in: `test/${suite}/${file}`, out: file.slice(0, -3) })),
   ];
-  rmSync(`out/${suite}`, { recursive: true, force: true });   // no stale tests from renamed files
+  rmSync(`out/${suite}`, { recursive: true, force: true }); // no stale tests from renamed files
   await esbuild.build({
     entryPoints,
     outdir: `out/${suite}`,

@@ -8,7 +8,8 @@ const maxMb = Number(process.argv.find((arg) => arg.startsWith('--max-mb='))?.sl
 
 /** The entries of a zip archive: name and uncompressed size, from its central directory. */
 function zipEntries(bytes) {
-  const END = 0x06054b50, ENTRY = 0x02014b50;
+  const END = 0x06054b50,
+    ENTRY = 0x02014b50;
   let end = bytes.length - 22;
   while (end >= 0 && bytes.readUInt32LE(end) !== END) end--;
   if (end < 0) throw new Error('not a zip archive (no end of central directory)');
@@ -37,8 +38,12 @@ try {
 }
 const packed = statSync(file).size;
 for (const { name, size } of entries) console.log(`[vsix]   ${name.padEnd(52)} ${kb(size).padStart(10)}`);
-console.log(`[vsix] ${file}: ${(packed / 1024 / 1024).toFixed(2)} MB packed, ${entries.length} files, ${(entries.reduce((sum, e) => sum + e.size, 0) / 1024 / 1024).toFixed(2)} MB unpacked; limit ${maxMb} MB packed`);
+console.log(
+  `[vsix] ${file}: ${(packed / 1024 / 1024).toFixed(2)} MB packed, ${entries.length} files, ${(entries.reduce((sum, e) => sum + e.size, 0) / 1024 / 1024).toFixed(2)} MB unpacked; limit ${maxMb} MB packed`,
+);
 if (packed > maxMb * 1024 * 1024) {
-  console.error(`[vsix] ${file} is ${(packed / 1024 / 1024).toFixed(2)} MB, over the ${maxMb} MB limit: check .vscodeignore's allow-list`);
+  console.error(
+    `[vsix] ${file} is ${(packed / 1024 / 1024).toFixed(2)} MB, over the ${maxMb} MB limit: check .vscodeignore's allow-list`,
+  );
   process.exit(1);
 }

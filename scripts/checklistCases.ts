@@ -27,7 +27,10 @@ export interface ChecklistOutcome {
 }
 
 /** Parses JSON lines of cases; bad rows come back as line-numbered problems. */
-export function parseChecklistCases(content: string): { cases: ChecklistCase[]; problems: { line: number; reason: string }[] } {
+export function parseChecklistCases(content: string): {
+  cases: ChecklistCase[];
+  problems: { line: number; reason: string }[];
+} {
   const cases: ChecklistCase[] = [];
   const problems: { line: number; reason: string }[] = [];
   content.split('\n').forEach((raw, i) => {
@@ -44,11 +47,19 @@ export function parseChecklistCases(content: string): { cases: ChecklistCase[]; 
       problems.push({ line: i + 1, reason: 'text, capability and label must be strings' });
       return;
     }
-    if ((r.pivot === undefined) !== (r.direction === undefined) || (r.pivot !== undefined && (typeof r.pivot !== 'string' || (r.direction !== 'up' && r.direction !== 'down')))) {
+    if (
+      (r.pivot === undefined) !== (r.direction === undefined) ||
+      (r.pivot !== undefined && (typeof r.pivot !== 'string' || (r.direction !== 'up' && r.direction !== 'down')))
+    ) {
       problems.push({ line: i + 1, reason: 'pivot (a word) and direction (up or down) come together' });
       return;
     }
-    cases.push({ text: r.text, capability: r.capability, label: r.label, ...(r.pivot !== undefined ? { pivot: r.pivot as string, direction: r.direction as 'up' | 'down' } : {}) });
+    cases.push({
+      text: r.text,
+      capability: r.capability,
+      label: r.label,
+      ...(r.pivot !== undefined ? { pivot: r.pivot as string, direction: r.direction as 'up' | 'down' } : {}),
+    });
   });
   return { cases, problems };
 }
@@ -57,13 +68,19 @@ export function parseChecklistCases(content: string): { cases: ChecklistCase[]; 
  * Scores one case against the classification of its text by a positive / negative model.
  * Throws when the pivot word is not among the text's tokens (a broken case, not a model failure).
  */
-export function scoreCase(testCase: ChecklistCase, classification: Classification, labels: readonly string[]): ChecklistOutcome {
+export function scoreCase(
+  testCase: ChecklistCase,
+  classification: Classification,
+  labels: readonly string[],
+): ChecklistOutcome {
   const labelPassed = classification.label === testCase.label;
   if (testCase.pivot === undefined) return { labelPassed, predicted: classification.label };
   const axis = scoreAxisFor(labels, classification.label);
   const pivot = testCase.pivot.toLowerCase();
   let index = -1;
-  classification.tokens.forEach((token, i) => { if (token.text.toLowerCase() === pivot) index = i; });
+  classification.tokens.forEach((token, i) => {
+    if (token.text.toLowerCase() === pivot) index = i;
+  });
   if (index < 0) throw new Error(`pivot "${testCase.pivot}" is not a word of "${testCase.text}"`);
   const before = index === 0 ? 0 : signedScore(classification.tokens[index - 1].probabilities, axis);
   const change = signedScore(classification.tokens[index].probabilities, axis) - before;
@@ -82,7 +99,10 @@ export interface CapabilityRates {
 }
 
 /** Pass rates per capability, in order of first appearance. */
-export function capabilityRates(cases: readonly ChecklistCase[], outcomes: readonly ChecklistOutcome[]): CapabilityRates[] {
+export function capabilityRates(
+  cases: readonly ChecklistCase[],
+  outcomes: readonly ChecklistOutcome[],
+): CapabilityRates[] {
   const groups = new Map<string, { n: number; label: number; dirN: number; dir: number }>();
   cases.forEach((c, i) => {
     const g = groups.get(c.capability) ?? { n: 0, label: 0, dirN: 0, dir: 0 };
@@ -94,5 +114,11 @@ export function capabilityRates(cases: readonly ChecklistCase[], outcomes: reado
     }
     groups.set(c.capability, g);
   });
-  return [...groups].map(([capability, g]) => ({ capability, n: g.n, labelRate: g.label / g.n, directionN: g.dirN, ...(g.dirN > 0 ? { directionRate: g.dir / g.dirN } : {}) }));
+  return [...groups].map(([capability, g]) => ({
+    capability,
+    n: g.n,
+    labelRate: g.label / g.n,
+    directionN: g.dirN,
+    ...(g.dirN > 0 ? { directionRate: g.dir / g.dirN } : {}),
+  }));
 }

@@ -43,15 +43,28 @@ interface Row {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      file: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
-      'review-model': { type: 'string' }, 'movie-model': { type: 'string' },
-      devtone: { type: 'boolean' }, 'harsh-cv': { type: 'string' }, 'tone-cv': { type: 'string' }, 'previous-tone-cv': { type: 'string' },
+      file: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'review-model': { type: 'string' },
+      'movie-model': { type: 'string' },
+      devtone: { type: 'boolean' },
+      'harsh-cv': { type: 'string' },
+      'tone-cv': { type: 'string' },
+      'previous-tone-cv': { type: 'string' },
     },
   });
   if (values.devtone) {
-    if (!values['harsh-cv'] || !values['tone-cv']) throw new Error('--devtone needs --harsh-cv FILE and --tone-cv FILE (out-of-fold files of scripts/reviewSignalsCv.ts)');
+    if (!values['harsh-cv'] || !values['tone-cv'])
+      throw new Error(
+        '--devtone needs --harsh-cv FILE and --tone-cv FILE (out-of-fold files of scripts/reviewSignalsCv.ts)',
+      );
     const command = `npm run compare -- ${process.argv.slice(2).join(' ')}`;
-    const markdown = compareDevtone({ harsh: values['harsh-cv'], tone: values['tone-cv'], previousTone: values['previous-tone-cv'] }, CHECK_DEFAULTS.harsh.threshold, command);
+    const markdown = compareDevtone(
+      { harsh: values['harsh-cv'], tone: values['tone-cv'], previousTone: values['previous-tone-cv'] },
+      CHECK_DEFAULTS.harsh.threshold,
+      command,
+    );
     const out = values.out ?? path.join(root, 'docs', 'comparison.md');
     fs.writeFileSync(out, markdown);
     process.stdout.write(markdown);
@@ -61,7 +74,9 @@ async function main(): Promise<void> {
   const reviewDir = values['review-model'] ?? path.join(root, 'model', 'review-tone');
   const movieDir = values['movie-model'] ?? path.join(root, 'model', 'movie-reviews');
   const reviewModel = await loadClassifierModel(reviewDir);
-  const movieModel = fs.existsSync(path.join(movieDir, 'metadata.json')) ? await loadClassifierModel(movieDir) : undefined;
+  const movieModel = fs.existsSync(path.join(movieDir, 'metadata.json'))
+    ? await loadClassifierModel(movieDir)
+    : undefined;
 
   const senti4sd = readExamples(SENTI4SD, 'labeltab');
   const { seed, validationSplit } = trainingSplit(reviewModel.metadata);
@@ -74,7 +89,9 @@ async function main(): Promise<void> {
   } else {
     if (fingerprintFiles([SENTI4SD]) !== reviewModel.metadata.training.dataFingerprint) {
       // The model trained on more than this file (or on another one): its "validation split" of this file alone would hold texts it trained on.
-      throw new Error('the review-tone model was not trained on senti4sd/train.tsv alone, so no split of that file is unseen by it: compare with --file FILE (data it never saw) or --devtone (cross-validation per platform)');
+      throw new Error(
+        'the review-tone model was not trained on senti4sd/train.tsv alone, so no split of that file is unseen by it: compare with --file FILE (data it never saw) or --devtone (cross-validation per platform)',
+      );
     }
     examples = split.validation;
     dataDescription = `Senti4SD train.tsv, the review-tone model's validation split (stratified ${Math.round(validationSplit * 100)}%, seed ${seed}): ${examples.length} posts`;
@@ -85,11 +102,20 @@ async function main(): Promise<void> {
   const gold = examples.map((e) => e.label as ToneLabel);
 
   const rows: Row[] = [];
-  const add = (system: string, predicted: readonly ToneLabel[], note: string) => rows.push(row(system, gold, predicted, note));
-  add('review-tone (ours)', new Classifier(reviewModel).classifyMany(texts).map((c) => c.label as ToneLabel), `${reviewModel.arch.cell.toUpperCase()} ${reviewModel.arch.units}, 3 classes, ${reviewModel.metadata.quantization.dtype === 'none' ? 'float32' : reviewModel.metadata.quantization.dtype} weights`);
+  const add = (system: string, predicted: readonly ToneLabel[], note: string) =>
+    rows.push(row(system, gold, predicted, note));
+  add(
+    'review-tone (ours)',
+    new Classifier(reviewModel).classifyMany(texts).map((c) => c.label as ToneLabel),
+    `${reviewModel.arch.cell.toUpperCase()} ${reviewModel.arch.units}, 3 classes, ${reviewModel.metadata.quantization.dtype === 'none' ? 'float32' : reviewModel.metadata.quantization.dtype} weights`,
+  );
   if (movieModel) {
     const halfWidth = chooseBand(movieModel, split.train);
-    add('movie-reviews (ours)', movieLabels(movieModel, texts, halfWidth), `2 classes; neutral when P(positive) is within ${halfWidth.toFixed(2)} of 0.5 (chosen on the Senti4SD training part)`);
+    add(
+      'movie-reviews (ours)',
+      movieLabels(movieModel, texts, halfWidth),
+      `2 classes; neutral when P(positive) is within ${halfWidth.toFixed(2)} of 0.5 (chosen on the Senti4SD training part)`,
+    );
   } else {
     process.stderr.write(`note: no model in ${movieDir}; the movie-review row is left out\n`);
   }
@@ -100,11 +126,13 @@ async function main(): Promise<void> {
   const table = formatTable(rows, gold);
   process.stdout.write(`${dataDescription}\n\n${table}\n`);
   // The lexicons learn nothing from Senti4SD, so all of it measures them with less noise than one split.
-  const lexiconsOnAll = values.file ? undefined : (() => {
-    const allGold = senti4sd.map((e) => e.label as ToneLabel);
-    const allTexts = senti4sd.map((e) => e.text);
-    return `On all ${senti4sd.length} posts of train.tsv the lexicons reach a macro-F1 of ${row('', allGold, vaderLabels(allTexts), '').macroF1.toFixed(3)} (VADER) and ${row('', allGold, afinnLabels(allTexts), '').macroF1.toFixed(3)} (AFINN).`;
-  })();
+  const lexiconsOnAll = values.file
+    ? undefined
+    : (() => {
+        const allGold = senti4sd.map((e) => e.label as ToneLabel);
+        const allTexts = senti4sd.map((e) => e.text);
+        return `On all ${senti4sd.length} posts of train.tsv the lexicons reach a macro-F1 of ${row('', allGold, vaderLabels(allTexts), '').macroF1.toFixed(3)} (VADER) and ${row('', allGold, afinnLabels(allTexts), '').macroF1.toFixed(3)} (AFINN).`;
+      })();
   if (lexiconsOnAll) process.stdout.write(`\n${lexiconsOnAll}\n`);
   const out = values.out ?? (values.file ? undefined : path.join(root, 'docs', 'comparison.md'));
   if (out) {
@@ -116,7 +144,8 @@ async function main(): Promise<void> {
 function readExamples(file: string, format: LabelledFormat | undefined): LabelledExample[] {
   const result = readLabelledFile(file, { format });
   const errors = result.problems.filter((p) => p.severity === 'error');
-  if (errors.length) throw new Error(`${errors.length} problems in ${file}; first: line ${errors[0].line}: ${errors[0].reason}`);
+  if (errors.length)
+    throw new Error(`${errors.length} problems in ${file}; first: line ${errors[0].line}: ${errors[0].reason}`);
   return result.examples;
 }
 
@@ -131,10 +160,17 @@ function movieLabels(model: LoadedClassifierModel, texts: readonly string[], hal
 function chooseBand(model: LoadedClassifierModel, training: readonly LabelledExample[]): number {
   const gold = training.map((e) => e.label as ToneLabel);
   const positive = model.labels.find((l) => /^pos/i.test(l))!;
-  const probabilities = new Classifier(model).classifyMany(training.map((e) => e.text)).map((c) => c.probabilities[positive]);
+  const probabilities = new Classifier(model)
+    .classifyMany(training.map((e) => e.text))
+    .map((c) => c.probabilities[positive]);
   let best = { halfWidth: 0, macroF1: -1 };
   for (const halfWidth of BAND_GRID) {
-    const { macroF1 } = row('', gold, probabilities.map((p) => bandLabel(p, halfWidth)), '');
+    const { macroF1 } = row(
+      '',
+      gold,
+      probabilities.map((p) => bandLabel(p, halfWidth)),
+      '',
+    );
     if (macroF1 > best.macroF1 + 1e-12) best = { halfWidth, macroF1 };
   }
   return best.halfWidth;
@@ -153,21 +189,26 @@ function formatTable(rows: readonly Row[], gold: readonly ToneLabel[]): string {
   return [
     `| system | accuracy | macro-F1 | F1 negative | F1 neutral | F1 positive | mapping to 3 classes |`,
     `| --- | --- | --- | --- | --- | --- | --- |`,
-    ...rows.map((r) => `| ${r.system} | ${r.metrics.accuracy.toFixed(3)} | **${r.macroF1.toFixed(3)}** | ${TONE_LABELS.map((l) => r.metrics.perClass[l].f1.toFixed(3)).join(' | ')} | ${r.note} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.system} | ${r.metrics.accuracy.toFixed(3)} | **${r.macroF1.toFixed(3)}** | ${TONE_LABELS.map((l) => r.metrics.perClass[l].f1.toFixed(3)).join(' | ')} | ${r.note} |`,
+    ),
     ``,
     `Gold: ${support}.`,
   ].join('\n');
 }
 
 function report(table: string, dataDescription: string, command: string, lexiconsOnAll: string | undefined): string {
-  const splitCaveat = lexiconsOnAll ? `
+  const splitCaveat = lexiconsOnAll
+    ? `
 - **How far to trust the review-tone row.** Its best epoch and its recipe were chosen on this split, so
   its figure is optimistic. The same recipe trained on two other splits of train.tsv (seeds 7 and 11)
   reached a macro-F1 of 0.837 and 0.815 on theirs in the training loop (mean of the three splits 0.826;
   see scripts/modelCards/review-tone-variants.md); before its embedding started from GloVe the recipe
   reached 0.740 to 0.801 (mean 0.768), and a plain GRU 0.746 to 0.766. ${lexiconsOnAll}
   So the margin over the lexicons to expect on new Stack Overflow text is about 0.10 to 0.12, and
-  nothing here measures code-review comments.` : '';
+  nothing here measures code-review comments.`
+    : '';
   return `# Tone of developers' writing: our models and the lexicon libraries
 
 Data: ${dataDescription}.

@@ -26,8 +26,13 @@ interface OutOfFold {
 }
 
 function readOutOfFold(file: string): OutOfFold[] {
-  const rows: OutOfFold[] = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
-  if (rows.some((r) => typeof r.text !== 'string')) throw new Error(`${file}: rows without their text (rerun scripts/reviewSignalsCv.ts)`);
+  const rows: OutOfFold[] = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  if (rows.some((r) => typeof r.text !== 'string'))
+    throw new Error(`${file}: rows without their text (rerun scripts/reviewSignalsCv.ts)`);
   return rows;
 }
 
@@ -42,12 +47,20 @@ function cell(decisions: readonly boolean[], relevant: readonly boolean[]): stri
 
 function macroF1(gold: readonly string[], predicted: readonly string[]): { macro: number; negative: number } {
   const present = TONE_LABELS.filter((label) => gold.includes(label));
-  const f1 = (label: string) => prf(predicted.map((p) => p === label), gold.map((g) => g === label)).f1;
+  const f1 = (label: string) =>
+    prf(
+      predicted.map((p) => p === label),
+      gold.map((g) => g === label),
+    ).f1;
   return { macro: present.reduce((sum, label) => sum + f1(label), 0) / present.length, negative: f1('negative') };
 }
 
 /** The Markdown comparison; `harshThreshold` is the editor's default for harsh findings. */
-export function compareDevtone(files: { harsh: string; tone: string; previousTone?: string }, harshThreshold: number, command: string): string {
+export function compareDevtone(
+  files: { harsh: string; tone: string; previousTone?: string },
+  harshThreshold: number,
+  command: string,
+): string {
   const harsh = readOutOfFold(files.harsh);
   const tone = readOutOfFold(files.tone);
   const previous = files.previousTone ? readOutOfFold(files.previousTone) : [];
@@ -56,39 +69,64 @@ export function compareDevtone(files: { harsh: string; tone: string; previousTon
   const lines: string[] = [];
 
   lines.push('## Harshness (harsh vs the rest): precision / recall / F1', '');
-  lines.push(`| platform (data set) | texts (harsh) | review-harshness, P >= 0.5 | review-harshness, P >= ${harshThreshold} (editor default) | review-tone: negative${previous.length ? ' | Senti4SD-only tone recipe: negative' : ''} | VADER: negative | AFINN: negative |`);
+  lines.push(
+    `| platform (data set) | texts (harsh) | review-harshness, P >= 0.5 | review-harshness, P >= ${harshThreshold} (editor default) | review-tone: negative${previous.length ? ' | Senti4SD-only tone recipe: negative' : ''} | VADER: negative | AFINN: negative |`,
+  );
   lines.push(`| --- | --- | --- | --- | ---${previous.length ? ' | ---' : ''} | --- | --- |`);
   for (const source of [...new Set(harsh.map((r) => r.source))].sort()) {
     const rows = harsh.filter((r) => r.source === source);
     const texts = rows.map((r) => r.text);
     const relevant = rows.map((r) => r.gold === 'harsh');
-    const toneNegative = (byText: Map<string, OutOfFold>) => rows.map((r) => {
-      const scored = byText.get(r.text);
-      return scored ? argmaxLabel(scored.probabilities) === 'negative' : false;
-    });
+    const toneNegative = (byText: Map<string, OutOfFold>) =>
+      rows.map((r) => {
+        const scored = byText.get(r.text);
+        return scored ? argmaxLabel(scored.probabilities) === 'negative' : false;
+      });
     const cells = [
-      cell(rows.map((r) => r.probabilities.harsh >= 0.5), relevant),
-      cell(rows.map((r) => r.probabilities.harsh >= harshThreshold), relevant),
+      cell(
+        rows.map((r) => r.probabilities.harsh >= 0.5),
+        relevant,
+      ),
+      cell(
+        rows.map((r) => r.probabilities.harsh >= harshThreshold),
+        relevant,
+      ),
       cell(toneNegative(toneByText), relevant),
       ...(previous.length ? [cell(toneNegative(previousByText), relevant)] : []),
-      cell(vaderLabels(texts).map((l) => l === 'negative'), relevant),
-      cell(afinnLabels(texts).map((l) => l === 'negative'), relevant),
+      cell(
+        vaderLabels(texts).map((l) => l === 'negative'),
+        relevant,
+      ),
+      cell(
+        afinnLabels(texts).map((l) => l === 'negative'),
+        relevant,
+      ),
     ];
     lines.push(`| ${source} | ${rows.length} (${relevant.filter(Boolean).length}) | ${cells.join(' | ')} |`);
   }
   lines.push('');
 
   lines.push('## Tone (negative / neutral / positive): macro-F1, negative-class F1 in brackets', '');
-  lines.push(`| platform (data set) | texts | review-tone${previous.length ? ' | Senti4SD-only tone recipe' : ''} | VADER | AFINN |`);
+  lines.push(
+    `| platform (data set) | texts | review-tone${previous.length ? ' | Senti4SD-only tone recipe' : ''} | VADER | AFINN |`,
+  );
   lines.push(`| --- | --- | ---${previous.length ? ' | ---' : ''} | --- | --- |`);
   for (const source of [...new Set(tone.map((r) => r.source))].sort()) {
     const rows = tone.filter((r) => r.source === source && TONE_LABELS.includes(r.gold as never));
     if (!rows.length) continue;
     const gold = rows.map((r) => r.gold);
     const texts = rows.map((r) => r.text);
-    const show = (predicted: readonly string[]) => { const f = macroF1(gold, predicted); return `**${f.macro.toFixed(3)}** (${f.negative.toFixed(3)})`; };
-    const previousPredicted = rows.map((r) => { const p = previousByText.get(r.text); return p ? argmaxLabel(p.probabilities) : 'neutral'; });
-    lines.push(`| ${source} | ${rows.length} | ${show(rows.map((r) => argmaxLabel(r.probabilities)))}${previous.length ? ` | ${show(previousPredicted)}` : ''} | ${show(vaderLabels(texts))} | ${show(afinnLabels(texts))} |`);
+    const show = (predicted: readonly string[]) => {
+      const f = macroF1(gold, predicted);
+      return `**${f.macro.toFixed(3)}** (${f.negative.toFixed(3)})`;
+    };
+    const previousPredicted = rows.map((r) => {
+      const p = previousByText.get(r.text);
+      return p ? argmaxLabel(p.probabilities) : 'neutral';
+    });
+    lines.push(
+      `| ${source} | ${rows.length} | ${show(rows.map((r) => argmaxLabel(r.probabilities)))}${previous.length ? ` | ${show(previousPredicted)}` : ''} | ${show(vaderLabels(texts))} | ${show(afinnLabels(texts))} |`,
+    );
   }
   lines.push('');
 

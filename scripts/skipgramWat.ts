@@ -42,8 +42,11 @@ export function skipgramWat(): string {
     (param $alpha f32) (param $sig i32) (param $grad i32)
     (local $t i32) (local $po i32) (local $k i32) (local $acc v128) (local $dot f32) (local $g f32)
     (local $label f32) (local $gv v128) (local $o v128)
-    ${loop('zero', `
-          (v128.store ${at('$grad')} (v128.const i32x4 0 0 0 0))`)}
+    ${loop(
+      'zero',
+      `
+          (v128.store ${at('$grad')} (v128.const i32x4 0 0 0 0))`,
+    )}
     (local.set $t (i32.const 0))
     (block $targets_done
       (loop $each
@@ -52,8 +55,11 @@ export function skipgramWat(): string {
           (i32.mul (i32.load (i32.add (local.get $targets) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rowBytes))))
         (local.set $label (select (f32.const 1) (f32.const 0) (i32.eqz (local.get $t))))
         (local.set $acc (v128.const i32x4 0 0 0 0))
-        ${loop('dot', `
-          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load ${at('$in')}) (v128.load ${at('$po')}))))`)}
+        ${loop(
+          'dot',
+          `
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load ${at('$in')}) (v128.load ${at('$po')}))))`,
+        )}
         (local.set $dot (f32.add
           (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
           (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
@@ -69,22 +75,31 @@ export function skipgramWat(): string {
                     (i32.const 2)))))
                 (local.get $alpha)))))))
         (local.set $gv (f32x4.splat (local.get $g)))
-        ${loop('update', `
+        ${loop(
+          'update',
+          `
           (local.set $o (v128.load ${at('$po')}))
           (v128.store ${at('$grad')} (f32x4.add (v128.load ${at('$grad')}) (f32x4.mul (local.get $gv) (local.get $o))))
-          (v128.store ${at('$po')} (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load ${at('$in')}))))`)}
+          (v128.store ${at('$po')} (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load ${at('$in')}))))`,
+        )}
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $each)))
-    ${loop('apply', `
-          (v128.store ${at('$in')} (f32x4.add (v128.load ${at('$in')}) (v128.load ${at('$grad')})))`)}))
+    ${loop(
+      'apply',
+      `
+          (v128.store ${at('$in')} (f32x4.add (v128.load ${at('$in')}) (v128.load ${at('$grad')})))`,
+    )}))
 `;
 }
 
 /** Assembles skipgramWat() with wabt (dev dependency, dev time only). */
 export async function assembleSkipgramKernel(): Promise<Uint8Array> {
-   
   const wabtFactory = require('wabt') as () => Promise<{
-    parseWat(name: string, text: string, features?: Record<string, boolean>): {
+    parseWat(
+      name: string,
+      text: string,
+      features?: Record<string, boolean>,
+    ): {
       toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
       destroy(): void;
     };
@@ -100,7 +115,6 @@ export async function assembleSkipgramKernel(): Promise<Uint8Array> {
 
 if (require.main === module) {
   void assembleSkipgramKernel().then((binary) => {
-     
     const fs = require('fs') as typeof import('fs');
     const base64 = Buffer.from(binary).toString('base64');
     const text =

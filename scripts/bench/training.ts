@@ -39,14 +39,36 @@ export interface PytorchRun {
  */
 export function runPytorch(ctx: BenchContext, threads: number, epochs: number): PytorchRun {
   // The bundled model's sizes on both sides (the script's defaults are GRU 128, embedding 128).
-  const sizes = ['--hidden', String(DEFAULT_TRAINING_OPTIONS.units), '--embed', String(DEFAULT_TRAINING_OPTIONS.embeddingDim)];
-  const run = spawnSync(PYTHON, [join(ctx.sharedDir, 'bench', 'pytorch_gru.py'), '--threads', String(threads), '--epochs', String(epochs), ...sizes, '--data-dir', ctx.dataDir], {
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const sizes = [
+    '--hidden',
+    String(DEFAULT_TRAINING_OPTIONS.units),
+    '--embed',
+    String(DEFAULT_TRAINING_OPTIONS.embeddingDim),
+  ];
+  const run = spawnSync(
+    PYTHON,
+    [
+      join(ctx.sharedDir, 'bench', 'pytorch_gru.py'),
+      '--threads',
+      String(threads),
+      '--epochs',
+      String(epochs),
+      ...sizes,
+      '--data-dir',
+      ctx.dataDir,
+    ],
+    {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
   if (run.status !== 0) throw new Error(`pytorch_gru.py failed (${run.status}): ${run.stderr}`);
-  const result: { epochs: PytorchRun['epochs']; summary: PytorchRun['summary']; version: string | undefined } = { epochs: [], summary: undefined, version: undefined };
+  const result: { epochs: PytorchRun['epochs']; summary: PytorchRun['summary']; version: string | undefined } = {
+    epochs: [],
+    summary: undefined,
+    version: undefined,
+  };
   for (const line of run.stdout.split('\n')) {
     const match = /^epoch\s+(\d+).*?val_acc ([\d.]+)\s+train_s ([\d.]+)/.exec(line);
     if (match) result.epochs.push({ epoch: Number(match[1]), seconds: Number(match[3]), accuracy: match[2] });
@@ -77,12 +99,21 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
   const validationLabels = Int32Array.from(ctx.validation, (d) => classOf.get(d.label)!);
   const tokens = trainIds.reduce((n, ids) => n + ids.length, 0);
   const arch: Architecture = {
-    cell: settings.cell, vocabSize: vocabulary.size, embeddingDim: settings.embeddingDim, units: settings.units,
-    layers: settings.layers, numClasses: labels.length, dropout: settings.dropout,
+    cell: settings.cell,
+    vocabSize: vocabulary.size,
+    embeddingDim: settings.embeddingDim,
+    units: settings.units,
+    layers: settings.layers,
+    numClasses: labels.length,
+    dropout: settings.dropout,
   };
-  console.log(`## Training: ${ctx.train.length} train / ${ctx.validation.length} validation sentences, vocabulary ${vocabulary.size}, ` +
-    `${tokens.toLocaleString('en-US')} training tokens (our tokenizer), GRU ${arch.units}, embedding ${arch.embeddingDim}, batch ${settings.batchSize}`);
-  console.log(`   ${options.rounds} interleaved round(s) of ${options.epochs} epoch(s) each side; our training in ${options.threads} thread(s) (--threads)\n`);
+  console.log(
+    `## Training: ${ctx.train.length} train / ${ctx.validation.length} validation sentences, vocabulary ${vocabulary.size}, ` +
+      `${tokens.toLocaleString('en-US')} training tokens (our tokenizer), GRU ${arch.units}, embedding ${arch.embeddingDim}, batch ${settings.batchSize}`,
+  );
+  console.log(
+    `   ${options.rounds} interleaved round(s) of ${options.epochs} epoch(s) each side; our training in ${options.threads} thread(s) (--threads)\n`,
+  );
 
   const ourEpochs: number[] = [];
   const ourCpuEpochs: number[] = [];
@@ -92,7 +123,11 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
   for (let round = 1; round <= options.rounds; round++) {
     const seed = settings.seed + round;
     const trainer = createTrainer(arch, initWeights(arch, seed), {
-      learningRate: settings.learningRate, clipNorm: settings.clipNorm, seed, threads: options.threads, onWarning: (m) => console.log(`   (${m})`),
+      learningRate: settings.learningRate,
+      clipNorm: settings.clipNorm,
+      seed,
+      threads: options.threads,
+      onWarning: (m) => console.log(`   (${m})`),
     });
     const random = new Random(seed + 1);
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -110,8 +145,10 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
       ourEpochs.push(seconds);
       ourCpuEpochs.push(cpu);
       ourAccuracy.push(accuracy);
-      console.log(`round ${round} ours  epoch ${epoch}: ${seconds.toFixed(2)} s wall, ${cpu.toFixed(2)} CPU s, ` +
-        `${Math.round(tokens / seconds).toLocaleString('en-US')} tokens/s, val acc ${accuracy.toFixed(4)}`);
+      console.log(
+        `round ${round} ours  epoch ${epoch}: ${seconds.toFixed(2)} s wall, ${cpu.toFixed(2)} CPU s, ` +
+          `${Math.round(tokens / seconds).toLocaleString('en-US')} tokens/s, val acc ${accuracy.toFixed(4)}`,
+      );
     }
     await trainer.dispose(); // its weights stay readable
     last = { arch, trainer, vocabulary, labels };
@@ -119,7 +156,9 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
       const run = runPytorch(ctx, 2, options.epochs);
       for (const epoch of run.epochs) {
         torchEpochs.push(epoch.seconds);
-        console.log(`round ${round} torch epoch ${epoch.epoch}: ${epoch.seconds.toFixed(2)} s wall, val acc ${epoch.accuracy}`);
+        console.log(
+          `round ${round} torch epoch ${epoch.epoch}: ${epoch.seconds.toFixed(2)} s wall, val acc ${epoch.accuracy}`,
+        );
       }
       ctx.outcome.torchSummary = run.summary;
       if (run.summary) (ctx.outcome.torchInference ??= []).push(run.summary.infer_sentences_per_s);
@@ -134,9 +173,15 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
     console.log(`  torch wall ${formatSummary(torchEpochs, 2, ' s')}`);
     const o = summary(ourEpochs);
     const t = summary(torchEpochs);
-    console.log(`  ratio ours/torch (lower is better): min ${(o.min / t.min).toFixed(2)}, median ${(o.median / t.median).toFixed(2)}` +
-      ` (pairwise per round: ${pairwiseRatios(ourEpochs, torchEpochs, options.epochs).map((r) => r.toFixed(2)).join(', ')})`);
-    console.log(`  torch best val acc ${ctx.outcome.torchSummary?.best_acc ?? '?'}; ours per epoch ${ourAccuracy.map((a) => a.toFixed(3)).join(', ')}`);
+    console.log(
+      `  ratio ours/torch (lower is better): min ${(o.min / t.min).toFixed(2)}, median ${(o.median / t.median).toFixed(2)}` +
+        ` (pairwise per round: ${pairwiseRatios(ourEpochs, torchEpochs, options.epochs)
+          .map((r) => r.toFixed(2))
+          .join(', ')})`,
+    );
+    console.log(
+      `  torch best val acc ${ctx.outcome.torchSummary?.best_acc ?? '?'}; ours per epoch ${ourAccuracy.map((a) => a.toFixed(3)).join(', ')}`,
+    );
   }
   console.log('');
   return last!;

@@ -95,8 +95,65 @@ function fail(message: string): never {
 // ---------------------------------------------------------------------------------------------
 // Generators
 
-const AWKWARD_LABELS = ['positive', 'negative', 'neutral', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', ' ', '0', '1', 'pos', 'neg', 'x'.repeat(5000), 'ünïcödé', '😀', 'a,b', 'a"b', 'a\tb', '\u0000'];
-const WORDS = ['good', 'bad', 'film', 'plot', 'the', 'is', 'not', 'dull', 'great', "don't", 'it\'s', 'LGTM', 'nit:', '`code`', 'http://x.y/z', '@user', '#42', '—', '…', 'naïve', '日本語', '🙂', '\u200b', '\ufeff', '\u0000', '\r', '"', '""', "'", '\\', '{', '}', '[', ']', ','];
+const AWKWARD_LABELS = [
+  'positive',
+  'negative',
+  'neutral',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  '0',
+  '1',
+  'pos',
+  'neg',
+  'x'.repeat(5000),
+  'ünïcödé',
+  '😀',
+  'a,b',
+  'a"b',
+  'a\tb',
+  '\u0000',
+];
+const WORDS = [
+  'good',
+  'bad',
+  'film',
+  'plot',
+  'the',
+  'is',
+  'not',
+  'dull',
+  'great',
+  "don't",
+  "it's",
+  'LGTM',
+  'nit:',
+  '`code`',
+  'http://x.y/z',
+  '@user',
+  '#42',
+  '—',
+  '…',
+  'naïve',
+  '日本語',
+  '🙂',
+  '\u200b',
+  '\ufeff',
+  '\u0000',
+  '\r',
+  '"',
+  '""',
+  "'",
+  '\\',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+];
 
 function randomText(rng: Rng, maxWords = 30): string {
   const words: string[] = [];
@@ -109,19 +166,32 @@ function randomChars(rng: Rng, length: number): string {
   let text = '';
   for (let i = 0; i < length; i++) {
     const kind = rng.int(10);
-    const code = kind < 5 ? 32 + rng.int(95) : kind < 7 ? rng.int(32) : kind < 9 ? 0x80 + rng.int(0x2f80) : 0xd800 + rng.int(0x800); // includes lone surrogates
+    const code =
+      kind < 5
+        ? 32 + rng.int(95)
+        : kind < 7
+          ? rng.int(32)
+          : kind < 9
+            ? 0x80 + rng.int(0x2f80)
+            : 0xd800 + rng.int(0x800); // includes lone surrogates
     text += String.fromCharCode(code);
   }
   return text;
 }
 
 function randomLabel(rng: Rng): string {
-  return rng.chance(0.7) ? rng.pick(['positive', 'negative']) : rng.chance(0.5) ? rng.pick(AWKWARD_LABELS) : randomChars(rng, rng.int(12));
+  return rng.chance(0.7)
+    ? rng.pick(['positive', 'negative'])
+    : rng.chance(0.5)
+      ? rng.pick(AWKWARD_LABELS)
+      : randomChars(rng, rng.int(12));
 }
 
 function csvField(rng: Rng, value: string, delimiter: string): string {
   if (rng.chance(0.1)) return value; // unquoted, whatever it holds
-  return value.includes(delimiter) || value.includes('"') || value.includes('\n') || rng.chance(0.3) ? `"${value.replace(/"/g, rng.chance(0.9) ? '""' : '"')}"` : value;
+  return value.includes(delimiter) || value.includes('"') || value.includes('\n') || rng.chance(0.3)
+    ? `"${value.replace(/"/g, rng.chance(0.9) ? '""' : '"')}"`
+    : value;
 }
 
 /** A labelled file's text in a chosen format, with random damage. */
@@ -129,12 +199,19 @@ function randomLabelledText(rng: Rng): { text: string; format: LabelledFormat | 
   const format = rng.pick<LabelledFormat>(['csv', 'tsv', 'jsonl', 'labeltab']);
   const rows = rng.int(rng.chance(0.1) ? 2000 : 40);
   const lines: string[] = [];
-  if ((format === 'csv' || format === 'tsv') && rng.chance(0.8)) lines.push(rng.pick(['text,label', 'label,text', 'sentence,sentiment', 'a,b,c', 'text\tlabel', '']));
+  if ((format === 'csv' || format === 'tsv') && rng.chance(0.8))
+    lines.push(rng.pick(['text,label', 'label,text', 'sentence,sentiment', 'a,b,c', 'text\tlabel', '']));
   for (let i = 0; i < rows; i++) {
     const text = randomText(rng);
     const label = randomLabel(rng);
     if (format === 'jsonl') {
-      lines.push(rng.chance(0.9) ? JSON.stringify(rng.chance(0.5) ? { text, label } : { sentence: text, sentiment: rng.chance(0.2) ? rng.int(5) : label }) : randomChars(rng, rng.int(30)));
+      lines.push(
+        rng.chance(0.9)
+          ? JSON.stringify(
+              rng.chance(0.5) ? { text, label } : { sentence: text, sentiment: rng.chance(0.2) ? rng.int(5) : label },
+            )
+          : randomChars(rng, rng.int(30)),
+      );
     } else if (format === 'labeltab') {
       lines.push(rng.chance(0.95) ? `${label}\t${text}` : text);
     } else {
@@ -154,19 +231,22 @@ function randomLabelledText(rng: Rng): { text: string; format: LabelledFormat | 
 /** The invariants of any read result. */
 function checkReadResult(result: ReadResult, files: readonly string[]): void {
   for (const example of result.examples) {
-    if (example.text.trim() === '' || example.label.trim() === '') fail(`an example with a blank text or label at line ${example.line}`);
+    if (example.text.trim() === '' || example.label.trim() === '')
+      fail(`an example with a blank text or label at line ${example.line}`);
     if (!Number.isInteger(example.line) || example.line < 1) fail(`example line ${example.line}`);
   }
   for (const problem of result.problems) {
-    if (!files.some((file) => problem.file.includes(file))) fail(`a problem names "${problem.file}" instead of the file`);
+    if (!files.some((file) => problem.file.includes(file)))
+      fail(`a problem names "${problem.file}" instead of the file`);
     if (!Number.isInteger(problem.line) || problem.line < 0) fail(`problem line ${problem.line}`);
     if (problem.reason.length > 1000) fail(`a ${problem.reason.length}-character problem message`);
   }
   const counted = Object.values(result.labelCounts).reduce((sum, n) => sum + n, 0);
   if (counted !== result.examples.length) fail(`label counts add up to ${counted}, not ${result.examples.length}`);
   const distinct = [...new Set(result.examples.map((e) => e.label))].sort();
-  if (JSON.stringify(distinct) !== JSON.stringify(result.labels)) fail('labels differ from the examples\' labels');
-  if (JSON.stringify(Object.keys(result.labelCounts).sort()) !== JSON.stringify(result.labels)) fail('label counts miss a label');
+  if (JSON.stringify(distinct) !== JSON.stringify(result.labels)) fail("labels differ from the examples' labels");
+  if (JSON.stringify(Object.keys(result.labelCounts).sort()) !== JSON.stringify(result.labels))
+    fail('label counts miss a label');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,18 +264,26 @@ const labelledText: FuzzFamily = {
 
 const labelledFile: FuzzFamily = {
   name: 'labelled-file',
-  description: 'the same texts as bytes on disk (UTF-8, UTF-16, Windows-1252, random bytes), plus folders and missing files',
+  description:
+    'the same texts as bytes on disk (UTF-8, UTF-16, Windows-1252, random bytes), plus folders and missing files',
   defaultCases: 500,
   async run(rng, context, index) {
     const file = path.join(context.scratch, `labelled-${index}.${rng.pick(['csv', 'tsv', 'jsonl', 'txt', 'pos'])}`);
     const kind = rng.int(10);
     if (kind === 0) await fsp.mkdir(file);
-    else if (kind === 1) await fsp.writeFile(file, Buffer.from(Array.from({ length: rng.int(4096) }, () => rng.int(256))));
-    else if (kind === 2) await fsp.writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(randomLabelledText(rng).text, 'utf16le')]));
+    else if (kind === 1)
+      await fsp.writeFile(file, Buffer.from(Array.from({ length: rng.int(4096) }, () => rng.int(256))));
+    else if (kind === 2)
+      await fsp.writeFile(
+        file,
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(randomLabelledText(rng).text, 'utf16le')]),
+      );
     else if (kind === 3) await fsp.writeFile(file, Buffer.from(randomLabelledText(rng).text, 'latin1'));
     else if (kind !== 4) await fsp.writeFile(file, randomLabelledText(rng).text);
     try {
-      checkReadResult(readLabelledFile(file, { maxBytes: rng.chance(0.1) ? rng.int(2000) : undefined }), [path.basename(file)]);
+      checkReadResult(readLabelledFile(file, { maxBytes: rng.chance(0.1) ? rng.int(2000) : undefined }), [
+        path.basename(file),
+      ]);
     } finally {
       await fsp.rm(file, { recursive: true, force: true });
     }
@@ -207,18 +295,22 @@ const classifyText: FuzzFamily = {
   description: 'random texts (control characters, lone surrogates, long runs, code) through the bundled model',
   defaultCases: 3000,
   async run(rng, context) {
-    const texts = Array.from({ length: 1 + rng.int(8) }, () => (rng.chance(0.02) ? randomText(rng, 3000) : rng.chance(0.3) ? randomChars(rng, rng.int(200)) : randomText(rng)));
+    const texts = Array.from({ length: 1 + rng.int(8) }, () =>
+      rng.chance(0.02) ? randomText(rng, 3000) : rng.chance(0.3) ? randomChars(rng, rng.int(200)) : randomText(rng),
+    );
     const results = context.classifier.classifyMany(texts);
     results.forEach((result, i) => {
       const text = texts[i];
       if (!context.model.labels.includes(result.label)) fail(`label "${result.label}"`);
       const sum = Object.values(result.probabilities).reduce((a, b) => a + b, 0);
       if (!(Math.abs(sum - 1) < 1e-4)) fail(`probabilities sum to ${sum}`);
-      if (Object.keys(result.probabilities).length !== context.model.labels.length) fail('a label is missing from the probabilities');
+      if (Object.keys(result.probabilities).length !== context.model.labels.length)
+        fail('a label is missing from the probabilities');
       if (result.tokens.length > MAX_TOKENS) fail(`${result.tokens.length} tokens`);
       let previousEnd = 0;
       for (const token of result.tokens) {
-        if (!(token.start >= previousEnd && token.end > token.start && token.end <= text.length)) fail(`token range ${token.start}-${token.end} in a ${text.length}-character text`);
+        if (!(token.start >= previousEnd && token.end > token.start && token.end <= text.length))
+          fail(`token range ${token.start}-${token.end} in a ${text.length}-character text`);
         previousEnd = token.end;
         const p = Object.values(token.probabilities);
         if (!p.every(Number.isFinite)) fail('a token probability is not finite');
@@ -277,7 +369,23 @@ async function corrupt(rng: Rng, dir: string, scratch: string): Promise<string> 
   type JsonNode = Record<string | number, unknown>;
   const parent = target.slice(0, -1).reduce((v: JsonNode, k) => v[k] as JsonNode, json);
   const key = target[target.length - 1];
-  const replacements = [undefined, null, 0, -1, 1e308, 'x', '', [], {}, true, '__proto__', Array.from({ length: 1000 }, (_, i) => i), { __proto__: 1 }, '../../etc/passwd', 'http://example.com/w.bin'];
+  const replacements = [
+    undefined,
+    null,
+    0,
+    -1,
+    1e308,
+    'x',
+    '',
+    [],
+    {},
+    true,
+    '__proto__',
+    Array.from({ length: 1000 }, (_, i) => i),
+    { __proto__: 1 },
+    '../../etc/passwd',
+    'http://example.com/w.bin',
+  ];
   if (damage === 6) delete parent[key];
   else parent[key] = rng.pick(replacements);
   await fsp.writeFile(jsonFile, JSON.stringify(json));
@@ -286,19 +394,23 @@ async function corrupt(rng: Rng, dir: string, scratch: string): Promise<string> 
 
 const modelFolder: FuzzFamily = {
   name: 'model-folder',
-  description: 'copies of the bundled model with one random corruption (files removed, cut, flipped, extended, replaced by folders or links out, JSON fields removed or replaced)',
+  description:
+    'copies of the bundled model with one random corruption (files removed, cut, flipped, extended, replaced by folders or links out, JSON fields removed or replaced)',
   defaultCases: 500,
   async run(rng, context, index) {
     const dir = path.join(context.scratch, `model-${index}`);
     await fsp.mkdir(dir);
     try {
-      for (const name of ['model.json', 'metadata.json', 'weights.bin']) await fsp.copyFile(path.join(context.modelDir, name), path.join(dir, name));
+      for (const name of ['model.json', 'metadata.json', 'weights.bin'])
+        await fsp.copyFile(path.join(context.modelDir, name), path.join(dir, name));
       const damage = await corrupt(rng, dir, context.scratch);
       try {
         const loaded = await loadModel(dir);
-        for (const values of [loaded.weights.embedding, loaded.weights.dense.kernel]) if (!values.every(Number.isFinite)) fail(`${damage}: loaded non-finite weights`);
+        for (const values of [loaded.weights.embedding, loaded.weights.dense.kernel])
+          if (!values.every(Number.isFinite)) fail(`${damage}: loaded non-finite weights`);
       } catch (error) {
-        if (!(error instanceof ModelLoadError)) fail(`${damage}: ${(error as Error)?.name}: ${(error as Error)?.message}`);
+        if (!(error instanceof ModelLoadError))
+          fail(`${damage}: ${(error as Error)?.name}: ${(error as Error)?.message}`);
         if (error.message.length > 5000) fail(`${damage}: a ${error.message.length}-character message`);
       }
     } finally {
@@ -315,20 +427,34 @@ const vectorsFile: FuzzFamily = {
     const json = rng.chance(0.3);
     const file = path.join(context.scratch, `vectors-${index}.${json ? 'json' : 'txt'}`);
     const dim = 1 + rng.int(5);
-    const rows = Array.from({ length: rng.int(50) }, () => [rng.pick(WORDS), ...Array.from({ length: rng.chance(0.9) ? dim : rng.int(8) }, () => (rng.chance(0.95) ? (rng.next() * 2 - 1).toFixed(3) : rng.pick(['NaN', 'x', '', '1e999'])))]);
+    const rows = Array.from({ length: rng.int(50) }, () => [
+      rng.pick(WORDS),
+      ...Array.from({ length: rng.chance(0.9) ? dim : rng.int(8) }, () =>
+        rng.chance(0.95) ? (rng.next() * 2 - 1).toFixed(3) : rng.pick(['NaN', 'x', '', '1e999']),
+      ),
+    ]);
     let text = json
-      ? JSON.stringify({ dimensions: rng.chance(0.9) ? dim : rng.pick([0, -1, 'x', 1.5]), vectors: Object.fromEntries(rows.map(([w, ...v]) => [w, v.map(Number)])) })
+      ? JSON.stringify({
+          dimensions: rng.chance(0.9) ? dim : rng.pick([0, -1, 'x', 1.5]),
+          vectors: Object.fromEntries(rows.map(([w, ...v]) => [w, v.map(Number)])),
+        })
       : `${rng.chance(0.2) ? `${rows.length} ${dim}\n` : ''}${rows.map((r) => r.join(' ')).join('\n')}`;
     if (rng.chance(0.1)) text = text.slice(0, rng.int(text.length + 1));
     if (rng.chance(0.05)) text = randomChars(rng, rng.int(2000));
     await fsp.writeFile(file, text);
     try {
       const vectors = await readPretrainedVectors(file, new Set(WORDS));
-      if (vectors.embedding.length !== vectors.tokens.length * vectors.dim) fail('embedding size disagrees with tokens x dim');
+      if (vectors.embedding.length !== vectors.tokens.length * vectors.dim)
+        fail('embedding size disagrees with tokens x dim');
       if (!vectors.embedding.every(Number.isFinite)) fail('non-finite vector values');
     } catch (error) {
       const message = (error as Error)?.message ?? '';
-      if (!(error instanceof Error) || error instanceof RangeError || error instanceof TypeError || !message.includes(path.basename(file))) {
+      if (
+        !(error instanceof Error) ||
+        error instanceof RangeError ||
+        error instanceof TypeError ||
+        !message.includes(path.basename(file))
+      ) {
         fail(`${(error as Error)?.name}: ${message.slice(0, 300)}`);
       }
     } finally {
@@ -339,7 +465,8 @@ const vectorsFile: FuzzFamily = {
 
 const specialFiles: FuzzFamily = {
   name: 'special-files',
-  description: 'a named pipe, /dev/zero, /dev/urandom, a folder and a dangling link as labelled data, vectors and model files (refused at once)',
+  description:
+    'a named pipe, /dev/zero, /dev/urandom, a folder and a dangling link as labelled data, vectors and model files (refused at once)',
   defaultCases: 30,
   async run(rng, context, index) {
     if (process.platform === 'win32') return;
@@ -360,7 +487,8 @@ const specialFiles: FuzzFamily = {
       const use = rng.int(3);
       if (use === 0) {
         const result = readLabelledFile(file);
-        if (result.examples.length !== 0 || !result.problems.some((p) => p.code === 'unreadable')) fail(`${file} was read as labelled data`);
+        if (result.examples.length !== 0 || !result.problems.some((p) => p.code === 'unreadable'))
+          fail(`${file} was read as labelled data`);
       } else if (use === 1) {
         await readPretrainedVectors(file, new Set(['good'])).then(
           () => fail(`${file} was read as vectors`),
@@ -371,7 +499,8 @@ const specialFiles: FuzzFamily = {
       } else {
         const dir = path.join(context.scratch, `special-model-${index}`);
         await fsp.mkdir(dir);
-        for (const name of ['model.json', 'metadata.json']) await fsp.copyFile(path.join(context.modelDir, name), path.join(dir, name));
+        for (const name of ['model.json', 'metadata.json'])
+          await fsp.copyFile(path.join(context.modelDir, name), path.join(dir, name));
         await fsp.symlink(file, path.join(dir, 'weights.bin'));
         await loadModel(dir).then(
           () => fail(`${file} was loaded as weights`),
@@ -396,20 +525,35 @@ const trainSaveLoad: FuzzFamily = {
     const dir = path.join(context.scratch, `trained-${index}`);
     let trained;
     try {
-      trained = await trainClassifier(examples.slice(0, 300), { epochs: 1, units: 4, embeddingDim: 4, batchSize: 8, validationSplit: rng.pick([0, 0.2, 0.5]), skipGram: false, seed: index });
+      trained = await trainClassifier(examples.slice(0, 300), {
+        epochs: 1,
+        units: 4,
+        embeddingDim: 4,
+        batchSize: 8,
+        validationSplit: rng.pick([0, 0.2, 0.5]),
+        skipGram: false,
+        seed: index,
+      });
     } catch (error) {
       // Data a classifier cannot be trained on is refused with a plain message, nothing else.
-      if (!(error instanceof Error) || error instanceof RangeError || error instanceof TypeError) fail(`training threw ${(error as Error)?.name}: ${(error as Error)?.message}`);
+      if (!(error instanceof Error) || error instanceof RangeError || error instanceof TypeError)
+        fail(`training threw ${(error as Error)?.name}: ${(error as Error)?.message}`);
       return;
     }
     try {
-      await saveTrainedModel(dir, trained, { name: `fuzz-${index}`, dataFingerprint: '0'.repeat(64), dataDescription: 'fuzz' });
+      await saveTrainedModel(dir, trained, {
+        name: `fuzz-${index}`,
+        dataFingerprint: '0'.repeat(64),
+        dataDescription: 'fuzz',
+      });
       const model = await loadClassifierModel(dir);
-      if (JSON.stringify(model.labels) !== JSON.stringify(trained.model.labels)) fail('the labels changed through save and load');
+      if (JSON.stringify(model.labels) !== JSON.stringify(trained.model.labels))
+        fail('the labels changed through save and load');
       const classifier = new Classifier(model, { threads: 1 });
       const result = classifier.classify(randomText(rng));
       // As sets: an object lists integer-like keys ('0', '4') first, whatever the label order.
-      if (JSON.stringify(Object.keys(result.probabilities).sort()) !== JSON.stringify([...model.labels].sort())) fail('the probabilities do not cover exactly the labels');
+      if (JSON.stringify(Object.keys(result.probabilities).sort()) !== JSON.stringify([...model.labels].sort()))
+        fail('the probabilities do not cover exactly the labels');
       const sum = Object.values(result.probabilities).reduce((a, b) => a + b, 0);
       if (!(Math.abs(sum - 1) < 1e-4)) fail(`probabilities sum to ${sum}`);
       await classifier.dispose();
@@ -420,7 +564,15 @@ const trainSaveLoad: FuzzFamily = {
 };
 
 /** Every family, in the order the report lists them. */
-export const FAMILIES: readonly FuzzFamily[] = [labelledText, labelledFile, classifyText, modelFolder, vectorsFile, specialFiles, trainSaveLoad];
+export const FAMILIES: readonly FuzzFamily[] = [
+  labelledText,
+  labelledFile,
+  classifyText,
+  modelFolder,
+  vectorsFile,
+  specialFiles,
+  trainSaveLoad,
+];
 
 /** What running some cases of a family found. */
 export interface FamilyReport {
@@ -432,7 +584,13 @@ export interface FamilyReport {
 }
 
 /** Runs cases [from, from + cases) of a family; never throws (failures are reported). */
-export async function runFamily(family: FuzzFamily, context: FuzzContext, runSeed: number, cases: number, from = 0): Promise<FamilyReport> {
+export async function runFamily(
+  family: FuzzFamily,
+  context: FuzzContext,
+  runSeed: number,
+  cases: number,
+  from = 0,
+): Promise<FamilyReport> {
   const failures: { index: number; seed: number; message: string }[] = [];
   let worstCaseMs = 0;
   let peakRss = process.memoryUsage().rss;

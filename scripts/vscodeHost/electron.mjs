@@ -18,8 +18,15 @@ try {
     version: process.env.VSCODE_VERSION || '1.100.3',
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: join(repoRoot, 'out', 'integration', 'index.js'),
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
-      '--user-data-dir', join(stateDir, 'user-data')],
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+      '--user-data-dir',
+      join(stateDir, 'user-data'),
+    ],
   });
 } catch (error) {
   console.error(`integration tests failed: ${error.message ?? error}`);

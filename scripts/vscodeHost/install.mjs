@@ -15,4 +15,5 @@ try {
   console.error(`[vscode-host] ${error.message}`);
   process.exit(1);
 }
-if (!dryRun || already) console.log(`[vscode-host] VS Code ${vscodeVersion()} ${already ? 'already installed' : 'ready'} in ${hostDir}`);
+if (!dryRun || already)
+  console.log(`[vscode-host] VS Code ${vscodeVersion()} ${already ? 'already installed' : 'ready'} in ${hostDir}`);

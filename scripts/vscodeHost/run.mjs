@@ -12,7 +12,18 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { chromiumPath, ensureHost, freePort, installVsix, loadPlaywright, repoRoot, startCodeServer, vscodeVersion, workbenchUrl, xdgDirs } from './host.mjs';
+import {
+  chromiumPath,
+  ensureHost,
+  freePort,
+  installVsix,
+  loadPlaywright,
+  repoRoot,
+  startCodeServer,
+  vscodeVersion,
+  workbenchUrl,
+  xdgDirs,
+} from './host.mjs';
 
 const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const timeoutSeconds = Number(option('timeout') ?? 300);
@@ -23,9 +34,13 @@ const extensionTestsPath = join(repoRoot, 'out', vsix ? 'package' : 'integration
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 const say = (msg) => console.log(`[harness] ${msg}`);
-const workbenchChatter = /ENOTFOUND|ERR_NAME_NOT_RESOLVED|^\s*at |connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|builtin extensions cache|Creation of workbench contribution/;
+const workbenchChatter =
+  /ENOTFOUND|ERR_NAME_NOT_RESOLVED|^\s*at |connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|builtin extensions cache|Creation of workbench contribution/;
 
-let codeServer, browser, page, finished = false;
+let codeServer,
+  browser,
+  page,
+  finished = false;
 // Tests may change files: they get a copy of the sample workspace, never the repo's own.
 const stateDir = mkdtempSync(join(tmpdir(), 'sentiment-lens-it-'));
 const workspace = join(stateDir, 'workspace');
@@ -36,9 +51,14 @@ async function finish(status, why) {
   finished = true;
   say(`${why} -> exit ${status} after ${elapsed()}`);
   if (status === 2 && page) {
-    try { await page.screenshot({ path: join(screenshotsDir, 'harness-failure.png') }); say(`see screenshots/harness-failure.png and screenshots/${codeServerLog}`); } catch {}
+    try {
+      await page.screenshot({ path: join(screenshotsDir, 'harness-failure.png') });
+      say(`see screenshots/harness-failure.png and screenshots/${codeServerLog}`);
+    } catch {}
   }
-  try { await browser?.close(); } catch {}
+  try {
+    await browser?.close();
+  } catch {}
   await codeServer?.stop();
   harnessApi.close();
   rmSync(stateDir, { recursive: true, force: true, maxRetries: 5 });
@@ -91,7 +111,8 @@ try {
 }
 
 try {
-  if (!existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} is missing: run node scripts/buildTests.mjs first`);
+  if (!existsSync(extensionTestsPath))
+    throw new Error(`${extensionTestsPath} is missing: run node scripts/buildTests.mjs first`);
   mkdirSync(screenshotsDir, { recursive: true });
   if (vsix) {
     const output = installVsix({ stateDir, vsix });
@@ -99,13 +120,22 @@ try {
     // VS Code runs extensionTestsPath only beside an extension under development: an empty one, so the
     // installed package is the only Sentiment Lens.
     mkdirSync(smokeStub, { recursive: true });
-    writeFileSync(join(smokeStub, 'package.json'), JSON.stringify({ name: 'package-smoke-suite', publisher: 'sentiment-lens', version: '0.0.0', engines: { vscode: '*' } }));
+    writeFileSync(
+      join(smokeStub, 'package.json'),
+      JSON.stringify({
+        name: 'package-smoke-suite',
+        publisher: 'sentiment-lens',
+        version: '0.0.0',
+        engines: { vscode: '*' },
+      }),
+    );
   }
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
   await new Promise((done) => harnessApi.listen(0, '127.0.0.1', done));
   const port = await freePort();
   codeServer = await startCodeServer({
-    port, stateDir,
+    port,
+    stateDir,
     env: { HARNESS_URL: `http://127.0.0.1:${harnessApi.address().port}` },
     logStream: createWriteStream(join(screenshotsDir, codeServerLog)),
   });
@@ -114,9 +144,19 @@ try {
 
   const { chromium } = loadPlaywright();
   browser = await chromium.launch({
-    executablePath: chromiumPath, headless: true, env: { ...process.env, ...xdgDirs(stateDir) },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    executablePath: chromiumPath,
+    headless: true,
+    env: { ...process.env, ...xdgDirs(stateDir) },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // The workbench forwards the extension host's console (mocha's reporter included) to codeAutomationLog,
@@ -127,13 +167,22 @@ try {
     if (!process.env.HARNESS_DEBUG && workbenchChatter.test(line)) return;
     console.log(type === 'info' ? line : `[${type}] ${line}`);
   });
-  await context.exposeFunction('codeAutomationExit', (status) => finish(status === 0 ? 0 : 1, `tests finished with status ${status}`));
+  await context.exposeFunction('codeAutomationExit', (status) =>
+    finish(status === 0 ? 0 : 1, `tests finished with status ${status}`),
+  );
   page = await context.newPage();
   if (process.env.HARNESS_DEBUG) page.on('console', (message) => console.log(`[page] ${message.text()}`));
   page.on('pageerror', (error) => console.log(`[pageerror] ${error.message}`));
 
   setTimeout(() => finish(2, `timeout after ${timeoutSeconds} s`), timeoutSeconds * 1000);
-  await page.goto(workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: vsix ? smokeStub : repoRoot, extensionTestsPath }));
+  await page.goto(
+    workbenchUrl({
+      port,
+      folder: workspace,
+      extensionDevelopmentPath: vsix ? smokeStub : repoRoot,
+      extensionTestsPath,
+    }),
+  );
   if (!finished) say(`workbench loaded after ${elapsed()}`);
 } catch (error) {
   await finish(2, `harness error: ${error.stack || error}`);

@@ -12,7 +12,12 @@ const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 
 function onPath(command) {
   return (process.env.PATH || '').split(delimiter).some((dir) => {
-    try { accessSync(join(dir, command), constants.X_OK); return true; } catch { return false; }
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
   });
 }
 
@@ -29,8 +34,9 @@ try {
 }
 const stateDir = mkdtempSync(join(tmpdir(), 'sentiment-lens-start-'));
 const logFile = join(stateDir, 'code-server.log');
-const port = Number(process.env.SENTIMENT_LENS_PORT) || await freePort();
-let codeServer, stopping = false;
+const port = Number(process.env.SENTIMENT_LENS_PORT) || (await freePort());
+let codeServer,
+  stopping = false;
 
 async function stop(status) {
   if (stopping) return;
@@ -40,13 +46,19 @@ async function stop(status) {
   process.exit(status);
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => { console.log(`\n[vscode-host] ${signal}: stopping VS Code`); stop(0); });
+  process.on(signal, () => {
+    console.log(`\n[vscode-host] ${signal}: stopping VS Code`);
+    stop(0);
+  });
 }
 // A signal sent to npm alone (e.g. `timeout npm start`) does not reach this process: stop when the
 // parent that started us is gone, so VS Code never outlives the command that started it.
 const parent = process.ppid;
 setInterval(() => {
-  if (process.ppid !== parent) { console.log('\n[vscode-host] parent process gone: stopping VS Code'); stop(0); }
+  if (process.ppid !== parent) {
+    console.log('\n[vscode-host] parent process gone: stopping VS Code');
+    stop(0);
+  }
 }, 1000).unref();
 
 try {
@@ -60,5 +72,10 @@ codeServer.child.once('exit', (code) => {
   console.error(`[vscode-host] code-server exited (${code})\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
   stop(1);
 });
-console.log(`[vscode-host] VS Code ${vscodeVersion()} with Sentiment Lens on the sample workspace, open:\n\n  ${
-  workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: repoRoot })}\n\nCtrl+C stops it.`);
+console.log(
+  `[vscode-host] VS Code ${vscodeVersion()} with Sentiment Lens on the sample workspace, open:\n\n  ${workbenchUrl({
+    port,
+    folder: workspace,
+    extensionDevelopmentPath: repoRoot,
+  })}\n\nCtrl+C stops it.`,
+);

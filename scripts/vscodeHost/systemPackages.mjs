@@ -12,7 +12,8 @@ export const BUILD_PACKAGES = ['build-essential', 'python3', 'pkg-config', 'libk
 
 /** Where Chromium may be: CHROMIUM, else Debian's path, Ubuntu's wrapper of its snap, the snap itself. */
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium'];
-export const chromiumPath = process.env.CHROMIUM || CHROMIUM_CANDIDATES.find((file) => existsSync(file)) || CHROMIUM_CANDIDATES[0];
+export const chromiumPath =
+  process.env.CHROMIUM || CHROMIUM_CANDIDATES.find((file) => existsSync(file)) || CHROMIUM_CANDIDATES[0];
 
 /** The browser package, named as on Debian; Ubuntu has Chromium only as the snap behind chromium-browser. */
 export const BROWSER_PACKAGE = 'chromium';
@@ -36,7 +37,9 @@ function osId() {
   try {
     const release = readFileSync('/etc/os-release', 'utf8');
     const field = (name) => release.match(new RegExp(`^${name}="?([^"\\n]*)`, 'm'))?.[1] ?? '';
-    return field('ID') === 'ubuntu' || field('ID_LIKE').split(' ').includes('ubuntu') ? 'ubuntu' : field('ID') || 'linux';
+    return field('ID') === 'ubuntu' || field('ID_LIKE').split(' ').includes('ubuntu')
+      ? 'ubuntu'
+      : field('ID') || 'linux';
   } catch {
     return process.platform;
   }
@@ -66,7 +69,12 @@ const PROVIDES = {
 function missingPackages(packages) {
   if (!onPath('dpkg-query')) return packages.filter((name) => !PROVIDES[name]?.());
   const query = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...packages], { encoding: 'utf8' });
-  const installed = new Set(query.stdout.split('\n').filter((line) => line.endsWith(' install ok installed')).map((line) => line.split(' ')[0]));
+  const installed = new Set(
+    query.stdout
+      .split('\n')
+      .filter((line) => line.endsWith(' install ok installed'))
+      .map((line) => line.split(' ')[0]),
+  );
   return packages.filter((name) => !installed.has(name));
 }
 
@@ -80,8 +88,12 @@ function machine(debianPackages) {
     apt: pretend.apt ?? Boolean(onPath('apt-get') && onPath('dpkg-query')),
     root: pretend.root ?? process.getuid?.() === 0,
   };
-  facts.sudo = pretend.sudo ?? (!facts.root && Boolean(onPath('sudo')) && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0);
-  facts.missing = pretend.missing ? packages.filter((name) => pretend.missing.includes(name)) : missingPackages(packages);
+  facts.sudo =
+    pretend.sudo ??
+    (!facts.root && Boolean(onPath('sudo')) && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0);
+  facts.missing = pretend.missing
+    ? packages.filter((name) => pretend.missing.includes(name))
+    : missingPackages(packages);
   return facts;
 }
 
@@ -95,17 +107,33 @@ export function packagePlan({ missing, os, apt, root, sudo }) {
   const manual = `sudo apt-get update && sudo apt-get install -y ${names}`;
   if (!apt) {
     const what = missing.map((name) => DESCRIPTIONS[name] ?? name).join(', ');
-    return { stop: `the offline VS Code host needs ${what} (Debian packages: ${names}), and this machine (${os}) has no `
-      + 'apt-get: install them with its package manager, then run the command again.' };
+    return {
+      stop:
+        `the offline VS Code host needs ${what} (Debian packages: ${names}), and this machine (${os}) has no ` +
+        'apt-get: install them with its package manager, then run the command again.',
+    };
   }
   if (!root && !sudo) {
-    return { stop: `the offline VS Code host needs the packages ${names}; installing them needs root. Run\n\n  ${manual}\n\nthen run the command again.` };
+    return {
+      stop: `the offline VS Code host needs the packages ${names}; installing them needs root. Run\n\n  ${manual}\n\nthen run the command again.`,
+    };
   }
   const prefix = root ? [] : ['sudo', '-n'];
   return {
     run: [
       [...prefix, 'apt-get', 'update', '-qq'],
-      [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=300', ...missing],
+      [
+        ...prefix,
+        'env',
+        'DEBIAN_FRONTEND=noninteractive',
+        'apt-get',
+        'install',
+        '-y',
+        '-qq',
+        '-o',
+        'DPkg::Lock::Timeout=300',
+        ...missing,
+      ],
     ],
     shown: `${root ? '' : 'sudo '}apt-get update && ${root ? '' : 'sudo '}apt-get install -y ${names}`,
   };
@@ -131,10 +159,13 @@ export function ensureSystemPackages(packages, { dryRun = false, logFile } = {})
     if (logFile) closeSync(out);
     if (step.status !== 0) {
       const tail = logFile ? `\n${readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}` : '';
-      throw new Error(`${argv.join(' ')} failed (status ${step.status ?? step.signal}); run it yourself to see why:\n\n  ${plan.shown}${tail}`);
+      throw new Error(
+        `${argv.join(' ')} failed (status ${step.status ?? step.signal}); run it yourself to see why:\n\n  ${plan.shown}${tail}`,
+      );
     }
   }
   const still = missingPackages(facts.missing);
-  if (still.length && !process.env.SENTIMENT_LENS_SETUP_PRETEND) throw new Error(`apt-get ran but ${still.join(' ')} is still not installed`);
+  if (still.length && !process.env.SENTIMENT_LENS_SETUP_PRETEND)
+    throw new Error(`apt-get ran but ${still.join(' ')} is still not installed`);
   log(`installed ${facts.missing.join(' ')} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

@@ -10,7 +10,14 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHECK_DEFAULTS, FINDING_KINDS, FindingKind, SeverityName } from '../core/comments/checkSettings';
 import { Classifier } from '../core/classify/classifier';
-import { CheckModel, FINDING_KIND_INFO, Finding, checkComments, findingMessage, findingsOf } from '../core/comments/commentCheck';
+import {
+  CheckModel,
+  FINDING_KIND_INFO,
+  Finding,
+  checkComments,
+  findingMessage,
+  findingsOf,
+} from '../core/comments/commentCheck';
 import { SUPPORTED_LANGUAGES, isSupportedLanguage, languageOfPath } from '../core/comments';
 import { LineIndex } from '../core/text/lineIndex';
 import { loadClassifierModel } from '../core/training/modelFiles';
@@ -71,11 +78,17 @@ interface FileProblem {
 export async function checkCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, CHECK_FLAGS, true);
   const format = outputFormat(values.json, values.format);
-  if (values.stdin && positionals.length > 0) throw new CliError('give either FILE... or --stdin, not both', EXIT_USAGE);
-  if (!values.stdin && positionals.length === 0) throw new CliError('nothing to check: give FILE... or --stdin', EXIT_USAGE);
-  if (values['stdin-filename'] !== undefined && !values.stdin) throw new CliError('--stdin-filename goes with --stdin', EXIT_USAGE);
+  if (values.stdin && positionals.length > 0)
+    throw new CliError('give either FILE... or --stdin, not both', EXIT_USAGE);
+  if (!values.stdin && positionals.length === 0)
+    throw new CliError('nothing to check: give FILE... or --stdin', EXIT_USAGE);
+  if (values['stdin-filename'] !== undefined && !values.stdin)
+    throw new CliError('--stdin-filename goes with --stdin', EXIT_USAGE);
   if (values.language !== undefined && !isSupportedLanguage(values.language)) {
-    throw new CliError(`--language "${values.language}" is not supported; one of: ${SUPPORTED_LANGUAGES.join(', ')}`, EXIT_USAGE);
+    throw new CliError(
+      `--language "${values.language}" is not supported; one of: ${SUPPORTED_LANGUAGES.join(', ')}`,
+      EXIT_USAGE,
+    );
   }
   const thresholds = {
     harsh: thresholdOption(values['harsh-threshold'], 'harsh-threshold') ?? CHECK_DEFAULTS.harsh.threshold,
@@ -87,8 +100,18 @@ export async function checkCommand(argv: string[]): Promise<number> {
   };
 
   const inputs: Input[] = values.stdin
-    ? [{ file: values['stdin-filename'] ?? STDIN_NAME, open: async () => readStdin, language: values.language ?? languageOfPath(values['stdin-filename'] ?? '') ?? 'plaintext' }]
-    : positionals.map((file) => ({ file, open: () => openRegularFile(file), language: values.language ?? languageOfPath(file) }));
+    ? [
+        {
+          file: values['stdin-filename'] ?? STDIN_NAME,
+          open: async () => readStdin,
+          language: values.language ?? languageOfPath(values['stdin-filename'] ?? '') ?? 'plaintext',
+        },
+      ]
+    : positionals.map((file) => ({
+        file,
+        open: () => openRegularFile(file),
+        language: values.language ?? languageOfPath(file),
+      }));
 
   const placed: PlacedFinding[] = [];
   const skipped: FileProblem[] = [];
@@ -131,11 +154,18 @@ export async function checkCommand(argv: string[]): Promise<number> {
   for (const problem of skipped) process.stderr.write(`${problem.file}: skipped: ${problem.reason}\n`);
   for (const problem of errors) process.stderr.write(`${problem.file}: error: ${problem.reason}\n`);
   if (format === 'text') {
-    for (const p of placed) process.stdout.write(`${p.file}:${p.line}:${p.column} ${p.severity} ${p.finding.kind} ${p.finding.probability.toFixed(3)} ${p.message}\n`);
+    for (const p of placed)
+      process.stdout.write(
+        `${p.file}:${p.line}:${p.column} ${p.severity} ${p.finding.kind} ${p.finding.probability.toFixed(3)} ${p.message}\n`,
+      );
     const count = (kind: FindingKind) => placed.filter((p) => p.finding.kind === kind).length;
-    process.stderr.write(`${placed.length} finding${placed.length === 1 ? '' : 's'} (${count('harsh')} harsh, ${count('negative')} negative) in ${checked} checked file${checked === 1 ? '' : 's'}\n`);
+    process.stderr.write(
+      `${placed.length} finding${placed.length === 1 ? '' : 's'} (${count('harsh')} harsh, ${count('negative')} negative) in ${checked} checked file${checked === 1 ? '' : 's'}\n`,
+    );
   } else if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(jsonDocument(placed, thresholds, models, checked, skipped, errors), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(jsonDocument(placed, thresholds, models, checked, skipped, errors), null, 2)}\n`,
+    );
   } else {
     process.stdout.write(`${JSON.stringify(sarifLog(placed, errors), null, 2)}\n`);
   }
@@ -144,14 +174,17 @@ export async function checkCommand(argv: string[]): Promise<number> {
 }
 
 function outputFormat(json: boolean | undefined, format: string | undefined): OutputFormat {
-  if (format !== undefined && !['text', 'json', 'sarif'].includes(format)) throw new CliError(`--format must be text, json or sarif (got "${format}")`, EXIT_USAGE);
-  if (json && format !== undefined && format !== 'json') throw new CliError(`--json contradicts --format ${format}`, EXIT_USAGE);
+  if (format !== undefined && !['text', 'json', 'sarif'].includes(format))
+    throw new CliError(`--format must be text, json or sarif (got "${format}")`, EXIT_USAGE);
+  if (json && format !== undefined && format !== 'json')
+    throw new CliError(`--json contradicts --format ${format}`, EXIT_USAGE);
   return json ? 'json' : ((format ?? 'text') as OutputFormat);
 }
 
 function thresholdOption(value: string | undefined, name: string): number | undefined {
   const parsed = numberOption(value, name);
-  if (parsed !== undefined && !(parsed > 0 && parsed <= 1)) throw new CliError(`--${name} must be in (0, 1] (got ${value})`, EXIT_USAGE);
+  if (parsed !== undefined && !(parsed > 0 && parsed <= 1))
+    throw new CliError(`--${name} must be in (0, 1] (got ${value})`, EXIT_USAGE);
   return parsed;
 }
 
@@ -168,7 +201,10 @@ async function loadCheckModel(kind: FindingKind, dir: string | undefined): Promi
   const label = FINDING_KIND_INFO[kind].labelOf(model.labels);
   if (!label) {
     const wanted = kind === 'harsh' ? 'class named "harsh"' : 'negative class';
-    throw new CliError(`${flag} ${folder}: the model has no ${wanted} (labels: ${model.labels.join(', ')})`, EXIT_CHECK_BAD_INPUT);
+    throw new CliError(
+      `${flag} ${folder}: the model has no ${wanted} (labels: ${model.labels.join(', ')})`,
+      EXIT_CHECK_BAD_INPUT,
+    );
   }
   return { classifier: new Classifier(model), label, dir: folder };
 }
@@ -181,7 +217,8 @@ async function loadCheckModel(kind: FindingKind, dir: string | undefined): Promi
 async function openRegularFile(file: string): Promise<() => Promise<string>> {
   try {
     const stat = await fs.promises.stat(file);
-    if (stat.isDirectory()) throw new FileRefusedError(file, 'not-regular', 'it is a folder (give files, e.g. with a shell glob)');
+    if (stat.isDirectory())
+      throw new FileRefusedError(file, 'not-regular', 'it is a folder (give files, e.g. with a shell glob)');
   } catch (error) {
     throw new Error(fileErrorReason(error));
   }
@@ -231,7 +268,9 @@ function jsonDocument(
   return {
     version: 1,
     thresholds,
-    models: Object.fromEntries(FINDING_KINDS.map((kind) => [kind, { dir: models[kind].dir, label: models[kind].label }])),
+    models: Object.fromEntries(
+      FINDING_KINDS.map((kind) => [kind, { dir: models[kind].dir, label: models[kind].label }]),
+    ),
     checkedFiles: checked,
     findings: placed.map((p) => ({
       file: p.file,
@@ -253,8 +292,16 @@ function jsonDocument(
   };
 }
 
-const SARIF_LEVELS: Readonly<Record<SeverityName, string>> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-const SARIF_RULE_NAMES: Readonly<Record<FindingKind, string>> = { harsh: 'HarshComment', negative: 'NegativeToneComment' };
+const SARIF_LEVELS: Readonly<Record<SeverityName, string>> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
+const SARIF_RULE_NAMES: Readonly<Record<FindingKind, string>> = {
+  harsh: 'HarshComment',
+  negative: 'NegativeToneComment',
+};
 
 /** A file name as a SARIF artifact URI: relative paths stay relative (normalised, forward slashes, percent-encoded), absolute ones become file: URLs. */
 function artifactUri(file: string): string {
@@ -274,26 +321,40 @@ function sarifLog(placed: readonly PlacedFinding[], errors: readonly FileProblem
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'sentiment-lens', version: manifest.version, rules } },
-      columnKind: 'utf16CodeUnits',
-      invocations: [{
-        executionSuccessful: errors.length === 0,
-        toolExecutionNotifications: errors.map((e) => ({ level: 'error', message: { text: `${e.file}: ${e.reason}` } })),
-      }],
-      results: placed.map((p) => ({
-        ruleId: FINDING_KIND_INFO[p.finding.kind].code,
-        ruleIndex: FINDING_KINDS.indexOf(p.finding.kind),
-        level: SARIF_LEVELS[p.severity],
-        message: { text: p.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: artifactUri(p.file) },
-            region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn },
+    runs: [
+      {
+        tool: { driver: { name: 'sentiment-lens', version: manifest.version, rules } },
+        columnKind: 'utf16CodeUnits',
+        invocations: [
+          {
+            executionSuccessful: errors.length === 0,
+            toolExecutionNotifications: errors.map((e) => ({
+              level: 'error',
+              message: { text: `${e.file}: ${e.reason}` },
+            })),
           },
-        }],
-        properties: { probability: p.finding.probability, threshold: p.finding.threshold, sentence: p.finding.sentence.text, words: p.finding.contributors.map((c) => c.word) },
-      })),
-    }],
+        ],
+        results: placed.map((p) => ({
+          ruleId: FINDING_KIND_INFO[p.finding.kind].code,
+          ruleIndex: FINDING_KINDS.indexOf(p.finding.kind),
+          level: SARIF_LEVELS[p.severity],
+          message: { text: p.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: artifactUri(p.file) },
+                region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn },
+              },
+            },
+          ],
+          properties: {
+            probability: p.finding.probability,
+            threshold: p.finding.threshold,
+            sentence: p.finding.sentence.text,
+            words: p.finding.contributors.map((c) => c.word),
+          },
+        })),
+      },
+    ],
   };
 }

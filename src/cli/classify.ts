@@ -10,7 +10,9 @@ export async function classifyCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, { model: { type: 'string' }, json: { type: 'boolean' } }, true);
   const classifier = new Classifier(await loadModelOrFail(values.model));
   const print = (text: string, result: Classification) =>
-    process.stdout.write(values.json ? `${JSON.stringify(toJson(text, result))}\n` : formatClassification(text, result));
+    process.stdout.write(
+      values.json ? `${JSON.stringify(toJson(text, result))}\n` : formatClassification(text, result),
+    );
   if (positionals.length) {
     const results = classifier.classifyMany(positionals);
     positionals.forEach((text, i) => print(text, results[i]));
@@ -43,7 +45,12 @@ function toJson(text: string, result: Classification) {
     text,
     label: result.label,
     probabilities: result.probabilities,
-    tokens: result.tokens.map(({ text: token, start, end, probabilities }) => ({ text: token, start, end, probabilities })),
+    tokens: result.tokens.map(({ text: token, start, end, probabilities }) => ({
+      text: token,
+      start,
+      end,
+      probabilities,
+    })),
   };
 }
 
@@ -54,7 +61,10 @@ function formatClassification(text: string, result: Classification): string {
   const lines = [
     `${result.label} ${percent(result.probabilities[result.label]).trim()}  ${JSON.stringify(text)}`,
     `  ${'token'.padEnd(width)} ${'range'.padEnd(9)} ${labels.map((l) => l.padStart(9)).join(' ')}`,
-    ...result.tokens.map((t) => `  ${t.text.padEnd(width)} ${`${t.start}-${t.end}`.padEnd(9)} ${labels.map((l) => percent(t.probabilities[l]).padStart(9)).join(' ')}`),
+    ...result.tokens.map(
+      (t) =>
+        `  ${t.text.padEnd(width)} ${`${t.start}-${t.end}`.padEnd(9)} ${labels.map((l) => percent(t.probabilities[l]).padStart(9)).join(' ')}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

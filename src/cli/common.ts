@@ -71,7 +71,9 @@ Errors are one line; set SENTIMENT_LENS_DEBUG=1 to print the stack of an unexpec
 export function commandUsage(name: string): string {
   const [commands, ...notes] = USAGE.split('\n\n');
   const lines = commands.split('\n');
-  const start = lines.findIndex((line) => line === `  sentiment-lens ${name}` || line.startsWith(`  sentiment-lens ${name} `));
+  const start = lines.findIndex(
+    (line) => line === `  sentiment-lens ${name}` || line.startsWith(`  sentiment-lens ${name} `),
+  );
   if (start < 0) return USAGE;
   let end = start + 1;
   while (end < lines.length && !lines[end].startsWith('  sentiment-lens ')) end++;
@@ -86,7 +88,10 @@ export function wantsHelp(argv: readonly string[]): boolean {
 
 /** An error the CLI reports in one line and exits with. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT_BAD_INPUT) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_BAD_INPUT,
+  ) {
     super(message);
   }
 }
@@ -95,7 +100,11 @@ export class CliError extends Error {
  * node:util parseArgs, with usage errors turned into CliError(EXIT_USAGE). Every boolean option NAME
  * also takes --no-NAME (allowNegative, Node >= 20.16); the last of the two on the line wins.
  */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true, allowNegative: true });
   } catch (error) {
@@ -107,7 +116,8 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
 export function numberOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new CliError(`--${name} expects a number, got "${value}"`, EXIT_USAGE);
+  if (value.trim() === '' || !Number.isFinite(parsed))
+    throw new CliError(`--${name} expects a number, got "${value}"`, EXIT_USAGE);
   return parsed;
 }
 
@@ -136,15 +146,29 @@ export const DATA_OPTIONS = {
  * Reads the labelled data named by --pos/--neg or --file. Every problem is printed to stderr as
  * `file:line: reason`; any error-severity problem stops with exit code 1, as does an empty set.
  */
-export function readData(values: { pos?: string; neg?: string; file?: string; format?: string; 'text-column'?: string; 'label-column'?: string }, positiveLabel = 'positive', negativeLabel = 'negative'): ReadResult {
+export function readData(
+  values: {
+    pos?: string;
+    neg?: string;
+    file?: string;
+    format?: string;
+    'text-column'?: string;
+    'label-column'?: string;
+  },
+  positiveLabel = 'positive',
+  negativeLabel = 'negative',
+): ReadResult {
   const pair = values.pos !== undefined || values.neg !== undefined;
   if (pair && values.file !== undefined) throw new CliError('give either --pos/--neg or --file, not both', EXIT_USAGE);
-  if (pair && (values.pos === undefined || values.neg === undefined)) throw new CliError('--pos and --neg go together', EXIT_USAGE);
-  if (!pair && values.file === undefined) throw new CliError('no data: give --pos FILE --neg FILE or --file FILE', EXIT_USAGE);
+  if (pair && (values.pos === undefined || values.neg === undefined))
+    throw new CliError('--pos and --neg go together', EXIT_USAGE);
+  if (!pair && values.file === undefined)
+    throw new CliError('no data: give --pos FILE --neg FILE or --file FILE', EXIT_USAGE);
   if (values.format !== undefined && !FORMATS.includes(values.format as LabelledFormat)) {
     throw new CliError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`, EXIT_USAGE);
   }
-  const column = (value: string | undefined) => (value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : value);
+  const column = (value: string | undefined) =>
+    value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : value;
   const result = pair
     ? readPolarityPair(values.pos!, values.neg!, { positiveLabel, negativeLabel })
     : readLabelledFile(values.file!, {
@@ -155,7 +179,9 @@ export function readData(values: { pos?: string; neg?: string; file?: string; fo
   for (const line of summariseProblems(result.problems)) process.stderr.write(`${line}\n`);
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (errors.length) {
-    throw new CliError(`${errors.length} problem${errors.length > 1 ? 's' : ''} in the data; first: ${formatProblem(errors[0])}`);
+    throw new CliError(
+      `${errors.length} problem${errors.length > 1 ? 's' : ''} in the data; first: ${formatProblem(errors[0])}`,
+    );
   }
   if (result.examples.length === 0) throw new CliError('the data holds no usable examples');
   return result;
@@ -178,7 +204,8 @@ export function summariseProblems(problems: readonly Problem[], perKind = PROBLE
     if (entry.count++ < perKind) lines.push(formatProblem(problem));
   }
   for (const { count, file, severity, code } of seen.values()) {
-    if (count > perKind) lines.push(`${file}: ${severity}: … and ${(count - perKind).toLocaleString('en-US')} more like this (${code})`);
+    if (count > perKind)
+      lines.push(`${file}: ${severity}: … and ${(count - perKind).toLocaleString('en-US')} more like this (${code})`);
   }
   return lines;
 }

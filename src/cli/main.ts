@@ -44,7 +44,9 @@ async function main(argv: string[]): Promise<number> {
     }
     // One line for the user; the stack only on request (it helps a bug report, not a user).
     const debug = process.env.SENTIMENT_LENS_DEBUG === '1' && error instanceof Error && error.stack;
-    process.stderr.write(`sentiment-lens ${name}: ${debug || (error instanceof Error ? error.message : String(error))}\n`);
+    process.stderr.write(
+      `sentiment-lens ${name}: ${debug || (error instanceof Error ? error.message : String(error))}\n`,
+    );
     return 1;
   }
 }

@@ -45,7 +45,8 @@ export async function prepareCommand(argv: string[]): Promise<void> {
   const { values } = parseOptions(argv, { ...DATA_OPTIONS, ...PREPARE_FLAGS });
   if (!values.out) throw new CliError(`--out DIR is required\n\n${PREPARE_USAGE}`, EXIT_USAGE);
   const shards = numberOption(values.shards, 'shards') ?? 1;
-  if (!Number.isInteger(shards) || shards < 1) throw new CliError(`--shards must be a positive integer (got ${values.shards})`, EXIT_USAGE);
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new CliError(`--shards must be a positive integer (got ${values.shards})`, EXIT_USAGE);
   let options = trainingOptionsFromFlags({
     seed: values.seed,
     'validation-split': values['validation-split'],
@@ -57,7 +58,11 @@ export async function prepareCommand(argv: string[]): Promise<void> {
   let vocabulary: Vocabulary | undefined;
   if (values['vocabulary-from'] !== undefined) {
     const given = MODEL_SETTINGS.filter((name) => values[name] !== undefined);
-    if (given.length) throw new CliError(`--vocabulary-from takes ${given.map((n) => `--${n}`).join(', ')} from the model; leave ${given.length > 1 ? 'them' : 'it'} out`, EXIT_USAGE);
+    if (given.length)
+      throw new CliError(
+        `--vocabulary-from takes ${given.map((n) => `--${n}`).join(', ')} from the model; leave ${given.length > 1 ? 'them' : 'it'} out`,
+        EXIT_USAGE,
+      );
     const fromModel = await modelSettings(values['vocabulary-from'], options);
     options = fromModel.options;
     vocabulary = fromModel.vocabulary;
@@ -72,11 +77,17 @@ export async function prepareCommand(argv: string[]): Promise<void> {
   }
   let manifest;
   try {
-    manifest = await writePreparedData(values.out, prepared, options, {
-      name: values.name ?? path.basename(path.resolve(values.out)),
-      dataFingerprint: fingerprintFiles(files),
-      dataDescription: files.map((f) => path.basename(f)).join(' + '),
-    }, shards);
+    manifest = await writePreparedData(
+      values.out,
+      prepared,
+      options,
+      {
+        name: values.name ?? path.basename(path.resolve(values.out)),
+        dataFingerprint: fingerprintFiles(files),
+        dataDescription: files.map((f) => path.basename(f)).join(' + '),
+      },
+      shards,
+    );
   } catch (error) {
     throw new CliError((error as Error).message);
   }
@@ -88,13 +99,21 @@ export async function prepareCommand(argv: string[]): Promise<void> {
 }
 
 /** The vocabulary, labels, tokenizer and max length of the model in `dir` (a broken folder is bad input). */
-async function modelSettings(dir: string, options: TrainingOptions): Promise<{ options: TrainingOptions; vocabulary: Vocabulary }> {
+async function modelSettings(
+  dir: string,
+  options: TrainingOptions,
+): Promise<{ options: TrainingOptions; vocabulary: Vocabulary }> {
   try {
     const model = await loadModel(dir);
     const { metadata } = model;
     model.dispose();
     return {
-      options: resolveTrainingOptions({ ...options, labels: metadata.labels, tokenizer: metadata.tokenizer, maxLength: metadata.maxLength }),
+      options: resolveTrainingOptions({
+        ...options,
+        labels: metadata.labels,
+        tokenizer: metadata.tokenizer,
+        maxLength: metadata.maxLength,
+      }),
       vocabulary: new Vocabulary(metadata.vocabulary),
     };
   } catch (error) {

@@ -5,8 +5,19 @@ import { formatMetrics } from '../core/model/metrics';
 import { fingerprintFiles } from '../core/readers';
 import { saveTrainedModel, QuantizationChoice } from '../core/training/modelFiles';
 import { checkSaveTarget, SaveTargetError } from '../core/model/modelFolder';
-import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors, type PretrainedVectors } from '../core/training/pretrainedVectors';
-import { resolveTrainingOptions, trainClassifier, TrainingHooks, TrainingOptions, TrainingProgress } from '../core/training/training';
+import {
+  distinctTokens,
+  pretrainedEmbeddingHook,
+  readPretrainedVectors,
+  type PretrainedVectors,
+} from '../core/training/pretrainedVectors';
+import {
+  resolveTrainingOptions,
+  trainClassifier,
+  TrainingHooks,
+  TrainingOptions,
+  TrainingProgress,
+} from '../core/training/training';
 import { negativeLabelOf, positiveLabelOf } from '../core/classify/scoring';
 import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
 
@@ -44,7 +55,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (!values.out) throw new CliError('--out DIR is required', EXIT_USAGE);
   let options = trainingOptionsFromFlags(values);
   const quantize = (values.quantize ?? 'none') as QuantizationChoice;
-  if (!['none', 'float16', 'uint16', 'uint8'].includes(quantize)) throw new CliError(`--quantize must be none, float16, uint16 or uint8 (got "${quantize}")`, EXIT_USAGE);
+  if (!['none', 'float16', 'uint16', 'uint8'].includes(quantize))
+    throw new CliError(`--quantize must be none, float16, uint16 or uint8 (got "${quantize}")`, EXIT_USAGE);
   // Before training: a run should not end in learning that --out cannot be written.
   await checkSaveTarget(values.out).catch(toCliError);
   const data = readData(values);
@@ -54,26 +66,46 @@ export async function trainCommand(argv: string[]): Promise<void> {
     const labels = Object.keys(data.labelCounts);
     if (positiveLabelOf(labels) === undefined || negativeLabelOf(labels) === undefined) {
       const flag = askedLexicon ? '--lexicon-weight' : '--linguistic-examples';
-      throw new CliError(`${flag} needs a positive and a negative label (such as pos / neg); this file's labels are ${listSome(labels.map((l) => abbreviate(l)))}`, EXIT_USAGE);
+      throw new CliError(
+        `${flag} needs a positive and a negative label (such as pos / neg); this file's labels are ${listSome(labels.map((l) => abbreviate(l)))}`,
+        EXIT_USAGE,
+      );
     }
   }
   const files = values.file !== undefined ? [values.file] : [values.pos!, values.neg!];
-  const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = { onProgress: reportProgress, onWarning: (message) => process.stderr.write(`warning: ${message}\n`) };
+  const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = {
+    onProgress: reportProgress,
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+  };
   let pretrainedVectors: string | undefined;
   if (values['pretrained-vectors'] !== undefined) {
     const file = values['pretrained-vectors'];
-    const vectors = await readVectorsFile(file, distinctTokens(data.examples.map((e) => e.text), options.tokenizer));
-    if (values['embedding-dim'] === undefined) options = resolveTrainingOptions({ ...options, embeddingDim: vectors.dim });
+    const vectors = await readVectorsFile(
+      file,
+      distinctTokens(
+        data.examples.map((e) => e.text),
+        options.tokenizer,
+      ),
+    );
+    if (values['embedding-dim'] === undefined)
+      options = resolveTrainingOptions({ ...options, embeddingDim: vectors.dim });
     else if (vectors.dim !== options.embeddingDim) {
-      throw new CliError(`--pretrained-vectors ${file} has ${vectors.dim} dimensions but --embedding-dim is ${options.embeddingDim}: drop --embedding-dim or set it to ${vectors.dim}`, EXIT_USAGE);
+      throw new CliError(
+        `--pretrained-vectors ${file} has ${vectors.dim} dimensions but --embedding-dim is ${options.embeddingDim}: drop --embedding-dim or set it to ${vectors.dim}`,
+        EXIT_USAGE,
+      );
     }
-    process.stderr.write(`pretrained vectors: ${vectors.tokens.length} of the data's words found in ${file} (${vectors.dim} dimensions)\n`);
+    process.stderr.write(
+      `pretrained vectors: ${vectors.tokens.length} of the data's words found in ${file} (${vectors.dim} dimensions)\n`,
+    );
     hooks.initialEmbedding = pretrainedEmbeddingHook(vectors, file, (found, size) => {
       pretrainedVectors = `${path.basename(file)}: ${found} of ${size} vocabulary rows`;
       process.stderr.write(`embedding: ${found} of ${size} vocabulary rows start from the pretrained vectors\n`);
     });
   }
-  process.stderr.write(`training on ${data.examples.length} examples (${listSome(Object.entries(data.labelCounts).map(([l, n]) => `${abbreviate(l)} ${n}`))}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`);
+  process.stderr.write(
+    `training on ${data.examples.length} examples (${listSome(Object.entries(data.labelCounts).map(([l, n]) => `${abbreviate(l)} ${n}`))}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`,
+  );
   const result = await trainClassifier(data.examples, options, hooks);
   await saveTrainedModel(values.out, result, {
     pretrainedVectors,
@@ -88,7 +120,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
 }
 
 /** Turns command-line flags into training options (unset flags keep the defaults). */
-export function trainingOptionsFromFlags(values: Partial<Record<keyof typeof TRAINING_FLAGS, string | boolean>>): TrainingOptions {
+export function trainingOptionsFromFlags(
+  values: Partial<Record<keyof typeof TRAINING_FLAGS, string | boolean>>,
+): TrainingOptions {
   const num = (name: keyof typeof TRAINING_FLAGS) => numberOption(values[name] as string | undefined, name);
   const tokenizer = values.tokenizer as string | undefined;
   if (tokenizer !== undefined && tokenizer !== 'english' && tokenizer !== 'developer') {
@@ -127,7 +161,9 @@ function reportProgress(p: TrainingProgress): void {
   if (p.phase === 'pretraining') {
     process.stderr.write('pretraining the embedding with skip-gram...\n');
   } else if (p.phase === 'validated') {
-    process.stderr.write(`epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  acc ${p.accuracy.toFixed(4)}  val_loss ${p.validationLoss!.toFixed(4)}  val_acc ${p.validationAccuracy!.toFixed(4)}  ${p.elapsedSeconds.toFixed(1)} s\n`);
+    process.stderr.write(
+      `epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  acc ${p.accuracy.toFixed(4)}  val_loss ${p.validationLoss!.toFixed(4)}  val_acc ${p.validationAccuracy!.toFixed(4)}  ${p.elapsedSeconds.toFixed(1)} s\n`,
+    );
   }
 }
 

@@ -133,7 +133,10 @@ export interface EditorTimings {
 /** The editor features' part of the API (per-word highlights, comment tone). */
 export interface EditorApi {
   /** The current sentiment highlights of a document. */
-  getHighlights(uri: vscode.Uri): { readonly words: readonly HighlightedWordInfo[]; readonly sentences: readonly HighlightedSentenceInfo[] };
+  getHighlights(uri: vscode.Uri): {
+    readonly words: readonly HighlightedWordInfo[];
+    readonly sentences: readonly HighlightedSentenceInfo[];
+  };
   /** The published Sentiment Lens diagnostics of a document. */
   getDiagnostics(uri: vscode.Uri): readonly vscode.Diagnostic[];
   /** Checks the tone of a document's comments (publishing diagnostics); undefined if it changed meanwhile. */

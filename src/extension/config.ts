@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { CHECK_SETTING_KEYS, FINDING_KINDS, FindingKind, MANIFEST_SETTING_KEYS, manifestSetting, SeverityName } from '../core/comments/checkSettings';
+import {
+  CHECK_SETTING_KEYS,
+  FINDING_KINDS,
+  FindingKind,
+  MANIFEST_SETTING_KEYS,
+  manifestSetting,
+  SeverityName,
+} from '../core/comments/checkSettings';
 import type { ColourMode } from '../core/classify/scoring';
 import type { Feature } from '../protocol/features';
 import { ConfigSection, MODEL_SETTING_KEYS, ModelRole, sectionOf } from './configSections';
@@ -63,7 +70,9 @@ function readConfig(scope?: vscode.Uri): SentimentLensConfig {
   const number = (key: string, cap = Number.POSITIVE_INFINITY): number => {
     const { default: fallback, minimum = Number.NEGATIVE_INFINITY, maximum = cap } = manifestSetting(key);
     const value = c.get<number>(key);
-    return typeof value === 'number' && Number.isFinite(value) ? Math.min(maximum, Math.max(minimum, value)) : Number(fallback);
+    return typeof value === 'number' && Number.isFinite(value)
+      ? Math.min(maximum, Math.max(minimum, value))
+      : Number(fallback);
   };
   const flag = (key: string): boolean => {
     const value = c.get<unknown>(key);
@@ -79,18 +88,35 @@ function readConfig(scope?: vscode.Uri): SentimentLensConfig {
       maxSelectionLength: number('highlight.maxSelectionLength', 1_000_000),
     }),
     comments: Object.freeze({
-      findings: Object.freeze(Object.fromEntries(FINDING_KINDS.map((kind) => {
-        const keys = CHECK_SETTING_KEYS[kind];
-        return [kind, Object.freeze({ threshold: number(keys.threshold), severity: SEVERITIES[oneOf<SeverityName>(keys.severity)] })];
-      })) as Record<FindingKind, FindingSettings>),
+      findings: Object.freeze(
+        Object.fromEntries(
+          FINDING_KINDS.map((kind) => {
+            const keys = CHECK_SETTING_KEYS[kind];
+            return [
+              kind,
+              Object.freeze({
+                threshold: number(keys.threshold),
+                severity: SEVERITIES[oneOf<SeverityName>(keys.severity)],
+              }),
+            ];
+          }),
+        ) as Record<FindingKind, FindingSettings>,
+      ),
       live: flag('comments.live'),
-      liveLanguages: Object.freeze(Array.isArray(languages) ? languages.filter((l): l is string => typeof l === 'string') : []),
+      liveLanguages: Object.freeze(
+        Array.isArray(languages) ? languages.filter((l): l is string => typeof l === 'string') : [],
+      ),
       liveDelayMs: number('comments.liveDelay'),
       checkInputBoxes: flag('comments.checkInputBoxes'),
       maxFileSize: number('comments.maxFileSize', 50_000_000),
       maxWorkspaceFiles: number('comments.maxWorkspaceFiles', 100_000),
     }),
-    models: Object.freeze(Object.fromEntries(Object.entries(MODEL_SETTING_KEYS).map(([role, key]) => [role, modelName(key)])) as Record<ModelRole, string>),
+    models: Object.freeze(
+      Object.fromEntries(Object.entries(MODEL_SETTING_KEYS).map(([role, key]) => [role, modelName(key)])) as Record<
+        ModelRole,
+        string
+      >,
+    ),
   });
 }
 
@@ -111,7 +137,9 @@ export class ConfigService implements vscode.Disposable {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(CONFIG_SECTION)) return;
       this.snapshots.clear();
-      const sections = new Set(MANIFEST_SETTING_KEYS.filter((key) => e.affectsConfiguration(`${CONFIG_SECTION}.${key}`)).map(sectionOf));
+      const sections = new Set(
+        MANIFEST_SETTING_KEYS.filter((key) => e.affectsConfiguration(`${CONFIG_SECTION}.${key}`)).map(sectionOf),
+      );
       if (sections.size) this.changed.fire(sections);
     });
   }
@@ -129,7 +157,10 @@ export class ConfigService implements vscode.Disposable {
   }
 
   /** Calls `listener` with the window's new settings of `section` after any of them changed. */
-  onDidChange<S extends ConfigSection>(section: S, listener: (settings: SentimentLensConfig[S]) => void): vscode.Disposable {
+  onDidChange<S extends ConfigSection>(
+    section: S,
+    listener: (settings: SentimentLensConfig[S]) => void,
+  ): vscode.Disposable {
     return this.changed.event((sections) => {
       if (sections.has(section)) listener(this.get()[section]);
     });
@@ -137,7 +168,9 @@ export class ConfigService implements vscode.Disposable {
 
   /** Sets the model a feature uses, user-wide (undefined: back to the default). */
   async setModel(feature: Feature, name: string | undefined): Promise<void> {
-    await vscode.workspace.getConfiguration(CONFIG_SECTION).update(MODEL_SETTING_KEYS[feature], name, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration(CONFIG_SECTION)
+      .update(MODEL_SETTING_KEYS[feature], name, vscode.ConfigurationTarget.Global);
     this.snapshots.clear();
   }
 

@@ -10,26 +10,39 @@ import type { StatusBar } from './statusBar';
 
 /** The editor features' API members, over the highlighter and the tone service. */
 export function createEditorApi(highlighter: Highlighter, tone: ToneService): EditorApi {
-  const documentOf = (uri: vscode.Uri): vscode.TextDocument | undefined => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const documentOf = (uri: vscode.Uri): vscode.TextDocument | undefined =>
+    vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   const commentCheck = (uri: vscode.Uri): CommentCheckInfo | undefined => {
     const report = tone.diagnostics.report(uri);
     if (!report) return undefined;
-    const signal = (p: PlacedFinding): SentenceSignalInfo => ({ probability: p.score.probability, flagged: p.flagged, words: p.score.contributors.map((c) => c.word) });
+    const signal = (p: PlacedFinding): SentenceSignalInfo => ({
+      probability: p.score.probability,
+      flagged: p.flagged,
+      words: p.score.contributors.map((c) => c.word),
+    });
     // placed() lists every kind of a sentence; the tone model always checks, so every sentence has its negative entry.
     const bySentence = new Map<CheckedSentence, Partial<Record<FindingKind, PlacedFinding>>>();
-    for (const p of tone.diagnostics.placed(uri)) bySentence.set(p.sentence, { ...bySentence.get(p.sentence), [p.kind]: p });
+    for (const p of tone.diagnostics.placed(uri))
+      bySentence.set(p.sentence, { ...bySentence.get(p.sentence), [p.kind]: p });
     const sentences: SentenceToneInfo[] = [];
     for (const [sentence, { harsh, negative }] of bySentence) {
       if (!negative) continue;
       sentences.push({
-        range: negative.range, text: sentence.text, comment: sentence.blockIndex, ignored: negative.ignored,
-        negative: signal(negative), harsh: harsh ? signal(harsh) : undefined,
+        range: negative.range,
+        text: sentence.text,
+        comment: sentence.blockIndex,
+        ignored: negative.ignored,
+        negative: signal(negative),
+        harsh: harsh ? signal(harsh) : undefined,
       });
     }
     const lines = report.lines;
     const comments = report.check.blocks.map((block, index) => {
       const own = sentences.filter((s) => s.comment === index);
-      const mostNegative = own.reduce<SentenceToneInfo | undefined>((best, s) => (!best || s.negative.probability > best.negative.probability ? s : best), undefined);
+      const mostNegative = own.reduce<SentenceToneInfo | undefined>(
+        (best, s) => (!best || s.negative.probability > best.negative.probability ? s : best),
+        undefined,
+      );
       const harshValues = own.flatMap((s) => (s.harsh ? [s.harsh.probability] : []));
       const start = lines.position(block.offsets[0] ?? block.start);
       const end = lines.position(block.offsets.length ? block.offsets[block.offsets.length - 1] + 1 : block.start);
@@ -62,12 +75,22 @@ export function createEditorApi(highlighter: Highlighter, tone: ToneService): Ed
         const word = sentence.words[index];
         const bucket = highlighter.bucketOf(word);
         return {
-          range, text: document.getText(range), token: word.token, score: word.score, change: word.change,
-          bucket, colour: BUCKET_COLOUR_IDS[bucket], probabilities: word.probabilities, model: region.model,
+          range,
+          text: document.getText(range),
+          token: word.token,
+          score: word.score,
+          change: word.change,
+          bucket,
+          colour: BUCKET_COLOUR_IDS[bucket],
+          probabilities: word.probabilities,
+          model: region.model,
         };
       });
       const sentences = highlighter.sentences(document).map(({ range, sentence }) => ({
-        range, label: sentence.label, probability: sentence.probability, score: sentence.score,
+        range,
+        label: sentence.label,
+        probability: sentence.probability,
+        score: sentence.score,
         annotation: `${sentence.label} ${Math.round(sentence.probability * 100)}%`,
       }));
       return { words, sentences };
@@ -84,7 +107,11 @@ export function createEditorApi(highlighter: Highlighter, tone: ToneService): Ed
 }
 
 /** The editor features' test hooks (ExtensionMode.Test only): the status bar's text and the last timings. */
-export function createEditorTestHooks(highlighter: Highlighter, tone: ToneService, statusBar: StatusBar): Omit<TestHooks, 'training'> {
+export function createEditorTestHooks(
+  highlighter: Highlighter,
+  tone: ToneService,
+  statusBar: StatusBar,
+): Omit<TestHooks, 'training'> {
   return {
     statusBarText: () => statusBar.text,
     lastTimings: () => ({ highlight: highlighter.lastTiming, commentCheck: tone.lastTiming }),

@@ -35,16 +35,39 @@ export function activate(context: vscode.ExtensionContext): SentimentLensApi {
   const tone = new ToneService(models, config, context.workspaceState, highlighter, log);
   const workspaceTone = new WorkspaceToneChecker(tone, config, log);
   const statusBar = new StatusBar(models, tone, config);
-  context.subscriptions.push(highlighter, tone, new LiveToneChecker(tone, config, log), statusBar,
-    vscode.languages.registerHoverProvider({ scheme: '*' }, new HighlightHoverProvider(highlighter)));
+  context.subscriptions.push(
+    highlighter,
+    tone,
+    new LiveToneChecker(tone, config, log),
+    statusBar,
+    vscode.languages.registerHoverProvider({ scheme: '*' }, new HighlightHoverProvider(highlighter)),
+  );
 
   // Training panel (training runs in a worker thread) and model management
   const modelManager = new ModelManager(store, models, config, log);
-  const training = new TrainingController(context.extensionUri, modelManager, store, config, log, context.workspaceState);
+  const training = new TrainingController(
+    context.extensionUri,
+    modelManager,
+    store,
+    config,
+    log,
+    context.workspaceState,
+  );
   context.subscriptions.push(training);
 
   // Commands
-  context.subscriptions.push(...registerCommands({ log, config, highlighter, tone, workspaceTone, training, modelManager, extensionUri: context.extensionUri }));
+  context.subscriptions.push(
+    ...registerCommands({
+      log,
+      config,
+      highlighter,
+      tone,
+      workspaceTone,
+      training,
+      modelManager,
+      extensionUri: context.extensionUri,
+    }),
+  );
 
   const version = String(context.extension.packageJSON.version);
   log.info(`Sentiment Lens ${version} activated`);
@@ -60,7 +83,10 @@ export function activate(context: vscode.ExtensionContext): SentimentLensApi {
   };
   // Test hooks: only when VS Code runs the extension's own tests
   if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
-  return { ...api, testing: { ...createEditorTestHooks(highlighter, tone, statusBar), training: training.testHooks() } };
+  return {
+    ...api,
+    testing: { ...createEditorTestHooks(highlighter, tone, statusBar), training: training.testHooks() },
+  };
 }
 
 /** Nothing to do: everything is disposed through `context.subscriptions`. */

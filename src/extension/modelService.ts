@@ -8,7 +8,11 @@ import { ModelStore } from './modelStore';
 export const FALLBACK_MODEL = 'movie-reviews';
 
 /** Per role: the model used when its own cannot be (none: the role is off without its model). */
-const FALLBACKS: Readonly<Record<ModelRole, string | undefined>> = Object.freeze({ highlight: FALLBACK_MODEL, comments: FALLBACK_MODEL, harshness: undefined });
+const FALLBACKS: Readonly<Record<ModelRole, string | undefined>> = Object.freeze({
+  highlight: FALLBACK_MODEL,
+  comments: FALLBACK_MODEL,
+  harshness: undefined,
+});
 
 /** A ready classifier and the model it came from. */
 export interface ActiveModel {
@@ -56,9 +60,14 @@ export class ModelService implements vscode.Disposable {
       // Logged and shown once per model name: checks that run as the user types would repeat it endlessly.
       if (!this.warned.has(name)) {
         this.warned.add(name);
-        this.log.warn(`the model "${name}" configured for ${feature} cannot be used; using the bundled "${fallback}" model instead:`, error);
+        this.log.warn(
+          `the model "${name}" configured for ${feature} cannot be used; using the bundled "${fallback}" model instead:`,
+          error,
+        );
         if (this.warned.size === 1) {
-          void vscode.window.showWarningMessage(`Sentiment Lens: the model "${name}" is not available; using "${fallback}" instead. See the Sentiment Lens output for details.`);
+          void vscode.window.showWarningMessage(
+            `Sentiment Lens: the model "${name}" is not available; using "${fallback}" instead. See the Sentiment Lens output for details.`,
+          );
         }
       }
       return this.load(fallback);

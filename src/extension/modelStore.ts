@@ -28,7 +28,6 @@ export interface ModelSummary {
   readonly problem?: string;
 }
 
-
 /**
  * The model folders: bundled ones under `<extension>/model/<name>/` (read-only) and the user's
  * under `<globalStorage>/models/<name>/`. A user model may not take a bundled model's name.
@@ -61,7 +60,9 @@ export class ModelStore implements vscode.Disposable {
     const scan = (root: string, origin: ModelOrigin): ModelEntry[] => {
       let names: string[] = [];
       try {
-        names = fs.readdirSync(root).filter((name) => !name.startsWith('.') && fs.existsSync(path.join(root, name, MODEL_FILES.model)));
+        names = fs
+          .readdirSync(root)
+          .filter((name) => !name.startsWith('.') && fs.existsSync(path.join(root, name, MODEL_FILES.model)));
       } catch {
         names = [];
       }
@@ -94,7 +95,9 @@ export class ModelStore implements vscode.Disposable {
   /** Accuracy, date and description from a model's metadata.json; `problem` when unreadable. */
   summary(entry: ModelEntry): ModelSummary {
     try {
-      const metadata = JSON.parse(readRegularFileSync(path.join(entry.dir, MODEL_FILES.metadata), MAX_MODEL_JSON_BYTES).toString('utf8')) as Partial<ModelMetadata>;
+      const metadata = JSON.parse(
+        readRegularFileSync(path.join(entry.dir, MODEL_FILES.metadata), MAX_MODEL_JSON_BYTES).toString('utf8'),
+      ) as Partial<ModelMetadata>;
       const validation = metadata.metrics?.validation;
       return {
         accuracy: typeof validation?.accuracy === 'number' ? validation.accuracy : undefined,
@@ -127,7 +130,9 @@ export class ModelStore implements vscode.Disposable {
     await fs.promises.rename(entry.dir, target);
     try {
       const metadataPath = path.join(target, MODEL_FILES.metadata);
-      const metadata = JSON.parse((await readRegularFile(metadataPath, MAX_MODEL_JSON_BYTES)).toString('utf8')) as Record<string, unknown>;
+      const metadata = JSON.parse(
+        (await readRegularFile(metadataPath, MAX_MODEL_JSON_BYTES)).toString('utf8'),
+      ) as Record<string, unknown>;
       await writeFileAtomically(metadataPath, `${JSON.stringify({ ...metadata, name: to }, null, 2)}\n`);
     } finally {
       this.notifyChanged();
@@ -151,7 +156,9 @@ export class ModelStore implements vscode.Disposable {
       try {
         (await loadModel(copy)).dispose();
       } catch (error) {
-        throw new Error(`the copy of ${sourceDir} is not a complete model (are its files symbolic links or special files?): ${(error as Error).message}`);
+        throw new Error(
+          `the copy of ${sourceDir} is not a complete model (are its files symbolic links or special files?): ${(error as Error).message}`,
+        );
       }
     });
     this.notifyChanged();
@@ -189,9 +196,16 @@ export class ModelStore implements vscode.Disposable {
  * Copies a folder's regular files (not sub-folders, links or special files) into a temporary
  * sibling of `target`, checks the copy with `validate` (when given), then renames it into place.
  */
-async function copyFolderAtomically(source: string, target: string, validate?: (copy: string) => Promise<void>): Promise<void> {
+async function copyFolderAtomically(
+  source: string,
+  target: string,
+  validate?: (copy: string) => Promise<void>,
+): Promise<void> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.copying-${randomBytes(4).toString('hex')}`);
+  const temporary = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.copying-${randomBytes(4).toString('hex')}`,
+  );
   try {
     await fs.promises.mkdir(temporary);
     for (const entry of await fs.promises.readdir(source, { withFileTypes: true })) {

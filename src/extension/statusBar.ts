@@ -10,7 +10,11 @@ import type { ModelService } from './modelService';
  * harsh and negative findings; "harsh off" when the harshness model cannot be used). Shown for documents whose comments can be checked; clicking runs the check.
  */
 export class StatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('sentimentLens.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'sentimentLens.status',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -52,19 +56,28 @@ export class StatusBar implements vscode.Disposable {
     const harshOff = report?.harshProblem !== undefined;
     // Model names come from settings and model files: escaped, so they cannot add links or markup.
     const tooltip = new vscode.MarkdownString(undefined, false);
-    tooltip.appendMarkdown(`**Sentiment Lens** · tone model ${markdownCode(model)}, harshness model ${markdownCode(report?.harshModel ?? this.models.configuredName('harshness'))}` +
-      `${harshOff ? ' (off)' : ''}, highlight model ${markdownCode(this.models.configuredName('highlight'))}\n\n`);
-    if (harshOff) tooltip.appendMarkdown(`Harsh findings are off: ${markdownLiteral(report?.harshProblem ?? '')}. Negative-tone findings continue.\n\n`);
+    tooltip.appendMarkdown(
+      `**Sentiment Lens** · tone model ${markdownCode(model)}, harshness model ${markdownCode(report?.harshModel ?? this.models.configuredName('harshness'))}` +
+        `${harshOff ? ' (off)' : ''}, highlight model ${markdownCode(this.models.configuredName('highlight'))}\n\n`,
+    );
+    if (harshOff)
+      tooltip.appendMarkdown(
+        `Harsh findings are off: ${markdownLiteral(report?.harshProblem ?? '')}. Negative-tone findings continue.\n\n`,
+      );
     if (!report) {
       this.item.text = `$(comment) ${shownModel}`;
-      tooltip.appendMarkdown('The tone of this file\'s comments has not been checked. Click to check it.');
+      tooltip.appendMarkdown("The tone of this file's comments has not been checked. Click to check it.");
     } else {
-      const found = [harsh > 0 ? `${harsh} harsh` : undefined, negative > 0 ? `${negative} negative` : undefined].filter(Boolean).join(', ');
+      const found = [harsh > 0 ? `${harsh} harsh` : undefined, negative > 0 ? `${negative} negative` : undefined]
+        .filter(Boolean)
+        .join(', ');
       this.item.text = `${found ? `$(comment-unresolved) ${shownModel}: ${found}` : `$(comment) ${shownModel}: tone ok`}${harshOff ? ' (harsh off)' : ''}`;
       const comments = report.check.blocks.length;
       const sentences = report.check.sentences.length;
-      tooltip.appendMarkdown(`${comments} comment${comments === 1 ? '' : 's'} (${sentences} sentence${sentences === 1 ? '' : 's'}) checked: ` +
-        `${harshOff ? '' : `${harsh} harsh, `}${negative} negative${ignored ? `, ${ignored} ignored` : ''}. Click to check again.`);
+      tooltip.appendMarkdown(
+        `${comments} comment${comments === 1 ? '' : 's'} (${sentences} sentence${sentences === 1 ? '' : 's'}) checked: ` +
+          `${harshOff ? '' : `${harsh} harsh, `}${negative} negative${ignored ? `, ${ignored} ignored` : ''}. Click to check again.`,
+      );
     }
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `Sentiment Lens: ${this.item.text.replace(/\$\([\w-]+\)\s*/g, '')}` };

@@ -12,7 +12,8 @@ export function sampleUri(extensionUri: vscode.Uri, sample: WalkthroughSample): 
  * highlight; the code opens for a tone check; the labelled file opens in the training panel.
  */
 export async function openSampleCommand(extensionUri: vscode.Uri, sample: unknown): Promise<void> {
-  const name: WalkthroughSample = typeof sample === 'string' && sample in WALKTHROUGH_SAMPLES ? (sample as WalkthroughSample) : 'review';
+  const name: WalkthroughSample =
+    typeof sample === 'string' && sample in WALKTHROUGH_SAMPLES ? (sample as WalkthroughSample) : 'review';
   const file = sampleUri(extensionUri, name);
   if (name === 'training') {
     await vscode.commands.executeCommand(commandIds.trainOnWorkspaceFile, file);
@@ -20,7 +21,10 @@ export async function openSampleCommand(extensionUri: vscode.Uri, sample: unknow
   }
   const editor = await vscode.window.showTextDocument(file, { preview: false });
   if (name === 'review') {
-    const paragraph = editor.document.getText().split('\n').findIndex((line) => line.trim() !== '' && !line.startsWith('#'));
+    const paragraph = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.trim() !== '' && !line.startsWith('#'));
     if (paragraph < 0) return;
     let end = paragraph;
     while (end + 1 < editor.document.lineCount && editor.document.lineAt(end + 1).text.trim() !== '') end++;

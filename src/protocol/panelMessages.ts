@@ -4,11 +4,20 @@
  * host answers with `init`. Requests that expect an answer carry a `requestId`.
  */
 import type { LabelledFormat } from '../core/readers/types';
-import { isArrayOf, isBoolean, isNonEmptyString, isNumber, isOneOf, isRecord, isRequestId, isString, optional } from './guards';
+import {
+  isArrayOf,
+  isBoolean,
+  isNonEmptyString,
+  isNumber,
+  isOneOf,
+  isRecord,
+  isRequestId,
+  isString,
+  optional,
+} from './guards';
 import { Feature, FEATURE_IDS } from './features';
 import { hasSettingType, PANEL_SETTINGS, PanelTrainingSettings } from './trainingSettings';
 import type { ModelView, PanelSnapshot, RunView, SourceView } from './views';
-
 
 export const LABELLED_FORMATS: readonly LabelledFormat[] = ['csv', 'tsv', 'jsonl', 'labeltab', 'polarity-pair'];
 
@@ -34,7 +43,12 @@ export type PanelToHost =
   | { readonly type: 'start'; readonly requestId: number; readonly settings: PanelTrainingSettings }
   | { readonly type: 'cancel' }
   /** Save the finished run's model under a name, optionally making it active. */
-  | { readonly type: 'save'; readonly requestId: number; readonly name: string; readonly activateFor: readonly Feature[] }
+  | {
+      readonly type: 'save';
+      readonly requestId: number;
+      readonly name: string;
+      readonly activateFor: readonly Feature[];
+    }
   | { readonly type: 'activateModel'; readonly name: string; readonly feature: Feature }
   | { readonly type: 'renameModel'; readonly name: string }
   | { readonly type: 'deleteModel'; readonly name: string }
@@ -52,14 +66,20 @@ export type HostToPanel =
   | { readonly type: 'run'; readonly run: RunView }
   | { readonly type: 'models'; readonly models: readonly ModelView[] }
   /** The answer to a request that carried `requestId`. */
-  | { readonly type: 'result'; readonly requestId: number; readonly outcome: 'ok' | 'failed'; readonly message: string };
+  | {
+      readonly type: 'result';
+      readonly requestId: number;
+      readonly outcome: 'ok' | 'failed';
+      readonly message: string;
+    };
 
 /** A complete, well-typed settings object: every row of PANEL_SETTINGS (ranges are checked by resolveTrainingOptions). */
 export function isPanelTrainingSettings(value: unknown): value is PanelTrainingSettings {
   return isRecord(value) && PANEL_SETTINGS.every((row) => hasSettingType(row, value[row.key]));
 }
 
-const isColumnRef = (v: unknown): v is number | string => (isNumber(v) && Number.isInteger(v) && v >= 0) || isNonEmptyString(v);
+const isColumnRef = (v: unknown): v is number | string =>
+  (isNumber(v) && Number.isInteger(v) && v >= 0) || isNonEmptyString(v);
 const isFeature = (v: unknown): v is Feature => isOneOf(v, FEATURE_IDS);
 
 /** Checks a message from the panel; anything else is logged and ignored by the caller. */
@@ -98,9 +118,17 @@ export function isPanelToHost(value: unknown): value is PanelToHost {
   }
 }
 
-const isRun = (v: unknown): v is RunView => isRecord(v) && isString(v.status) && Array.isArray(v.points) && Array.isArray(v.epochPoints);
-const isSource = (v: unknown): v is SourceView => isRecord(v) && isRecord(v.source) && isString(v.format) && Array.isArray(v.preview) && Array.isArray(v.problems) && isRecord(v.labelCounts);
-const isModels = (v: unknown): v is ModelView[] => isArrayOf(v, (m): m is ModelView => isRecord(m) && isString(m.name) && Array.isArray(m.activeFor));
+const isRun = (v: unknown): v is RunView =>
+  isRecord(v) && isString(v.status) && Array.isArray(v.points) && Array.isArray(v.epochPoints);
+const isSource = (v: unknown): v is SourceView =>
+  isRecord(v) &&
+  isRecord(v.source) &&
+  isString(v.format) &&
+  Array.isArray(v.preview) &&
+  Array.isArray(v.problems) &&
+  isRecord(v.labelCounts);
+const isModels = (v: unknown): v is ModelView[] =>
+  isArrayOf(v, (m): m is ModelView => isRecord(m) && isString(m.name) && Array.isArray(m.activeFor));
 
 /** Checks a message from the host (run by the webview). */
 export function isHostToPanel(value: unknown): value is HostToPanel {
@@ -108,7 +136,14 @@ export function isHostToPanel(value: unknown): value is HostToPanel {
   switch (value.type) {
     case 'init': {
       const s = value.snapshot;
-      return isRecord(s) && isPanelTrainingSettings(s.settings) && isPanelTrainingSettings(s.defaults) && isRun(s.run) && isModels(s.models) && optional(s.source, isSource);
+      return (
+        isRecord(s) &&
+        isPanelTrainingSettings(s.settings) &&
+        isPanelTrainingSettings(s.defaults) &&
+        isRun(s.run) &&
+        isModels(s.models) &&
+        optional(s.source, isSource)
+      );
     }
     case 'source':
       return optional(value.source, isSource) && optional(value.notice, isString);
@@ -119,7 +154,9 @@ export function isHostToPanel(value: unknown): value is HostToPanel {
     case 'models':
       return isModels(value.models);
     case 'result':
-      return isRequestId(value.requestId) && isOneOf(value.outcome, ['ok', 'failed'] as const) && isString(value.message);
+      return (
+        isRequestId(value.requestId) && isOneOf(value.outcome, ['ok', 'failed'] as const) && isString(value.message)
+      );
     default:
       return false;
   }

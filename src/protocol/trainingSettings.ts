@@ -55,52 +55,228 @@ export type TrainingSettingRow = NumberSettingRow | BooleanSettingRow | ChoiceSe
  */
 export const TRAINING_SETTINGS = [
   {
-    key: 'cell', kind: 'choice', default: 'gru', panel: true,
-    choices: [{ value: 'gru', label: 'GRU' }, { value: 'lstm', label: 'LSTM' }, { value: 'simple', label: 'Simple RNN' }],
-    label: 'Cell', help: 'Recurrent cell: GRU (fast, accurate), LSTM (more gates) or a simple RNN.',
+    key: 'cell',
+    kind: 'choice',
+    default: 'gru',
+    panel: true,
+    choices: [
+      { value: 'gru', label: 'GRU' },
+      { value: 'lstm', label: 'LSTM' },
+      { value: 'simple', label: 'Simple RNN' },
+    ],
+    label: 'Cell',
+    help: 'Recurrent cell: GRU (fast, accurate), LSTM (more gates) or a simple RNN.',
   },
-  { key: 'units', kind: 'number', integer: true, min: 1, default: 128, panel: true, label: 'Units', help: 'Size of the recurrent state: more units learn more and train slower.' },
-  { key: 'layers', kind: 'number', integer: true, min: 1, default: 1, panel: true, label: 'Layers', help: 'Stacked recurrent layers; one is usually enough for sentences.' },
-  { key: 'embeddingDim', kind: 'number', integer: true, min: 1, default: 100, panel: true, label: 'Embedding size', help: 'Length of each word vector.' },
-  { key: 'dropout', kind: 'number', min: 0, below: 1, step: 0.05, default: 0.5, panel: true, label: 'Dropout', help: 'Share of values dropped while training, against overfitting.' },
-  { key: 'epochs', kind: 'number', integer: true, min: 1, default: 16, panel: true, label: 'Epochs', help: 'Passes over the training data; stops early when validation accuracy stalls.' },
-  { key: 'batchSize', kind: 'number', integer: true, min: 1, default: 64, panel: true, label: 'Batch size', help: 'Sentences per gradient step.' },
-  { key: 'learningRate', kind: 'number', above: 0, step: 0.0001, default: 1e-3, panel: true, label: 'Learning rate', help: 'Step size of the Adam optimiser.' },
-  { key: 'clipNorm', kind: 'number', above: 0, default: 5, label: 'Clip norm', help: 'Largest norm of the gradient; longer gradients are scaled down to it.' },
-  { key: 'maxLength', kind: 'number', integer: true, min: 1, default: 60, panel: true, label: 'Max length', help: 'Tokens kept per sentence; longer ones are cut.' },
   {
-    key: 'validationSplit', kind: 'number', min: 0, below: 1, step: 0.05, default: 0.1, panel: true,
-    label: 'Validation share', help: 'Share of each class held out to measure accuracy and pick the best epoch (0: none, no early stopping, metrics on the training data).',
+    key: 'units',
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 128,
+    panel: true,
+    label: 'Units',
+    help: 'Size of the recurrent state: more units learn more and train slower.',
   },
-  { key: 'seed', kind: 'number', integer: true, default: 42, panel: true, label: 'Seed', help: 'Makes the split, the initial weights and the shuffling repeatable.' },
-  { key: 'minCount', kind: 'number', integer: true, min: 1, default: 2, label: 'Min count', help: 'Occurrences a word needs in the training text to enter the vocabulary.' },
-  { key: 'maxVocabulary', kind: 'number', integer: true, min: 3, default: 20000, label: 'Max vocabulary', help: 'Most words in the vocabulary (the most frequent are kept), padding and unknown-word ids included.' },
-  { key: 'patience', kind: 'number', integer: true, min: 0, default: 4, label: 'Patience', help: 'Epochs without a better validation accuracy before stopping (0: never stop early).' },
-  { key: 'skipGram', kind: 'boolean', default: true, panel: true, label: 'Skip-gram pretraining', help: 'Pretrain word vectors on this text first (slower; can help small data).' },
-  { key: 'skipGramEpochs', kind: 'number', integer: true, min: 0, default: 5, label: 'Skip-gram epochs', help: 'Passes of the skip-gram pretraining over its text.' },
   {
-    key: 'vocabularySource', kind: 'choice', default: 'training',
-    choices: [{ value: 'training', label: 'Training text' }, { value: 'training+pretraining', label: 'Training and pretraining texts' }],
+    key: 'layers',
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 1,
+    panel: true,
+    label: 'Layers',
+    help: 'Stacked recurrent layers; one is usually enough for sentences.',
+  },
+  {
+    key: 'embeddingDim',
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 100,
+    panel: true,
+    label: 'Embedding size',
+    help: 'Length of each word vector.',
+  },
+  {
+    key: 'dropout',
+    kind: 'number',
+    min: 0,
+    below: 1,
+    step: 0.05,
+    default: 0.5,
+    panel: true,
+    label: 'Dropout',
+    help: 'Share of values dropped while training, against overfitting.',
+  },
+  {
+    key: 'epochs',
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 16,
+    panel: true,
+    label: 'Epochs',
+    help: 'Passes over the training data; stops early when validation accuracy stalls.',
+  },
+  {
+    key: 'batchSize',
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 64,
+    panel: true,
+    label: 'Batch size',
+    help: 'Sentences per gradient step.',
+  },
+  {
+    key: 'learningRate',
+    kind: 'number',
+    above: 0,
+    step: 0.0001,
+    default: 1e-3,
+    panel: true,
+    label: 'Learning rate',
+    help: 'Step size of the Adam optimiser.',
+  },
+  {
+    key: 'clipNorm',
+    kind: 'number',
+    above: 0,
+    default: 5,
+    label: 'Clip norm',
+    help: 'Largest norm of the gradient; longer gradients are scaled down to it.',
+  },
+  {
+    key: 'maxLength',
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 60,
+    panel: true,
+    label: 'Max length',
+    help: 'Tokens kept per sentence; longer ones are cut.',
+  },
+  {
+    key: 'validationSplit',
+    kind: 'number',
+    min: 0,
+    below: 1,
+    step: 0.05,
+    default: 0.1,
+    panel: true,
+    label: 'Validation share',
+    help: 'Share of each class held out to measure accuracy and pick the best epoch (0: none, no early stopping, metrics on the training data).',
+  },
+  {
+    key: 'seed',
+    kind: 'number',
+    integer: true,
+    default: 42,
+    panel: true,
+    label: 'Seed',
+    help: 'Makes the split, the initial weights and the shuffling repeatable.',
+  },
+  {
+    key: 'minCount',
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 2,
+    label: 'Min count',
+    help: 'Occurrences a word needs in the training text to enter the vocabulary.',
+  },
+  {
+    key: 'maxVocabulary',
+    kind: 'number',
+    integer: true,
+    min: 3,
+    default: 20000,
+    label: 'Max vocabulary',
+    help: 'Most words in the vocabulary (the most frequent are kept), padding and unknown-word ids included.',
+  },
+  {
+    key: 'patience',
+    kind: 'number',
+    integer: true,
+    min: 0,
+    default: 4,
+    label: 'Patience',
+    help: 'Epochs without a better validation accuracy before stopping (0: never stop early).',
+  },
+  {
+    key: 'skipGram',
+    kind: 'boolean',
+    default: true,
+    panel: true,
+    label: 'Skip-gram pretraining',
+    help: 'Pretrain word vectors on this text first (slower; can help small data).',
+  },
+  {
+    key: 'skipGramEpochs',
+    kind: 'number',
+    integer: true,
+    min: 0,
+    default: 5,
+    label: 'Skip-gram epochs',
+    help: 'Passes of the skip-gram pretraining over its text.',
+  },
+  {
+    key: 'vocabularySource',
+    kind: 'choice',
+    default: 'training',
+    choices: [
+      { value: 'training', label: 'Training text' },
+      { value: 'training+pretraining', label: 'Training and pretraining texts' },
+    ],
     label: 'Vocabulary source',
     help: 'Where the vocabulary comes from: the labelled training part only, or also the pretraining texts, so that words met only there get skip-gram vectors the classifier can use.',
   },
   {
-    key: 'weightAveraging', kind: 'number', min: 0, below: 1, default: 0.99, label: 'Weight averaging',
+    key: 'weightAveraging',
+    kind: 'number',
+    min: 0,
+    below: 1,
+    default: 0.99,
+    label: 'Weight averaging',
     help: 'Decay of a moving average of the weights, updated after every batch; validation, early stopping and the saved model use the average (0: off; 0.99: roughly the last hundred batches).',
   },
-  { key: 'wordDropout', kind: 'number', min: 0, below: 1, default: 0.25, label: 'Word dropout', help: 'Probability that a real token is replaced by the unknown-word id while training (regularisation).' },
   {
-    key: 'supervision', kind: 'choice', default: 'every-step',
-    choices: [{ value: 'final', label: 'Last token' }, { value: 'every-step', label: 'Every token' }],
+    key: 'wordDropout',
+    kind: 'number',
+    min: 0,
+    below: 1,
+    default: 0.25,
+    label: 'Word dropout',
+    help: 'Probability that a real token is replaced by the unknown-word id while training (regularisation).',
+  },
+  {
+    key: 'supervision',
+    kind: 'choice',
+    default: 'every-step',
+    choices: [
+      { value: 'final', label: 'Last token' },
+      { value: 'every-step', label: 'Every token' },
+    ],
     label: 'Supervision',
     help: "Where the label supervises the model: at each sentence's last real token (final), or after every real token (every-step), which also makes the trajectory meaningful early.",
   },
   {
-    key: 'lexiconWeight', kind: 'number', min: 0, max: 10, step: 0.1, default: 0.3, panel: true, label: 'Lexicon weight',
+    key: 'lexiconWeight',
+    kind: 'number',
+    min: 0,
+    max: 10,
+    step: 0.1,
+    default: 0.3,
+    panel: true,
+    label: 'Lexicon weight',
     help: 'Weight of the lexicon terms of the loss (0: off): the word-by-word score stays flat on words a sentiment lexicon (VADER, AFINN-165) does not rate, moves its way on rated words and the other way after "not", and comes back near neutral at "but". Applies only to data with positive and negative labels.',
   },
   {
-    key: 'linguisticExamples', kind: 'boolean', default: true, panel: true, label: 'Linguistic examples',
+    key: 'linguisticExamples',
+    kind: 'boolean',
+    default: true,
+    panel: true,
+    label: 'Linguistic examples',
     help: 'Adds to each epoch the lexicon\'s strong words alone and negated ("not good": negative), contrasts such as "dull but beautiful" (positive) and training sentences joined by "but", so that the model learns negation and contrast. Only for data with positive and negative labels.',
   },
 ] as const satisfies readonly TrainingSettingRow[];
@@ -110,7 +286,10 @@ export const PANEL_ONLY_SETTINGS = [
   {
     // The bundled model's embedding began as GloVe vectors: starting from it adds 4 to 9 points of
     // macro-F1 on Senti4SD (scripts/modelCards/review-tone-variants.md).
-    key: 'startFromBundled', kind: 'boolean', default: true, panel: true,
+    key: 'startFromBundled',
+    kind: 'boolean',
+    default: true,
+    panel: true,
     label: "Start from the bundled model's embeddings",
     help: "Copy the bundled model's vectors (which began as GloVe vectors trained on 6 billion words) of words both vocabularies share; needs the same embedding size. Helps most with small files.",
   },
@@ -134,7 +313,9 @@ export type PanelTrainingSettings = { readonly [R in PanelRow as R['key']]: Valu
 
 /** The rows the panel shows, in the form's order. */
 export const PANEL_SETTINGS: readonly PanelRow[] = [
-  ...TRAINING_SETTINGS.filter((row): row is Extract<TrainingRow, { readonly panel: true }> => 'panel' in row && row.panel),
+  ...TRAINING_SETTINGS.filter(
+    (row): row is Extract<TrainingRow, { readonly panel: true }> => 'panel' in row && row.panel,
+  ),
   ...PANEL_ONLY_SETTINGS,
 ];
 
@@ -179,9 +360,20 @@ export function describeAllowed(row: TrainingSettingRow): string {
   if (row.kind === 'boolean') return 'true or false';
   if (row.kind === 'choice') return orList(row.choices.map((choice) => choice.value));
   const { integer, min, max, above, below } = row;
-  const lower = min !== undefined ? { bracket: '[', value: min, words: `>= ${min}` } : above !== undefined ? { bracket: '(', value: above, words: `> ${above}` } : undefined;
-  const upper = max !== undefined ? { bracket: ']', value: max, words: `<= ${max}` } : below !== undefined ? { bracket: ')', value: below, words: `< ${below}` } : undefined;
-  if (lower && upper) return `${integer ? 'an integer ' : ''}in ${lower.bracket}${lower.value}, ${upper.value}${upper.bracket}`;
+  const lower =
+    min !== undefined
+      ? { bracket: '[', value: min, words: `>= ${min}` }
+      : above !== undefined
+        ? { bracket: '(', value: above, words: `> ${above}` }
+        : undefined;
+  const upper =
+    max !== undefined
+      ? { bracket: ']', value: max, words: `<= ${max}` }
+      : below !== undefined
+        ? { bracket: ')', value: below, words: `< ${below}` }
+        : undefined;
+  if (lower && upper)
+    return `${integer ? 'an integer ' : ''}in ${lower.bracket}${lower.value}, ${upper.value}${upper.bracket}`;
   if (integer && !upper && min === 1) return 'a positive integer';
   if (integer && !upper && min === 0) return 'a non-negative integer';
   if (!integer && !upper && above === 0) return 'positive';
@@ -195,7 +387,10 @@ export function settingName(row: TrainingSettingRow): string {
 }
 
 /** One message per value of `values` that its row does not allow, e.g. "units must be a positive integer (got 0)". */
-export function settingProblems(rows: readonly TrainingSettingRow[], values: Readonly<Record<string, unknown>>): string[] {
+export function settingProblems(
+  rows: readonly TrainingSettingRow[],
+  values: Readonly<Record<string, unknown>>,
+): string[] {
   return rows
     .filter((row) => !isAllowedSetting(row, values[row.key]))
     .map((row) => `${settingName(row)} must be ${describeAllowed(row)} (got ${String(values[row.key])})`);
@@ -208,5 +403,7 @@ function orList(items: readonly string[]): string {
 /** The run options among the panel's settings (the panel-only choices left out). */
 export function runOptionsOf(settings: PanelTrainingSettings): Partial<TrainingSettingValues> {
   const runKeys = new Set<string>(TRAINING_SETTINGS.map((row) => row.key));
-  return Object.fromEntries(Object.entries(settings).filter(([key]) => runKeys.has(key))) as Partial<TrainingSettingValues>;
+  return Object.fromEntries(
+    Object.entries(settings).filter(([key]) => runKeys.has(key)),
+  ) as Partial<TrainingSettingValues>;
 }

@@ -103,7 +103,12 @@ export interface ReportView {
   readonly labels: readonly string[];
   readonly accuracy: number;
   readonly macroF1: number;
-  readonly perClass: Readonly<Record<string, { readonly precision: number; readonly recall: number; readonly f1: number; readonly support: number }>>;
+  readonly perClass: Readonly<
+    Record<
+      string,
+      { readonly precision: number; readonly recall: number; readonly f1: number; readonly support: number }
+    >
+  >;
   /** confusion[gold][predicted], in `labels` order. */
   readonly confusion: readonly (readonly number[])[];
   readonly bestEpoch: number;
@@ -170,4 +175,13 @@ export interface PanelSnapshot {
 }
 
 /** A run that has not started. */
-export const IDLE_RUN: RunView = Object.freeze({ status: 'idle', epoch: 0, epochs: 0, batch: 0, batches: 0, elapsedSeconds: 0, points: [], epochPoints: [] });
+export const IDLE_RUN: RunView = Object.freeze({
+  status: 'idle',
+  epoch: 0,
+  epochs: 0,
+  batch: 0,
+  batches: 0,
+  elapsedSeconds: 0,
+  points: [],
+  epochPoints: [],
+});

@@ -39,12 +39,12 @@ export type WorkerToHost =
   | { readonly type: 'saved'; readonly requestId: number; readonly dir: string; readonly accuracy: number }
   | { readonly type: 'error'; readonly requestId: number; readonly message: string; readonly detail?: string };
 
-
 /** A well-formed data source. */
 export function isDataSource(value: unknown): value is DataSource {
   if (!isRecord(value)) return false;
   if (value.kind === 'pair') return isNonEmptyString(value.positivePath) && isNonEmptyString(value.negativePath);
-  const isColumn = (v: unknown) => v === undefined || isNonEmptyString(v) || (isNumber(v) && Number.isInteger(v) && v >= 0);
+  const isColumn = (v: unknown) =>
+    v === undefined || isNonEmptyString(v) || (isNumber(v) && Number.isInteger(v) && v >= 0);
   return (
     value.kind === 'file' &&
     isNonEmptyString(value.path) &&
@@ -62,7 +62,12 @@ export function isHostToWorker(value: unknown): value is HostToWorker {
     case 'load':
       return isDataSource(value.source) && isNumber(value.maxBytes);
     case 'train':
-      return isDataSource(value.source) && isNumber(value.maxBytes) && isPanelTrainingSettings(value.settings) && optional(value.pretrainedModelDir, isNonEmptyString);
+      return (
+        isDataSource(value.source) &&
+        isNumber(value.maxBytes) &&
+        isPanelTrainingSettings(value.settings) &&
+        optional(value.pretrainedModelDir, isNonEmptyString)
+      );
     case 'cancel':
       return true;
     case 'save':
@@ -73,7 +78,11 @@ export function isHostToWorker(value: unknown): value is HostToWorker {
 }
 
 const isProgress = (v: unknown): v is TrainingProgress =>
-  isRecord(v) && isOneOf(v.phase, ['pretraining', 'training', 'validated'] as const) && isNumber(v.epoch) && isNumber(v.epochs) && isNumber(v.elapsedSeconds);
+  isRecord(v) &&
+  isOneOf(v.phase, ['pretraining', 'training', 'validated'] as const) &&
+  isNumber(v.epoch) &&
+  isNumber(v.epochs) &&
+  isNumber(v.elapsedSeconds);
 
 /** Checks a message from the worker (run in the host). */
 export function isWorkerToHost(value: unknown): value is WorkerToHost {

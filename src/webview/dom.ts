@@ -11,7 +11,11 @@ export type Attributes = Record<string, string | number | boolean | undefined>;
 export type Child = Node | string | number | undefined | null | false;
 
 /** Creates an HTML element. Event handlers are attached by the caller. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   setAttributes(element, attributes);
   append(element, children);

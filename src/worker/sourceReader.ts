@@ -14,7 +14,16 @@ export const PREVIEW_ROWS = 20;
 export const MAX_PROBLEMS = 200;
 
 /** Problem codes that stop a whole file or dataset from being used. */
-const BLOCKING_CODES = new Set(['unreadable', 'too-large', 'binary', 'empty-file', 'no-examples', 'single-class', 'column', 'missing-label']);
+const BLOCKING_CODES = new Set([
+  'unreadable',
+  'too-large',
+  'binary',
+  'empty-file',
+  'no-examples',
+  'single-class',
+  'column',
+  'missing-label',
+]);
 
 /** Reads the source from disk; never throws on bad data (problems describe it). */
 export function readSource(source: DataSource, maxBytes: number): ReadResult {
@@ -31,10 +40,13 @@ export function readSource(source: DataSource, maxBytes: number): ReadResult {
 
 /** Why the data cannot be trained on, or undefined when it can. */
 export function blockingReason(result: ReadResult): string | undefined {
-  const blocking = result.problems.find((p) => p.severity === 'error' && BLOCKING_CODES.has(p.code) && (p.line === 0 || p.code === 'column'));
+  const blocking = result.problems.find(
+    (p) => p.severity === 'error' && BLOCKING_CODES.has(p.code) && (p.line === 0 || p.code === 'column'),
+  );
   if (blocking) return `${path.basename(blocking.file)}: ${blocking.reason}`;
   if (result.examples.length === 0) return 'no usable examples in this file';
-  if (result.labels.length < 2) return `only one class ('${result.labels[0]}'); a classifier needs examples of at least two labels`;
+  if (result.labels.length < 2)
+    return `only one class ('${result.labels[0]}'); a classifier needs examples of at least two labels`;
   return undefined;
 }
 
@@ -53,8 +65,12 @@ export function toSourceView(source: DataSource, result: ReadResult): SourceView
     labelField: result.labelField,
     examples: result.examples.length,
     labelCounts: result.labelCounts,
-    preview: result.examples.slice(0, PREVIEW_ROWS).map((e) => ({ line: e.line, label: e.label, text: e.text.length > 300 ? `${e.text.slice(0, 300)}…` : e.text })),
-    problems: result.problems.slice(0, MAX_PROBLEMS).map((p) => ({ file: p.file, line: p.line, reason: p.reason, severity: p.severity, code: p.code })),
+    preview: result.examples
+      .slice(0, PREVIEW_ROWS)
+      .map((e) => ({ line: e.line, label: e.label, text: e.text.length > 300 ? `${e.text.slice(0, 300)}…` : e.text })),
+    problems: result.problems
+      .slice(0, MAX_PROBLEMS)
+      .map((p) => ({ file: p.file, line: p.line, reason: p.reason, severity: p.severity, code: p.code })),
     problemsTotal: result.problems.length,
     blocker: blockingReason(result),
   };

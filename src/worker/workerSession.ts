@@ -8,7 +8,13 @@ import { Classifier } from '../core/classify/classifier';
 import { transferEmbedding } from '../core/training/embeddingTransfer';
 import { loadClassifierModel, saveTrainedModel } from '../core/training/modelFiles';
 import { fingerprintFiles } from '../core/readers/fingerprint';
-import { resolveTrainingOptions, trainClassifier, TrainingCancelledError, TrainingOptions, TrainingResult } from '../core/training/training';
+import {
+  resolveTrainingOptions,
+  trainClassifier,
+  TrainingCancelledError,
+  TrainingOptions,
+  TrainingResult,
+} from '../core/training/training';
 import type { HostToWorker, WorkerToHost } from '../protocol/workerMessages';
 import { PanelTrainingSettings, runOptionsOf } from '../protocol/trainingSettings';
 import type { ReportView, SampleView } from '../protocol/views';
@@ -72,14 +78,22 @@ export class WorkerSession {
       const data = readSource(message.source, message.maxBytes);
       const view = toSourceView(message.source, data);
       if (view.blocker) throw new Error(view.blocker);
-      let initialEmbedding: ((vocabulary: { tokens: readonly string[] }, embedding: Float32Array, dim: number) => Float32Array) | undefined;
+      let initialEmbedding:
+        ((vocabulary: { tokens: readonly string[] }, embedding: Float32Array, dim: number) => Float32Array) | undefined;
       if (message.settings.startFromBundled && message.pretrainedModelDir) {
         const base = await loadClassifierModel(message.pretrainedModelDir);
         if (base.arch.embeddingDim !== options.embeddingDim) {
-          throw new Error(`the bundled model's embedding has ${base.arch.embeddingDim} dimensions, this run's has ${options.embeddingDim}: set the embedding size to ${base.arch.embeddingDim} to start from it`);
+          throw new Error(
+            `the bundled model's embedding has ${base.arch.embeddingDim} dimensions, this run's has ${options.embeddingDim}: set the embedding size to ${base.arch.embeddingDim} to start from it`,
+          );
         }
-        const source = { tokens: base.vocabulary.tokens, embedding: base.weights.embedding, dim: base.arch.embeddingDim };
-        initialEmbedding = (vocabulary, embedding, dim) => transferEmbedding(vocabulary.tokens, embedding, dim, source).embedding;
+        const source = {
+          tokens: base.vocabulary.tokens,
+          embedding: base.weights.embedding,
+          dim: base.arch.embeddingDim,
+        };
+        initialEmbedding = (vocabulary, embedding, dim) =>
+          transferEmbedding(vocabulary.tokens, embedding, dim, source).embedding;
       }
       const result = await trainClassifier(data.examples, options, {
         signal: abort.signal,
@@ -91,7 +105,8 @@ export class WorkerSession {
       this.finished = { result, files, description: sourceTitle(message.source) };
       this.post({ type: 'done', requestId, report: buildReport(result) });
     } catch (error) {
-      if (error instanceof TrainingCancelledError || (error as Error)?.name === 'AbortError') this.post({ type: 'cancelled', requestId });
+      if (error instanceof TrainingCancelledError || (error as Error)?.name === 'AbortError')
+        this.post({ type: 'cancelled', requestId });
       else this.postError(requestId, (error as Error)?.message ?? String(error), error);
     } finally {
       this.running = undefined;
@@ -118,7 +133,12 @@ export class WorkerSession {
   }
 
   private postError(requestId: number, message: string, error: unknown): void {
-    this.post({ type: 'error', requestId, message, detail: error instanceof Error ? error.stack ?? error.message : String(error) });
+    this.post({
+      type: 'error',
+      requestId,
+      message,
+      detail: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   }
 }
 
@@ -128,9 +148,13 @@ export function buildReport(result: TrainingResult): ReportView {
   const classifier = new Classifier(model);
   const pool = result.validation.length ? result.validation : [];
   // A few sentences of each class, short ones first so that they fit the panel.
-  const picked = model.labels.flatMap((label) =>
-    pool.filter((d) => d.label === label && d.text.length <= 160).slice(0, Math.ceil(REPORT_SAMPLES / model.labels.length)),
-  ).slice(0, REPORT_SAMPLES);
+  const picked = model.labels
+    .flatMap((label) =>
+      pool
+        .filter((d) => d.label === label && d.text.length <= 160)
+        .slice(0, Math.ceil(REPORT_SAMPLES / model.labels.length)),
+    )
+    .slice(0, REPORT_SAMPLES);
   const samples: SampleView[] = classifier.classifyMany(picked.map((d) => d.text)).map((c, i) => ({
     text: picked[i].text,
     gold: picked[i].label,

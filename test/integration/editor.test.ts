@@ -38,7 +38,9 @@ function select(editor: vscode.TextEditor, text: string): vscode.Selection {
 /** Puts a document back to its original text and saves it, so later tests see the fixture unchanged. */
 async function restore(editor: vscode.TextEditor, original: string): Promise<void> {
   const document = editor.document;
-  await editor.edit((e) => e.replace(new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), original));
+  await editor.edit((e) =>
+    e.replace(new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), original),
+  );
   await document.save();
 }
 
@@ -68,11 +70,25 @@ describe('editor: highlight sentiment of selection', () => {
     assert.equal(words.length, expected.tokens.length);
     words.forEach((word, i) => {
       const token = expected.tokens[i];
-      assert.ok(word.range.isEqual(new vscode.Range(editor.document.positionAt(start + token.start), editor.document.positionAt(start + token.end))), `range of token ${i} "${token.text}"`);
-      assert.ok(Math.abs(word.score - polarity(token.probabilities)) < 1e-6, `score of "${token.text}": ${word.score} vs ${polarity(token.probabilities)}`);
+      assert.ok(
+        word.range.isEqual(
+          new vscode.Range(
+            editor.document.positionAt(start + token.start),
+            editor.document.positionAt(start + token.end),
+          ),
+        ),
+        `range of token ${i} "${token.text}"`,
+      );
+      assert.ok(
+        Math.abs(word.score - polarity(token.probabilities)) < 1e-6,
+        `score of "${token.text}": ${word.score} vs ${polarity(token.probabilities)}`,
+      );
       assert.equal(word.token, token.text);
       assert.ok(word.bucket >= 0 && word.bucket <= 6 && word.colour.startsWith('sentimentLens.'));
-      assert.ok(word.score >= 0.2 ? word.bucket > 3 : word.score <= -0.2 ? word.bucket < 3 : word.bucket === 3, `bucket ${word.bucket} fits score ${word.score}`);
+      assert.ok(
+        word.score >= 0.2 ? word.bucket > 3 : word.score <= -0.2 ? word.bucket < 3 : word.bucket === 3,
+        `bucket ${word.bucket} fits score ${word.score}`,
+      );
     });
     assert.equal(sentences.length, 1);
     assert.equal(sentences[0].label, expected.label);
@@ -90,8 +106,14 @@ describe('editor: highlight sentiment of selection', () => {
     const { words, sentences } = lens.getHighlights(editor.document.uri);
     assert.equal(sentences.length, 3);
     const expected = await Promise.all([sentence, first, second].map((s) => lens.classify(s)));
-    assert.equal(words.length, expected.reduce((n, e) => n + e.tokens.length, 0));
-    assert.deepEqual(sentences.map((s) => s.label), expected.map((e) => e.label));
+    assert.equal(
+      words.length,
+      expected.reduce((n, e) => n + e.tokens.length, 0),
+    );
+    assert.deepEqual(
+      sentences.map((s) => s.label),
+      expected.map((e) => e.label),
+    );
   });
 
   it('moves highlights with an edit before them and recomputes them after an edit inside', async () => {
@@ -130,12 +152,20 @@ describe('editor: highlight sentiment of selection', () => {
   it('shows a hover with score, change and the trajectory chart (screenshot highlight-hover.png)', async function () {
     await api();
     const editor = await vscode.window.showTextDocument(fixtureUri(file));
-    const text = 'The lead performance is wonderful, the score is gorgeous,\nand the final twenty minutes are among the most moving I have seen in years.';
+    const text =
+      'The lead performance is wonderful, the score is gorgeous,\nand the final twenty minutes are among the most moving I have seen in years.';
     editor.selection = select(editor, text);
     await vscode.commands.executeCommand('sentimentLens.highlightSelection');
     const word = select(editor, 'wonderful');
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, word.start.translate(0, 2));
-    const markdown = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      word.start.translate(0, 2),
+    );
+    const markdown = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
     assert.match(markdown, /score \*\*[+−]\d\.\d\d\*\*, change \*\*[+−]\d\.\d\d\*\*/);
     assert.match(markdown, /data:image\/svg\+xml;base64,/);
     if (!harnessUrl) return;
@@ -163,8 +193,15 @@ describe('editor: tone of comments', () => {
       const document = await vscode.workspace.openTextDocument(uri);
       const check = await lens.checkComments(uri);
       assert.ok(check);
-      assert.deepEqual(check.comments.map((c) => c.text), [positive, negative], 'the comments found, in order; the string is not one');
-      const bannerLine = document.getText().split('\n').findIndex((l) => l.includes('banner ='));
+      assert.deepEqual(
+        check.comments.map((c) => c.text),
+        [positive, negative],
+        'the comments found, in order; the string is not one',
+      );
+      const bannerLine = document
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('banner ='));
       assert.ok(check.comments.every((c) => c.range.start.line !== bannerLine));
       const [good, bad] = check.comments;
       const expected = await lens.classify(negative, 'comments');
@@ -176,8 +213,17 @@ describe('editor: tone of comments', () => {
       assert.equal(diagnostics[0].source, 'Sentiment Lens');
       assert.ok(diagnostics[0].range.isEqual(bad.range), 'a one-sentence comment: the sentence is the comment');
       assert.match(diagnostics[0].message, /^Negative tone \(\d+%\): "\w+"/);
-      assert.ok(lens.getDiagnostics(uri).every((d) => d.range.isEqual(bad.range)), 'nothing on the positive comment');
-      assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Sentiment Lens').map((d) => d.message), lens.getDiagnostics(uri).map((d) => d.message));
+      assert.ok(
+        lens.getDiagnostics(uri).every((d) => d.range.isEqual(bad.range)),
+        'nothing on the positive comment',
+      );
+      assert.deepEqual(
+        vscode.languages
+          .getDiagnostics(uri)
+          .filter((d) => d.source === 'Sentiment Lens')
+          .map((d) => d.message),
+        lens.getDiagnostics(uri).map((d) => d.message),
+      );
     });
   }
 
@@ -186,7 +232,10 @@ describe('editor: tone of comments', () => {
     const check = await lens.checkComments(fixtureUri('tone/notes.md'));
     assert.ok(check);
     assert.ok(!check.comments.some((c) => c.text.includes('const banner')));
-    assert.deepEqual(check.sentences.filter((c) => c.negative.flagged).map((c) => c.text), ['This is awful, a terrible and boring mess, the worst ever.']);
+    assert.deepEqual(
+      check.sentences.filter((c) => c.negative.flagged).map((c) => c.text),
+      ['This is awful, a terrible and boring mess, the worst ever.'],
+    );
   });
 
   it('offers quick fixes; "ignore this comment" persists in workspaceState and survives edits elsewhere', async () => {
@@ -197,11 +246,19 @@ describe('editor: tone of comments', () => {
     await lens.checkComments(uri);
     const [diagnostic] = diagnosticsWithCode(lens, uri, 'negative-tone');
     assert.ok(diagnostic);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      diagnostic.range,
+    );
     const ours = actions.filter((a) => a.command?.command.startsWith('sentimentLens.'));
     // The sentence may be harsh too: then its harshness trajectory is offered as well, the ignore actions once.
     const titles = ours.map((a) => a.title).filter((t) => t !== 'Show the harshness trajectory of this sentence');
-    assert.deepEqual(titles, ['Show the tone trajectory of this sentence', 'Ignore the tone of this comment', 'Ignore comment tone in this file']);
+    assert.deepEqual(titles, [
+      'Show the tone trajectory of this sentence',
+      'Ignore the tone of this comment',
+      'Ignore comment tone in this file',
+    ]);
 
     const show = ours.find((a) => a.title === 'Show the tone trajectory of this sentence')!.command!;
     await vscode.commands.executeCommand(show.command, ...(show.arguments ?? []));
@@ -244,7 +301,10 @@ describe('editor: tone of comments', () => {
     const timings = lens.testing!.lastTimings().commentCheck;
     assert.ok(timings && timings.longestBlockMs >= 0);
     await vscode.window.showTextDocument(fixtureUri('tone/player.go'));
-    const text = await waitFor('status bar text', () => /negative/.test(lens.testing!.statusBarText()) && lens.testing!.statusBarText());
+    const text = await waitFor(
+      'status bar text',
+      () => /negative/.test(lens.testing!.statusBarText()) && lens.testing!.statusBarText(),
+    );
     assert.match(text, /: (\d+ harsh, )?1 negative$/);
   });
 
@@ -258,8 +318,13 @@ describe('editor: tone of comments', () => {
       const original = editor.document.getText();
       await lens.checkComments(uri);
       assert.equal(diagnosticsWithCode(lens, uri, 'negative-tone').length, 1);
-      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// this is a terrible hack, it is broken and ugly, rewrite it\n\n'));
-      await waitFor('a second negative-tone diagnostic from live mode', () => diagnosticsWithCode(lens, uri, 'negative-tone').length === 2);
+      await editor.edit((e) =>
+        e.insert(new vscode.Position(0, 0), '// this is a terrible hack, it is broken and ugly, rewrite it\n\n'),
+      );
+      await waitFor(
+        'a second negative-tone diagnostic from live mode',
+        () => diagnosticsWithCode(lens, uri, 'negative-tone').length === 2,
+      );
       await restore(editor, original);
     } finally {
       await config.update('comments.live', undefined, vscode.ConfigurationTarget.Workspace);
@@ -313,7 +378,10 @@ describe('editor: harsh review comments', () => {
       assert.ok(block);
       assert.equal(block.text, [requests[0], harsh, requests[1]].join('\n'));
       const sentences = check.sentences.filter((s) => check.comments[s.comment] === block);
-      assert.deepEqual(sentences.map((s) => s.text), [requests[0], harsh, requests[1]]);
+      assert.deepEqual(
+        sentences.map((s) => s.text),
+        [requests[0], harsh, requests[1]],
+      );
 
       const harshDiagnostics = diagnosticsWithCode(lens, uri, 'harsh');
       assert.equal(harshDiagnostics.length, 1, harshDiagnostics.map((d) => d.message).join('; '));
@@ -326,11 +394,23 @@ describe('editor: harsh review comments', () => {
       // The words named are words of the sentence ("cached", "rename" live elsewhere).
       const named = [...diagnostic.message.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
       assert.ok(named.length > 0, diagnostic.message);
-      for (const word of named) assert.ok(harsh.toLowerCase().split(/\W+/).includes(word.toLowerCase()), `"${word}" is a word of "${harsh}"`);
+      for (const word of named)
+        assert.ok(harsh.toLowerCase().split(/\W+/).includes(word.toLowerCase()), `"${word}" is a word of "${harsh}"`);
 
-      const requestLines = requests.map((r) => document.getText().split('\n').findIndex((l) => l.includes(r)));
-      const onRequests = lens.getDiagnostics(uri).filter((d) => requestLines.includes(d.range.start.line) || requestLines.includes(d.range.end.line));
-      assert.deepEqual(onRequests.map((d) => d.message), [], 'ordinary review requests get no diagnostic of either kind');
+      const requestLines = requests.map((r) =>
+        document
+          .getText()
+          .split('\n')
+          .findIndex((l) => l.includes(r)),
+      );
+      const onRequests = lens
+        .getDiagnostics(uri)
+        .filter((d) => requestLines.includes(d.range.start.line) || requestLines.includes(d.range.end.line));
+      assert.deepEqual(
+        onRequests.map((d) => d.message),
+        [],
+        'ordinary review requests get no diagnostic of either kind',
+      );
     });
   }
 
@@ -359,13 +439,20 @@ describe('editor: harsh review comments', () => {
     await lens.checkComments(uri);
     const [diagnostic] = diagnosticsWithCode(lens, uri, 'harsh');
     assert.ok(diagnostic);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      diagnostic.range,
+    );
     const show = actions.find((a) => a.title === 'Show the harshness trajectory of this sentence')?.command;
     assert.ok(show, actions.map((a) => a.title).join('; '));
     await vscode.commands.executeCommand(show.command, ...(show.arguments ?? []));
     const words = lens.getHighlights(uri).words;
     const expected = await lens.classify(harsh, 'harshness');
-    assert.deepEqual(words.map((w) => w.token), expected.tokens.map((t) => t.text));
+    assert.deepEqual(
+      words.map((w) => w.token),
+      expected.tokens.map((t) => t.text),
+    );
     assert.ok(words.every((w) => diagnostic.range.contains(w.range) && w.model === 'review-harshness'));
     const last = words[words.length - 1];
     // harsh / not-harsh is drawn like negative / positive: a sentence the model finds harsh ends on the red side.
@@ -387,7 +474,9 @@ describe('editor: harsh review comments', () => {
       assert.ok(check.sentences.every((s) => s.harsh === undefined));
       assert.equal(diagnosticsWithCode(lens, uri, 'harsh').length, 0);
       assert.equal(diagnosticsWithCode(lens, uri, 'negative-tone').length, 1);
-      await waitFor('the status bar to say harsh findings are off', () => /\(harsh off\)$/.test(lens.testing!.statusBarText()));
+      await waitFor('the status bar to say harsh findings are off', () =>
+        /\(harsh off\)$/.test(lens.testing!.statusBarText()),
+      );
     } finally {
       await config.update('comments.harshness.model', undefined, vscode.ConfigurationTarget.Workspace);
     }
@@ -396,14 +485,17 @@ describe('editor: harsh review comments', () => {
     assert.equal(diagnosticsWithCode(lens, uri, 'harsh').length, 1, 'back on once the setting is reset');
   });
 
-  it('uses each kind\'s threshold and severity settings, re-publishing without a new check', async () => {
+  it("uses each kind's threshold and severity settings, re-publishing without a new check", async () => {
     const lens = await api();
     const uri = fixtureUri('harsh/review.py');
     await lens.checkComments(uri);
     const config = vscode.workspace.getConfiguration('sentimentLens');
     await config.update('comments.harshness.severity', 'error', vscode.ConfigurationTarget.Workspace);
     try {
-      await waitFor('an error-severity harsh diagnostic', () => diagnosticsWithCode(lens, uri, 'harsh')[0]?.severity === vscode.DiagnosticSeverity.Error);
+      await waitFor(
+        'an error-severity harsh diagnostic',
+        () => diagnosticsWithCode(lens, uri, 'harsh')[0]?.severity === vscode.DiagnosticSeverity.Error,
+      );
       await config.update('comments.harshness.threshold', 1, vscode.ConfigurationTarget.Workspace);
       const probability = lens.getCommentCheck(uri)!.sentences.find((s) => s.text === harsh)!.harsh!.probability;
       assert.ok(probability < 1, `P(harsh) ${probability} is below the highest threshold`);
@@ -412,6 +504,9 @@ describe('editor: harsh review comments', () => {
       await config.update('comments.harshness.severity', undefined, vscode.ConfigurationTarget.Workspace);
       await config.update('comments.harshness.threshold', undefined, vscode.ConfigurationTarget.Workspace);
     }
-    await waitFor('the harsh diagnostic back at the default threshold', () => diagnosticsWithCode(lens, uri, 'harsh').length === 1);
+    await waitFor(
+      'the harsh diagnostic back at the default threshold',
+      () => diagnosticsWithCode(lens, uri, 'harsh').length === 1,
+    );
   });
 });

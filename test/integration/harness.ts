@@ -16,12 +16,16 @@ function request(action: string, query: Record<string, string> = {}): Promise<st
   if (!harnessUrl) return Promise.reject(new Error('HARNESS_URL is not set: not running in the offline harness'));
   const url = `${harnessUrl}/${action}?${new URLSearchParams(query)}`;
   return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: ${res.statusCode} ${body}`))));
-    }).on('error', reject);
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: ${res.statusCode} ${body}`)),
+        );
+      })
+      .on('error', reject);
   });
 }
 

@@ -29,7 +29,10 @@ async function findInput(scheme: string, text: string, timeoutMs = 4000): Promis
   for (;;) {
     const found = vscode.workspace.textDocuments.find((d) => d.uri.scheme === scheme && d.getText() === text);
     if (found) return found;
-    if (Date.now() > end) throw new Error(`no ${scheme} document holds ${JSON.stringify(text)}; documents: ${vscode.workspace.textDocuments.map((d) => d.uri.scheme).join(', ')}`);
+    if (Date.now() > end)
+      throw new Error(
+        `no ${scheme} document holds ${JSON.stringify(text)}; documents: ${vscode.workspace.textDocuments.map((d) => d.uri.scheme).join(', ')}`,
+      );
     await settle(100);
   }
 }
@@ -37,13 +40,21 @@ async function findInput(scheme: string, text: string, timeoutMs = 4000): Promis
 describe('review inputs as text documents', () => {
   it('the source control commit message box: is it a TextDocument, and is it checked?', async () => {
     const lens = await vscode.extensions.getExtension<SentimentLensApi>('sentiment-lens.sentiment-lens')!.activate();
-    const scm = vscode.scm.createSourceControl('sentimentLensProbe', 'Probe', vscode.workspace.workspaceFolders?.[0].uri);
+    const scm = vscode.scm.createSourceControl(
+      'sentimentLensProbe',
+      'Probe',
+      vscode.workspace.workspaceFolders?.[0].uri,
+    );
     try {
       scm.inputBox.value = 'This is awful, a terrible and boring mess, the worst ever.';
       await vscode.commands.executeCommand('workbench.view.scm');
       const document = await findDocument('vscode-scm');
-      console.log(`[probe] commit message box: ${document ? `${document.uri.toString()} language ${document.languageId}` : 'no TextDocument'}`);
-      console.log(`[probe] documents: ${vscode.workspace.textDocuments.map((d) => `${d.uri.scheme}:${d.languageId}`).join(', ')}`);
+      console.log(
+        `[probe] commit message box: ${document ? `${document.uri.toString()} language ${document.languageId}` : 'no TextDocument'}`,
+      );
+      console.log(
+        `[probe] documents: ${vscode.workspace.textDocuments.map((d) => `${d.uri.scheme}:${d.languageId}`).join(', ')}`,
+      );
       if (document) {
         const check = await lens.checkComments(document.uri);
         console.log(`[probe] commit message check: ${JSON.stringify(check?.comments.map((c) => [c.text, c.flagged]))}`);
@@ -56,7 +67,11 @@ describe('review inputs as text documents', () => {
 
   it('the commit message box gets the same checks: a harsh sentence is flagged on its own range, the request beside it is not', async () => {
     const lens = await vscode.extensions.getExtension<SentimentLensApi>('sentiment-lens.sentiment-lens')!.activate();
-    const scm = vscode.scm.createSourceControl('sentimentLensProbe', 'Probe', vscode.workspace.workspaceFolders?.[0].uri);
+    const scm = vscode.scm.createSourceControl(
+      'sentimentLensProbe',
+      'Probe',
+      vscode.workspace.workspaceFolders?.[0].uri,
+    );
     try {
       const request = 'Please rename this variable.';
       const harsh = 'Who wrote this crap?';
@@ -65,9 +80,15 @@ describe('review inputs as text documents', () => {
       const document = await findInput('vscode-scm', scm.inputBox.value);
       const check = await lens.checkComments(document.uri);
       assert.ok(check);
-      assert.deepEqual(check.sentences.map((s) => s.text), ['Add a test for the total', request, harsh]);
+      assert.deepEqual(
+        check.sentences.map((s) => s.text),
+        ['Add a test for the total', request, harsh],
+      );
       const flagged = lens.getDiagnostics(document.uri).filter((d) => d.code === 'harsh');
-      assert.deepEqual(flagged.map((d) => document.getText(d.range)), [harsh]);
+      assert.deepEqual(
+        flagged.map((d) => document.getText(d.range)),
+        [harsh],
+      );
     } finally {
       scm.dispose();
     }
@@ -76,7 +97,9 @@ describe('review inputs as text documents', () => {
   it('the comment widget reply box: is it a TextDocument, and is it checked?', async () => {
     const lens = await vscode.extensions.getExtension<SentimentLensApi>('sentiment-lens.sentiment-lens')!.activate();
     const controller = vscode.comments.createCommentController('sentimentLensProbe', 'Probe');
-    controller.commentingRangeProvider = { provideCommentingRanges: (document) => [new vscode.Range(0, 0, document.lineCount - 1, 0)] };
+    controller.commentingRangeProvider = {
+      provideCommentingRanges: (document) => [new vscode.Range(0, 0, document.lineCount - 1, 0)],
+    };
     try {
       const uri = fixtureUri('tone/player.ts');
       await vscode.window.showTextDocument(uri);
@@ -84,11 +107,17 @@ describe('review inputs as text documents', () => {
       thread.canReply = true;
       thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
       const document = await findDocument('comment');
-      console.log(`[probe] comment widget input: ${document ? `${document.uri.toString()} language ${document.languageId}` : 'no TextDocument'}`);
-      console.log(`[probe] documents: ${vscode.workspace.textDocuments.map((d) => `${d.uri.scheme}:${d.languageId}`).join(', ')}`);
+      console.log(
+        `[probe] comment widget input: ${document ? `${document.uri.toString()} language ${document.languageId}` : 'no TextDocument'}`,
+      );
+      console.log(
+        `[probe] documents: ${vscode.workspace.textDocuments.map((d) => `${d.uri.scheme}:${d.languageId}`).join(', ')}`,
+      );
       if (document) {
         // The reply box has focus once the thread is expanded: type into it as a user would.
-        await vscode.commands.executeCommand('type', { text: 'This is awful, a terrible and boring mess, the worst ever.' });
+        await vscode.commands.executeCommand('type', {
+          text: 'This is awful, a terrible and boring mess, the worst ever.',
+        });
         await settle(300);
         console.log(`[probe] comment widget text after typing: ${JSON.stringify(document.getText())}`);
         const check = await lens.checkComments(document.uri);

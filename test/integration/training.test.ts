@@ -28,16 +28,26 @@ async function lens(): Promise<SentimentLensApi> {
 }
 
 /** Polls until `check` returns a value (not undefined/false). */
-function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
+function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+): Promise<T> {
   return waitUntil(what, check, timeoutMs);
 }
 
 /** The panel's DOM under `selector`, read from the real webview (polls until it contains `text`). */
 async function webviewHtml(selector: string, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
-  return waitFor(`the webview's ${selector} to show ${text}`, async () => {
-    const found = (await frames(selector)).map((f) => f.html ?? '').find((html) => (typeof text === 'string' ? html.includes(text) : text.test(html)));
-    return found;
-  }, timeoutMs);
+  return waitFor(
+    `the webview's ${selector} to show ${text}`,
+    async () => {
+      const found = (await frames(selector))
+        .map((f) => f.html ?? '')
+        .find((html) => (typeof text === 'string' ? html.includes(text) : text.test(html)));
+      return found;
+    },
+    timeoutMs,
+  );
 }
 
 function snapshot(api: SentimentLensApi): PanelSnapshot {
@@ -48,8 +58,21 @@ function snapshot(api: SentimentLensApi): PanelSnapshot {
 
 /** Fast settings for the fixture. */
 const FAST: PanelTrainingSettings = {
-  cell: 'gru', units: 32, layers: 1, embeddingDim: 32, dropout: 0.2, epochs: 8, batchSize: 8,
-  learningRate: 0.01, maxLength: 40, validationSplit: 0.2, seed: 3, skipGram: false, lexiconWeight: 0, linguisticExamples: false, startFromBundled: false,
+  cell: 'gru',
+  units: 32,
+  layers: 1,
+  embeddingDim: 32,
+  dropout: 0.2,
+  epochs: 8,
+  batchSize: 8,
+  learningRate: 0.01,
+  maxLength: 40,
+  validationSplit: 0.2,
+  seed: 3,
+  skipGram: false,
+  lexiconWeight: 0,
+  linguisticExamples: false,
+  startFromBundled: false,
 };
 
 /**
@@ -58,7 +81,12 @@ const FAST: PanelTrainingSettings = {
  * the curves do not reach 100% at once.
  */
 function writeLargeFile(): vscode.Uri {
-  const rows = fs.readFileSync(fixtureUri('training/reviews.tsv').fsPath, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'));
+  const rows = fs
+    .readFileSync(fixtureUri('training/reviews.tsv').fsPath, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t'));
   let seed = 12345;
   const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296; // a small seeded LCG
   const lines = ['label\ttext'];
@@ -97,13 +125,16 @@ describe('training panel', function () {
     await config.update('comments.model', undefined, vscode.ConfigurationTarget.Global);
   });
 
-  it('shows a file\'s detected format, preview, label counts and problems with line numbers (screenshot panel-preview)', async () => {
+  it("shows a file's detected format, preview, label counts and problems with line numbers (screenshot panel-preview)", async () => {
     await vscode.commands.executeCommand('sentimentLens.trainOnWorkspaceFile', fixtureUri('training/malformed.csv'));
     const source = await waitFor('the preview', () => api.training.snapshot()?.source);
     assert.equal(source.title, 'malformed.csv');
     assert.equal(source.format, 'csv');
     assert.deepEqual(source.labelCounts, { negative: 15, positive: 13 });
-    assert.deepEqual(source.problems.filter((p) => p.severity === 'error').map((p) => p.line), [8, 14]);
+    assert.deepEqual(
+      source.problems.filter((p) => p.severity === 'error').map((p) => p.line),
+      [8, 14],
+    );
     if (!harnessUrl) return;
     const html = await webviewHtml('#source', 'line 8');
     assert.match(html, /fields, expected 2/);
@@ -124,13 +155,19 @@ describe('training panel', function () {
     assert.match(form, /<option value="lstm">LSTM<\/option>/);
   });
 
-  it('opens the file at a problem\'s line when the problem is clicked', async () => {
+  it("opens the file at a problem's line when the problem is clicked", async () => {
     const problem = snapshot(api).source!.problems.find((p) => p.line === 8)!;
     hooks.postFromPanel({ type: 'openLocation', file: problem.file, line: problem.line });
-    const editor = await waitFor('the editor at line 8', () => {
-      const active = vscode.window.activeTextEditor;
-      return active?.document.uri.fsPath.endsWith('malformed.csv') && active.selection.start.line === 7 ? active : undefined;
-    }, 10_000);
+    const editor = await waitFor(
+      'the editor at line 8',
+      () => {
+        const active = vscode.window.activeTextEditor;
+        return active?.document.uri.fsPath.endsWith('malformed.csv') && active.selection.start.line === 7
+          ? active
+          : undefined;
+      },
+      10_000,
+    );
     assert.match(editor.document.lineAt(7).text, /extra field/);
   });
 
@@ -156,8 +193,13 @@ describe('training panel', function () {
     if (harnessUrl) await webviewHtml('#source', 'Cannot train on this file');
     posted.length = 0;
     hooks.postFromPanel({ type: 'start', requestId: 900, settings: FAST });
-    const answer = await waitFor('the answer to start', () => posted.find((m) => m.type === 'result' && m.requestId === 900));
-    assert.ok(answer.type === 'result' && answer.outcome === 'failed' && /binary/.test(answer.message), JSON.stringify(answer));
+    const answer = await waitFor('the answer to start', () =>
+      posted.find((m) => m.type === 'result' && m.requestId === 900),
+    );
+    assert.ok(
+      answer.type === 'result' && answer.outcome === 'failed' && /binary/.test(answer.message),
+      JSON.stringify(answer),
+    );
     assert.equal(snapshot(api).run.status, 'idle');
   });
 
@@ -176,20 +218,36 @@ describe('training panel', function () {
     await api.training.open(large);
     assert.equal(snapshot(api).source?.examples, 2000);
     posted.length = 0;
-    hooks.postFromPanel({ type: 'start', requestId: 1, settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64, batchSize: 16 } });
-    await waitFor('two epochs', () => snapshot(api).run.epochPoints.length >= 2 && snapshot(api).run.status === 'training');
+    hooks.postFromPanel({
+      type: 'start',
+      requestId: 1,
+      settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64, batchSize: 16 },
+    });
+    await waitFor(
+      'two epochs',
+      () => snapshot(api).run.epochPoints.length >= 2 && snapshot(api).run.status === 'training',
+    );
     if (harnessUrl) {
       await webviewHtml('#charts', /polyline/);
       await settle(400);
       await screenshot('panel-training');
     }
     const before = snapshot(api).run;
-    assert.ok(before.points.length > 0 && before.remainingSeconds !== undefined, 'progress during epochs with a time estimate');
+    assert.ok(
+      before.points.length > 0 && before.remainingSeconds !== undefined,
+      'progress during epochs with a time estimate',
+    );
     hooks.postFromPanel({ type: 'cancel' });
-    const run = await waitFor('the cancel', () => (snapshot(api).run.status === 'cancelled' ? snapshot(api).run : undefined), 30_000);
+    const run = await waitFor(
+      'the cancel',
+      () => (snapshot(api).run.status === 'cancelled' ? snapshot(api).run : undefined),
+      30_000,
+    );
     assert.match(run.message ?? '', /cancelled.*saved models are unchanged/);
     assert.equal(run.report, undefined);
-    console.log(`[training] longest extension-host block during the cancelled run: ${hooks.longestHostBlockMs().toFixed(1)} ms`);
+    console.log(
+      `[training] longest extension-host block during the cancelled run: ${hooks.longestHostBlockMs().toFixed(1)} ms`,
+    );
     if (harnessUrl) await webviewHtml('#run-status', 'Training was cancelled');
   });
 
@@ -199,14 +257,25 @@ describe('training panel', function () {
     const settings = { ...FAST, embeddingDim: 100, startFromBundled: true };
     hooks.postFromPanel({ type: 'settings', settings });
     hooks.postFromPanel({ type: 'start', requestId: 2, settings });
-    const run = await waitFor('the end of the run', () => (snapshot(api).run.status === 'done' ? snapshot(api).run : ['failed', 'crashed', 'cancelled'].includes(snapshot(api).run.status) ? assert.fail(snapshot(api).run.message) : undefined));
+    const run = await waitFor('the end of the run', () =>
+      snapshot(api).run.status === 'done'
+        ? snapshot(api).run
+        : ['failed', 'crashed', 'cancelled'].includes(snapshot(api).run.status)
+          ? assert.fail(snapshot(api).run.message)
+          : undefined,
+    );
     const report = run.report!;
     assert.deepEqual(report.labels, ['negative', 'positive']);
     assert.equal(report.validationExamples, 20);
     assert.ok(report.samples.length > 0);
-    assert.ok(posted.some((m) => m.type === 'run' && m.run.status === 'training'), 'progress was posted to the panel');
+    assert.ok(
+      posted.some((m) => m.type === 'run' && m.run.status === 'training'),
+      'progress was posted to the panel',
+    );
     const blockMs = hooks.longestHostBlockMs();
-    console.log(`[training] fixture run: accuracy ${report.accuracy}, ${report.seconds.toFixed(1)} s; longest extension-host block ${blockMs.toFixed(1)} ms`);
+    console.log(
+      `[training] fixture run: accuracy ${report.accuracy}, ${report.seconds.toFixed(1)} s; longest extension-host block ${blockMs.toFixed(1)} ms`,
+    );
     if (harnessUrl) {
       const html = await webviewHtml('#report', 'Validation accuracy');
       assert.match(html, /class="confusion"/);
@@ -234,7 +303,13 @@ describe('training panel', function () {
     assert.ok(answer.type === 'result' && answer.outcome === 'ok', JSON.stringify(answer));
     assert.equal(vscode.workspace.getConfiguration('sentimentLens').get('highlight.model'), 'fixture-reviews');
     const listed = api.models.list().find((m) => m.name === 'fixture-reviews');
-    assert.ok(listed && listed.origin === 'user' && listed.activeFor.includes('highlight') && typeof listed.accuracy === 'number' && listed.createdAt);
+    assert.ok(
+      listed &&
+        listed.origin === 'user' &&
+        listed.activeFor.includes('highlight') &&
+        typeof listed.accuracy === 'number' &&
+        listed.createdAt,
+    );
     const mine = await api.classify(text);
     assert.equal(mine.model, 'fixture-reviews');
     assert.notDeepEqual(mine.probabilities, bundled.probabilities);
@@ -246,10 +321,18 @@ describe('training panel', function () {
     assert.ok(userDir);
     const before = hashFolder(userDir);
     await api.training.open(fixtureUri('training/large.tsv'));
-    hooks.postFromPanel({ type: 'start', requestId: 4, settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64 } });
+    hooks.postFromPanel({
+      type: 'start',
+      requestId: 4,
+      settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64 },
+    });
     await waitFor('progress', () => snapshot(api).run.points.length > 0);
     assert.equal(hooks.killWorker(), true);
-    const run = await waitFor('the crash', () => (snapshot(api).run.status === 'crashed' ? snapshot(api).run : undefined), 30_000);
+    const run = await waitFor(
+      'the crash',
+      () => (snapshot(api).run.status === 'crashed' ? snapshot(api).run : undefined),
+      30_000,
+    );
     assert.match(run.message ?? '', /stopped unexpectedly.*saved models are unchanged/);
     assert.equal(hashFolder(userDir), before);
     assert.ok(api.models.list().some((m) => m.name === 'fixture-reviews'));
@@ -266,7 +349,11 @@ describe('training panel', function () {
 
     await api.models.delete('fixture-reviews');
     assert.ok(!api.models.list().some((m) => m.name === 'fixture-reviews'));
-    assert.notEqual(vscode.workspace.getConfiguration('sentimentLens').get('highlight.model'), 'fixture-reviews', 'a deleted model is no longer active');
+    assert.notEqual(
+      vscode.workspace.getConfiguration('sentimentLens').get('highlight.model'),
+      'fixture-reviews',
+      'a deleted model is no longer active',
+    );
     assert.equal((await api.classify('a warm film')).model, 'movie-reviews');
 
     await api.models.import(exported, 'reimported');

@@ -21,7 +21,10 @@ describe('workbench', () => {
 
   it('highlights a selected review comment from the command palette command', async () => {
     const editor = await vscode.window.showTextDocument(fixtureUri('src/tokenizer.js'));
-    const line = editor.document.getText().split('\n').findIndex((text) => text.includes('terrible hack'));
+    const line = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((text) => text.includes('terrible hack'));
     assert.ok(line >= 0, 'the fixture holds the "terrible hack" comment');
     editor.selection = new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length);
     await vscode.commands.executeCommand('sentimentLens.highlightSelection');
@@ -32,10 +35,10 @@ describe('workbench', () => {
   });
 
   it('shows the extension in the workbench (screenshot with its commands in the palette)', async function () {
-    if (!harnessUrl) this.skip();   // screenshots need the offline harness' browser page
+    if (!harnessUrl) this.skip(); // screenshots need the offline harness' browser page
     await vscode.window.showTextDocument(fixtureUri('src/tokenizer.js'));
     await vscode.commands.executeCommand('workbench.action.quickOpen', '>Sentiment Lens');
-    await settle(1500);   // let the workbench paint the editor and the palette
+    await settle(1500); // let the workbench paint the editor and the palette
     const file = await screenshot('workbench');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.ok(fs.statSync(file).size > 10_000, `${file} holds a real image`);

@@ -20,7 +20,11 @@ function workspaceUri(relativePath: string): vscode.Uri {
 }
 
 /** Polls until `check` returns a value (not undefined/false). */
-function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   return waitUntil(what, check, timeoutMs);
 }
 
@@ -41,7 +45,8 @@ function activationFromLogs(): { event: string; ms: number } | undefined {
   if (!logs || !fs.existsSync(logs)) return undefined;
   const files = (fs.readdirSync(logs, { recursive: true }) as string[]).map((file) => path.join(logs, file));
   const time = (line: string | undefined) => (line ? Date.parse(line.slice(0, 23).replace(' ', 'T')) : NaN);
-  const lines = (name: RegExp) => files.filter((file) => name.test(path.basename(file))).flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'));
+  const lines = (name: RegExp) =>
+    files.filter((file) => name.test(path.basename(file))).flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'));
   const activating = lines(/exthost\.log$/i).find((line) => line.includes(`_doActivateExtension ${extensionId},`));
   const activated = lines(/^Sentiment Lens\.log$/).find((line) => / activated$/.test(line));
   const ms = time(activated) - time(activating);
@@ -64,7 +69,14 @@ describe('packaged extension (.vsix)', function () {
     const folder = extension.extensionPath;
     assert.match(path.basename(folder), new RegExp(`^${extensionId}-${extension.packageJSON.version}`), folder);
     assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
-    for (const file of ['package.json', 'dist/extension.js', 'dist/trainingWorker.js', 'dist/engineHelper.js', 'dist/webview/panel.js', 'media/panel.css']) {
+    for (const file of [
+      'package.json',
+      'dist/extension.js',
+      'dist/trainingWorker.js',
+      'dist/engineHelper.js',
+      'dist/webview/panel.js',
+      'media/panel.css',
+    ]) {
       assert.ok(fs.existsSync(path.join(folder, file)), `${file} is in the package`);
     }
     for (const absent of ['src', 'test', 'node_modules', 'tsconfig.json', 'dist/extension.js.map']) {
@@ -79,9 +91,16 @@ describe('packaged extension (.vsix)', function () {
     const ms = performance.now() - started;
     assert.equal(extension.isActive, true);
     assert.equal(lens.version, extension.packageJSON.version);
-    assert.equal(lens.testing, undefined, 'no test hooks outside ExtensionMode.Test (an installed extension runs in Production)');
+    assert.equal(
+      lens.testing,
+      undefined,
+      'no test hooks outside ExtensionMode.Test (an installed extension runs in Production)',
+    );
     const logged = activationFromLogs();
-    if (logged) console.log(`[measure] activation: ${logged.ms} ms from VS Code's "activating" (${logged.event}) to the extension's "activated" log line`);
+    if (logged)
+      console.log(
+        `[measure] activation: ${logged.ms} ms from VS Code's "activating" (${logged.event}) to the extension's "activated" log line`,
+      );
     measure('after activation', wasActive ? '' : `activate() took ${ms.toFixed(0)} ms; `);
   });
 
@@ -97,7 +116,10 @@ describe('packaged extension (.vsix)', function () {
     assert.equal(tone.model, 'review-tone');
     assert.deepEqual(Object.keys(tone.probabilities).sort(), ['negative', 'neutral', 'positive']);
     assert.equal(tone.label, 'negative');
-    measure('both models loaded', `first classify ${highlightMs.toFixed(0)} ms (movie-reviews), ${toneMs.toFixed(0)} ms (review-tone); `);
+    measure(
+      'both models loaded',
+      `first classify ${highlightMs.toFixed(0)} ms (movie-reviews), ${toneMs.toFixed(0)} ms (review-tone); `,
+    );
   });
 
   it('highlights a selection (screenshot package-highlight)', async () => {
@@ -106,10 +128,16 @@ describe('packaged extension (.vsix)', function () {
     const sentence = 'A quiet, patient film that trusts its audience.';
     const offset = text.indexOf(sentence);
     assert.ok(offset >= 0);
-    editor.selection = new vscode.Selection(editor.document.positionAt(offset), editor.document.positionAt(offset + sentence.length));
+    editor.selection = new vscode.Selection(
+      editor.document.positionAt(offset),
+      editor.document.positionAt(offset + sentence.length),
+    );
     await vscode.commands.executeCommand('sentimentLens.highlightSelection');
     const { words, sentences } = lens.getHighlights(editor.document.uri);
-    assert.deepEqual(words.map((w) => w.token), ['a', 'quiet', ',', 'patient', 'film', 'that', 'trusts', 'its', 'audience']);
+    assert.deepEqual(
+      words.map((w) => w.token),
+      ['a', 'quiet', ',', 'patient', 'film', 'that', 'trusts', 'its', 'audience'],
+    );
     assert.equal(sentences.length, 1);
     assert.equal(words[0].model, 'movie-reviews');
     if (!harnessUrl) return;
@@ -129,8 +157,14 @@ describe('packaged extension (.vsix)', function () {
     });
     assert.equal(diagnostics.length, 1);
     assert.match(diagnostics[0].message, /^Negative tone \(\d+%\)/);
-    assert.match(vscode.window.activeTextEditor!.document.lineAt(diagnostics[0].range.start.line).text, /^\s*\/\/ this is awful/);
-    assert.ok(ours().every((d) => d.range.isEqual(diagnostics[0].range)), 'every finding is on that sentence');
+    assert.match(
+      vscode.window.activeTextEditor!.document.lineAt(diagnostics[0].range.start.line).text,
+      /^\s*\/\/ this is awful/,
+    );
+    assert.ok(
+      ours().every((d) => d.range.isEqual(diagnostics[0].range)),
+      'every finding is on that sentence',
+    );
     if (!harnessUrl) return;
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     await settle(1000);
@@ -145,7 +179,9 @@ describe('packaged extension (.vsix)', function () {
     assert.deepEqual(source.labelCounts, { negative: 50, positive: 50 });
     if (harnessUrl) {
       // The preview is rendered by dist/webview/panel.js inside the webview: proof the script shipped and runs.
-      await waitFor('the webview to show the preview', async () => (await frames('#source')).some((f) => f.html?.includes('class="preview"')));
+      await waitFor('the webview to show the preview', async () =>
+        (await frames('#source')).some((f) => f.html?.includes('class="preview"')),
+      );
       await settle(500);
       await screenshot('package-panel');
     }
@@ -154,16 +190,32 @@ describe('packaged extension (.vsix)', function () {
   });
 
   it('contributes the Getting Started walkthrough, its media and samples in the package (screenshot package-walkthrough)', async () => {
-    const [walkthrough] = extension.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string; media: { markdown: string } }[] }[];
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['highlight', 'checkComments', 'train']);
-    for (const step of walkthrough.steps) assert.ok(fs.existsSync(path.join(extension.extensionPath, step.media.markdown)), `${step.media.markdown} is in the package`);
+    const [walkthrough] = extension.packageJSON.contributes.walkthroughs as {
+      id: string;
+      steps: { id: string; media: { markdown: string } }[];
+    }[];
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['highlight', 'checkComments', 'train'],
+    );
+    for (const step of walkthrough.steps)
+      assert.ok(
+        fs.existsSync(path.join(extension.extensionPath, step.media.markdown)),
+        `${step.media.markdown} is in the package`,
+      );
 
     await vscode.commands.executeCommand('sentimentLens.openSample', 'review');
     const editor = vscode.window.activeTextEditor;
-    assert.ok(editor && editor.document.uri.fsPath.startsWith(extension.extensionPath), 'the sample review opened from the package');
+    assert.ok(
+      editor && editor.document.uri.fsPath.startsWith(extension.extensionPath),
+      'the sample review opened from the package',
+    );
     assert.match(editor.document.getText(editor.selection), /^The first hour of Harbour Lights/);
     await vscode.commands.executeCommand('sentimentLens.highlightSelection');
-    assert.ok(lens.getHighlights(editor.document.uri).words.length > 20, 'the selected sample paragraph is highlighted');
+    assert.ok(
+      lens.getHighlights(editor.document.uri).words.length > 20,
+      'the selected sample paragraph is highlighted',
+    );
 
     await vscode.commands.executeCommand('sentimentLens.openSample', 'comments');
     const comments = await lens.checkComments(vscode.window.activeTextEditor!.document.uri);

@@ -28,7 +28,9 @@ function localDependencies(file: string): string[] {
   ].map((m) => m[1]);
   return specs.flatMap((spec) => {
     const base = path.resolve(path.dirname(file), spec);
-    const found = [base, `${base}.ts`, path.join(base, 'index.ts')].find((candidate) => candidate.endsWith('.ts') && fs.existsSync(candidate));
+    const found = [base, `${base}.ts`, path.join(base, 'index.ts')].find(
+      (candidate) => candidate.endsWith('.ts') && fs.existsSync(candidate),
+    );
     return found ? [found] : [];
   });
 }
@@ -101,30 +103,49 @@ describe('module boundaries', () => {
       fs.writeFileSync(path.join(dir, 'c.ts'), "import './a';\nexport const c = 1;\n");
       fs.writeFileSync(path.join(dir, 'd.ts'), "import { c } from './c';\nexport const d = c;\n");
       const cycles = importCycles(['a.ts', 'b.ts', 'c.ts', 'd.ts'].map((f) => path.join(dir, f)));
-      assert.deepEqual(cycles.map((group) => group.map((f) => path.basename(f))), [['a.ts', 'b.ts', 'c.ts']]);
+      assert.deepEqual(
+        cycles.map((group) => group.map((f) => path.basename(f))),
+        [['a.ts', 'b.ts', 'c.ts']],
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('imports vscode only under src/extension/', () => {
-    const offenders = filesUnder(src).filter((file) => !file.startsWith(path.join(src, 'extension')) && runtimeImports(file).includes('vscode'));
-    assert.deepEqual(offenders.map((f) => path.relative(src, f)), []);
+    const offenders = filesUnder(src).filter(
+      (file) => !file.startsWith(path.join(src, 'extension')) && runtimeImports(file).includes('vscode'),
+    );
+    assert.deepEqual(
+      offenders.map((f) => path.relative(src, f)),
+      [],
+    );
   });
 
   it('keeps the webview script free of Node APIs and of core runtime code', () => {
     const offenders = filesUnder(path.join(src, 'webview')).flatMap((file) =>
-      runtimeImports(file).filter((spec) => spec.startsWith('node:') || spec.includes('/core/') || !spec.startsWith('.')).map((spec) => `${path.relative(src, file)}: ${spec}`));
+      runtimeImports(file)
+        .filter((spec) => spec.startsWith('node:') || spec.includes('/core/') || !spec.startsWith('.'))
+        .map((spec) => `${path.relative(src, file)}: ${spec}`),
+    );
     assert.deepEqual(offenders, []);
   });
 
   it('imports no dev dependency and nothing from scripts/ under src/, and never loads the lexicon libraries of npm run compare', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(src, '..', 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(src, '..', 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
     const devOnly = new Set(Object.keys(manifest.devDependencies).filter((name) => !name.startsWith('@types/')));
-    const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+    const packageOf = (spec: string) =>
+      spec
+        .split('/')
+        .slice(0, spec.startsWith('@') ? 2 : 1)
+        .join('/');
     const offenders = filesUnder(src).flatMap((file) => {
       // require() is checked for the lexicons only: dev-time tools may be required lazily (wabt).
-      const requires = [...fs.readFileSync(file, 'utf8').matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+      const requires = [...fs.readFileSync(file, 'utf8').matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+        (m) => m[1],
+      );
       return [
         ...runtimeImports(file).filter((spec) => devOnly.has(packageOf(spec)) || spec.includes('/scripts/')),
         ...requires.filter((spec) => spec === 'sentiment' || spec === 'vader-sentiment' || spec.includes('/scripts/')),
@@ -140,15 +161,23 @@ describe('module boundaries', () => {
       'extension/extension.ts: context.subscriptions.push(...registerCommands', // one per command
     ]);
     const offenders = filesUnder(src).flatMap((file) =>
-      [...fs.readFileSync(file, 'utf8').matchAll(/[\w.]*(?:\.push|\.unshift|Math\.max|Math\.min|fromCharCode)\((?:[^()]*,\s*)?\.\.\.\w+/g)]
+      [
+        ...fs
+          .readFileSync(file, 'utf8')
+          .matchAll(/[\w.]*(?:\.push|\.unshift|Math\.max|Math\.min|fromCharCode)\((?:[^()]*,\s*)?\.\.\.\w+/g),
+      ]
         .map((m) => `${path.relative(src, file)}: ${m[0]}`)
-        .filter((found) => ![...bounded].some((allowed) => found.startsWith(allowed) || allowed.startsWith(found))));
+        .filter((found) => ![...bounded].some((allowed) => found.startsWith(allowed) || allowed.startsWith(found))),
+    );
     assert.deepEqual(offenders, []);
   });
 
   it('keeps the protocol free of runtime dependencies (type imports and its own guards only)', () => {
     const offenders = filesUnder(path.join(src, 'protocol')).flatMap((file) =>
-      runtimeImports(file).filter((spec) => !spec.startsWith('./')).map((spec) => `${path.relative(src, file)}: ${spec}`));
+      runtimeImports(file)
+        .filter((spec) => !spec.startsWith('./'))
+        .map((spec) => `${path.relative(src, file)}: ${spec}`),
+    );
     assert.deepEqual(offenders, []);
   });
 });

@@ -11,7 +11,13 @@ const labels = ['negative', 'positive'];
 
 /** A classification whose trajectory has the given P(positive) after each word. */
 function classificationOf(words: readonly string[], positive: readonly number[]): Classification {
-  const tokens = words.map((text, i) => ({ text, start: 0, end: 0, id: 2, probabilities: { positive: positive[i], negative: 1 - positive[i] } }));
+  const tokens = words.map((text, i) => ({
+    text,
+    start: 0,
+    end: 0,
+    id: 2,
+    probabilities: { positive: positive[i], negative: 1 - positive[i] },
+  }));
   const last = tokens[tokens.length - 1].probabilities;
   return { label: last.positive >= 0.5 ? 'positive' : 'negative', probabilities: last, tokens };
 }
@@ -22,15 +28,21 @@ function classificationOf(words: readonly string[], positive: readonly number[])
  */
 const FLOORS: Record<string, { label: number; direction?: number }> = {
   negation: { label: 0.65, direction: 0.77 },
-  contrast: { label: 0.80, direction: 0.95 },
+  contrast: { label: 0.8, direction: 0.95 },
   intensifier: { label: 0.88 },
   filler: { label: 0.88 },
   typo: { label: 0.43 },
-  entity: { label: 0.90 },
+  entity: { label: 0.9 },
 };
 
 describe('checklistCases', () => {
-  const notGood: ChecklistCase = { text: 'not good', capability: 'negation', label: 'negative', pivot: 'good', direction: 'down' };
+  const notGood: ChecklistCase = {
+    text: 'not good',
+    capability: 'negation',
+    label: 'negative',
+    pivot: 'good',
+    direction: 'down',
+  };
 
   it('passes the direction when the score falls at the pivot word', () => {
     const outcome = scoreCase(notGood, classificationOf(['not', 'good'], [0.5, 0.3]), labels);
@@ -47,30 +59,56 @@ describe('checklistCases', () => {
   });
 
   it('measures the pivot at its last occurrence, and the first word from zero', () => {
-    const testCase: ChecklistCase = { text: 'good but not good', capability: 'contrast', label: 'negative', pivot: 'good', direction: 'down' };
-    assert.equal(scoreCase(testCase, classificationOf(['good', 'but', 'not', 'good'], [0.9, 0.8, 0.6, 0.2]), labels).directionPassed, true);
+    const testCase: ChecklistCase = {
+      text: 'good but not good',
+      capability: 'contrast',
+      label: 'negative',
+      pivot: 'good',
+      direction: 'down',
+    };
+    assert.equal(
+      scoreCase(testCase, classificationOf(['good', 'but', 'not', 'good'], [0.9, 0.8, 0.6, 0.2]), labels)
+        .directionPassed,
+      true,
+    );
     const first: ChecklistCase = { text: 'great', capability: 'x', label: 'positive', pivot: 'great', direction: 'up' };
     assert.ok(Math.abs(scoreCase(first, classificationOf(['great'], [0.7]), labels).pivotChange! - 0.4) < 1e-9);
   });
 
   it('leaves the direction undefined for a case without a pivot', () => {
-    const outcome = scoreCase({ text: 'very good', capability: 'intensifier', label: 'positive' }, classificationOf(['very', 'good'], [0.5, 0.9]), labels);
+    const outcome = scoreCase(
+      { text: 'very good', capability: 'intensifier', label: 'positive' },
+      classificationOf(['very', 'good'], [0.5, 0.9]),
+      labels,
+    );
     assert.equal(outcome.directionPassed, undefined);
   });
 
   it('throws when the pivot is not a word of the text', () => {
-    assert.throws(() => scoreCase({ ...notGood, pivot: 'bad' }, classificationOf(['not', 'good'], [0.5, 0.3]), labels), /pivot "bad"/);
+    assert.throws(
+      () => scoreCase({ ...notGood, pivot: 'bad' }, classificationOf(['not', 'good'], [0.5, 0.3]), labels),
+      /pivot "bad"/,
+    );
   });
 
   it('reports malformed rows with their line numbers', () => {
-    const { cases, problems } = parseChecklistCases('{"text":"a","capability":"c","label":"positive"}\nnot json\n{"text":"b","capability":"c","label":"negative","pivot":"b"}\n');
+    const { cases, problems } = parseChecklistCases(
+      '{"text":"a","capability":"c","label":"positive"}\nnot json\n{"text":"b","capability":"c","label":"negative","pivot":"b"}\n',
+    );
     assert.equal(cases.length, 1);
-    assert.deepEqual(problems.map((p) => p.line), [2, 3]);
+    assert.deepEqual(
+      problems.map((p) => p.line),
+      [2, 3],
+    );
   });
 
   it('computes pass rates per capability', () => {
     const cases: ChecklistCase[] = [notGood, notGood, { text: 'x', capability: 'typo', label: 'positive' }];
-    const rates = capabilityRates(cases, [{ labelPassed: true, directionPassed: false, predicted: 'negative' }, { labelPassed: false, directionPassed: true, predicted: 'positive' }, { labelPassed: true, predicted: 'positive' }]);
+    const rates = capabilityRates(cases, [
+      { labelPassed: true, directionPassed: false, predicted: 'negative' },
+      { labelPassed: false, directionPassed: true, predicted: 'positive' },
+      { labelPassed: true, predicted: 'positive' },
+    ]);
     assert.deepEqual(rates, [
       { capability: 'negation', n: 2, labelRate: 0.5, directionN: 2, directionRate: 0.5 },
       { capability: 'typo', n: 1, labelRate: 1, directionN: 0 },
@@ -85,18 +123,39 @@ describe('checklist of the shipped movie-review model', () => {
     assert.deepEqual(problems, []);
     assert.ok(cases.length >= 200, `${cases.length} cases`);
     assert.deepEqual([...new Set(cases.map((c) => c.capability))].sort(), Object.keys(FLOORS).sort());
-    assert.ok(cases.some((c) => c.text === 'the acting is wooden but the story is great' && c.capability === 'contrast' && c.label === 'positive'));
-    assert.ok(cases.filter((c) => c.capability === 'negation' || c.capability === 'contrast').every((c) => c.pivot !== undefined));
+    assert.ok(
+      cases.some(
+        (c) =>
+          c.text === 'the acting is wooden but the story is great' &&
+          c.capability === 'contrast' &&
+          c.label === 'positive',
+      ),
+    );
+    assert.ok(
+      cases
+        .filter((c) => c.capability === 'negation' || c.capability === 'contrast')
+        .every((c) => c.pivot !== undefined),
+    );
   });
 
   it('keeps every capability at or above its floor of pass rates', async () => {
     const model = await loadClassifierModel(path.join(root, 'model', 'movie-reviews'));
-      const classifications = new Classifier(model).classifyMany(cases.map((c) => c.text));
-      const rates = capabilityRates(cases, cases.map((c, i) => scoreCase(c, classifications[i], model.labels)));
-      for (const r of rates) {
-        const floor = FLOORS[r.capability];
-        assert.ok(r.labelRate >= floor.label, `${r.capability}: final label ${r.labelRate.toFixed(3)} < floor ${floor.label}`);
-        if (floor.direction !== undefined) assert.ok(r.directionRate! >= floor.direction, `${r.capability}: pivot direction ${r.directionRate!.toFixed(3)} < floor ${floor.direction}`);
-      }
+    const classifications = new Classifier(model).classifyMany(cases.map((c) => c.text));
+    const rates = capabilityRates(
+      cases,
+      cases.map((c, i) => scoreCase(c, classifications[i], model.labels)),
+    );
+    for (const r of rates) {
+      const floor = FLOORS[r.capability];
+      assert.ok(
+        r.labelRate >= floor.label,
+        `${r.capability}: final label ${r.labelRate.toFixed(3)} < floor ${floor.label}`,
+      );
+      if (floor.direction !== undefined)
+        assert.ok(
+          r.directionRate! >= floor.direction,
+          `${r.capability}: pivot direction ${r.directionRate!.toFixed(3)} < floor ${floor.direction}`,
+        );
+    }
   });
 });

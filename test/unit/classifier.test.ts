@@ -24,9 +24,23 @@ describe('classifier', () => {
   });
 
   it('dispose ends the helper thread holding a copy of the weights; classifying afterwards still works', async function () {
-    const arch: Architecture = { cell: 'gru', vocabSize: 4, embeddingDim: 6, units: 8, layers: 1, numClasses: 2, dropout: 0 };
+    const arch: Architecture = {
+      cell: 'gru',
+      vocabSize: 4,
+      embeddingDim: 6,
+      units: 8,
+      layers: 1,
+      numClasses: 2,
+      dropout: 0,
+    };
     const weights = initWeights(arch, 3);
-    const classifier = new Classifier({ arch, weights, vocabulary: new Vocabulary(['<pad>', '<unk>', 'good', 'bad']), labels: ['negative', 'positive'], tokenizer: DEFAULT_TOKENIZER });
+    const classifier = new Classifier({
+      arch,
+      weights,
+      vocabulary: new Vocabulary(['<pad>', '<unk>', 'good', 'bad']),
+      labels: ['negative', 'positive'],
+      tokenizer: DEFAULT_TOKENIZER,
+    });
     const predictor = classifier.predictor;
     if (!(await predictor.whenHelperReady())) this.skip(); // one CPU: no helper thread to end
     assert.ok(predictor.hasHelper);

@@ -9,12 +9,16 @@ const fixtures = path.join(root, 'test', 'fixtures', 'cli');
 
 /** Runs the CLI from source (through tsx), as a user would run the built bin. */
 function cli(args: string[], input?: string, cwd = root) {
-  const result = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(root, 'src', 'cli', 'main.ts'), ...args], {
-    cwd,
-    input,
-    encoding: 'utf8',
-    timeout: 120000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), path.join(root, 'src', 'cli', 'main.ts'), ...args],
+    {
+      cwd,
+      input,
+      encoding: 'utf8',
+      timeout: 120000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -24,7 +28,25 @@ describe('cli', () => {
   before(function () {
     this.timeout(180000);
     modelDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cli-')), 'tiny');
-    const trained = cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', modelDir, '--epochs', '15', '--learning-rate', '0.01', '--units', '16', '--embedding-dim', '16', '--validation-split', '0.25', '--batch-size', '8']);
+    const trained = cli([
+      'train',
+      '--file',
+      path.join(fixtures, 'reviews.tsv'),
+      '--out',
+      modelDir,
+      '--epochs',
+      '15',
+      '--learning-rate',
+      '0.01',
+      '--units',
+      '16',
+      '--embedding-dim',
+      '16',
+      '--validation-split',
+      '0.25',
+      '--batch-size',
+      '8',
+    ]);
     assert.equal(trained.code, 0, trained.stderr);
     assert.match(trained.stderr, /epoch 1\/15/);
   });
@@ -67,12 +89,18 @@ describe('cli', () => {
     const text = 'The plot is dull, but the cast is charming!';
     const run = cli(['classify', '--model', modelDir, '--json', text, 'the film is wonderful']);
     assert.equal(run.code, 0, run.stderr);
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.equal(lines.length, 2);
     const first = lines[0];
     assert.ok(['positive', 'negative'].includes(first.label));
     assert.ok(Math.abs(first.probabilities.positive + first.probabilities.negative - 1) < 1e-5);
-    assert.deepEqual(first.tokens.map((t: { text: string }) => t.text), ['the', 'plot', 'is', 'dull', ',', 'but', 'the', 'cast', 'is', 'charming', '!']);
+    assert.deepEqual(
+      first.tokens.map((t: { text: string }) => t.text),
+      ['the', 'plot', 'is', 'dull', ',', 'but', 'the', 'cast', 'is', 'charming', '!'],
+    );
     for (const token of first.tokens) {
       assert.equal(text.slice(token.start, token.end).toLowerCase(), token.text);
       assert.ok(Math.abs(token.probabilities.positive + token.probabilities.negative - 1) < 1e-5);
@@ -82,10 +110,15 @@ describe('cli', () => {
   });
 
   it('classifies every stdin line in one process, in order', () => {
-    const input = Array.from({ length: 700 }, (_, i) => (i % 2 ? 'the film is wonderful' : 'the plot is dull')).join('\n');
+    const input = Array.from({ length: 700 }, (_, i) => (i % 2 ? 'the film is wonderful' : 'the plot is dull')).join(
+      '\n',
+    );
     const run = cli(['classify', '--model', modelDir, '--json'], input);
     assert.equal(run.code, 0, run.stderr);
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.equal(lines.length, 700);
     assert.equal(lines[1].text, 'the film is wonderful');
   });
@@ -97,11 +130,23 @@ describe('cli', () => {
     assert.equal(report.n, 80);
     assert.ok(report.accuracy > 0.8, `accuracy ${report.accuracy}`);
     assert.deepEqual(Object.keys(report.per_class).sort(), ['negative', 'positive']);
-    assert.equal(report.confusion.flat().reduce((a: number, b: number) => a + b, 0), 80);
+    assert.equal(
+      report.confusion.flat().reduce((a: number, b: number) => a + b, 0),
+      80,
+    );
   });
 
-  it('reproduces the model\'s validation split with --split validation', () => {
-    const run = cli(['eval', '--model', modelDir, '--file', path.join(fixtures, 'reviews.tsv'), '--split', 'validation', '--json']);
+  it("reproduces the model's validation split with --split validation", () => {
+    const run = cli([
+      'eval',
+      '--model',
+      modelDir,
+      '--file',
+      path.join(fixtures, 'reviews.tsv'),
+      '--split',
+      'validation',
+      '--json',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const metadata = JSON.parse(fs.readFileSync(path.join(modelDir, 'metadata.json'), 'utf8'));
     assert.equal(JSON.parse(run.stdout).n, metadata.metrics.validation.n);
@@ -112,7 +157,19 @@ describe('cli', () => {
     this.timeout(120000);
     const out = path.join(path.dirname(modelDir), 'with-vectors');
     const vectors = path.join(root, 'test', 'fixtures', 'vectors', 'tiny.txt');
-    const run = cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', out, '--epochs', '2', '--units', '8', '--pretrained-vectors', vectors]);
+    const run = cli([
+      'train',
+      '--file',
+      path.join(fixtures, 'reviews.tsv'),
+      '--out',
+      out,
+      '--epochs',
+      '2',
+      '--units',
+      '8',
+      '--pretrained-vectors',
+      vectors,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /embedding: [1-4] of \d+ vocabulary rows start from the pretrained vectors/);
     const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
@@ -121,11 +178,25 @@ describe('cli', () => {
   });
 
   it('exits 1 for a missing vectors file and 2 when --embedding-dim contradicts the file', () => {
-    const data = ['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', path.join(path.dirname(modelDir), 'unused'), '--epochs', '1'];
+    const data = [
+      'train',
+      '--file',
+      path.join(fixtures, 'reviews.tsv'),
+      '--out',
+      path.join(path.dirname(modelDir), 'unused'),
+      '--epochs',
+      '1',
+    ];
     const missing = cli([...data, '--pretrained-vectors', path.join(fixtures, 'no-such-vectors.txt')]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no-such-vectors\.txt: no such file/);
-    const conflicting = cli([...data, '--embedding-dim', '16', '--pretrained-vectors', path.join(root, 'test', 'fixtures', 'vectors', 'tiny.txt')]);
+    const conflicting = cli([
+      ...data,
+      '--embedding-dim',
+      '16',
+      '--pretrained-vectors',
+      path.join(root, 'test', 'fixtures', 'vectors', 'tiny.txt'),
+    ]);
     assert.equal(conflicting.code, 2);
     assert.match(conflicting.stderr, /has 4 dimensions but --embedding-dim is 16/);
   });
@@ -133,7 +204,17 @@ describe('cli', () => {
     it('exits 1 in one line, without a stack trace, when training cannot start', () => {
       const tiny = path.join(path.dirname(modelDir), 'two.csv');
       fs.writeFileSync(tiny, 'text,label\ngood,pos\nbad,neg\n');
-      const run = cli(['train', '--file', tiny, '--out', path.join(path.dirname(modelDir), 'unused'), '--epochs', '1', '--validation-split', '0.5']);
+      const run = cli([
+        'train',
+        '--file',
+        tiny,
+        '--out',
+        path.join(path.dirname(modelDir), 'unused'),
+        '--epochs',
+        '1',
+        '--validation-split',
+        '0.5',
+      ]);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /sentiment-lens train: no training examples left after the validation split\n$/);
       assert.doesNotMatch(run.stderr, /\n\s+at /);
@@ -159,9 +240,26 @@ describe('cli', () => {
   it('trains and classifies with labels named __proto__ and constructor', function () {
     this.timeout(120000);
     const data = path.join(path.dirname(modelDir), 'proto.csv');
-    fs.writeFileSync(data, 'text,label\ngood film,__proto__\ngreat film,__proto__\nbad film,neg\nawful film,neg\nnice film,constructor\nfine film,constructor\n');
+    fs.writeFileSync(
+      data,
+      'text,label\ngood film,__proto__\ngreat film,__proto__\nbad film,neg\nawful film,neg\nnice film,constructor\nfine film,constructor\n',
+    );
     const out = path.join(path.dirname(modelDir), 'proto-model');
-    const trained = cli(['train', '--file', data, '--out', out, '--epochs', '1', '--units', '4', '--embedding-dim', '4', '--validation-split', '0.34']);
+    const trained = cli([
+      'train',
+      '--file',
+      data,
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      '--units',
+      '4',
+      '--embedding-dim',
+      '4',
+      '--validation-split',
+      '0.34',
+    ]);
     assert.equal(trained.code, 0, trained.stderr);
     assert.match(trained.stderr, /training on 6 examples \(__proto__ 2, constructor 2, neg 2\)/);
     const run = cli(['classify', '--model', out, '--json', 'good film']);
@@ -174,7 +272,10 @@ describe('cli', () => {
 
   it('prints ten problems of a kind and summarises the rest', () => {
     const file = path.join(path.dirname(modelDir), 'duplicates.tsv');
-    fs.writeFileSync(file, `text\tlabel\n${Array.from({ length: 300 }, (_, i) => `same text\t${i % 2 ? 'positive' : 'negative'}`).join('\n')}\n`);
+    fs.writeFileSync(
+      file,
+      `text\tlabel\n${Array.from({ length: 300 }, (_, i) => `same text\t${i % 2 ? 'positive' : 'negative'}`).join('\n')}\n`,
+    );
     const run = cli(['eval', '--model', modelDir, '--file', file, '--json']);
     assert.equal(run.code, 0, run.stderr.slice(0, 2000));
     const lines = run.stderr.trim().split('\n');
@@ -198,11 +299,26 @@ describe('cli', () => {
       spawnSync('mkfifo', [path.join(broken, 'weights.bin')]);
       const data = ['--file', path.join(fixtures, 'reviews.tsv')];
       const cases: [string[], RegExp][] = [
-        [['eval', '--model', modelDir, '--file', fifo], /data\.fifo: error: cannot read file: it is a named pipe \(FIFO\); only regular files are read/],
-        [['eval', '--model', modelDir, '--pos', fifo, '--neg', path.join(fixtures, 'reviews.tsv')], /data\.fifo: error: cannot read file: it is a named pipe/],
-        [['eval', '--model', modelDir, '--file', '/dev/urandom'], /\/dev\/urandom: error: cannot read file: it is a device/],
-        [['train', ...data, '--out', path.join(tmp, 'unused'), '--pretrained-vectors', '/dev/zero'], /\/dev\/zero: it is a device; only regular files are read\n$/],
-        [['train', ...data, '--out', path.join(tmp, 'unused'), '--pretrained-vectors', fifo], /data\.fifo: it is a named pipe/],
+        [
+          ['eval', '--model', modelDir, '--file', fifo],
+          /data\.fifo: error: cannot read file: it is a named pipe \(FIFO\); only regular files are read/,
+        ],
+        [
+          ['eval', '--model', modelDir, '--pos', fifo, '--neg', path.join(fixtures, 'reviews.tsv')],
+          /data\.fifo: error: cannot read file: it is a named pipe/,
+        ],
+        [
+          ['eval', '--model', modelDir, '--file', '/dev/urandom'],
+          /\/dev\/urandom: error: cannot read file: it is a device/,
+        ],
+        [
+          ['train', ...data, '--out', path.join(tmp, 'unused'), '--pretrained-vectors', '/dev/zero'],
+          /\/dev\/zero: it is a device; only regular files are read\n$/,
+        ],
+        [
+          ['train', ...data, '--out', path.join(tmp, 'unused'), '--pretrained-vectors', fifo],
+          /data\.fifo: it is a named pipe/,
+        ],
         [['classify', '--model', broken, 'fine'], /weights\.bin cannot be read: it is a named pipe/],
       ];
       for (const [args, message] of cases) {
@@ -216,7 +332,8 @@ describe('cli', () => {
 
   describe('train --out', () => {
     const quick = ['--epochs', '1', '--units', '4', '--embedding-dim', '4'];
-    const train = (out: string, cwd?: string) => cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', out, ...quick], undefined, cwd);
+    const train = (out: string, cwd?: string) =>
+      cli(['train', '--file', path.join(fixtures, 'reviews.tsv'), '--out', out, ...quick], undefined, cwd);
 
     it('refuses a folder that holds no model, before training, and leaves its files and sub-folders', () => {
       const out = path.join(path.dirname(modelDir), 'thesis');
@@ -225,7 +342,10 @@ describe('cli', () => {
       fs.writeFileSync(path.join(out, 'sub', 'notes.md'), 'y');
       const run = train(out);
       assert.equal(run.code, 1, run.stderr);
-      assert.match(run.stderr, /thesis: the folder is not a Sentiment Lens model \(it holds "sub", "thesis.tex" but no valid metadata.json\)/);
+      assert.match(
+        run.stderr,
+        /thesis: the folder is not a Sentiment Lens model \(it holds "sub", "thesis.tex" but no valid metadata.json\)/,
+      );
       assert.doesNotMatch(run.stderr, /epoch|training on/);
       assert.equal(fs.readFileSync(path.join(out, 'thesis.tex'), 'utf8'), 'x');
       assert.equal(fs.readFileSync(path.join(out, 'sub', 'notes.md'), 'utf8'), 'y');
@@ -261,7 +381,10 @@ describe('cli', () => {
       const second = train(out);
       assert.equal(second.code, 0, second.stderr);
       assert.notEqual(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'), first);
-      assert.deepEqual(fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith('.again')), []);
+      assert.deepEqual(
+        fs.readdirSync(path.dirname(out)).filter((name) => name.startsWith('.again')),
+        [],
+      );
     });
   });
 });

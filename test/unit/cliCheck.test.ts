@@ -10,12 +10,16 @@ const toneModel = path.join(root, 'model', 'review-tone');
 
 /** Runs the CLI from source (through tsx), as a user would run the built bin. */
 function cli(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args], {
-    cwd: root,
-    input,
-    encoding: 'utf8',
-    timeout: 120000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args],
+    {
+      cwd: root,
+      input,
+      encoding: 'utf8',
+      timeout: 120000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -33,10 +37,16 @@ describe('cli check', () => {
     this.timeout(60000);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-check-'));
     goFile = path.join(dir, 'cache.go');
-    fs.writeFileSync(goFile, ['package cache', '', `// ${REQUEST}`, `// ${HARSH}`, 'func Get() int { return 1 }', ''].join('\n'));
+    fs.writeFileSync(
+      goFile,
+      ['package cache', '', `// ${REQUEST}`, `// ${HARSH}`, 'func Get() int { return 1 }', ''].join('\n'),
+    );
     const run = cli(['classify', '--model', harshModel, '--json', HARSH, REQUEST]);
     assert.equal(run.code, 0, run.stderr);
-    const [harsh, request] = run.stdout.trim().split('\n').map((line) => JSON.parse(line).probabilities.harsh as number);
+    const [harsh, request] = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).probabilities.harsh as number);
     assert.ok(harsh > request, `the harshness model ranks "${HARSH}" (${harsh}) above "${REQUEST}" (${request})`);
     harshProbability = harsh;
     harshThreshold = String((harsh + request) / 2);
@@ -101,11 +111,21 @@ describe('cli check', () => {
     assert.equal(finding.ruleId, 'harsh');
     const source = fs.readFileSync(goFile, 'utf8').split('\n')[3];
     assert.equal(source.slice(finding.column - 1, finding.endColumn - 1), HARSH);
-    for (const word of finding.words) assert.ok(HARSH.toLowerCase().includes(word.word.toLowerCase()) && word.increase > 0, JSON.stringify(word));
+    for (const word of finding.words)
+      assert.ok(HARSH.toLowerCase().includes(word.word.toLowerCase()) && word.increase > 0, JSON.stringify(word));
   });
 
   it('writes SARIF 2.1.0 that code-scanning tools read: rules, results with level, message and a region', () => {
-    const run = cli(['check', '--format', 'sarif', '--harsh-threshold', harshThreshold, '--negative-threshold', '1', path.relative(root, goFile)]);
+    const run = cli([
+      'check',
+      '--format',
+      'sarif',
+      '--harsh-threshold',
+      harshThreshold,
+      '--negative-threshold',
+      '1',
+      path.relative(root, goFile),
+    ]);
     assert.equal(run.code, 1, run.stderr);
     const log = JSON.parse(run.stdout);
     assert.equal(log.version, '2.1.0');
@@ -113,7 +133,10 @@ describe('cli check', () => {
     assert.equal(log.runs.length, 1);
     const { driver } = log.runs[0].tool;
     assert.equal(driver.name, 'sentiment-lens');
-    assert.deepEqual(driver.rules.map((r: { id: string }) => r.id), ['harsh', 'negative-tone']);
+    assert.deepEqual(
+      driver.rules.map((r: { id: string }) => r.id),
+      ['harsh', 'negative-tone'],
+    );
     const [result] = log.runs[0].results;
     assert.equal(log.runs[0].results.length, 1);
     assert.equal(result.ruleId, 'harsh');
@@ -126,11 +149,22 @@ describe('cli check', () => {
   });
 
   it('checks text piped in as prose (a review comment), named by --stdin-filename', () => {
-    const run = cli(['check', '--stdin', '--stdin-filename', 'review-comment', '--json', '--harsh-threshold', harshThreshold], `${REQUEST}\n\n${HARSH}\n`);
+    const run = cli(
+      ['check', '--stdin', '--stdin-filename', 'review-comment', '--json', '--harsh-threshold', harshThreshold],
+      `${REQUEST}\n\n${HARSH}\n`,
+    );
     assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout);
     const harsh = report.findings.filter((f: { kind: string }) => f.kind === 'harsh');
-    assert.deepEqual(harsh.map((f: { file: string; line: number; column: number; sentence: string }) => [f.file, f.line, f.column, f.sentence]), [['review-comment', 3, 1, HARSH]]);
+    assert.deepEqual(
+      harsh.map((f: { file: string; line: number; column: number; sentence: string }) => [
+        f.file,
+        f.line,
+        f.column,
+        f.sentence,
+      ]),
+      [['review-comment', 3, 1, HARSH]],
+    );
   });
 
   it('exits 3 for a missing file or a folder, still checking and printing the other files', () => {

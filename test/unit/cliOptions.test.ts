@@ -12,21 +12,29 @@ const commands = [...USAGE.matchAll(/^ {2}sentiment-lens (\w+)/gm)].map((match) 
 
 /** Runs the CLI from source (through tsx), as a user would run the built bin. */
 function cli(args: string[]) {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120000 });
+  const result = spawnSync(
+    process.execPath,
+    ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args],
+    { cwd: root, encoding: 'utf8', timeout: 120000 },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('cli: help and negated options', () => {
   it('finds the commands in the usage text', () => {
-    assert.ok(['classify', 'eval', 'train'].every((name) => commands.includes(name)), commands.join(', '));
+    assert.ok(
+      ['classify', 'eval', 'train'].every((name) => commands.includes(name)),
+      commands.join(', '),
+    );
   });
 
-  it('commandUsage holds the command\'s own entry and the closing notes, not the other commands', () => {
+  it("commandUsage holds the command's own entry and the closing notes, not the other commands", () => {
     for (const name of commands) {
       const usage = commandUsage(name);
       assert.match(usage, new RegExp(`^Usage:\\n {2}sentiment-lens ${name}\\b`));
       assert.match(usage, /Exit codes: 0 success, 1 bad input, 2 usage error\./);
-      for (const other of commands.filter((c) => c !== name)) assert.doesNotMatch(usage, new RegExp(`sentiment-lens ${other}\\b`));
+      for (const other of commands.filter((c) => c !== name))
+        assert.doesNotMatch(usage, new RegExp(`sentiment-lens ${other}\\b`));
     }
     assert.equal(commandUsage('frobnicate'), USAGE);
   });
@@ -38,7 +46,7 @@ describe('cli: help and negated options', () => {
     assert.equal(wantsHelp(['--helpful']), false);
   });
 
-  it('exits 0 and prints the command\'s usage on stdout for --help after every command', function () {
+  it("exits 0 and prints the command's usage on stdout for --help after every command", function () {
     this.timeout(60000 * commands.length);
     for (const name of commands) {
       const run = cli([name, '--help']);
@@ -80,7 +88,20 @@ describe('cli: help and negated options', () => {
     /** Trains one tiny epoch with `flags`; returns stderr and the saved metadata's training.skipGram. */
     function train(name: string, flags: string[]) {
       const out = path.join(dir, name);
-      const run = cli(['train', '--file', reviews, '--out', out, '--epochs', '1', '--units', '8', '--embedding-dim', '8', ...flags]);
+      const run = cli([
+        'train',
+        '--file',
+        reviews,
+        '--out',
+        out,
+        '--epochs',
+        '1',
+        '--units',
+        '8',
+        '--embedding-dim',
+        '8',
+        ...flags,
+      ]);
       assert.equal(run.code, 0, run.stderr);
       const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
       return { stderr: run.stderr, skipGram: metadata.training.skipGram as boolean };
@@ -110,13 +131,49 @@ describe('cli: help and negated options', () => {
     it('trains with the lexicon terms and records their weight in the model', function () {
       this.timeout(120000);
       const out = path.join(dir, 'lexicon');
-      const run = cli(['train', '--file', reviews, '--out', out, '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--no-skip-gram', '--lexicon-weight', '0.5']);
+      const run = cli([
+        'train',
+        '--file',
+        reviews,
+        '--out',
+        out,
+        '--epochs',
+        '1',
+        '--units',
+        '8',
+        '--embedding-dim',
+        '8',
+        '--no-skip-gram',
+        '--lexicon-weight',
+        '0.5',
+      ]);
       assert.equal(run.code, 0, run.stderr);
-      assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')).training.hyperparameters.lexiconWeight, 0.5);
+      assert.equal(
+        JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')).training.hyperparameters.lexiconWeight,
+        0.5,
+      );
       const examplesOut = path.join(dir, 'examples');
-      const examples = cli(['train', '--file', reviews, '--out', examplesOut, '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--no-skip-gram', '--linguistic-examples']);
+      const examples = cli([
+        'train',
+        '--file',
+        reviews,
+        '--out',
+        examplesOut,
+        '--epochs',
+        '1',
+        '--units',
+        '8',
+        '--embedding-dim',
+        '8',
+        '--no-skip-gram',
+        '--linguistic-examples',
+      ]);
       assert.equal(examples.code, 0, examples.stderr);
-      assert.equal(JSON.parse(fs.readFileSync(path.join(examplesOut, 'metadata.json'), 'utf8')).training.hyperparameters.linguisticExamples, true);
+      assert.equal(
+        JSON.parse(fs.readFileSync(path.join(examplesOut, 'metadata.json'), 'utf8')).training.hyperparameters
+          .linguisticExamples,
+        true,
+      );
     });
 
     it('refuses a weight out of range, and labels without a positive / negative pair, with exit 2 and no stack trace', function () {
@@ -126,7 +183,15 @@ describe('cli: help and negated options', () => {
       assert.match(bad.stderr, /lexicon weight must be in \[0, 10\]/);
       const labelsFile = path.join(dir, 'bugs.tsv');
       fs.writeFileSync(labelsFile, 'bug\tit crashes\nfeature\tadd a button\nbug\tit hangs\nfeature\tdark mode\n');
-      const pairless = cli(['train', '--file', labelsFile, '--out', path.join(dir, 'pairless'), '--lexicon-weight', '0.5']);
+      const pairless = cli([
+        'train',
+        '--file',
+        labelsFile,
+        '--out',
+        path.join(dir, 'pairless'),
+        '--lexicon-weight',
+        '0.5',
+      ]);
       assert.equal(pairless.code, 2);
       assert.match(pairless.stderr, /--lexicon-weight needs a positive and a negative label .*bug/);
       const asked = cli(['train', '--file', labelsFile, '--out', path.join(dir, 'asked'), '--linguistic-examples']);
@@ -135,9 +200,27 @@ describe('cli: help and negated options', () => {
       assert.doesNotMatch(pairless.stderr + bad.stderr + asked.stderr, / {4}at /);
       assert.equal(fs.existsSync(path.join(dir, 'pairless')), false);
       // On by default, the linguistic examples stay off for such labels, with a warning.
-      const plain = cli(['train', '--file', labelsFile, '--out', path.join(dir, 'plain'), '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--no-skip-gram', '--min-count', '1']);
+      const plain = cli([
+        'train',
+        '--file',
+        labelsFile,
+        '--out',
+        path.join(dir, 'plain'),
+        '--epochs',
+        '1',
+        '--units',
+        '8',
+        '--embedding-dim',
+        '8',
+        '--no-skip-gram',
+        '--min-count',
+        '1',
+      ]);
       assert.equal(plain.code, 0, plain.stderr);
-      assert.match(plain.stderr, /warning: linguistic examples and lexicon terms are off: the labels \(bug, feature\) have no positive \/ negative pair/);
+      assert.match(
+        plain.stderr,
+        /warning: linguistic examples and lexicon terms are off: the labels \(bug, feature\) have no positive \/ negative pair/,
+      );
     });
   });
 });

@@ -5,7 +5,15 @@ import { CHECK_DEFAULTS, CHECK_SETTING_KEYS, FINDING_KINDS } from '../../src/cor
 import { HARSH_LABEL, NOT_HARSH_LABEL } from '../../src/core/classify/labels';
 import { Classification, Classifier } from '../../src/core/classify/classifier';
 import {
-  CONTRIBUTOR_SHARE, CheckModel, FINDING_KIND_INFO, MIN_CONTRIBUTOR_INCREASE, checkComments, checkableBlocks, commentSentences, findingMessage, findingsOf,
+  CONTRIBUTOR_SHARE,
+  CheckModel,
+  FINDING_KIND_INFO,
+  MIN_CONTRIBUTOR_INCREASE,
+  checkComments,
+  checkableBlocks,
+  commentSentences,
+  findingMessage,
+  findingsOf,
 } from '../../src/core/comments/commentCheck';
 import { extractComments } from '../../src/core/comments';
 import { commentKey } from '../../src/core/comments/commentTone';
@@ -28,7 +36,11 @@ function lexiconModel(label: string, other: string, raises: Record<string, numbe
     });
     return { label: p >= 0.5 ? label : other, probabilities: { [label]: p, [other]: 1 - p }, tokens };
   };
-  const classifier = { model: { labels: [label, other] }, classify, classifyMany: (texts: readonly string[]) => texts.map(classify) };
+  const classifier = {
+    model: { labels: [label, other] },
+    classify,
+    classifyMany: (texts: readonly string[]) => texts.map(classify),
+  };
   return { classifier: classifier as unknown as Classifier, label };
 }
 
@@ -36,7 +48,8 @@ const harshModel = lexiconModel('harsh', 'not-harsh', { crap: 0.7, hell: 0.5, st
 const toneModel = lexiconModel('negative', 'positive', { broken: 0.5, ugly: 0.4, crap: 0.3 });
 
 /** The document text of each sentence of a check. */
-const sentenceTexts = (source: string, sentences: readonly { range: { start: number; end: number } }[]) => sentences.map((s) => source.slice(s.range.start, s.range.end));
+const sentenceTexts = (source: string, sentences: readonly { range: { start: number; end: number } }[]) =>
+  sentences.map((s) => source.slice(s.range.start, s.range.end));
 
 describe('commentCheck', () => {
   describe('commentSentences', () => {
@@ -47,14 +60,19 @@ describe('commentCheck', () => {
     });
 
     it('splits at a line break before a capital, a review label ("nit:"), a bullet, a numbered item or a doc tag', () => {
-      assert.deepEqual(split('Please rename this variable\nWho wrote this crap'), ['Please rename this variable', 'Who wrote this crap']);
+      assert.deepEqual(split('Please rename this variable\nWho wrote this crap'), [
+        'Please rename this variable',
+        'Who wrote this crap',
+      ]);
       assert.deepEqual(split('please rename this\nnit: typo'), ['please rename this', 'nit: typo']);
       assert.deepEqual(split('two things\n- rename it\n2) add a test'), ['two things', '- rename it', '2) add a test']);
       assert.deepEqual(split('Returns the count\n@param x the value'), ['Returns the count', '@param x the value']);
     });
 
     it('keeps a hard-wrapped sentence whole when the next line goes on in lower case', () => {
-      assert.deepEqual(split('this keeps going\nonto the next line and\nthe one after'), ['this keeps going\nonto the next line and\nthe one after']);
+      assert.deepEqual(split('this keeps going\nonto the next line and\nthe one after'), [
+        'this keeps going\nonto the next line and\nthe one after',
+      ]);
     });
 
     it('gives nothing for white space', () => {
@@ -66,7 +84,10 @@ describe('commentCheck', () => {
     it('leaves commented-out code out of source files but keeps every paragraph of plain text', () => {
       const source = 'let y = 1;\n// return compute(a, b);\n\n// Please rename this variable\n';
       assert.equal(extractComments(source, 'typescript').length, 2);
-      assert.deepEqual(checkableBlocks(source, 'typescript').map((b) => b.text), ['Please rename this variable']);
+      assert.deepEqual(
+        checkableBlocks(source, 'typescript').map((b) => b.text),
+        ['Please rename this variable'],
+      );
       assert.equal(checkableBlocks('return compute(a, b);', 'plaintext').length, 1);
     });
   });
@@ -87,25 +108,42 @@ describe('commentCheck', () => {
       assert.ok(check);
       assert.deepEqual(check.kinds, ['harsh', 'negative']);
       assert.deepEqual(sentenceTexts(source, check.sentences), [
-        'Please rename this variable', 'Who wrote this crap?', 'It is broken.', 'nit: typo', 'The cached value is fine.',
+        'Please rename this variable',
+        'Who wrote this crap?',
+        'It is broken.',
+        'nit: typo',
+        'The cached value is fine.',
       ]);
-      assert.deepEqual(check.sentences.map((s) => s.text), sentenceTexts(source, check.sentences));
+      assert.deepEqual(
+        check.sentences.map((s) => s.text),
+        sentenceTexts(source, check.sentences),
+      );
       // The first four sentences share one comment block (adjacent line comments); its key is the block's.
-      assert.deepEqual(check.sentences.map((s) => s.blockIndex), [0, 0, 0, 0, 1]);
+      assert.deepEqual(
+        check.sentences.map((s) => s.blockIndex),
+        [0, 0, 0, 0, 1],
+      );
       assert.equal(check.sentences[0].commentKey, commentKey(check.blocks[0].text));
     });
 
-    it('reports a finding only for the sentences at or above each kind\'s threshold', async () => {
+    it("reports a finding only for the sentences at or above each kind's threshold", async () => {
       const check = await checkComments(source, 'go', { harsh: harshModel, negative: toneModel });
       assert.ok(check);
       const findings = findingsOf(check.sentences, { harsh: 0.5, negative: 0.5 });
-      assert.deepEqual(findings.map((f) => [f.kind, f.sentence.text]), [
-        ['harsh', 'Who wrote this crap?'],
-        ['negative', 'It is broken.'],
-      ]);
+      assert.deepEqual(
+        findings.map((f) => [f.kind, f.sentence.text]),
+        [
+          ['harsh', 'Who wrote this crap?'],
+          ['negative', 'It is broken.'],
+        ],
+      );
       assert.ok(Math.abs(findings[0].probability - 0.8) < 1e-9);
       assert.equal(findings[0].threshold, 0.5);
-      assert.deepEqual(findingsOf(check.sentences, { negative: 0.5 }).map((f) => f.kind), ['negative'], 'a kind without a threshold is not reported');
+      assert.deepEqual(
+        findingsOf(check.sentences, { negative: 0.5 }).map((f) => f.kind),
+        ['negative'],
+        'a kind without a threshold is not reported',
+      );
       assert.deepEqual(findingsOf(check.sentences, { harsh: 0.81, negative: 0.61 }), []);
     });
 
@@ -113,8 +151,14 @@ describe('commentCheck', () => {
       const check = await checkComments(source, 'go', { harsh: harshModel, negative: toneModel });
       assert.ok(check);
       const [harsh] = findingsOf(check.sentences, { harsh: 0.5 });
-      assert.deepEqual(harsh.contributors.map((c) => c.word), ['crap']);
-      assert.deepEqual(harsh.contributors.map((c) => source.slice(c.start, c.end)), ['crap']);
+      assert.deepEqual(
+        harsh.contributors.map((c) => c.word),
+        ['crap'],
+      );
+      assert.deepEqual(
+        harsh.contributors.map((c) => source.slice(c.start, c.end)),
+        ['crap'],
+      );
       // "cached" raises P(harsh) by 0.01 in another comment: never named, and below the minimum rise anyway.
       const cached = check.sentences[4].scores.harsh;
       assert.ok(cached);
@@ -122,12 +166,20 @@ describe('commentCheck', () => {
     });
 
     it('names only rises of at least the minimum and a share of the largest rise', async () => {
-      const raises = { awful: 0.6, weird: MIN_CONTRIBUTOR_INCREASE + 0.01, odd: MIN_CONTRIBUTOR_INCREASE - 0.01, meh: 0.6 * CONTRIBUTOR_SHARE - 0.05 };
+      const raises = {
+        awful: 0.6,
+        weird: MIN_CONTRIBUTOR_INCREASE + 0.01,
+        odd: MIN_CONTRIBUTOR_INCREASE - 0.01,
+        meh: 0.6 * CONTRIBUTOR_SHARE - 0.05,
+      };
       const model = lexiconModel('harsh', 'not-harsh', raises);
       const text = '// awful weird odd\n\n// weird meh\n';
       const check = await checkComments(text, 'typescript', { harsh: model });
       assert.ok(check);
-      assert.deepEqual(check.sentences.map((s) => s.scores.harsh?.contributors.map((c) => c.word)), [['awful'], ['meh', 'weird']]);
+      assert.deepEqual(
+        check.sentences.map((s) => s.scores.harsh?.contributors.map((c) => c.word)),
+        [['awful'], ['meh', 'weird']],
+      );
     });
 
     it('never names a function word such as "a" or "the", even when the probability rose on it', async () => {
@@ -135,7 +187,10 @@ describe('commentCheck', () => {
       const text = '# ugly inside a review, fix the mess\n';
       const check = await checkComments(text, 'python', { harsh: model });
       assert.ok(check);
-      assert.deepEqual(check.sentences[0].scores.harsh?.contributors.map((c) => c.word), ['ugly', 'fix']);
+      assert.deepEqual(
+        check.sentences[0].scores.harsh?.contributors.map((c) => c.word),
+        ['ugly', 'fix'],
+      );
     });
 
     it('checks only the kinds it has a model for', async () => {
@@ -149,14 +204,26 @@ describe('commentCheck', () => {
       const text = 'Fix the cache\n\nWho wrote this crap? Please rename this variable.';
       const check = await checkComments(text, 'plaintext', { harsh: harshModel });
       assert.ok(check);
-      assert.deepEqual(sentenceTexts(text, check.sentences), ['Fix the cache', 'Who wrote this crap?', 'Please rename this variable.']);
-      assert.deepEqual(findingsOf(check.sentences, { harsh: 0.5 }).map((f) => f.sentence.text), ['Who wrote this crap?']);
+      assert.deepEqual(sentenceTexts(text, check.sentences), [
+        'Fix the cache',
+        'Who wrote this crap?',
+        'Please rename this variable.',
+      ]);
+      assert.deepEqual(
+        findingsOf(check.sentences, { harsh: 0.5 }).map((f) => f.sentence.text),
+        ['Who wrote this crap?'],
+      );
     });
 
     it('returns undefined when cancelled, and yields to the event loop between chunks', async () => {
       let yields = 0;
       const many = Array.from({ length: 300 }, (_, i) => `# comment number ${i} is here\n`).join('\nx = 1\n');
-      const check = await checkComments(many, 'python', { harsh: harshModel }, { yieldToEventLoop: async () => void yields++, budgetMs: 0 });
+      const check = await checkComments(
+        many,
+        'python',
+        { harsh: harshModel },
+        { yieldToEventLoop: async () => void yields++, budgetMs: 0 },
+      );
       assert.ok(check);
       assert.ok(yields > 2, `yielded ${yields} times`);
       assert.equal(await checkComments(many, 'python', { harsh: harshModel }, { isCancelled: () => true }), undefined);
@@ -165,7 +232,10 @@ describe('commentCheck', () => {
 
   describe('findingMessage', () => {
     it('names the kind, the percentage and the words', () => {
-      assert.equal(findingMessage('harsh', 0.923, [{ word: 'crap' }, { word: 'hell' }]), 'Harsh (92%): "crap" and "hell" pushed it most.');
+      assert.equal(
+        findingMessage('harsh', 0.923, [{ word: 'crap' }, { word: 'hell' }]),
+        'Harsh (92%): "crap" and "hell" pushed it most.',
+      );
       assert.equal(findingMessage('negative', 0.85, []), 'Negative tone (85%).');
     });
   });
@@ -181,7 +251,10 @@ describe('commentCheck', () => {
         assert.equal(CHECK_DEFAULTS[kind].model, properties[`sentimentLens.${keys.model}`].default);
         assert.ok(CHECK_DEFAULTS[kind].threshold > 0 && CHECK_DEFAULTS[kind].threshold <= 1);
       }
-      assert.deepEqual([CHECK_DEFAULTS.harsh.model, CHECK_DEFAULTS.negative.model], ['review-harshness', 'review-tone']);
+      assert.deepEqual(
+        [CHECK_DEFAULTS.harsh.model, CHECK_DEFAULTS.negative.model],
+        ['review-harshness', 'review-tone'],
+      );
     });
 
     it('loads the bundled harshness model: classes exactly harsh and not-harsh, developer tokenizer, P(harsh) in [0, 1]', async () => {
@@ -204,14 +277,27 @@ describe('commentCheck', () => {
       const harsh = new Classifier(await loadClassifierModel(path.join(root, 'model', CHECK_DEFAULTS.harsh.model)));
       const tone = new Classifier(await loadClassifierModel(path.join(root, 'model', CHECK_DEFAULTS.negative.model)));
       const source = '# Please rename this variable\n# Who wrote this crap? What the hell.\nx = 1\n';
-      const check = await checkComments(source, 'python', { harsh: { classifier: harsh, label: 'harsh' }, negative: { classifier: tone, label: 'negative' } });
+      const check = await checkComments(source, 'python', {
+        harsh: { classifier: harsh, label: 'harsh' },
+        negative: { classifier: tone, label: 'negative' },
+      });
       assert.ok(check);
-      assert.deepEqual(check.sentences.map((s) => s.text), ['Please rename this variable', 'Who wrote this crap?', 'What the hell.']);
+      assert.deepEqual(
+        check.sentences.map((s) => s.text),
+        ['Please rename this variable', 'Who wrote this crap?', 'What the hell.'],
+      );
       for (const sentence of check.sentences) {
-        assert.ok(Math.abs(sentence.scores.harsh!.probability - harsh.classify(sentence.text).probabilities.harsh) < 1e-6);
-        assert.ok(Math.abs(sentence.scores.negative!.probability - tone.classify(sentence.text).probabilities.negative) < 1e-6);
+        assert.ok(
+          Math.abs(sentence.scores.harsh!.probability - harsh.classify(sentence.text).probabilities.harsh) < 1e-6,
+        );
+        assert.ok(
+          Math.abs(sentence.scores.negative!.probability - tone.classify(sentence.text).probabilities.negative) < 1e-6,
+        );
         for (const c of [...sentence.scores.harsh!.contributors, ...sentence.scores.negative!.contributors]) {
-          assert.ok(c.start >= sentence.range.start && c.end <= sentence.range.end, `"${c.word}" lies in "${sentence.text}"`);
+          assert.ok(
+            c.start >= sentence.range.start && c.end <= sentence.range.end,
+            `"${c.word}" lies in "${sentence.text}"`,
+          );
           assert.equal(source.slice(c.start, c.end).toLowerCase(), c.word.toLowerCase());
         }
       }

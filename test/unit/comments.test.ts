@@ -1,7 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CommentBlock, SUPPORTED_LANGUAGES, extractComments, isSupportedLanguage, looksLikeCode } from '../../src/core/comments';
+import {
+  type CommentBlock,
+  SUPPORTED_LANGUAGES,
+  extractComments,
+  isSupportedLanguage,
+  looksLikeCode,
+} from '../../src/core/comments';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'comments');
 const HACK = 'this is a terrible hack, rewrite it';
@@ -18,7 +24,11 @@ function assertOffsetsMapBack(document: string, blocks: readonly CommentBlock[])
     assert.equal(block.offsets.length, block.text.length, `offsets of ${JSON.stringify(block.text)}`);
     for (let i = 0; i < block.text.length; i++) {
       const offset = block.offsets[i];
-      assert.equal(document.slice(offset, offset + 1), block.text[i], `character ${i} of ${JSON.stringify(block.text)}`);
+      assert.equal(
+        document.slice(offset, offset + 1),
+        block.text[i],
+        `character ${i} of ${JSON.stringify(block.text)}`,
+      );
       assert.ok(offset >= block.start && offset < block.end, `offset ${offset} outside [${block.start}, ${block.end})`);
       if (i > 0) assert.ok(offset > block.offsets[i - 1], `offsets of ${JSON.stringify(block.text)} increase`);
     }
@@ -110,11 +120,15 @@ describe('comments', () => {
     });
 
     it('regex literals after return and inside character classes do not open comments', () => {
-      assert.deepEqual(comments('function f(s) {\n  return /[/*]+/.test(s); // real\n}\n', 'javascript'), [['line', 'real']]);
+      assert.deepEqual(comments('function f(s) {\n  return /[/*]+/.test(s); // real\n}\n', 'javascript'), [
+        ['line', 'real'],
+      ]);
     });
 
     it('a shebang line is not a comment', () => {
-      assert.deepEqual(comments('#!/usr/bin/env node\n// first real comment\n', 'javascript'), [['line', 'first real comment']]);
+      assert.deepEqual(comments('#!/usr/bin/env node\n// first real comment\n', 'javascript'), [
+        ['line', 'first real comment'],
+      ]);
     });
   });
 
@@ -173,9 +187,10 @@ describe('comments', () => {
     });
 
     it('a string that is part of an expression is not a docstring', () => {
-      assert.deepEqual(comments('x = """not a doc"""\ncall(\n    "an argument"\n)\n"""A bare string statement."""\n', 'python'), [
-        ['doc', 'A bare string statement.'],
-      ]);
+      assert.deepEqual(
+        comments('x = """not a doc"""\ncall(\n    "an argument"\n)\n"""A bare string statement."""\n', 'python'),
+        [['doc', 'A bare string statement.']],
+      );
     });
   });
 
@@ -279,7 +294,7 @@ describe('comments', () => {
   });
 
   describe('YAML', () => {
-    it("yaml: # after white space; not in quoted scalars, in a#b, or in | block scalars; an apostrophe in a plain scalar opens nothing", () => {
+    it('yaml: # after white space; not in quoted scalars, in a#b, or in | block scalars; an apostrophe in a plain scalar opens nothing', () => {
       assert.deepEqual(commentsOf('sample.yaml', 'yaml'), [
         ['line', 'Settings for the review bot.\nNeutral: all keys are optional.'],
         ['line', HACK],
@@ -330,7 +345,7 @@ describe('comments', () => {
       ]);
     });
 
-    it('maps the newline joining two lines to the first line\'s own line break', () => {
+    it("maps the newline joining two lines to the first line's own line break", () => {
       const source = '// one\n// two\n';
       const [block] = extractComments(source, 'javascript');
       assert.equal(block.text, 'one\ntwo');
@@ -349,31 +364,92 @@ describe('comments', () => {
     });
 
     it('runs an unterminated block comment to the end of the document', () => {
-      assert.deepEqual(comments('int x; /* never closed\nstill comment', 'c'), [['block', 'never closed\nstill comment']]);
+      assert.deepEqual(comments('int x; /* never closed\nstill comment', 'c'), [
+        ['block', 'never closed\nstill comment'],
+      ]);
     });
 
     it('handles \\r\\n line endings: same texts, offsets still map back', () => {
-      for (const [name, language] of [['sample.ts', 'typescript'], ['sample.py', 'python'], ['sample.java', 'java'], ['sample.md', 'markdown'], ['sample.yaml', 'yaml'], ['sample.rb', 'ruby']]) {
+      for (const [name, language] of [
+        ['sample.ts', 'typescript'],
+        ['sample.py', 'python'],
+        ['sample.java', 'java'],
+        ['sample.md', 'markdown'],
+        ['sample.yaml', 'yaml'],
+        ['sample.rb', 'ruby'],
+      ]) {
         assert.deepEqual(commentsOf(name, language, true), commentsOf(name, language), name);
       }
     });
 
     it('keeps non-ASCII text and maps it by UTF-16 offsets', () => {
-      assert.deepEqual(comments('let s = "naïve // no"; // café — très 😀 bien\n', 'rust'), [['line', 'café — très 😀 bien']]);
+      assert.deepEqual(comments('let s = "naïve // no"; // café — très 😀 bien\n', 'rust'), [
+        ['line', 'café — très 😀 bien'],
+      ]);
     });
 
     it('never throws and always maps offsets back on random soups of comment and string syntax (seeded)', () => {
-      const pieces = ['/', '*', '#', '-', '"', "'", '`', '\\', '\n', '\r\n', ' ', 'a', 'r', 'R', '$', '{', '}', '(', ')', '[', ']', '=', '<', '>',
-        '!', '?', '%', '@', '|', 'EOF', '<<', '<?php', '?>', '<!--', '-->', '"""', "'''", '=begin', '\n=end', '.', ':', ';', '<script>', '```', 'é', '😀'];
+      const pieces = [
+        '/',
+        '*',
+        '#',
+        '-',
+        '"',
+        "'",
+        '`',
+        '\\',
+        '\n',
+        '\r\n',
+        ' ',
+        'a',
+        'r',
+        'R',
+        '$',
+        '{',
+        '}',
+        '(',
+        ')',
+        '[',
+        ']',
+        '=',
+        '<',
+        '>',
+        '!',
+        '?',
+        '%',
+        '@',
+        '|',
+        'EOF',
+        '<<',
+        '<?php',
+        '?>',
+        '<!--',
+        '-->',
+        '"""',
+        "'''",
+        '=begin',
+        '\n=end',
+        '.',
+        ':',
+        ';',
+        '<script>',
+        '```',
+        'é',
+        '😀',
+      ];
       let seed = 12345;
       const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
       for (let k = 0; k < 200; k++) {
         let source = '';
-        for (let length = Math.floor(random() * 100); length > 0; length--) source += pieces[Math.floor(random() * pieces.length)];
+        for (let length = Math.floor(random() * 100); length > 0; length--)
+          source += pieces[Math.floor(random() * pieces.length)];
         for (const language of SUPPORTED_LANGUAGES) {
           const blocks = extractComments(source, language);
           assertOffsetsMapBack(source, blocks);
-          assert.ok(blocks.every((block) => block.text !== ''), `${language}: ${JSON.stringify(source)}`);
+          assert.ok(
+            blocks.every((block) => block.text !== ''),
+            `${language}: ${JSON.stringify(source)}`,
+          );
         }
       }
     });
@@ -389,8 +465,32 @@ describe('comments', () => {
   describe('isSupportedLanguage', () => {
     it('knows every required VS Code language id and rejects others', () => {
       const required = [
-        'c', 'cpp', 'csharp', 'java', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'go', 'rust', 'python', 'ruby',
-        'php', 'shellscript', 'sql', 'html', 'xml', 'css', 'scss', 'less', 'yaml', 'lua', 'kotlin', 'swift', 'markdown', 'plaintext',
+        'c',
+        'cpp',
+        'csharp',
+        'java',
+        'javascript',
+        'javascriptreact',
+        'typescript',
+        'typescriptreact',
+        'go',
+        'rust',
+        'python',
+        'ruby',
+        'php',
+        'shellscript',
+        'sql',
+        'html',
+        'xml',
+        'css',
+        'scss',
+        'less',
+        'yaml',
+        'lua',
+        'kotlin',
+        'swift',
+        'markdown',
+        'plaintext',
       ];
       for (const id of required) assert.ok(isSupportedLanguage(id), id);
       assert.ok(required.every((id) => SUPPORTED_LANGUAGES.includes(id)));

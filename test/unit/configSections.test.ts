@@ -11,7 +11,13 @@ describe('configSections', () => {
   });
 
   it('puts colour and marking settings in the highlight section, so changing them reloads no model', () => {
-    for (const key of ['highlight.style', 'highlight.colorBy', 'highlight.sentenceAnnotations', 'highlight.maxSelectionLength']) assert.equal(sectionOf(key), 'highlight', key);
+    for (const key of [
+      'highlight.style',
+      'highlight.colorBy',
+      'highlight.sentenceAnnotations',
+      'highlight.maxSelectionLength',
+    ])
+      assert.equal(sectionOf(key), 'highlight', key);
     assert.equal(sectionOf('comments.harshness.threshold'), 'comments');
     assert.equal(sectionOf('comments.live'), 'comments');
   });

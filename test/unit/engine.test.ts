@@ -3,9 +3,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '../../src/core/model/batching';
 import { ensureBackend } from '../../src/core/model/tfBackend';
-import { flattenWeights, weightShapes, type Architecture, type CellType, type NetworkWeights } from '../../src/core/model/architecture';
 import {
-  clipByGlobalNorm, computeGradients, globalNorm, initWeights, predict, Predictor, Random, Trainer,
+  flattenWeights,
+  weightShapes,
+  type Architecture,
+  type CellType,
+  type NetworkWeights,
+} from '../../src/core/model/architecture';
+import {
+  clipByGlobalNorm,
+  computeGradients,
+  globalNorm,
+  initWeights,
+  predict,
+  Predictor,
+  Random,
+  Trainer,
 } from '../../src/core/engine';
 import { assembleKernels } from '../../scripts/kernelsWat';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
@@ -31,7 +44,9 @@ function widen(batch: Batch, extra: number): Batch {
 /** The same network as a tfjs Layers model with the given weights. */
 function tfjsModel(arch: Architecture, weights: NetworkWeights, timeSteps: number): tfl.LayersModel {
   const input = tfl.input({ shape: [timeSteps], dtype: 'int32' });
-  let x = tfl.layers.embedding({ inputDim: arch.vocabSize, outputDim: arch.embeddingDim }).apply(input) as tfl.SymbolicTensor;
+  let x = tfl.layers
+    .embedding({ inputDim: arch.vocabSize, outputDim: arch.embeddingDim })
+    .apply(input) as tfl.SymbolicTensor;
   for (let l = 0; l < arch.layers; l++) {
     const common = { units: arch.units, returnSequences: true };
     const layer =
@@ -69,7 +84,11 @@ function lossMask(arch: Architecture, batch: Batch): tf.Tensor {
 }
 
 /** Loss and gradients (flat, weightShapes order) from tfjs autodiff through the Layers model. */
-function tfjsGradients(arch: Architecture, weights: NetworkWeights, batch: Batch): { loss: number; grads: Float32Array[] } {
+function tfjsGradients(
+  arch: Architecture,
+  weights: NetworkWeights,
+  batch: Batch,
+): { loss: number; grads: Float32Array[] } {
   const model = tfjsModel(arch, weights, batch.timeSteps);
   const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const ids = tf.tensor2d(batch.ids, [batch.batchSize, batch.timeSteps], 'int32');
@@ -141,7 +160,11 @@ describe('engine', () => {
             else assert.strictEqual(ours.stepProbabilities[at], 0);
           }
           if (t === len - 1) {
-            for (let k = 0; k < C; k++) assert.strictEqual(ours.finalProbabilities[b * C + k], ours.stepProbabilities[(b * batch.timeSteps + t) * C + k]);
+            for (let k = 0; k < C; k++)
+              assert.strictEqual(
+                ours.finalProbabilities[b * C + k],
+                ours.stepProbabilities[(b * batch.timeSteps + t) * C + k],
+              );
           }
         }
       }
@@ -208,7 +231,10 @@ describe('engine', () => {
         const C = arch.numClasses;
         for (let b = 0; b < batch.batchSize; b++) {
           assert.deepStrictEqual(
-            widePrediction.stepProbabilities.subarray(b * wide.timeSteps * C, (b * wide.timeSteps + batch.timeSteps) * C),
+            widePrediction.stepProbabilities.subarray(
+              b * wide.timeSteps * C,
+              (b * wide.timeSteps + batch.timeSteps) * C,
+            ),
             narrowPrediction.stepProbabilities.subarray(b * batch.timeSteps * C, (b + 1) * batch.timeSteps * C),
           );
         }
@@ -228,7 +254,12 @@ describe('engine', () => {
     const exps = [0.5, -1, 2].map(Math.exp);
     const total = exps.reduce((a, b) => a + b, 0);
     exps.forEach((e, k) => assert.ok(Math.abs(result.finalProbabilities[3 + k] - e / total) < 1e-6));
-    const single = predict(arch, weights, { ids: batch.ids.subarray(8, 12), lengths: Int32Array.of(4), batchSize: 1, timeSteps: 4 });
+    const single = predict(arch, weights, {
+      ids: batch.ids.subarray(8, 12),
+      lengths: Int32Array.of(4),
+      batchSize: 1,
+      timeSteps: 4,
+    });
     assert.ok(maxAbsDiff(single.finalProbabilities, result.finalProbabilities.subarray(6, 9)) < 1e-6);
   });
 
@@ -236,7 +267,11 @@ describe('engine', () => {
     const arch = makeArch('gru', 1, 8, 16);
     const weights = initWeights(arch, 12);
     const predictor = new Predictor(arch, weights);
-    for (const [seed, lengths] of [[1, [7, 3, 5]], [2, [6, 6, 1, 2]], [3, [7, 7]]] as [number, number[]][]) {
+    for (const [seed, lengths] of [
+      [1, [7, 3, 5]],
+      [2, [6, 6, 1, 2]],
+      [3, [7, 7]],
+    ] as [number, number[]][]) {
       const batch = randomBatch(arch, lengths, 7, seed);
       const cached = predictor.predict(batch);
       const plain = new NetworkEngine().predict(arch, weights, batch);
@@ -254,7 +289,10 @@ describe('engine', () => {
       engine.predict(arch, weights, randomBatch(arch, [9, 9, 8, 9, 7, 9], 9, 20 + i));
       engine.lossAndGradients(arch, weights, randomBatch(arch, [9, 9, 8, 9, 7, 9], 9, 30 + i), undefined);
     }
-    for (const [seed, lengths] of [[1, [4, 2]], [2, [5, 1, 3]]] as [number, number[]][]) {
+    for (const [seed, lengths] of [
+      [1, [4, 2]],
+      [2, [5, 1, 3]],
+    ] as [number, number[]][]) {
       const batch = randomBatch(arch, lengths, 5, seed);
       assert.deepStrictEqual(engine.predict(arch, weights, batch), new NetworkEngine().predict(arch, weights, batch));
       const reused = engine.lossAndGradients(arch, weights, batch, undefined);
@@ -312,7 +350,13 @@ describe('engine', () => {
   it('clipping scales the global norm down to clipNorm when it exceeds it, and leaves smaller norms alone', () => {
     const make = (scale: number): EngineGradients => ({
       embedding: { rows: Int32Array.of(3, 7), values: Float32Array.from({ length: 8 }, (_, i) => scale * (i - 3)) },
-      rnn: [{ kernel: Float32Array.of(scale, -scale), recurrentKernel: Float32Array.of(2 * scale), bias: Float32Array.of(scale) }],
+      rnn: [
+        {
+          kernel: Float32Array.of(scale, -scale),
+          recurrentKernel: Float32Array.of(2 * scale),
+          bias: Float32Array.of(scale),
+        },
+      ],
       dense: { kernel: Float32Array.of(-scale), bias: Float32Array.of(0.5 * scale) },
     });
     const big = make(10);
@@ -327,7 +371,15 @@ describe('engine', () => {
 
   it('training on a small separable task drives the loss down', () => {
     // Label = whether the first word is one of the "positive" ids 2..6 (ids 7..11 otherwise).
-    const arch: Architecture = { cell: 'gru', vocabSize: 12, embeddingDim: 8, units: 8, layers: 1, numClasses: 2, dropout: 0 };
+    const arch: Architecture = {
+      cell: 'gru',
+      vocabSize: 12,
+      embeddingDim: 8,
+      units: 8,
+      layers: 1,
+      numClasses: 2,
+      dropout: 0,
+    };
     const rng = new Random(5);
     const makeBatch = (): Batch => {
       const B = 16;
@@ -344,7 +396,8 @@ describe('engine', () => {
     };
     const trainer = new Trainer(arch, initWeights(arch, 1), { learningRate: 0.01, seed: 1 });
     const evalBatches = Array.from({ length: 4 }, makeBatch);
-    const meanLoss = () => evalBatches.reduce((sum, b) => sum + computeGradients(arch, trainer.weights, b).loss, 0) / evalBatches.length;
+    const meanLoss = () =>
+      evalBatches.reduce((sum, b) => sum + computeGradients(arch, trainer.weights, b).loss, 0) / evalBatches.length;
     const initial = meanLoss();
     for (let step = 0; step < 300; step++) trainer.trainBatch(makeBatch());
     const final = meanLoss();

@@ -8,7 +8,13 @@ import { Random } from '../../src/core/engine';
  * A batch of the given lengths padded to `timeSteps` (default: the longest, at least 1): random
  * ids (never PAD or OOV) and labels; with `stepLabels`, random per-step labels (-1 for about a fifth).
  */
-export function randomBatch(arch: Architecture, lengths: number[], timeSteps: number | undefined, seed: number, stepLabels = false): Batch {
+export function randomBatch(
+  arch: Architecture,
+  lengths: number[],
+  timeSteps: number | undefined,
+  seed: number,
+  stepLabels = false,
+): Batch {
   const rng = new Random(seed);
   const B = lengths.length;
   const T = timeSteps ?? Math.max(1, ...lengths);
@@ -21,7 +27,14 @@ export function randomBatch(arch: Architecture, lengths: number[], timeSteps: nu
     }
   });
   const labels = Int32Array.from(lengths, () => rng.int(arch.numClasses));
-  return { ids, lengths: Int32Array.from(lengths), batchSize: B, timeSteps: T, labels, ...(stepLabels ? { stepLabels: steps } : {}) };
+  return {
+    ids,
+    lengths: Int32Array.from(lengths),
+    batchSize: B,
+    timeSteps: T,
+    labels,
+    ...(stepLabels ? { stepLabels: steps } : {}),
+  };
 }
 
 /** The largest absolute difference between two arrays of the same length. */

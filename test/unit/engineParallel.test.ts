@@ -15,13 +15,28 @@ function randomBatch(arch: Architecture, lengths: number[], seed: number, stepLa
 /** Batches of `size` sentences of random lengths 0..9. */
 function randomBatches(arch: Architecture, size: number, count: number, seed: number, stepLabels = false): Batch[] {
   const rng = new Random(seed);
-  return Array.from({ length: count }, (_, i) => randomBatch(arch, Array.from({ length: size }, () => rng.int(10)), seed * 100 + i, stepLabels));
+  return Array.from({ length: count }, (_, i) =>
+    randomBatch(
+      arch,
+      Array.from({ length: size }, () => rng.int(10)),
+      seed * 100 + i,
+      stepLabels,
+    ),
+  );
 }
 
-const arch = (cell: CellType, layers = 1): Architecture => ({ cell, vocabSize: 40, embeddingDim: 8, units: 12, layers, numClasses: 3, dropout: 0.5 });
+const arch = (cell: CellType, layers = 1): Architecture => ({
+  cell,
+  vocabSize: 40,
+  embeddingDim: 8,
+  units: 12,
+  layers,
+  numClasses: 3,
+  dropout: 0.5,
+});
 
 describe('engine: two-thread training (ParallelTrainer)', () => {
-  it('the loss gradients of a batch equal the sum of its halves\' with sentence-keyed dropout', () => {
+  it("the loss gradients of a batch equal the sum of its halves' with sentence-keyed dropout", () => {
     const a = arch('gru', 2);
     const weights = initWeights(a, 3);
     const batch = randomBatch(a, [5, 0, 7, 3, 6, 2, 4], 8);
@@ -39,7 +54,8 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
       return engine.lossAndGradients(a, weights, part, { seed: 4, step: 2, sentences: rows }, true, batch.batchSize);
     });
     assert.ok(Math.abs(whole.loss - (halves[0].loss + halves[1].loss)) < 1e-6);
-    const sum = (i: number) => halves[0].gradients.rnn[i].kernel.map((v, k) => v + halves[1].gradients.rnn[i].kernel[k]);
+    const sum = (i: number) =>
+      halves[0].gradients.rnn[i].kernel.map((v, k) => v + halves[1].gradients.rnn[i].kernel[k]);
     for (let l = 0; l < 2; l++) assert.ok(maxAbsDiff(whole.gradients.rnn[l].kernel, sum(l)) < 1e-6, `layer ${l}`);
   });
 
@@ -51,7 +67,11 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
           const weights = initWeights(a, 5);
           const batches = randomBatches(a, size, 4, size + (stepLabels ? 50 : 0), stepLabels);
           const single = new Trainer(a, weights, { seed: 7, learningRate: 0.01 });
-          const parallel = new ParallelTrainer(a, weights, { seed: 7, learningRate: 0.01, onWarning: (m) => assert.fail(m) });
+          const parallel = new ParallelTrainer(a, weights, {
+            seed: 7,
+            learningRate: 0.01,
+            onWarning: (m) => assert.fail(m),
+          });
           try {
             assert.ok(await parallel.whenHelperReady(), 'helper thread started');
             for (const batch of batches) {
@@ -80,7 +100,11 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
     const weights = initWeights(a, 2);
     const batches = randomBatches(a, 6, 3, 9);
     const warnings: string[] = [];
-    const missing = new ParallelTrainer(a, weights, { seed: 1, helperScript: path.join(__dirname, 'no-such-helper.js'), onWarning: (m) => warnings.push(m) });
+    const missing = new ParallelTrainer(a, weights, {
+      seed: 1,
+      helperScript: path.join(__dirname, 'no-such-helper.js'),
+      onWarning: (m) => warnings.push(m),
+    });
     const working = new ParallelTrainer(a, weights, { seed: 1 });
     try {
       assert.strictEqual(warnings.length, 1);
@@ -124,7 +148,10 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
         console.log('steps on helper:', trainer.helperSteps, 'ready:', ready);
         return trainer.dispose();
       });`;
-    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', timeout: 50_000 });
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
     assert.strictEqual(run.signal, null, `the process did not exit by itself: ${run.stdout} ${run.stderr}`);
     assert.strictEqual(run.status, 0, run.stderr);
     assert.match(run.stdout, /steps on helper: 1 ready: true/);

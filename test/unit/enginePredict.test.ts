@@ -13,17 +13,33 @@ import { dataPath, needsData } from './fullData';
 /** A batch of `size` sentences of random lengths 0..maxLength, padded to the longest, random ids. */
 function randomBatch(arch: Architecture, size: number, maxLength: number, seed: number): Batch {
   const rng = new Random(seed);
-  return paddedBatch(arch, Array.from({ length: size }, () => rng.int(maxLength + 1)), undefined, seed + 1);
+  return paddedBatch(
+    arch,
+    Array.from({ length: size }, () => rng.int(maxLength + 1)),
+    undefined,
+    seed + 1,
+  );
 }
 
 function tokens(batch: Batch): number {
   return batch.lengths.reduce((a, b) => a + b, 0);
 }
 
-const arch = (cell: CellType, layers = 1): Architecture => ({ cell, vocabSize: 300, embeddingDim: 12, units: 20, layers, numClasses: 3, dropout: 0 });
+const arch = (cell: CellType, layers = 1): Architecture => ({
+  cell,
+  vocabSize: 300,
+  embeddingDim: 12,
+  units: 20,
+  layers,
+  numClasses: 3,
+  dropout: 0,
+});
 
 describe('engine: inference (Predictor)', () => {
-  for (const [cell, layers] of [['gru', 1], ['lstm', 2]] as [CellType, number][]) {
+  for (const [cell, layers] of [
+    ['gru', 1],
+    ['lstm', 2],
+  ] as [CellType, number][]) {
     it(`2 threads give bit-identical probabilities to 1 thread (${cell}, ${layers} layer(s)), the helper computing half of each large batch`, async () => {
       const a = arch(cell, layers);
       const weights = initWeights(a, 5);
@@ -72,7 +88,11 @@ describe('engine: inference (Predictor)', () => {
     const a = arch('gru');
     const weights = initWeights(a, 8);
     const warnings: string[] = [];
-    const predictor = new Predictor(a, weights, { threads: 2, helperScript: path.join(__dirname, 'no-such-helper.js'), onWarning: (m) => warnings.push(m) });
+    const predictor = new Predictor(a, weights, {
+      threads: 2,
+      helperScript: path.join(__dirname, 'no-such-helper.js'),
+      onWarning: (m) => warnings.push(m),
+    });
     assert.strictEqual(await predictor.whenHelperReady(), false);
     const batch = randomBatch(a, 40, 20, 9);
     assert.deepStrictEqual(predictor.predict(batch), new Predictor(a, weights, { threads: 1 }).predict(batch));
@@ -98,7 +118,7 @@ describe('engine: inference (Predictor)', () => {
     assert.deepStrictEqual(two, one);
   });
 
-  it('a process that predicts with 2 threads exits by itself without dispose() (the helper is unref\'d)', () => {
+  it("a process that predicts with 2 threads exits by itself without dispose() (the helper is unref'd)", () => {
     const engine = path.resolve(__dirname, '../../src/core/engine');
     const script = `
       const { initWeights, Predictor } = require(${JSON.stringify(engine)});
@@ -110,7 +130,10 @@ describe('engine: inference (Predictor)', () => {
         predictor.predict({ ids, lengths: new Int32Array(B).fill(T), batchSize: B, timeSteps: T });
         console.log('batches on helper:', predictor.helperBatches, 'ready:', ready);
       });`;
-    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', timeout: 50_000 });
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
     assert.strictEqual(run.signal, null, `the process did not exit by itself: ${run.stdout} ${run.stderr}`);
     assert.strictEqual(run.status, 0, run.stderr);
     assert.match(run.stdout, /batches on helper: 1 ready: true/);
@@ -120,15 +143,32 @@ describe('engine: inference (Predictor)', () => {
 describe('engine: relaxed SIMD for inference', () => {
   const probe = path.join(__dirname, 'relaxedSimdProbe.ts');
   const run = (flags: string[]) => {
-    const child = spawnSync(process.execPath, [...flags, '--require', require.resolve('tsx/cjs'), probe], { encoding: 'utf8', timeout: 120_000 });
+    const child = spawnSync(process.execPath, [...flags, '--require', require.resolve('tsx/cjs'), probe], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.strictEqual(child.status, 0, child.stderr);
-    return JSON.parse(child.stdout) as { available: boolean; predictorUsesIt: boolean; trainerWeightsUseIt: boolean; helperBatches: number; maxDiffFromPlain: number; oneVsTwoThreads: number };
+    return JSON.parse(child.stdout) as {
+      available: boolean;
+      predictorUsesIt: boolean;
+      trainerWeightsUseIt: boolean;
+      helperBatches: number;
+      maxDiffFromPlain: number;
+      oneVsTwoThreads: number;
+    };
   };
 
-  it('uses the relaxed-SIMD gemm where the runtime has it: within 1e-5 of the plain kernels, 1 and 2 threads identical, never for a Trainer\'s weights', function () {
+  it("uses the relaxed-SIMD gemm where the runtime has it: within 1e-5 of the plain kernels, 1 and 2 threads identical, never for a Trainer's weights", function () {
     this.timeout(120_000);
     const result = run(['--experimental-wasm-relaxed-simd']);
-    assert.deepStrictEqual({ available: result.available, predictorUsesIt: result.predictorUsesIt, trainerWeightsUseIt: result.trainerWeightsUseIt }, { available: true, predictorUsesIt: true, trainerWeightsUseIt: false });
+    assert.deepStrictEqual(
+      {
+        available: result.available,
+        predictorUsesIt: result.predictorUsesIt,
+        trainerWeightsUseIt: result.trainerWeightsUseIt,
+      },
+      { available: true, predictorUsesIt: true, trainerWeightsUseIt: false },
+    );
     assert.ok(result.maxDiffFromPlain < 1e-5, `relaxed vs plain ${result.maxDiffFromPlain}`);
     assert.strictEqual(result.helperBatches, 1);
     assert.strictEqual(result.oneVsTwoThreads, 0);
@@ -139,6 +179,13 @@ describe('engine: relaxed SIMD for inference', () => {
     const result = run(['--no-experimental-wasm-relaxed-simd']);
     // Node 20 without the flag; a runtime that ships relaxed SIMD cannot turn it off this way.
     if (result.available) this.skip();
-    assert.deepStrictEqual({ predictorUsesIt: result.predictorUsesIt, maxDiffFromPlain: result.maxDiffFromPlain, oneVsTwoThreads: result.oneVsTwoThreads }, { predictorUsesIt: false, maxDiffFromPlain: 0, oneVsTwoThreads: 0 });
+    assert.deepStrictEqual(
+      {
+        predictorUsesIt: result.predictorUsesIt,
+        maxDiffFromPlain: result.maxDiffFromPlain,
+        oneVsTwoThreads: result.oneVsTwoThreads,
+      },
+      { predictorUsesIt: false, maxDiffFromPlain: 0, oneVsTwoThreads: 0 },
+    );
   });
 });

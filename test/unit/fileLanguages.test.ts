@@ -17,8 +17,41 @@ describe('fileLanguages', () => {
   });
 
   it('maps only to languages the comment extraction supports', () => {
-    const samples = ['a.c', 'a.cpp', 'a.cu', 'a.m', 'a.mm', 'a.cs', 'a.java', 'a.js', 'a.jsx', 'a.ts', 'a.tsx', 'a.jsonc', 'a.go', 'a.rs', 'a.kt', 'a.scala', 'a.swift',
-      'a.py', 'a.rb', 'a.php', 'a.sh', 'a.sql', 'a.lua', 'a.css', 'a.scss', 'a.less', 'a.html', 'a.xml', 'a.xsl', 'a.svg', 'a.yaml', 'a.md', 'a.txt'];
+    const samples = [
+      'a.c',
+      'a.cpp',
+      'a.cu',
+      'a.m',
+      'a.mm',
+      'a.cs',
+      'a.java',
+      'a.js',
+      'a.jsx',
+      'a.ts',
+      'a.tsx',
+      'a.jsonc',
+      'a.go',
+      'a.rs',
+      'a.kt',
+      'a.scala',
+      'a.swift',
+      'a.py',
+      'a.rb',
+      'a.php',
+      'a.sh',
+      'a.sql',
+      'a.lua',
+      'a.css',
+      'a.scss',
+      'a.less',
+      'a.html',
+      'a.xml',
+      'a.xsl',
+      'a.svg',
+      'a.yaml',
+      'a.md',
+      'a.txt',
+    ];
     for (const sample of samples) {
       const language = languageOfPath(sample);
       assert.ok(language && isSupportedLanguage(language), `${sample}: ${language}`);

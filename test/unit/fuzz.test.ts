@@ -25,7 +25,10 @@ describe('fuzz (fixed-seed slice)', () => {
     it(`${family.name}: ${family.description}`, async function () {
       this.timeout(120_000);
       const report = await runFamily(family, context, 1, SLICE[family.name] ?? 20);
-      assert.deepEqual(report.failures.map((f) => `case ${f.index}: ${f.message.slice(0, 300)}`), []);
+      assert.deepEqual(
+        report.failures.map((f) => `case ${f.index}: ${f.message.slice(0, 300)}`),
+        [],
+      );
     });
   }
 });

@@ -16,9 +16,15 @@ describe('highlightData', () => {
   it('classifies each sentence on its own, words at their ranges in the whole text', () => {
     const text = 'A wonderful film. The ending is lazy!';
     const sentences = highlightText(classifier, text, { mode: 'trajectory' });
-    assert.deepEqual(sentences.map((s) => text.slice(s.start, s.end)), ['A wonderful film.', 'The ending is lazy!']);
+    assert.deepEqual(
+      sentences.map((s) => text.slice(s.start, s.end)),
+      ['A wonderful film.', 'The ending is lazy!'],
+    );
     const second = classifier.classify('The ending is lazy!');
-    assert.deepEqual(sentences[1].words.map((w) => text.slice(w.start, w.end)), ['The', 'ending', 'is', 'lazy', '!']);
+    assert.deepEqual(
+      sentences[1].words.map((w) => text.slice(w.start, w.end)),
+      ['The', 'ending', 'is', 'lazy', '!'],
+    );
     sentences[1].words.forEach((w, i) => {
       const p = second.tokens[i].probabilities;
       assert.ok(Math.abs(w.score - (p.positive - p.negative)) < 1e-6);
@@ -37,7 +43,10 @@ describe('highlightData', () => {
     const chunked = await highlightTextInChunks(classifier, text, { mode: 'trajectory' }, { firstChunkTokens: 1 });
     assert.ok(chunked);
     const direct = highlightText(classifier, text, { mode: 'trajectory' });
-    assert.deepEqual(chunked.sentences.map((s) => s.words.map((w) => w.score.toFixed(6))), direct.map((s) => s.words.map((w) => w.score.toFixed(6))));
+    assert.deepEqual(
+      chunked.sentences.map((s) => s.words.map((w) => w.score.toFixed(6))),
+      direct.map((s) => s.words.map((w) => w.score.toFixed(6))),
+    );
   });
 });
 
@@ -50,12 +59,17 @@ describe('chunkedClassify', () => {
   it('classifies every text in order, yielding between chunks', async () => {
     const texts = Array.from({ length: 40 }, (_, i) => `comment number ${i} is ${i % 2 ? 'great' : 'awful'}`);
     let yields = 0;
-    const result = await classifyInChunks(classifier, texts, { firstChunkTokens: 20, yieldToEventLoop: async () => void yields++ });
+    const result = await classifyInChunks(classifier, texts, {
+      firstChunkTokens: 20,
+      yieldToEventLoop: async () => void yields++,
+    });
     assert.equal(result.classifications.length, texts.length);
     assert.equal(result.cancelled, false);
     assert.equal(yields, result.chunks - 1);
     assert.ok(result.chunks > 1);
-    texts.forEach((text, i) => assert.deepEqual(result.classifications[i].probabilities, classifier.classify(text).probabilities));
+    texts.forEach((text, i) =>
+      assert.deepEqual(result.classifications[i].probabilities, classifier.classify(text).probabilities),
+    );
   });
 
   it('stops when cancelled and says so', async () => {

@@ -12,7 +12,10 @@ import { saveModel } from '../../src/core/model/modelIO';
 
 const [dir, specFile, stepArg, mode] = process.argv.slice(2);
 const { arch, metadata } = JSON.parse(fs.readFileSync(specFile, 'utf8'));
-const weights = unflattenWeights(arch, weightShapes(arch).map(({ shape }) => new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.25)));
+const weights = unflattenWeights(
+  arch,
+  weightShapes(arch).map(({ shape }) => new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.25)),
+);
 const killAt = Number(stepArg);
 const steps: string[] = [];
 
@@ -31,7 +34,11 @@ const fileSystem: SaveFileSystem = {
   mkdir: async (target, recursive) => (step('mkdir') ? kill() : nodeSaveFileSystem.mkdir(target, recursive)),
   writeFile: async (file, data) => {
     if (step('writeFile')) {
-      if (mode === 'torn') fs.writeFileSync(file, typeof data === 'string' ? data.slice(0, data.length >> 1) : data.subarray(0, data.byteLength >> 1));
+      if (mode === 'torn')
+        fs.writeFileSync(
+          file,
+          typeof data === 'string' ? data.slice(0, data.length >> 1) : data.subarray(0, data.byteLength >> 1),
+        );
       kill();
     }
     return nodeSaveFileSystem.writeFile(file, data);

@@ -3,10 +3,22 @@ import { LexiconRole, padBatch, type Batch, type LexiconTargets } from '../../sr
 import { computeGradients, initWeights, Random } from '../../src/core/engine';
 import { selectSentences } from '../../src/core/engine/packing';
 import { NetworkEngine } from '../../src/core/engine/network';
-import { lexiconSettings, lexiconTargets, lexiconWordClasses, NEGATION_FACTOR, syntheticExamples, VALENCE_SCALE } from '../../src/core/lexicon/lexiconTargets';
+import {
+  lexiconSettings,
+  lexiconTargets,
+  lexiconWordClasses,
+  NEGATION_FACTOR,
+  syntheticExamples,
+  VALENCE_SCALE,
+} from '../../src/core/lexicon/lexiconTargets';
 import lexicon from '../../src/core/lexicon/sentimentLexicon.json';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../../src/core/model/architecture';
-import { lengthBucketedBatches, prepareTrainingBatch, resolveTrainingOptions, trainClassifier } from '../../src/core/training/training';
+import {
+  lengthBucketedBatches,
+  prepareTrainingBatch,
+  resolveTrainingOptions,
+  trainClassifier,
+} from '../../src/core/training/training';
 import { Vocabulary } from '../../src/core/text/vocabulary';
 import { randomBatch } from './engineBatches';
 
@@ -32,7 +44,10 @@ describe('lexicon-regularised training', () => {
     const T = batch.timeSteps;
     const good = (lexicon.valence as Record<string, number>).good;
     assert.deepStrictEqual([...targets.roles.subarray(0, 10)], [1, 1, 1, 0, 2, 1, 3, 0, 2, 0]);
-    assert.ok(Math.abs(targets.moves[4] - (good * NEGATION_FACTOR) / VALENCE_SCALE) < 1e-6, 'negated "good" should move down');
+    assert.ok(
+      Math.abs(targets.moves[4] - (good * NEGATION_FACTOR) / VALENCE_SCALE) < 1e-6,
+      'negated "good" should move down',
+    );
     assert.ok(targets.moves[8] > good / VALENCE_SCALE, 'a degree adverb strengthens the move');
     assert.deepStrictEqual([...targets.roles.subarray(T, T + 2)], [LexiconRole.None, LexiconRole.Rated]);
     assert.ok(targets.moves[T + 1] < 0);
@@ -72,8 +87,19 @@ describe('lexicon-regularised training', () => {
   it('synthetic examples: strong words alone or negated, and "A , but B" pairs labelled as B from B on', () => {
     const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 0);
     // 300 training sentences: 30 contrast pairs per epoch.
-    const trainIds = Array.from({ length: 100 }, () => [ids('the film is good'), ids('the film is bad'), ids('wooden')]).flat();
-    const examples = syntheticExamples(settings, vocabulary, trainIds, Int32Array.from(trainIds, (_, i) => (i % 3 === 0 ? 1 : 0)), 60, new Random(4));
+    const trainIds = Array.from({ length: 100 }, () => [
+      ids('the film is good'),
+      ids('the film is bad'),
+      ids('wooden'),
+    ]).flat();
+    const examples = syntheticExamples(
+      settings,
+      vocabulary,
+      trainIds,
+      Int32Array.from(trainIds, (_, i) => (i % 3 === 0 ? 1 : 0)),
+      60,
+      new Random(4),
+    );
     const text = (seq: Int32Array) => [...seq].map((id) => WORDS[id]).join(' ');
     const phrases = examples.ids.map(text).filter((t) => !t.includes('but'));
     for (const [phrase, i] of phrases.map((p, k) => [p, k] as const)) {
@@ -84,30 +110,47 @@ describe('lexicon-regularised training', () => {
       assert.strictEqual(examples.stepLabels[i][0], negated ? -1 : examples.labels[i], phrase);
     }
     assert.ok(phrases.some((p) => p.endsWith('good')) && phrases.some((p) => p.endsWith('bad')));
-    const pairs = examples.ids.map((seq, i) => ({ text: text(seq), label: examples.labels[i], steps: [...examples.stepLabels[i]] })).filter((p) => p.text.includes(' but ') && p.text.includes('film'));
+    const pairs = examples.ids
+      .map((seq, i) => ({ text: text(seq), label: examples.labels[i], steps: [...examples.stepLabels[i]] }))
+      .filter((p) => p.text.includes(' but ') && p.text.includes('film'));
     const valence = lexicon.valence as Record<string, number>;
-    const wordContrasts = examples.ids.map((seq, i) => ({ words: text(seq).split(' '), label: examples.labels[i], steps: [...examples.stepLabels[i]] })).filter((p) => p.words.length === 3 && p.words[1] === 'but' && !p.words.includes('film'));
+    const wordContrasts = examples.ids
+      .map((seq, i) => ({ words: text(seq).split(' '), label: examples.labels[i], steps: [...examples.stepLabels[i]] }))
+      .filter((p) => p.words.length === 3 && p.words[1] === 'but' && !p.words.includes('film'));
     assert.ok(wordContrasts.length > 0);
     for (const { words, label, steps } of wordContrasts) {
       const [first, second] = [valence[words[0]] > 0 ? 1 : 0, valence[words[2]] > 0 ? 1 : 0];
       assert.notStrictEqual(first, second, words.join(' '));
       assert.deepStrictEqual([label, ...steps], [second, first, -1, second], words.join(' '));
     }
-    assert.ok(pairs.some((p) => p.text.includes(' , but ')) && pairs.some((p) => !p.text.includes(' , but ')), 'with a comma and without');
+    assert.ok(
+      pairs.some((p) => p.text.includes(' , but ')) && pairs.some((p) => !p.text.includes(' , but ')),
+      'with a comma and without',
+    );
     for (const pair of pairs) {
       const [first, second] = pair.text.split(/(?: ,)? but /);
       const joint = pair.text.includes(' , but ') ? 2 : 1;
       const secondLabel = second === 'the film is good' ? 1 : 0;
-      assert.notStrictEqual(first === 'the film is good' ? 1 : 0, secondLabel, 'the two sentences have opposite labels');
+      assert.notStrictEqual(
+        first === 'the film is good' ? 1 : 0,
+        secondLabel,
+        'the two sentences have opposite labels',
+      );
       assert.strictEqual(pair.label, secondLabel, pair.text);
       const firstLength = first.split(' ').length;
       assert.strictEqual(pair.steps[firstLength + joint - 1], -1, 'the "but" step is unlabelled');
-      assert.ok(pair.steps.slice(0, firstLength + joint - 1).every((l) => l === 1 - secondLabel), pair.text);
-      assert.ok(pair.steps.slice(firstLength + joint).every((l) => l === secondLabel), pair.text);
+      assert.ok(
+        pair.steps.slice(0, firstLength + joint - 1).every((l) => l === 1 - secondLabel),
+        pair.text,
+      );
+      assert.ok(
+        pair.steps.slice(firstLength + joint).every((l) => l === secondLabel),
+        pair.text,
+      );
     }
   });
 
-  it('batches keep the synthetic examples\' own step labels, and final-token supervision drops them', () => {
+  it("batches keep the synthetic examples' own step labels, and final-token supervision drops them", () => {
     const seqs = [ids('the film is good'), ids('not good')];
     const own = [undefined, Int32Array.of(-1, 0)];
     const [batch] = lengthBucketedBatches(seqs, Int32Array.of(1, 0), 8, new Random(2), own);
@@ -117,11 +160,17 @@ describe('lexicon-regularised training', () => {
     assert.deepStrictEqual([...batch.stepLabels!.subarray((1 - row) * T, (1 - row) * T + 4)], [1, 1, 1, 1]);
     const everyStep = prepareTrainingBatch(batch, { wordDropout: 0, supervision: 'every-step' }, new Random(1));
     assert.deepStrictEqual(everyStep.stepLabels, batch.stepLabels);
-    assert.strictEqual(prepareTrainingBatch(batch, { wordDropout: 0, supervision: 'final' }, new Random(1)).stepLabels, undefined);
+    assert.strictEqual(
+      prepareTrainingBatch(batch, { wordDropout: 0, supervision: 'final' }, new Random(1)).stepLabels,
+      undefined,
+    );
   });
 
   it('needs a positive and a negative label, and says so', () => {
-    assert.throws(() => lexiconSettings(vocabulary, ['bug', 'feature'], 1), /needs a positive and a negative label .*bug, feature/);
+    assert.throws(
+      () => lexiconSettings(vocabulary, ['bug', 'feature'], 1),
+      /needs a positive and a negative label .*bug, feature/,
+    );
     assert.throws(() => resolveTrainingOptions({ lexiconWeight: -1 }), /lexicon weight must be in \[0, 10\]/);
   });
 
@@ -131,8 +180,16 @@ describe('lexicon-regularised training', () => {
     assert.ok(lexiconWordClasses(vocabulary).rated >= 3); // good, bad, great
   });
 
-  describe('the engine\'s terms and gradients', () => {
-    const arch: Architecture = { cell: 'gru', vocabSize: 13, embeddingDim: 6, units: 5, layers: 1, numClasses: 2, dropout: 0 };
+  describe("the engine's terms and gradients", () => {
+    const arch: Architecture = {
+      cell: 'gru',
+      vocabSize: 13,
+      embeddingDim: 6,
+      units: 5,
+      layers: 1,
+      numClasses: 2,
+      dropout: 0,
+    };
 
     function targetsFor(batch: Batch, seed: number): LexiconTargets {
       const random = new Random(seed);
@@ -145,7 +202,15 @@ describe('lexicon-regularised training', () => {
           moves[b * batch.timeSteps + t] = (random.next() - 0.5) * 4;
         }
       }
-      return { roles, moves, weight: 0.7, neutralMargin: 0.05, contrastMargin: 0.05, positiveClass: 1, negativeClass: 0 };
+      return {
+        roles,
+        moves,
+        weight: 0.7,
+        neutralMargin: 0.05,
+        contrastMargin: 0.05,
+        positiveClass: 1,
+        negativeClass: 0,
+      };
     }
 
     function lossOf(weights: NetworkWeights, batch: Batch): number {
@@ -178,7 +243,10 @@ describe('lexicon-regularised training', () => {
             arrays[a][i] = saved;
             const numeric = (up - down) / (2 * eps);
             // Hinges are piecewise linear: a kink inside the interval shows as a jump; allow for float32.
-            assert.ok(Math.abs(numeric - analytic[a][i]) < 2e-2 + 0.05 * Math.abs(numeric), `array ${a} index ${i}: numeric ${numeric}, analytic ${analytic[a][i]}`);
+            assert.ok(
+              Math.abs(numeric - analytic[a][i]) < 2e-2 + 0.05 * Math.abs(numeric),
+              `array ${a} index ${i}: numeric ${numeric}, analytic ${analytic[a][i]}`,
+            );
             checked++;
           }
         }
@@ -199,9 +267,26 @@ describe('lexicon-regularised training', () => {
 
   it('trains a model with the terms on, deterministically, and records the weight', async function () {
     this.timeout(60000);
-    const data = ['a good film', 'a great film', 'not a bad film', 'very good', 'a bad film', 'not good', 'a wooden film', 'awful , not good'].flatMap((text, i) =>
-      [{ text, label: i < 4 ? 'pos' : 'neg' }]);
-    const options = { epochs: 2, units: 8, embeddingDim: 8, validationSplit: 0, skipGram: false, minCount: 1, lexiconWeight: 0.5, threads: 1 as const };
+    const data = [
+      'a good film',
+      'a great film',
+      'not a bad film',
+      'very good',
+      'a bad film',
+      'not good',
+      'a wooden film',
+      'awful , not good',
+    ].flatMap((text, i) => [{ text, label: i < 4 ? 'pos' : 'neg' }]);
+    const options = {
+      epochs: 2,
+      units: 8,
+      embeddingDim: 8,
+      validationSplit: 0,
+      skipGram: false,
+      minCount: 1,
+      lexiconWeight: 0.5,
+      threads: 1 as const,
+    };
     const first = await trainClassifier(data, options);
     const second = await trainClassifier(data, options);
     assert.deepStrictEqual(first.model.weights.dense.kernel, second.model.weights.dense.kernel);
@@ -215,8 +300,15 @@ describe('lexicon-regularised training', () => {
     const warnings: string[] = [];
     const bugs = data.map((d) => ({ ...d, label: d.label === 'pos' ? 'bug' : 'feature' }));
     const plain = await trainClassifier(bugs, { ...options, lexiconWeight: 0, linguisticExamples: false });
-    const byDefault = await trainClassifier(bugs, { ...options, lexiconWeight: undefined, linguisticExamples: undefined }, { onWarning: (m) => warnings.push(m) });
+    const byDefault = await trainClassifier(
+      bugs,
+      { ...options, lexiconWeight: undefined, linguisticExamples: undefined },
+      { onWarning: (m) => warnings.push(m) },
+    );
     assert.deepStrictEqual(byDefault.model.weights.dense.kernel, plain.model.weights.dense.kernel);
-    assert.match(warnings.join('\n'), /linguistic examples and lexicon terms are off: the labels \(bug, feature\) have no positive \/ negative pair/);
+    assert.match(
+      warnings.join('\n'),
+      /linguistic examples and lexicon terms are off: the labels \(bug, feature\) have no positive \/ negative pair/,
+    );
   });
 });

@@ -10,7 +10,11 @@ describe('package.json', () => {
     assert.equal(untrustedWorkspaces.supported, 'limited');
     assert.ok(untrustedWorkspaces.description.length > 0);
     const settings = Object.keys(manifest.contributes.configuration.properties);
-    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.filter((key: string) => !settings.includes(key)), [], 'restricted settings exist');
+    assert.deepEqual(
+      untrustedWorkspaces.restrictedConfigurations.filter((key: string) => !settings.includes(key)),
+      [],
+      'restricted settings exist',
+    );
     assert.ok(untrustedWorkspaces.restrictedConfigurations.includes('sentimentLens.highlight.model'));
     assert.ok(untrustedWorkspaces.restrictedConfigurations.includes('sentimentLens.comments.model'));
     assert.ok(untrustedWorkspaces.restrictedConfigurations.includes('sentimentLens.comments.harshness.model'));

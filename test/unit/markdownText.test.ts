@@ -3,7 +3,10 @@ import { markdownCode, markdownLiteral } from '../../src/core/text/markdownText'
 
 describe('markdownText', () => {
   it('escapes every punctuation character of a label, so no link, image, emphasis or HTML forms', () => {
-    assert.equal(markdownLiteral('**x** [a](http://e.com) ![i](u) <b> $(bug)'), '\\*\\*x\\*\\* \\[a\\]\\(http\\:\\/\\/e\\.com\\) \\!\\[i\\]\\(u\\) \\<b\\> \\$\\(bug\\)');
+    assert.equal(
+      markdownLiteral('**x** [a](http://e.com) ![i](u) <b> $(bug)'),
+      '\\*\\*x\\*\\* \\[a\\]\\(http\\:\\/\\/e\\.com\\) \\!\\[i\\]\\(u\\) \\<b\\> \\$\\(bug\\)',
+    );
     assert.equal(markdownLiteral('positive'), 'positive');
   });
 

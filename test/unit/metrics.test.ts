@@ -9,7 +9,11 @@ describe('metrics', () => {
 
   it('computes accuracy and the confusion matrix (rows gold, columns predicted)', () => {
     assert.equal(metrics.accuracy, 5 / 8);
-    assert.deepEqual(metrics.confusion, [[2, 0, 1], [1, 1, 0], [0, 1, 2]]);
+    assert.deepEqual(metrics.confusion, [
+      [2, 0, 1],
+      [1, 1, 0],
+      [0, 1, 2],
+    ]);
   });
 
   it('computes per-class precision, recall, F1 and macro-F1', () => {
@@ -28,7 +32,12 @@ describe('metrics', () => {
   it('keeps labels named __proto__ and constructor as ordinary classes', () => {
     const m = computeMetrics([0, 1, 2], [0, 1, 1], ['__proto__', 'constructor', 'neg']);
     assert.deepEqual(Object.keys(m.perClass), ['__proto__', 'constructor', 'neg']);
-    assert.deepEqual(Object.getOwnPropertyDescriptor(m.perClass, '__proto__')?.value, { precision: 1, recall: 1, f1: 1, support: 1 });
+    assert.deepEqual(Object.getOwnPropertyDescriptor(m.perClass, '__proto__')?.value, {
+      precision: 1,
+      recall: 1,
+      f1: 1,
+      support: 1,
+    });
     assert.equal(m.perClass['constructor' as string].support, 1);
     assert.equal(Object.getPrototypeOf(m.perClass), Object.prototype);
   });
@@ -37,7 +46,7 @@ describe('metrics', () => {
     assert.equal(computeMetrics([0, -1], [0, 0], ['a', 'b']).accuracy, 0.5);
   });
 
-  it('counts a prediction on a text with an unknown gold label against that class\'s precision', () => {
+  it("counts a prediction on a text with an unknown gold label against that class's precision", () => {
     // "negative" vs "non-negative" gold on a three-class model: one negative found, one false alarm.
     const m = computeMetrics([0, -1, -1], [0, 0, 1], ['negative', 'neutral', 'positive']);
     assert.equal(m.perClass.negative.precision, 0.5);

@@ -8,7 +8,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../../src/core/model/tfBackend';
 import { padBatch } from '../../src/core/model/batching';
 import { computeMetrics } from '../../src/core/model/metrics';
-import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from '../../src/core/model/architecture';
+import {
+  Architecture,
+  NetworkWeights,
+  flattenWeights,
+  unflattenWeights,
+  weightShapes,
+} from '../../src/core/model/architecture';
 import { ModelMetadata, checkAgainstWeights, validateMetadata } from '../../src/core/model/metadata';
 import { MetadataToSave, ModelLoadError, loadModel, saveModel, savedWeightsBytes } from '../../src/core/model/modelIO';
 import { SaveFileSystem, SaveTargetError, checkSaveTarget, nodeSaveFileSystem } from '../../src/core/model/modelFolder';
@@ -16,7 +22,15 @@ import { MAX_MODEL_WEIGHTS_BYTES } from '../../src/core/files/limits';
 import { predictWithLayers } from '../../src/core/model/tfjsModel';
 import { KERAS_FIXTURE_ARCH, KERAS_FIXTURE_DIR, kerasFixtureValues } from '../fixtures/models/kerasFixtureWeights';
 
-const ARCH: Architecture = { cell: 'gru', vocabSize: 30, embeddingDim: 8, units: 6, layers: 2, numClasses: 3, dropout: 0.2 };
+const ARCH: Architecture = {
+  cell: 'gru',
+  vocabSize: 30,
+  embeddingDim: 8,
+  units: 6,
+  layers: 2,
+  numClasses: 3,
+  dropout: 0.2,
+};
 const LABELS = ['negative', 'neutral', 'positive'];
 
 /** Deterministic weights in [-1, 1) with some exact zeros, so quantization has a real range to cover. */
@@ -134,13 +148,20 @@ describe('modelIO', () => {
           const error = Math.abs(values[i] - v);
           maxError = Math.max(maxError, error);
           // affine: half a step of the (zero-including) range; float16: half an ulp of an 11-bit significand.
-          const bound = !quantized ? 0 : quantize === 'float16' ? Math.abs(v) * 2 ** -11 + 2 ** -25 : ((hi - lo) / levels / 2) * (1 + 1e-6) + 1e-7;
+          const bound = !quantized
+            ? 0
+            : quantize === 'float16'
+              ? Math.abs(v) * 2 ** -11 + 2 ** -25
+              : ((hi - lo) / levels / 2) * (1 + 1e-6) + 1e-7;
           assert.ok(error <= bound, `${shapes[k].name}[${i}]: error ${error} > bound ${bound}`);
           if (v === 0 && quantize !== 'float16') assert.equal(values[i], 0, 'zero stays exactly zero');
         });
       });
       assert.ok(maxError > 0, 'quantization changed something');
-      assert.ok(Math.abs(loaded.metadata.quantization.maxAbsError - maxError) < 1e-9, 'metadata records the measured error');
+      assert.ok(
+        Math.abs(loaded.metadata.quantization.maxAbsError - maxError) < 1e-9,
+        'metadata records the measured error',
+      );
     });
   }
 
@@ -153,7 +174,11 @@ describe('modelIO', () => {
       assert.deepEqual(modelJson.weightsManifest[0].paths, ['weights.bin']);
       const weightData = new Uint8Array(await fsp.readFile(path.join(dir, 'weights.bin'))).buffer;
       const tfjsModel = await tfl.loadLayersModel(
-        tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData }),
+        tf.io.fromMemory({
+          modelTopology: modelJson.modelTopology,
+          weightSpecs: modelJson.weightsManifest[0].weights,
+          weightData,
+        }),
       );
       const loaded = await loadModel(dir);
       try {
@@ -184,9 +209,14 @@ describe('modelIO', () => {
       const ours = predictWithLayers(loaded.layersModel(), batch);
       // The fixture is also a model tfjs itself accepts, and it predicts what we predict.
       const modelJson = await readJson(path.join(KERAS_FIXTURE_DIR, 'model.json'));
-      const weightData = new Uint8Array(await fsp.readFile(path.join(KERAS_FIXTURE_DIR, 'group1-shard1of1.bin'))).buffer;
+      const weightData = new Uint8Array(await fsp.readFile(path.join(KERAS_FIXTURE_DIR, 'group1-shard1of1.bin')))
+        .buffer;
       const tfjsModel = await tfl.loadLayersModel(
-        tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData }),
+        tf.io.fromMemory({
+          modelTopology: modelJson.modelTopology,
+          weightSpecs: modelJson.weightsManifest[0].weights,
+          weightData,
+        }),
       );
       try {
         const theirs = predictWithLayers(tfjsModel, batch);
@@ -257,7 +287,10 @@ describe('modelIO', () => {
       const file = path.join(dir, 'weights.bin');
       const bytes = await fsp.readFile(file);
       await fsp.writeFile(file, bytes.subarray(0, bytes.length - 100));
-      assertHasProblem(await loadError(dir), `weights.bin is truncated: it holds ${bytes.length - 100} bytes but model.json's weightsManifest describes ${bytes.length}`);
+      assertHasProblem(
+        await loadError(dir),
+        `weights.bin is truncated: it holds ${bytes.length - 100} bytes but model.json's weightsManifest describes ${bytes.length}`,
+      );
     });
 
     it('corrupt model.json', async () => {
@@ -290,7 +323,10 @@ describe('modelIO', () => {
       await rewriteJson(path.join(dir, 'metadata.json'), (m) => {
         m.architecture.cell = 'lstm';
       });
-      assertHasProblem(await loadError(dir), 'architecture.cell is "lstm" but recurrent layer 0 has 3 gate block(s), which is a GRU layer');
+      assertHasProblem(
+        await loadError(dir),
+        'architecture.cell is "lstm" but recurrent layer 0 has 3 gate block(s), which is a GRU layer',
+      );
     });
 
     it('many problems: all in `problems`, the first ten in the message', async () => {
@@ -307,7 +343,9 @@ describe('modelIO', () => {
       const dir = freshDir();
       await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
       await rewriteJson(path.join(dir, 'metadata.json'), (json) => {
-        json.metrics.validation.perClass = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`class${i}`, i]));
+        json.metrics.validation.perClass = Object.fromEntries(
+          Array.from({ length: 200_000 }, (_, i) => [`class${i}`, i]),
+        );
       });
       const error = await loadError(dir);
       assert.ok(error.problems.length >= 200_000, `${error.problems.length} problems`);
@@ -319,7 +357,10 @@ describe('modelIO', () => {
       await rewriteJson(path.join(dir, 'model.json'), (json) => {
         json.weightsManifest[0].weights[0].shape = [MAX_MODEL_WEIGHTS_BYTES / 4, 2];
       });
-      assertHasProblem(await loadError(dir), `model.json describes 512.0 MB of weights, over the 256.0 MB limit for a model`);
+      assertHasProblem(
+        await loadError(dir),
+        `model.json describes 512.0 MB of weights, over the 256.0 MB limit for a model`,
+      );
     });
 
     it('a model file that is a folder, or a symbolic link out of the model folder', async () => {
@@ -329,7 +370,10 @@ describe('modelIO', () => {
       await fsp.mkdir(elsewhere);
       await fsp.rename(path.join(dir, 'weights.bin'), path.join(elsewhere, 'weights.bin'));
       await fsp.symlink(path.join(elsewhere, 'weights.bin'), path.join(dir, 'weights.bin'));
-      assertHasProblem(await loadError(dir), `weights.bin cannot be read: it is a symbolic link to ${await fsp.realpath(path.join(elsewhere, 'weights.bin'))}, outside the model folder`);
+      assertHasProblem(
+        await loadError(dir),
+        `weights.bin cannot be read: it is a symbolic link to ${await fsp.realpath(path.join(elsewhere, 'weights.bin'))}, outside the model folder`,
+      );
       await fsp.unlink(path.join(dir, 'weights.bin'));
       await fsp.mkdir(path.join(dir, 'weights.bin'));
       assertHasProblem(await loadError(dir), 'weights.bin cannot be read: it is a folder; only regular files are read');
@@ -350,8 +394,14 @@ describe('modelIO', () => {
 
       // A BigInt passes validation (hyperparameters are free-form) but cannot be written as JSON:
       // metadata.json is written after weights.bin and model.json, so this fails midway.
-      const second = unflattenWeights(ARCH, flattenWeights(first).map((w) => w.map((v) => v + 1)));
-      const badMetadata = { ...metadataFor(ARCH), training: { ...metadataFor(ARCH).training, hyperparameters: { seed: 1n } } };
+      const second = unflattenWeights(
+        ARCH,
+        flattenWeights(first).map((w) => w.map((v) => v + 1)),
+      );
+      const badMetadata = {
+        ...metadataFor(ARCH),
+        training: { ...metadataFor(ARCH).training, hyperparameters: { seed: 1n } },
+      };
       await assert.rejects(saveModel(dir, { arch: ARCH, weights: second, metadata: badMetadata }), /BigInt/);
 
       assert.deepEqual(await fsp.readdir(parent), ['model']);
@@ -383,14 +433,18 @@ describe('modelIO', () => {
     });
   });
   describe('save target', () => {
-    const save = (dir: string) => saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
+    const save = (dir: string) =>
+      saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), metadata: metadataFor(ARCH) });
 
     it('refuses to replace a folder that holds no model, leaving its files and sub-folders', async () => {
       const parent = path.join(root, 'user-folder');
       const dir = path.join(parent, 'd');
       await fsp.mkdir(path.join(dir, 'sub'), { recursive: true });
       await fsp.writeFile(path.join(dir, 'thesis.tex'), 'x');
-      await assert.rejects(save(dir), (error: Error) => error instanceof SaveTargetError && /not a Sentiment Lens model/.test(error.message));
+      await assert.rejects(
+        save(dir),
+        (error: Error) => error instanceof SaveTargetError && /not a Sentiment Lens model/.test(error.message),
+      );
       assert.deepEqual((await fsp.readdir(dir)).sort(), ['sub', 'thesis.tex']);
       assert.deepEqual(await fsp.readdir(parent), ['d'], 'no temporary folder is left');
     });
@@ -445,25 +499,37 @@ describe('modelIO', () => {
       const gate = (name: string) => {
         steps.push(name);
         const n = steps.length - 1;
-        if (n === failAt || (andLater && n > failAt)) throw Object.assign(new Error(`injected failure at step ${n} (${name})`), { code: 'EIO' });
+        if (n === failAt || (andLater && n > failAt))
+          throw Object.assign(new Error(`injected failure at step ${n} (${name})`), { code: 'EIO' });
       };
       const fileSystem = Object.fromEntries(
-        stepNames.map((name) => [name, async (...args: unknown[]) => {
-          gate(name);
-          return (nodeSaveFileSystem[name] as (...a: unknown[]) => Promise<void>)(...args);
-        }]),
+        stepNames.map((name) => [
+          name,
+          async (...args: unknown[]) => {
+            gate(name);
+            return (nodeSaveFileSystem[name] as (...a: unknown[]) => Promise<void>)(...args);
+          },
+        ]),
       ) as unknown as SaveFileSystem;
       return Object.assign(fileSystem, { steps });
     }
 
-    const shifted = (by: number) => unflattenWeights(ARCH, flattenWeights(seededWeights(ARCH)).map((w) => w.map((v) => v + by)));
+    const shifted = (by: number) =>
+      unflattenWeights(
+        ARCH,
+        flattenWeights(seededWeights(ARCH)).map((w) => w.map((v) => v + by)),
+      );
     const weightsOf = async (dir: string) => flattenWeights((await loadModel(dir)).weights);
 
     it('leaves the old or the new model, and no stray folder after the next load, when any step fails once or for good', async () => {
       const probe = failingFileSystem(Infinity, false);
       const parent = path.join(root, 'failing-probe');
       await saveModel(path.join(parent, 'model'), { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
-      await saveModel(path.join(parent, 'model'), { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) }, { fileSystem: probe });
+      await saveModel(
+        path.join(parent, 'model'),
+        { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) },
+        { fileSystem: probe },
+      );
       assert.ok(probe.steps.length >= 8, probe.steps.join(','));
       let sawMissingModel = false;
       for (let failAt = 0; failAt < probe.steps.length; failAt++) {
@@ -473,11 +539,24 @@ describe('modelIO', () => {
           const old = shifted(0);
           await saveModel(dir, { arch: ARCH, weights: old, metadata: metadataFor(ARCH) });
           const warnings: string[] = [];
-          const saved = await saveModel(dir, { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) }, {
-            fileSystem: failingFileSystem(failAt, andLater),
-            onWarning: (message) => warnings.push(message),
-          }).then(() => true, () => false);
-          if (!(await fsp.stat(dir).then(() => true, () => false))) sawMissingModel = true;
+          const saved = await saveModel(
+            dir,
+            { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) },
+            {
+              fileSystem: failingFileSystem(failAt, andLater),
+              onWarning: (message) => warnings.push(message),
+            },
+          ).then(
+            () => true,
+            () => false,
+          );
+          if (
+            !(await fsp.stat(dir).then(
+              () => true,
+              () => false,
+            ))
+          )
+            sawMissingModel = true;
           const loaded = await weightsOf(dir);
           const isOld = loaded.every((w, i) => w.every((v, j) => v === flattenWeights(old)[i][j]));
           const isNew = loaded.every((w, i) => w.every((v, j) => v === flattenWeights(shifted(1))[i][j]));
@@ -485,7 +564,11 @@ describe('modelIO', () => {
           if (saved) assert.ok(isNew, `${where}: the save succeeded but the old model is in place`);
           assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], `${where}: stray folders after loading`);
           await saveModel(dir, { arch: ARCH, weights: shifted(2), metadata: metadataFor(ARCH) });
-          assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], `${where}: stray folders after the next save`);
+          assert.deepEqual(
+            await fsp.readdir(path.dirname(dir)),
+            ['model'],
+            `${where}: stray folders after the next save`,
+          );
         }
       }
       assert.ok(sawMissingModel, 'some step left no folder at the target, so the recovery was exercised');
@@ -495,10 +578,22 @@ describe('modelIO', () => {
       const dir = path.join(root, 'cleanup-fails', 'model');
       await saveModel(dir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
       const warnings: string[] = [];
-      const fileSystem = { ...nodeSaveFileSystem, remove: async () => { throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }); } };
-      await saveModel(dir, { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) }, { fileSystem, onWarning: (m) => warnings.push(m) });
+      const fileSystem = {
+        ...nodeSaveFileSystem,
+        remove: async () => {
+          throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        },
+      };
+      await saveModel(
+        dir,
+        { arch: ARCH, weights: shifted(1), metadata: metadataFor(ARCH) },
+        { fileSystem, onWarning: (m) => warnings.push(m) },
+      );
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0], /the new model is in place, but the previous one could not be removed from .*\.model\.replaced-.*EACCES/);
+      assert.match(
+        warnings[0],
+        /the new model is in place, but the previous one could not be removed from .*\.model\.replaced-.*EACCES/,
+      );
       assert.deepEqual(await weightsOf(dir), flattenWeights(shifted(1)));
       assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], 'the next load removed it');
     });
@@ -518,7 +613,10 @@ describe('modelIO', () => {
       }
       await fsp.writeFile(path.join(foreign, 'thesis.tex'), 'x');
       await loadModel(dir);
-      assert.deepEqual((await fsp.readdir(parent)).sort(), [path.basename(foreign), path.basename(live), 'model'].sort());
+      assert.deepEqual(
+        (await fsp.readdir(parent)).sort(),
+        [path.basename(foreign), path.basename(live), 'model'].sort(),
+      );
     });
 
     it('leaves a loadable model when the process is killed at any step of a save, and the next load or save cleans up', async function () {
@@ -527,8 +625,16 @@ describe('modelIO', () => {
       const spec = path.join(root, 'kill-spec.json');
       await fsp.writeFile(spec, JSON.stringify({ arch: ARCH, metadata: metadataFor(ARCH) }));
       const killed = (dir: string, step: number, mode: 'before' | 'torn') =>
-        spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), script, dir, spec, String(step), mode], { encoding: 'utf8', timeout: 120_000 });
-      const newWeights = flattenWeights(unflattenWeights(ARCH, weightShapes(ARCH).map(({ shape }) => new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.25))));
+        spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), script, dir, spec, String(step), mode], {
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+      const newWeights = flattenWeights(
+        unflattenWeights(
+          ARCH,
+          weightShapes(ARCH).map(({ shape }) => new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.25)),
+        ),
+      );
 
       const probeDir = path.join(root, 'kill-probe', 'model');
       await saveModel(probeDir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
@@ -548,7 +654,13 @@ describe('modelIO', () => {
         await saveModel(dir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
         const run = killed(dir, step, mode);
         assert.equal(run.signal, 'SIGKILL', `${where}: ${run.stderr}`);
-        if (!(await fsp.stat(dir).then(() => true, () => false))) sawMissingModel = true;
+        if (
+          !(await fsp.stat(dir).then(
+            () => true,
+            () => false,
+          ))
+        )
+          sawMissingModel = true;
         if (i % 2 === 1) {
           // Recovered by the next save instead of a load.
           await saveModel(dir, { arch: ARCH, weights: shifted(2), metadata: metadataFor(ARCH) });
@@ -556,7 +668,10 @@ describe('modelIO', () => {
         } else {
           const loaded = await weightsOf(dir);
           const same = (expected: Float32Array[]) => loaded.every((w, k) => w.every((v, j) => v === expected[k][j]));
-          assert.ok(same(flattenWeights(shifted(0))) || same(newWeights), `${where}: neither the old nor the new model`);
+          assert.ok(
+            same(flattenWeights(shifted(0))) || same(newWeights),
+            `${where}: neither the old nor the new model`,
+          );
         }
         assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], `${where}: stray folders left`);
       }
@@ -567,7 +682,12 @@ describe('modelIO', () => {
 
 describe('metadata', () => {
   it('names every missing or mistyped field', () => {
-    const { metadata, problems } = validateMetadata({ formatVersion: 1, name: 3, labels: ['a', 'b'], architecture: { cell: 'rnn' } });
+    const { metadata, problems } = validateMetadata({
+      formatVersion: 1,
+      name: 3,
+      labels: ['a', 'b'],
+      architecture: { cell: 'rnn' },
+    });
     assert.equal(metadata, undefined);
     for (const expected of [
       'name must be a string, found number 3',
@@ -597,8 +717,17 @@ describe('metadata', () => {
     } as ModelMetadata;
     const shapes = weightShapes({ ...ARCH, vocabSize: 17000, embeddingDim: 16, numClasses: 2 });
     const problems = checkAgainstWeights(metadata, shapes);
-    assert.ok(problems.includes('metadata.json lists 18002 vocabulary entries but the embedding has 17000 rows'), JSON.stringify(problems));
-    assert.ok(problems.includes('architecture.embeddingDim is 8 but the embedding has 16 columns'), JSON.stringify(problems));
-    assert.ok(problems.includes('metadata.json lists 3 labels but the output layer has 2 units'), JSON.stringify(problems));
+    assert.ok(
+      problems.includes('metadata.json lists 18002 vocabulary entries but the embedding has 17000 rows'),
+      JSON.stringify(problems),
+    );
+    assert.ok(
+      problems.includes('architecture.embeddingDim is 8 but the embedding has 16 columns'),
+      JSON.stringify(problems),
+    );
+    assert.ok(
+      problems.includes('metadata.json lists 3 labels but the output layer has 2 units'),
+      JSON.stringify(problems),
+    );
   });
 });

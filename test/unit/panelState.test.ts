@@ -6,8 +6,25 @@ import { DataSource, IDLE_RUN, PanelSnapshot, SourceView } from '../../src/proto
 const chosen: DataSource = { kind: 'file', path: '/work/data/reviews.csv', format: 'csv' };
 
 function savedState(source: DataSource, maxFileBytes: number): PanelSnapshot {
-  const view = { source, title: 'x', format: 'csv', encoding: 'utf-8', examples: 2, labelCounts: {}, preview: [], problems: [], problemsTotal: 0 } as unknown as SourceView;
-  return { settings: {}, defaults: {}, run: IDLE_RUN, models: [], maxFileBytes, source: view } as unknown as PanelSnapshot;
+  const view = {
+    source,
+    title: 'x',
+    format: 'csv',
+    encoding: 'utf-8',
+    examples: 2,
+    labelCounts: {},
+    preview: [],
+    problems: [],
+    problemsTotal: 0,
+  } as unknown as SourceView;
+  return {
+    settings: {},
+    defaults: {},
+    run: IDLE_RUN,
+    models: [],
+    maxFileBytes,
+    source: view,
+  } as unknown as PanelSnapshot;
 }
 
 describe('panelState', () => {
@@ -18,13 +35,23 @@ describe('panelState', () => {
     assert.equal(restoredSnapshot(savedState(chosen, DEFAULT_MAX_BYTES), undefined).source, undefined);
   });
 
-  it('uses the host\'s file size limit, not the one in the webview\'s state', () => {
+  it("uses the host's file size limit, not the one in the webview's state", () => {
     assert.equal(restoredSnapshot(savedState(chosen, Number.MAX_SAFE_INTEGER), chosen).maxFileBytes, DEFAULT_MAX_BYTES);
   });
 
   it('compares sources by files and reading options', () => {
-    assert.ok(sameSource({ kind: 'pair', positivePath: 'a.pos', negativePath: 'a.neg' }, { kind: 'pair', positivePath: 'a.pos', negativePath: 'a.neg' }));
-    assert.ok(!sameSource({ kind: 'pair', positivePath: 'a.pos', negativePath: 'a.neg' }, { kind: 'pair', positivePath: 'a.neg', negativePath: 'a.pos' }));
+    assert.ok(
+      sameSource(
+        { kind: 'pair', positivePath: 'a.pos', negativePath: 'a.neg' },
+        { kind: 'pair', positivePath: 'a.pos', negativePath: 'a.neg' },
+      ),
+    );
+    assert.ok(
+      !sameSource(
+        { kind: 'pair', positivePath: 'a.pos', negativePath: 'a.neg' },
+        { kind: 'pair', positivePath: 'a.neg', negativePath: 'a.pos' },
+      ),
+    );
     assert.ok(!sameSource(chosen, { ...chosen, textColumn: 2 }));
     assert.ok(!sameSource(chosen, { kind: 'pair', positivePath: chosen.path, negativePath: chosen.path }));
   });

@@ -8,30 +8,55 @@ import { transferEmbedding } from '../../src/core/training/embeddingTransfer';
 import { FEATURE_IDS, featureName } from '../../src/protocol/features';
 
 const settings = {
-  cell: 'gru', units: 16, layers: 1, embeddingDim: 16, dropout: 0.2, epochs: 3, batchSize: 8,
-  learningRate: 0.01, maxLength: 40, validationSplit: 0.2, seed: 7, skipGram: false, lexiconWeight: 0, linguisticExamples: false, startFromBundled: false,
+  cell: 'gru',
+  units: 16,
+  layers: 1,
+  embeddingDim: 16,
+  dropout: 0.2,
+  epochs: 3,
+  batchSize: 8,
+  learningRate: 0.01,
+  maxLength: 40,
+  validationSplit: 0.2,
+  seed: 7,
+  skipGram: false,
+  lexiconWeight: 0,
+  linguisticExamples: false,
+  startFromBundled: false,
 };
 
 describe('protocol', () => {
   it('accepts every well-formed panel-to-host message', () => {
     const messages = [
-      { type: 'ready' }, { type: 'browse' }, { type: 'cancel' }, { type: 'importModel' },
+      { type: 'ready' },
+      { type: 'browse' },
+      { type: 'cancel' },
+      { type: 'importModel' },
       { type: 'reparse', requestId: 1, format: 'csv', hasHeader: true, textColumn: 0, labelColumn: 'label' },
       { type: 'openLocation', file: '/x.csv', line: 3 },
       { type: 'settings', settings },
       { type: 'start', requestId: 2, settings },
       { type: 'save', requestId: 3, name: 'mine', activateFor: ['highlight', 'comments'] },
       { type: 'activateModel', name: 'mine', feature: 'comments' },
-      { type: 'renameModel', name: 'mine' }, { type: 'deleteModel', name: 'mine' }, { type: 'exportModel', name: 'mine' },
+      { type: 'renameModel', name: 'mine' },
+      { type: 'deleteModel', name: 'mine' },
+      { type: 'exportModel', name: 'mine' },
     ];
     for (const message of messages) assert.ok(isPanelToHost(message), JSON.stringify(message));
   });
 
   it('rejects malformed or unknown panel-to-host messages', () => {
     const messages = [
-      null, 'ready', [], { type: 'unknown' }, { type: 'start', settings }, { type: 'start', requestId: 1, settings: { ...settings, units: '16' } },
-      { type: 'reparse', requestId: 1, format: 'xml' }, { type: 'openLocation', file: '/x', line: -1 },
-      { type: 'save', requestId: 1, name: 'x', activateFor: ['everything'] }, { type: 'activateModel', name: 'x', feature: 'status' },
+      null,
+      'ready',
+      [],
+      { type: 'unknown' },
+      { type: 'start', settings },
+      { type: 'start', requestId: 1, settings: { ...settings, units: '16' } },
+      { type: 'reparse', requestId: 1, format: 'xml' },
+      { type: 'openLocation', file: '/x', line: -1 },
+      { type: 'save', requestId: 1, name: 'x', activateFor: ['everything'] },
+      { type: 'activateModel', name: 'x', feature: 'status' },
       { type: 'deleteModel', name: '' },
     ];
     for (const message of messages) assert.ok(!isPanelToHost(message), JSON.stringify(message));
@@ -58,12 +83,26 @@ describe('protocol', () => {
   it('checks host-to-worker and worker-to-host messages', () => {
     const source = { kind: 'file', path: '/d.tsv' };
     assert.ok(isHostToWorker({ type: 'load', requestId: 1, source, maxBytes: 10 }));
-    assert.ok(isHostToWorker({ type: 'train', requestId: 1, source: { kind: 'pair', positivePath: '/a.pos', negativePath: '/a.neg' }, maxBytes: 10, settings }));
+    assert.ok(
+      isHostToWorker({
+        type: 'train',
+        requestId: 1,
+        source: { kind: 'pair', positivePath: '/a.pos', negativePath: '/a.neg' },
+        maxBytes: 10,
+        settings,
+      }),
+    );
     assert.ok(isHostToWorker({ type: 'cancel', requestId: 1 }));
     assert.ok(!isHostToWorker({ type: 'cancel' }));
     assert.ok(!isHostToWorker({ type: 'load', requestId: 1, source: { kind: 'url', path: 'http://x' }, maxBytes: 10 }));
     assert.ok(!isHostToWorker({ type: 'save', requestId: 1, dir: '', name: 'x' }));
-    assert.ok(isWorkerToHost({ type: 'progress', requestId: 1, progress: { phase: 'training', epoch: 1, epochs: 2, elapsedSeconds: 1 } }));
+    assert.ok(
+      isWorkerToHost({
+        type: 'progress',
+        requestId: 1,
+        progress: { phase: 'training', epoch: 1, epochs: 2, elapsedSeconds: 1 },
+      }),
+    );
     assert.ok(isWorkerToHost({ type: 'cancelled', requestId: 1 }));
     assert.ok(isWorkerToHost({ type: 'warning', requestId: 1, message: 'training on one thread' }));
     assert.ok(!isWorkerToHost({ type: 'warning', requestId: 1 }));
@@ -75,7 +114,11 @@ describe('protocol', () => {
 describe('embeddingTransfer', () => {
   it('copies the rows of shared words and keeps the others and padding', () => {
     const initial = new Float32Array([0, 0, 9, 9, 8, 8, 7, 7]);
-    const source = { tokens: ['<pad>', '<unk>', 'good', 'film'], embedding: new Float32Array([5, 5, 1, 1, 2, 2, 3, 3]), dim: 2 };
+    const source = {
+      tokens: ['<pad>', '<unk>', 'good', 'film'],
+      embedding: new Float32Array([5, 5, 1, 1, 2, 2, 3, 3]),
+      dim: 2,
+    };
     const { embedding, shared } = transferEmbedding(['<pad>', '<unk>', 'film', 'dull'], initial, 2, source);
     assert.deepEqual([...embedding], [0, 0, 1, 1, 3, 3, 7, 7]);
     assert.equal(shared, 2);
@@ -83,7 +126,15 @@ describe('embeddingTransfer', () => {
   });
 
   it('refuses a different embedding size with a message saying what to set', () => {
-    assert.throws(() => transferEmbedding(['<pad>', '<unk>'], new Float32Array(4), 2, { tokens: ['<pad>', '<unk>'], embedding: new Float32Array(6), dim: 3 }), /set the embedding size to 3/);
+    assert.throws(
+      () =>
+        transferEmbedding(['<pad>', '<unk>'], new Float32Array(4), 2, {
+          tokens: ['<pad>', '<unk>'],
+          embedding: new Float32Array(6),
+          dim: 3,
+        }),
+      /set the embedding size to 3/,
+    );
   });
 });
 
@@ -98,19 +149,23 @@ describe('features', () => {
 
 describe('labelTones', () => {
   it('reads the usual positive and negative class names, and a harshness pair, in any case', () => {
-    for (const label of ['pos', 'Positive', 'good', 'favorable', 'favourable', 'not-harsh', 'non-toxic']) assert.equal(labelTone(label), 'positive', label);
-    for (const label of ['neg', 'NEGATIVE', 'bad', 'unfavourable', 'harsh', 'toxic']) assert.equal(labelTone(label), 'negative', label);
+    for (const label of ['pos', 'Positive', 'good', 'favorable', 'favourable', 'not-harsh', 'non-toxic'])
+      assert.equal(labelTone(label), 'positive', label);
+    for (const label of ['neg', 'NEGATIVE', 'bad', 'unfavourable', 'harsh', 'toxic'])
+      assert.equal(labelTone(label), 'negative', label);
   });
 
   it('gives numbers and other names no tone (1 is positive in some data sets, toxic in others)', () => {
-    for (const label of ['0', '1', 'neutral', 'praise', 'rude', 'positively']) assert.equal(labelTone(label), undefined, label);
+    for (const label of ['0', '1', 'neutral', 'praise', 'rude', 'positively'])
+      assert.equal(labelTone(label), undefined, label);
   });
 });
 
 describe('modelNames', () => {
   it('accepts a letter or digit, then letters, digits, dot, underscore or hyphen, at most 64', () => {
     for (const name of ['m', 'my-model_2.1', '9lives', 'a'.repeat(64)]) assert.ok(MODEL_NAME.test(name), name);
-    for (const name of ['', '-x', '.hidden', 'a b', 'a/b', 'a'.repeat(65), 'ü']) assert.ok(!MODEL_NAME.test(name), name);
+    for (const name of ['', '-x', '.hidden', 'a b', 'a/b', 'a'.repeat(65), 'ü'])
+      assert.ok(!MODEL_NAME.test(name), name);
   });
 
   it('gives the panel a pattern that compiles with the v flag browsers use for the pattern attribute', () => {
@@ -121,7 +176,10 @@ describe('modelNames', () => {
 describe('views', () => {
   it('titles a data source by its file names', () => {
     assert.equal(sourceTitle({ kind: 'file', path: '/data/reviews.csv' }), 'reviews.csv');
-    assert.equal(sourceTitle({ kind: 'pair', positivePath: '/d/rt.pos', negativePath: 'C:\\d\\rt.neg' }), 'rt.pos + rt.neg');
+    assert.equal(
+      sourceTitle({ kind: 'pair', positivePath: '/d/rt.pos', negativePath: 'C:\\d\\rt.neg' }),
+      'rt.pos + rt.neg',
+    );
   });
 
   it('counts starting, pretraining and training as running', () => {

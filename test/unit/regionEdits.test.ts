@@ -17,7 +17,11 @@ describe('regionEdits', () => {
   });
 
   it('drops a selection the edit touches and queues its stretch, grown over the new text, for recomputing', () => {
-    const { regions, pending, touched } = applyChanges([selection(10, 20)], [], [{ rangeOffset: 15, rangeLength: 2, textLength: 6 }]);
+    const { regions, pending, touched } = applyChanges(
+      [selection(10, 20)],
+      [],
+      [{ rangeOffset: 15, rangeLength: 2, textLength: 6 }],
+    );
     assert.deepEqual(regions, []);
     assert.deepEqual(pending, [{ start: 10, end: 24 }]);
     assert.equal(touched, true);
@@ -30,7 +34,11 @@ describe('regionEdits', () => {
 
   it('moves stretches already waiting, and applies simultaneous changes from the end backwards', () => {
     // Both offsets are in the text before the edit: the later change must not shift the earlier one.
-    const { regions, pending } = applyChanges([selection(30, 40)], [{ start: 5, end: 8 }], [insert(0, 2), insert(50, 4)]);
+    const { regions, pending } = applyChanges(
+      [selection(30, 40)],
+      [{ start: 5, end: 8 }],
+      [insert(0, 2), insert(50, 4)],
+    );
     assert.deepEqual(regions, [selection(32, 42)]);
     assert.deepEqual(pending, [{ start: 7, end: 10 }]);
   });

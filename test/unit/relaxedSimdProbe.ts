@@ -10,7 +10,15 @@ import type { Architecture } from '../../src/core/model/architecture';
 import { maxAbsDiff, randomBatch } from './engineBatches';
 
 async function main(): Promise<void> {
-  const arch: Architecture = { cell: 'gru', vocabSize: 300, embeddingDim: 20, units: 24, layers: 1, numClasses: 3, dropout: 0 };
+  const arch: Architecture = {
+    cell: 'gru',
+    vocabSize: 300,
+    embeddingDim: 20,
+    units: 24,
+    layers: 1,
+    numClasses: 3,
+    dropout: 0,
+  };
   const weights = initWeights(arch, 5);
   const lengths = Array.from({ length: 40 }, (_, i) => 1 + ((i * 7) % 19));
   const batch = randomBatch(arch, lengths, undefined, 9);
@@ -23,15 +31,24 @@ async function main(): Promise<void> {
   const relaxed1 = one.predict(batch);
   const relaxed2 = two.predict(batch);
   await two.dispose();
-  const engineOf = (p: Predictor) => (p as unknown as { engine: { ws: { relaxedSimd: boolean } } }).engine.ws.relaxedSimd;
-  process.stdout.write(JSON.stringify({
-    available: relaxedSimdAvailable(),
-    predictorUsesIt: engineOf(one),
-    trainerWeightsUseIt: engineOf(new Predictor(arch, trainerWeights)),
-    helperBatches: two.helperBatches,
-    maxDiffFromPlain: Math.max(maxAbsDiff(relaxed1.stepProbabilities, plain.stepProbabilities), maxAbsDiff(relaxed1.finalProbabilities, plain.finalProbabilities)),
-    oneVsTwoThreads: Math.max(maxAbsDiff(relaxed1.stepProbabilities, relaxed2.stepProbabilities), maxAbsDiff(relaxed1.finalProbabilities, relaxed2.finalProbabilities)),
-  }));
+  const engineOf = (p: Predictor) =>
+    (p as unknown as { engine: { ws: { relaxedSimd: boolean } } }).engine.ws.relaxedSimd;
+  process.stdout.write(
+    JSON.stringify({
+      available: relaxedSimdAvailable(),
+      predictorUsesIt: engineOf(one),
+      trainerWeightsUseIt: engineOf(new Predictor(arch, trainerWeights)),
+      helperBatches: two.helperBatches,
+      maxDiffFromPlain: Math.max(
+        maxAbsDiff(relaxed1.stepProbabilities, plain.stepProbabilities),
+        maxAbsDiff(relaxed1.finalProbabilities, plain.finalProbabilities),
+      ),
+      oneVsTwoThreads: Math.max(
+        maxAbsDiff(relaxed1.stepProbabilities, relaxed2.stepProbabilities),
+        maxAbsDiff(relaxed1.finalProbabilities, relaxed2.finalProbabilities),
+      ),
+    }),
+  );
 }
 
 void main();

@@ -4,7 +4,15 @@ import type { TrainingProgress } from '../../src/core/training/training';
 import { IDLE_RUN } from '../../src/protocol/views';
 
 const progress = (fields: Partial<TrainingProgress>): TrainingProgress => ({
-  phase: 'training', epoch: 1, epochs: 4, batch: 5, batches: 10, loss: 0.7, accuracy: 0.5, elapsedSeconds: 2, ...fields,
+  phase: 'training',
+  epoch: 1,
+  epochs: 4,
+  batch: 5,
+  batches: 10,
+  loss: 0.7,
+  accuracy: 0.5,
+  elapsedSeconds: 2,
+  ...fields,
 });
 
 describe('runProgress', () => {
@@ -17,9 +25,19 @@ describe('runProgress', () => {
   });
 
   it('records a validated epoch at once, and leaves out non-finite losses and remaining times', () => {
-    const validated = advanceRun(IDLE_RUN, progress({ phase: 'validated', validationLoss: 0.6, validationAccuracy: 0.7, remainingSeconds: Number.POSITIVE_INFINITY }));
+    const validated = advanceRun(
+      IDLE_RUN,
+      progress({
+        phase: 'validated',
+        validationLoss: 0.6,
+        validationAccuracy: 0.7,
+        remainingSeconds: Number.POSITIVE_INFINITY,
+      }),
+    );
     assert.equal(validated.urgent, true);
-    assert.deepEqual(validated.run.epochPoints, [{ epoch: 1, loss: 0.7, accuracy: 0.5, validationLoss: 0.6, validationAccuracy: 0.7 }]);
+    assert.deepEqual(validated.run.epochPoints, [
+      { epoch: 1, loss: 0.7, accuracy: 0.5, validationLoss: 0.6, validationAccuracy: 0.7 },
+    ]);
     assert.equal(validated.run.remainingSeconds, undefined);
     assert.deepEqual(advanceRun(IDLE_RUN, progress({ loss: Number.NaN })).run.points, []);
   });

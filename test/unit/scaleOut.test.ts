@@ -19,7 +19,11 @@ const reviews = path.join(root, 'test', 'fixtures', 'cli', 'reviews.tsv');
 const PREPARE_FLAGS = ['--validation-split', '0.25', '--seed', '7'];
 
 function cli(args: string[]) {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120000 });
+  const result = spawnSync(
+    process.execPath,
+    ['--require', 'tsx/cjs', path.join(root, 'src', 'cli', 'main.ts'), ...args],
+    { cwd: root, encoding: 'utf8', timeout: 120000 },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -43,10 +47,15 @@ function findTorch(): { python: string } | { reason: string } {
   const chosen = process.env.SENTIMENT_LENS_PYTHON;
   const candidates = chosen ? [chosen] : ['/usr/bin/python3', 'python3'];
   for (const python of candidates) {
-    const probe = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8', timeout: 120000 });
+    const probe = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], {
+      encoding: 'utf8',
+      timeout: 120000,
+    });
     if (probe.status === 0) return { python };
   }
-  return { reason: `${candidates.join(' / ')}: no Python with PyTorch and NumPy (Debian: apt-get install ${TORCH_PACKAGES.join(' ')})` };
+  return {
+    reason: `${candidates.join(' / ')}: no Python with PyTorch and NumPy (Debian: apt-get install ${TORCH_PACKAGES.join(' ')})`,
+  };
 }
 
 /**
@@ -71,10 +80,12 @@ async function tfjsTopology(arch: Architecture): Promise<unknown> {
   const model = buildLayersModel(arch);
   try {
     let topology: unknown;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      topology = artifacts.modelTopology;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        topology = artifacts.modelTopology;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     return topology;
   } finally {
     model.dispose();
@@ -101,7 +112,10 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
     const manifest = JSON.parse(fs.readFileSync(path.join(prepared, 'dataset.json'), 'utf8'));
     assert.deepEqual(manifest.labels, expected.labels);
     assert.equal(manifest.vocabSize, expected.vocabulary.size);
-    for (const [split, ids, labels] of [['train', expected.trainIds, expected.trainLabels], ['validation', expected.validationIds, expected.validationLabels]] as const) {
+    for (const [split, ids, labels] of [
+      ['train', expected.trainIds, expected.trainLabels],
+      ['validation', expected.validationIds, expected.validationLabels],
+    ] as const) {
       const shards = manifest.splits[split].shards as { name: string; examples: number }[];
       assert.equal(shards.length, 2);
       const read = shards.map((shard) => ({
@@ -114,10 +128,17 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
         const shard = read[k % 2];
         const position = Math.floor(k / 2);
         const offset = shard.lengths.subarray(0, position).reduce((a, b) => a + b, 0);
-        assert.deepEqual(shard.ids.subarray(offset, offset + shard.lengths[position]), sentence, `${split} example ${k}`);
+        assert.deepEqual(
+          shard.ids.subarray(offset, offset + shard.lengths[position]),
+          sentence,
+          `${split} example ${k}`,
+        );
         assert.equal(shard.labels[position], labels[k]);
       });
-      assert.equal(read.reduce((sum, shard) => sum + shard.lengths.length, 0), ids.length);
+      assert.equal(
+        read.reduce((sum, shard) => sum + shard.lengths.length, 0),
+        ids.length,
+      );
     }
     const metadata = JSON.parse(fs.readFileSync(path.join(prepared, 'metadata.json'), 'utf8'));
     assert.deepEqual(metadata.vocabulary, expected.vocabulary.tokens);
@@ -131,12 +152,20 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
     const file = path.join(work, 'values.npy');
     fs.writeFileSync(file, encodeNpy(Int32Array.from([0, -1, 2 ** 31 - 1, 5])));
     assert.deepEqual(readNpy(file), Int32Array.from([0, -1, 2 ** 31 - 1, 5]));
-    const parts = shardSplit('train', [Int32Array.of(1), Int32Array.of(2, 3), Int32Array.of(), Int32Array.of(4)], Int32Array.of(0, 1, 0, 1), 3);
-    assert.deepEqual(parts.map((p) => p.entry), [
-      { name: 'train-00000-of-00003', examples: 2, tokens: 2 },
-      { name: 'train-00001-of-00003', examples: 1, tokens: 2 },
-      { name: 'train-00002-of-00003', examples: 1, tokens: 0 },
-    ]);
+    const parts = shardSplit(
+      'train',
+      [Int32Array.of(1), Int32Array.of(2, 3), Int32Array.of(), Int32Array.of(4)],
+      Int32Array.of(0, 1, 0, 1),
+      3,
+    );
+    assert.deepEqual(
+      parts.map((p) => p.entry),
+      [
+        { name: 'train-00000-of-00003', examples: 2, tokens: 2 },
+        { name: 'train-00001-of-00003', examples: 1, tokens: 2 },
+        { name: 'train-00002-of-00003', examples: 1, tokens: 0 },
+      ],
+    );
     assert.deepEqual(parts[0].ids, Int32Array.of(1, 4));
     assert.deepEqual(parts[0].labels, Int32Array.of(0, 1));
   });
@@ -151,7 +180,7 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
     assert.equal(fs.readFileSync(path.join(other, 'notes.txt'), 'utf8'), 'mine');
   });
 
-  it('prepare --vocabulary-from encodes with a model\'s vocabulary, labels, tokenizer and max length', async () => {
+  it("prepare --vocabulary-from encodes with a model's vocabulary, labels, tokenizer and max length", async () => {
     const bundled = path.join(root, 'model', 'movie-reviews');
     const out = path.join(work, 'with-bundled-vocabulary');
     const run = cli(['prepare', '--file', reviews, '--out', out, '--vocabulary-from', bundled, ...PREPARE_FLAGS]);
@@ -161,14 +190,29 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
     assert.deepEqual(metadata.vocabulary, model.metadata.vocabulary);
     assert.deepEqual(metadata.labels, model.metadata.labels);
     assert.equal(metadata.maxLength, model.metadata.maxLength);
-    const refused = cli(['prepare', '--file', reviews, '--out', path.join(work, 'refused'), '--vocabulary-from', bundled, '--max-length', '10']);
+    const refused = cli([
+      'prepare',
+      '--file',
+      reviews,
+      '--out',
+      path.join(work, 'refused'),
+      '--vocabulary-from',
+      bundled,
+      '--max-length',
+      '10',
+    ]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--vocabulary-from takes --max-length from the model/);
   });
 
   describe('torchrun --nproc_per_node 2 (gloo, CPU)', function () {
     this.timeout(600000);
-    const configurations: [CellType, number][] = [['gru', 1], ['gru', 2], ['lstm', 1], ['lstm', 2]];
+    const configurations: [CellType, number][] = [
+      ['gru', 1],
+      ['gru', 2],
+      ['lstm', 1],
+      ['lstm', 2],
+    ];
     const trained = new Map<string, { dir: string; probe: string; log: string }>();
     let python: string | undefined;
 
@@ -185,12 +229,45 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
         const dir = path.join(work, `model-${key}`);
         const probe = path.join(work, `probe-${key}.json`);
         // --redirects/--tee 1: torch 1.13's torchrun cannot parse its default "0" under Python 3.11.
-        const run: SpawnSyncReturns<string> = spawnSync(found.python, [
-          '-m', 'torch.distributed.run', '--redirects', '1', '--tee', '1', '--nproc_per_node', '2', '--master_port', String(29500 + Math.floor(Math.random() * 1000)),
-          path.join(root, 'scale', 'train_ddp.py'), '--data', prepared, '--out', dir, '--cell', cell, '--layers', String(layers),
-          '--units', '16', '--embedding-dim', '12', '--epochs', '2', '--batch-size', '8', '--learning-rate', '0.01', '--probe', probe,
-          '--checkpoint-dir', path.join(work, `checkpoints-${key}`),
-        ], { cwd: root, encoding: 'utf8', timeout: 300000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+        const run: SpawnSyncReturns<string> = spawnSync(
+          found.python,
+          [
+            '-m',
+            'torch.distributed.run',
+            '--redirects',
+            '1',
+            '--tee',
+            '1',
+            '--nproc_per_node',
+            '2',
+            '--master_port',
+            String(29500 + Math.floor(Math.random() * 1000)),
+            path.join(root, 'scale', 'train_ddp.py'),
+            '--data',
+            prepared,
+            '--out',
+            dir,
+            '--cell',
+            cell,
+            '--layers',
+            String(layers),
+            '--units',
+            '16',
+            '--embedding-dim',
+            '12',
+            '--epochs',
+            '2',
+            '--batch-size',
+            '8',
+            '--learning-rate',
+            '0.01',
+            '--probe',
+            probe,
+            '--checkpoint-dir',
+            path.join(work, `checkpoints-${key}`),
+          ],
+          { cwd: root, encoding: 'utf8', timeout: 300000, env: { ...process.env, OMP_NUM_THREADS: '1' } },
+        );
         assert.equal(run.status, 0, `${key}: ${run.stderr}`);
         trained.set(key, { dir, probe, log: run.stderr });
       }
@@ -205,16 +282,20 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
         assert.equal(model.arch.cell, cell);
         assert.equal(model.arch.layers, layers);
         assert.match(String(model.metadata.training.hyperparameters.trainer), /2 process\(es\), gloo/);
-        const { sentences } = JSON.parse(fs.readFileSync(probe, 'utf8')) as { sentences: { ids: number[]; probabilities: number[][] }[] };
+        const { sentences } = JSON.parse(fs.readFileSync(probe, 'utf8')) as {
+          sentences: { ids: number[]; probabilities: number[][] }[];
+        };
         assert.ok(sentences.length >= 10, `probe holds ${sentences.length} sentences`);
         const batch = padBatch(sentences.map((s) => Int32Array.from(s.ids)));
         const { stepProbabilities } = predict(model.arch, model.weights, batch);
         const C = model.arch.numClasses;
         let maxDiff = 0;
         sentences.forEach((sentence, b) => {
-          sentence.probabilities.forEach((row, t) => row.forEach((p, k) => {
-            maxDiff = Math.max(maxDiff, Math.abs(p - stepProbabilities[(b * batch.timeSteps + t) * C + k]));
-          }));
+          sentence.probabilities.forEach((row, t) =>
+            row.forEach((p, k) => {
+              maxDiff = Math.max(maxDiff, Math.abs(p - stepProbabilities[(b * batch.timeSteps + t) * C + k]));
+            }),
+          );
         });
         assert.ok(maxDiff <= 1e-4, `max abs diff ${maxDiff}`);
         // The probabilities moved away from uniform: the comparison is not between two untrained networks' near-0.5 outputs.
@@ -230,52 +311,119 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
         assert.deepEqual(modelJson.modelTopology, await tfjsTopology(metadata.architecture));
         assert.equal(modelJson.format, 'layers-model');
         const names = modelJson.weightsManifest[0].weights.map((w: { name: string }) => w.name);
-        assert.deepEqual(names, ['embedding/embeddings', ...Array.from({ length: layers }, (_, l) => [`rnn_${l}/kernel`, `rnn_${l}/recurrent_kernel`, `rnn_${l}/bias`]).flat(), 'softmax/kernel', 'softmax/bias']);
+        assert.deepEqual(names, [
+          'embedding/embeddings',
+          ...Array.from({ length: layers }, (_, l) => [
+            `rnn_${l}/kernel`,
+            `rnn_${l}/recurrent_kernel`,
+            `rnn_${l}/bias`,
+          ]).flat(),
+          'softmax/kernel',
+          'softmax/bias',
+        ]);
       });
     }
 
-    it('classify --model loads the folder and gives PyTorch\'s final probabilities for the validation texts', () => {
+    it("classify --model loads the folder and gives PyTorch's final probabilities for the validation texts", () => {
       const { dir, probe } = trained.get('gru-1')!;
-      const expected = prepareTrainingData(readLabelledFile(reviews).examples, resolveTrainingOptions({ validationSplit: 0.25, seed: 7 }));
-      const { labels, sentences } = JSON.parse(fs.readFileSync(probe, 'utf8')) as { labels: string[]; sentences: { ids: number[]; probabilities: number[][] }[] };
+      const expected = prepareTrainingData(
+        readLabelledFile(reviews).examples,
+        resolveTrainingOptions({ validationSplit: 0.25, seed: 7 }),
+      );
+      const { labels, sentences } = JSON.parse(fs.readFileSync(probe, 'utf8')) as {
+        labels: string[];
+        sentences: { ids: number[]; probabilities: number[][] }[];
+      };
       // Find each probed sentence's text by its ids (the probe lists ids only).
       const texts = sentences.map((s) => {
-        const k = expected.validationIds.findIndex((ids) => ids.length === s.ids.length && ids.every((id, i) => id === s.ids[i]));
+        const k = expected.validationIds.findIndex(
+          (ids) => ids.length === s.ids.length && ids.every((id, i) => id === s.ids[i]),
+        );
         assert.ok(k >= 0, 'the probed ids are a validation sentence of the prepared data');
         return expected.validation[k].text;
       });
       const run = cli(['classify', '--model', dir, '--json', ...texts]);
       assert.equal(run.code, 0, run.stderr);
-      const results = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      const results = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       assert.equal(results.length, texts.length);
       results.forEach((result, i) => {
         const last = sentences[i].probabilities[sentences[i].probabilities.length - 1];
         assert.equal(result.tokens.length, sentences[i].ids.length);
-        labels.forEach((label, k) => assert.ok(Math.abs(result.probabilities[label] - last[k]) <= 1e-4, `${texts[i]}: ${label} ${result.probabilities[label]} vs ${last[k]}`));
+        labels.forEach((label, k) =>
+          assert.ok(
+            Math.abs(result.probabilities[label] - last[k]) <= 1e-4,
+            `${texts[i]}: ${label} ${result.probabilities[label]} vs ${last[k]}`,
+          ),
+        );
       });
     });
 
     it('--init-model starts from an exported folder: with a learning rate of 1e-12 the result is the same model', async () => {
       const { dir } = trained.get('lstm-2')!;
       const finetuneData = path.join(work, 'prepared-finetune');
-      assert.equal(cli(['prepare', '--file', reviews, '--out', finetuneData, '--vocabulary-from', dir, '--validation-split', '0.25', '--seed', '7']).code, 0);
+      assert.equal(
+        cli([
+          'prepare',
+          '--file',
+          reviews,
+          '--out',
+          finetuneData,
+          '--vocabulary-from',
+          dir,
+          '--validation-split',
+          '0.25',
+          '--seed',
+          '7',
+        ]).code,
+        0,
+      );
       const out = path.join(work, 'finetuned');
       const probe = path.join(work, 'probe-finetuned.json');
-      const run = spawnSync(python!, [path.join(root, 'scale', 'train_ddp.py'), '--data', finetuneData, '--out', out, '--init-model', dir,
-        '--epochs', '1', '--learning-rate', '1e-12', '--weight-averaging', '0', '--threads', '1', '--probe', probe], { cwd: root, encoding: 'utf8', timeout: 300000 });
+      const run = spawnSync(
+        python!,
+        [
+          path.join(root, 'scale', 'train_ddp.py'),
+          '--data',
+          finetuneData,
+          '--out',
+          out,
+          '--init-model',
+          dir,
+          '--epochs',
+          '1',
+          '--learning-rate',
+          '1e-12',
+          '--weight-averaging',
+          '0',
+          '--threads',
+          '1',
+          '--probe',
+          probe,
+        ],
+        { cwd: root, encoding: 'utf8', timeout: 300000 },
+      );
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stderr, /starting from the weights of/);
       const before = await loadModel(dir);
       const after = await loadModel(out);
       assert.deepEqual(after.arch, before.arch);
-      const { sentences } = JSON.parse(fs.readFileSync(probe, 'utf8')) as { sentences: { ids: number[]; probabilities: number[][] }[] };
+      const { sentences } = JSON.parse(fs.readFileSync(probe, 'utf8')) as {
+        sentences: { ids: number[]; probabilities: number[][] }[];
+      };
       const batch = padBatch(sentences.map((s) => Int32Array.from(s.ids)));
       const engine = predict(before.arch, before.weights, batch).stepProbabilities;
       const C = before.arch.numClasses;
       let maxDiff = 0;
-      sentences.forEach((sentence, b) => sentence.probabilities.forEach((row, t) => row.forEach((p, k) => {
-        maxDiff = Math.max(maxDiff, Math.abs(p - engine[(b * batch.timeSteps + t) * C + k]));
-      })));
+      sentences.forEach((sentence, b) =>
+        sentence.probabilities.forEach((row, t) =>
+          row.forEach((p, k) => {
+            maxDiff = Math.max(maxDiff, Math.abs(p - engine[(b * batch.timeSteps + t) * C + k]));
+          }),
+        ),
+      );
       assert.ok(maxDiff <= 1e-4, `max abs diff ${maxDiff}`);
     });
 
@@ -283,7 +431,21 @@ describe('scale-out: prepare, DistributedDataParallel training, loading the resu
       const { dir } = trained.get('gru-1')!;
       const other = path.join(work, 'prepared-other-vocabulary');
       assert.equal(cli(['prepare', '--file', reviews, '--out', other, '--min-count', '1']).code, 0);
-      const run = spawnSync(python!, [path.join(root, 'scale', 'train_ddp.py'), '--data', other, '--out', path.join(work, 'never'), '--init-model', dir, '--threads', '1'], { cwd: root, encoding: 'utf8', timeout: 300000 });
+      const run = spawnSync(
+        python!,
+        [
+          path.join(root, 'scale', 'train_ddp.py'),
+          '--data',
+          other,
+          '--out',
+          path.join(work, 'never'),
+          '--init-model',
+          dir,
+          '--threads',
+          '1',
+        ],
+        { cwd: root, encoding: 'utf8', timeout: 300000 },
+      );
       assert.notEqual(run.status, 0);
       assert.match(run.stderr, /was not prepared with the vocabulary and labels of .*--vocabulary-from/s);
       assert.ok(!fs.existsSync(path.join(work, 'never')));

@@ -1,19 +1,37 @@
 import * as assert from 'node:assert/strict';
 import type { Classification } from '../../src/core/classify/classifier';
 import {
-  BUCKET_COUNT, NEUTRAL_BUCKET, colourBucket, negativeLabelOf, scoreAxisFor, signedScore, sparkline, topNegativeContributors, wordScores,
+  BUCKET_COUNT,
+  NEUTRAL_BUCKET,
+  colourBucket,
+  negativeLabelOf,
+  scoreAxisFor,
+  signedScore,
+  sparkline,
+  topNegativeContributors,
+  wordScores,
 } from '../../src/core/classify/scoring';
 
 /** A classification of tokens with the given P(negative) after each (binary negative/positive). */
 function trajectory(words: string[], negatives: number[]): Classification {
   let offset = 0;
   const tokens = words.map((text, i) => {
-    const token = { text, start: offset, end: offset + text.length, id: 2, probabilities: { negative: negatives[i], positive: 1 - negatives[i] } };
+    const token = {
+      text,
+      start: offset,
+      end: offset + text.length,
+      id: 2,
+      probabilities: { negative: negatives[i], positive: 1 - negatives[i] },
+    };
     offset += text.length + 1;
     return token;
   });
   const last = negatives[negatives.length - 1];
-  return { label: last >= 0.5 ? 'negative' : 'positive', probabilities: { negative: last, positive: 1 - last }, tokens };
+  return {
+    label: last >= 0.5 ? 'negative' : 'positive',
+    probabilities: { negative: last, positive: 1 - last },
+    tokens,
+  };
 }
 
 describe('scoring', () => {
@@ -42,7 +60,10 @@ describe('scoring', () => {
   });
 
   it('gives each word its change from the previous score, the first from the prior', () => {
-    const scores = wordScores(trajectory(['a', 'b'], [0.5, 0.9]), scoreAxisFor(['negative', 'positive'], 'negative'), { negative: 0.4, positive: 0.6 });
+    const scores = wordScores(trajectory(['a', 'b'], [0.5, 0.9]), scoreAxisFor(['negative', 'positive'], 'negative'), {
+      negative: 0.4,
+      positive: 0.6,
+    });
     assert.ok(Math.abs(scores[0].change - (0 - 0.2)) < 1e-12);
     assert.ok(Math.abs(scores[1].score - -0.8) < 1e-12);
     assert.ok(Math.abs(scores[1].change - -0.8) < 1e-12);
@@ -62,7 +83,10 @@ describe('scoring', () => {
   it('names the words with the largest increases of P(negative), largest first, punctuation and repeats left out', () => {
     const c = trajectory(['this', 'is', 'awful', ',', 'awful', 'mess'], [0.5, 0.45, 0.8, 0.95, 0.97, 0.99]);
     const top = topNegativeContributors(c, 'negative', 3, { negative: 0.5, positive: 0.5 });
-    assert.deepEqual(top.map((t) => t.token.text), ['awful', 'mess']);
+    assert.deepEqual(
+      top.map((t) => t.token.text),
+      ['awful', 'mess'],
+    );
     assert.ok(Math.abs(top[0].increase - 0.35) < 1e-9);
   });
 

@@ -15,7 +15,10 @@ function sentences(text: string): string[] {
 describe('sentences', () => {
   it('splits after . ! ? … followed by white space and an upper-case letter, or at the end', () => {
     assert.deepEqual(sentences('This is a terrible hack. Rewrite it! Why? Because it breaks…'), [
-      'This is a terrible hack.', 'Rewrite it!', 'Why?', 'Because it breaks…',
+      'This is a terrible hack.',
+      'Rewrite it!',
+      'Why?',
+      'Because it breaks…',
     ]);
   });
 
@@ -24,7 +27,9 @@ describe('sentences', () => {
   });
 
   it('does not split before a lower-case word, so line-wrapped sentences and "wait... what" stay whole', () => {
-    assert.deepEqual(sentences('Wait... what is this. it keeps going\nonto the next line'), ['Wait... what is this. it keeps going\nonto the next line']);
+    assert.deepEqual(sentences('Wait... what is this. it keeps going\nonto the next line'), [
+      'Wait... what is this. it keeps going\nonto the next line',
+    ]);
   });
 
   it('always splits on a blank line, even without a full stop', () => {
@@ -32,19 +37,33 @@ describe('sentences', () => {
   });
 
   it('does not split after e.g., i.e., Mr., Dr., vs., cf. or initials', () => {
-    assert.deepEqual(sentences('Use a map, e.g. Map or i.e. Record. Ask Mr. Smith or Dr. Jones. Tabs vs. Spaces, cf. PEP 8. By J. R. Tolkien and the U.S. Army.'), [
-      'Use a map, e.g. Map or i.e. Record.', 'Ask Mr. Smith or Dr. Jones.', 'Tabs vs. Spaces, cf. PEP 8.', 'By J. R. Tolkien and the U.S. Army.',
-    ]);
+    assert.deepEqual(
+      sentences(
+        'Use a map, e.g. Map or i.e. Record. Ask Mr. Smith or Dr. Jones. Tabs vs. Spaces, cf. PEP 8. By J. R. Tolkien and the U.S. Army.',
+      ),
+      [
+        'Use a map, e.g. Map or i.e. Record.',
+        'Ask Mr. Smith or Dr. Jones.',
+        'Tabs vs. Spaces, cf. PEP 8.',
+        'By J. R. Tolkien and the U.S. Army.',
+      ],
+    );
   });
 
   it('does not split inside decimals, version numbers, URLs, file names or dotted identifiers', () => {
-    assert.deepEqual(sentences('Pi is 3.14 and v1.2.3 is out. See https://example.com/a.b.c?x=1. Edit config.json and foo.bar() now.'), [
-      'Pi is 3.14 and v1.2.3 is out.', 'See https://example.com/a.b.c?x=1.', 'Edit config.json and foo.bar() now.',
-    ]);
+    assert.deepEqual(
+      sentences('Pi is 3.14 and v1.2.3 is out. See https://example.com/a.b.c?x=1. Edit config.json and foo.bar() now.'),
+      ['Pi is 3.14 and v1.2.3 is out.', 'See https://example.com/a.b.c?x=1.', 'Edit config.json and foo.bar() now.'],
+    );
   });
 
   it('keeps closing quotes and brackets with their sentence and allows an opening quote before the next', () => {
-    assert.deepEqual(sentences('He said "no." "Then why?" (Really.) Fine.'), ['He said "no."', '"Then why?"', '(Really.)', 'Fine.']);
+    assert.deepEqual(sentences('He said "no." "Then why?" (Really.) Fine.'), [
+      'He said "no."',
+      '"Then why?"',
+      '(Really.)',
+      'Fine.',
+    ]);
   });
 
   it('treats runs like ?! and ... as one end', () => {
@@ -54,7 +73,10 @@ describe('sentences', () => {
   it('trims white space and returns nothing for blank text', () => {
     assert.deepEqual(splitSentences('   \n\t '), []);
     assert.deepEqual(splitSentences(''), []);
-    assert.deepEqual(splitSentences('  One.  Two.  '), [{ start: 2, end: 6 }, { start: 8, end: 12 }]);
+    assert.deepEqual(splitSentences('  One.  Two.  '), [
+      { start: 2, end: 6 },
+      { start: 8, end: 12 },
+    ]);
   });
 
   it('recognises non-ASCII upper-case letters', () => {

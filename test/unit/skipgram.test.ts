@@ -1,5 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { SKIPGRAM_TARGET_STD, SKIPGRAM_UNTRAINED_LIMIT, SkipGramOptions, trainSkipGram } from '../../src/core/training/skipgram';
+import {
+  SKIPGRAM_TARGET_STD,
+  SKIPGRAM_UNTRAINED_LIMIT,
+  SkipGramOptions,
+  trainSkipGram,
+} from '../../src/core/training/skipgram';
 import { SKIPGRAM_WASM_BASE64 } from '../../src/core/engine/skipgramBinary';
 import { assembleSkipgramKernel } from '../../scripts/skipgramWat';
 
@@ -55,30 +60,30 @@ describe('skipgram', () => {
   });
 
   for (const dim of [16, 7]) {
-  it(`makes words of the same topic more similar than words of different topics (dim ${dim})`, () => {
-    const corpus = twoTopicCorpus(400, 2);
-    const vectors = trainSkipGram(corpus, TOPIC_VOCAB, { dim, epochs: 5, subsample: 0, minCount: 1, seed: 3 });
-    let within = 0;
-    let withinPairs = 0;
-    let across = 0;
-    let acrossPairs = 0;
-    for (let a = 2; a < TOPIC_VOCAB; a++) {
-      for (let b = a + 1; b < TOPIC_VOCAB; b++) {
-        const similarity = cosine(row(vectors, a, dim), row(vectors, b, dim));
-        const sameTopic = (a < 2 + CLUSTER_SIZE) === (b < 2 + CLUSTER_SIZE);
-        if (sameTopic) {
-          within += similarity;
-          withinPairs++;
-        } else {
-          across += similarity;
-          acrossPairs++;
+    it(`makes words of the same topic more similar than words of different topics (dim ${dim})`, () => {
+      const corpus = twoTopicCorpus(400, 2);
+      const vectors = trainSkipGram(corpus, TOPIC_VOCAB, { dim, epochs: 5, subsample: 0, minCount: 1, seed: 3 });
+      let within = 0;
+      let withinPairs = 0;
+      let across = 0;
+      let acrossPairs = 0;
+      for (let a = 2; a < TOPIC_VOCAB; a++) {
+        for (let b = a + 1; b < TOPIC_VOCAB; b++) {
+          const similarity = cosine(row(vectors, a, dim), row(vectors, b, dim));
+          const sameTopic = a < 2 + CLUSTER_SIZE === b < 2 + CLUSTER_SIZE;
+          if (sameTopic) {
+            within += similarity;
+            withinPairs++;
+          } else {
+            across += similarity;
+            acrossPairs++;
+          }
         }
       }
-    }
-    within /= withinPairs;
-    across /= acrossPairs;
-    assert.ok(within > across + 0.5, `mean cosine within topics ${within.toFixed(3)}, across ${across.toFixed(3)}`);
-  });
+      within /= withinPairs;
+      across /= acrossPairs;
+      assert.ok(within > across + 0.5, `mean cosine within topics ${within.toFixed(3)}, across ${across.toFixed(3)}`);
+    });
   }
 
   it('runs the checked-in kernel binary, assembled from scripts/skipgramWat.ts', async () => {
@@ -87,12 +92,15 @@ describe('skipgram', () => {
 
   it('never trains PAD or OOV: adding them to the text changes no vector, and their rows stay small', () => {
     const corpus = twoTopicCorpus(100, 4);
-    const withPadAndOov = corpus.map((seq) => Int32Array.from([1, ...seq.subarray(0, 5), 1, 1, ...seq.subarray(5), 0, 0, 0]));
+    const withPadAndOov = corpus.map((seq) =>
+      Int32Array.from([1, ...seq.subarray(0, 5), 1, 1, ...seq.subarray(5), 0, 0, 0]),
+    );
     const plain = trainSkipGram(corpus, TOPIC_VOCAB, small);
     const padded = trainSkipGram(withPadAndOov, TOPIC_VOCAB, small);
     assert.deepEqual(padded, plain);
     for (const id of [0, 1]) {
-      for (const value of row(plain, id, small.dim)) assert.ok(Math.abs(value) <= SKIPGRAM_UNTRAINED_LIMIT, `row ${id} value ${value}`);
+      for (const value of row(plain, id, small.dim))
+        assert.ok(Math.abs(value) <= SKIPGRAM_UNTRAINED_LIMIT, `row ${id} value ${value}`);
     }
   });
 
@@ -117,7 +125,9 @@ describe('skipgram', () => {
     trainSkipGram(twoTopicCorpus(2000, 7), TOPIC_VOCAB, { ...small, onProgress: (f) => fractions.push(f) });
     assert.ok(fractions.length > 10, `${fractions.length} progress calls`);
     assert.equal(fractions[fractions.length - 1], 1);
-    fractions.forEach((f, i) => assert.ok(f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]), `fraction ${i}: ${f}`));
+    fractions.forEach((f, i) =>
+      assert.ok(f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]), `fraction ${i}: ${f}`),
+    );
   });
 
   it('stops at the next check with an AbortError when the signal is aborted during training', () => {
@@ -139,7 +149,10 @@ describe('skipgram', () => {
   it('throws an AbortError before any work when the signal is already aborted', () => {
     let progressCalls = 0;
     const options = { ...small, signal: AbortSignal.abort(), onProgress: () => progressCalls++ };
-    assert.throws(() => trainSkipGram(twoTopicCorpus(10, 9), TOPIC_VOCAB, options), (error: Error) => error.name === 'AbortError');
+    assert.throws(
+      () => trainSkipGram(twoTopicCorpus(10, 9), TOPIC_VOCAB, options),
+      (error: Error) => error.name === 'AbortError',
+    );
     assert.equal(progressCalls, 0);
   });
 
@@ -158,7 +171,11 @@ describe('skipgram', () => {
       { seed: 0.5 },
     ];
     for (const override of invalid) {
-      assert.throws(() => trainSkipGram(corpus, TOPIC_VOCAB, { ...small, ...override }), RangeError, JSON.stringify(override));
+      assert.throws(
+        () => trainSkipGram(corpus, TOPIC_VOCAB, { ...small, ...override }),
+        RangeError,
+        JSON.stringify(override),
+      );
     }
     assert.throws(() => trainSkipGram(corpus, 1, small), RangeError);
     assert.throws(() => trainSkipGram(corpus, 17.5, small), RangeError);

@@ -6,7 +6,15 @@ import { NetworkEngine } from '../../src/core/engine/network';
 import { flattenWeights, type Architecture } from '../../src/core/model/architecture';
 import { maxAbsDiff, randomBatch } from './engineBatches';
 
-const arch: Architecture = { cell: 'gru', vocabSize: 17, embeddingDim: 6, units: 5, layers: 1, numClasses: 3, dropout: 0 };
+const arch: Architecture = {
+  cell: 'gru',
+  vocabSize: 17,
+  embeddingDim: 6,
+  units: 5,
+  layers: 1,
+  numClasses: 3,
+  dropout: 0,
+};
 
 /** The one-hot rows of a batch's labels, [B, C]. */
 function oneHot(batch: Batch): Float32Array {
@@ -34,7 +42,9 @@ describe('engine: soft targets (distillation)', () => {
       const weights = initWeights(arch, 4);
       const batch = randomBatch(arch, [4, 2, 5], undefined, 21, stepLabels);
       // Every labelled step of a sentence uses the sentence's own label here, as training does.
-      const sentenceSteps = stepLabels ? Int32Array.from(batch.stepLabels!, (l, i) => (l < 0 ? -1 : batch.labels![Math.floor(i / batch.timeSteps)])) : undefined;
+      const sentenceSteps = stepLabels
+        ? Int32Array.from(batch.stepLabels!, (l, i) => (l < 0 ? -1 : batch.labels![Math.floor(i / batch.timeSteps)]))
+        : undefined;
       const hard: Batch = { ...batch, ...(sentenceSteps ? { stepLabels: sentenceSteps } : {}) };
       const a = computeGradients(arch, weights, hard);
       const b = computeGradients(arch, weights, { ...hard, softTargets: oneHot(hard) });
@@ -60,7 +70,10 @@ describe('engine: soft targets (distillation)', () => {
           const down = lossOf();
           arrays[a][i] = saved;
           const numeric = (up - down) / 2e-2;
-          assert.ok(Math.abs(numeric - analytic[a][i]) < 2e-3 + 0.02 * Math.abs(numeric), `array ${a} index ${i}: numeric ${numeric}, analytic ${analytic[a][i]}`);
+          assert.ok(
+            Math.abs(numeric - analytic[a][i]) < 2e-3 + 0.02 * Math.abs(numeric),
+            `array ${a} index ${i}: numeric ${numeric}, analytic ${analytic[a][i]}`,
+          );
         }
       }
     });
@@ -71,6 +84,9 @@ describe('engine: soft targets (distillation)', () => {
     const softTargets = randomTargets(plain, 4);
     const half = selectSentences({ ...plain, softTargets }, Int32Array.from([2]));
     assert.deepStrictEqual([...half.softTargets!], [...softTargets.subarray(6, 9)]);
-    assert.throws(() => computeGradients(arch, initWeights(arch, 1), { ...plain, softTargets: new Float32Array(2) }), /softTargets has 2 values, expected 9/);
+    assert.throws(
+      () => computeGradients(arch, initWeights(arch, 1), { ...plain, softTargets: new Float32Array(2) }),
+      /softTargets has 2 values, expected 9/,
+    );
   });
 });

@@ -20,7 +20,12 @@ interface Pretend {
  * seam) and the host in `hostDir`: what it prints and its status. Nothing is installed.
  */
 function dryRun(hostDir: string, pretend: Pretend, args: string[] = ['--browser'], env: Record<string, string> = {}) {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, SENTIMENT_LENS_VSCODE_HOST: hostDir, SENTIMENT_LENS_SETUP_PRETEND: JSON.stringify(pretend), ...env };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    SENTIMENT_LENS_VSCODE_HOST: hostDir,
+    SENTIMENT_LENS_SETUP_PRETEND: JSON.stringify(pretend),
+    ...env,
+  };
   if (!('CHROMIUM' in env)) delete childEnv.CHROMIUM;
   const run = spawnSync(process.execPath, [install, '--dry-run', ...args], { encoding: 'utf8', env: childEnv });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -38,8 +43,14 @@ describe('vscodeHost/systemPackages (install.mjs --dry-run)', () => {
     const hostModule = path.join(root, 'scripts', 'vscodeHost', 'host.mjs');
     const { CODE_SERVER_VERSION, PLAYWRIGHT_CORE_VERSION } = await import(hostModule);
     fs.mkdirSync(path.join(installedHostDir, 'node_modules', 'code-server', 'lib', 'vscode'), { recursive: true });
-    fs.writeFileSync(path.join(installedHostDir, '.installed.json'), JSON.stringify({ codeServer: CODE_SERVER_VERSION, playwrightCore: PLAYWRIGHT_CORE_VERSION }));
-    fs.writeFileSync(path.join(installedHostDir, 'node_modules', 'code-server', 'lib', 'vscode', 'package.json'), JSON.stringify({ version: '1.100.3' }));
+    fs.writeFileSync(
+      path.join(installedHostDir, '.installed.json'),
+      JSON.stringify({ codeServer: CODE_SERVER_VERSION, playwrightCore: PLAYWRIGHT_CORE_VERSION }),
+    );
+    fs.writeFileSync(
+      path.join(installedHostDir, 'node_modules', 'code-server', 'lib', 'vscode', 'package.json'),
+      JSON.stringify({ version: '1.100.3' }),
+    );
   });
 
   after(() => fs.rmSync(path.dirname(hostDir), { recursive: true, force: true }));
@@ -49,7 +60,13 @@ describe('vscodeHost/systemPackages (install.mjs --dry-run)', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^\[setup\] missing system packages: ripgrep chromium$/m);
     assert.match(run.stdout, /^\[setup\] would run: apt-get update && apt-get install -y ripgrep chromium$/m);
-    assert.match(run.stdout, new RegExp(`^\\[vscode-host\\] would install code-server .* into ${hostDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `^\\[vscode-host\\] would install code-server .* into ${hostDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        'm',
+      ),
+    );
   });
 
   it('with passwordless sudo, runs the same apt-get commands through sudo', () => {
@@ -65,13 +82,16 @@ describe('vscodeHost/systemPackages (install.mjs --dry-run)', () => {
     assert.doesNotMatch(run.stdout, /would run|would install/);
   });
 
-  it('without apt-get, stops naming what to install with the system\'s package manager', () => {
+  it("without apt-get, stops naming what to install with the system's package manager", () => {
     const run = dryRun(hostDir, { missing: ['libkrb5-dev', 'chromium'], root: true, apt: false, os: 'fedora' });
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /needs the Kerberos 5 development files, Chromium .*\(Debian packages: libkrb5-dev chromium\).*\(fedora\) has no apt-get/);
+    assert.match(
+      run.stderr,
+      /needs the Kerberos 5 development files, Chromium .*\(Debian packages: libkrb5-dev chromium\).*\(fedora\) has no apt-get/,
+    );
   });
 
-  it('asks for Ubuntu\'s chromium-browser package on Ubuntu', () => {
+  it("asks for Ubuntu's chromium-browser package on Ubuntu", () => {
     const run = dryRun(hostDir, { missing: ['chromium-browser'], root: true, apt: true, os: 'ubuntu' });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /apt-get install -y chromium-browser$/m);
@@ -89,7 +109,12 @@ describe('vscodeHost/systemPackages (install.mjs --dry-run)', () => {
   });
 
   it('does not ask for the chromium package when CHROMIUM names a browser', () => {
-    const run = dryRun(hostDir, { missing: ['ripgrep', 'chromium'], root: true, apt: true, os: 'debian' }, ['--browser'], { CHROMIUM: '/opt/chrome/chrome' });
+    const run = dryRun(
+      hostDir,
+      { missing: ['ripgrep', 'chromium'], root: true, apt: true, os: 'debian' },
+      ['--browser'],
+      { CHROMIUM: '/opt/chrome/chrome' },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /missing system packages: ripgrep$/m);
   });

@@ -2,8 +2,19 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../../src/core/model/tfBackend';
 import { padBatch } from '../../src/core/model/batching';
-import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from '../../src/core/model/architecture';
-import { buildLayersModel, getNetworkWeights, predictWithLayers, setNetworkWeights } from '../../src/core/model/tfjsModel';
+import {
+  Architecture,
+  NetworkWeights,
+  flattenWeights,
+  unflattenWeights,
+  weightShapes,
+} from '../../src/core/model/architecture';
+import {
+  buildLayersModel,
+  getNetworkWeights,
+  predictWithLayers,
+  setNetworkWeights,
+} from '../../src/core/model/tfjsModel';
 
 /** Deterministic weights in [-0.6, 0.6) (mulberry32), so tests do not depend on tfjs's initialisers. */
 function seededWeights(arch: Architecture, seed: number): NetworkWeights {
@@ -27,15 +38,19 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 function referenceForward(arch: Architecture, weights: NetworkWeights, ids: number[]): number[][] {
   const G = arch.cell === 'gru' ? 3 : arch.cell === 'lstm' ? 4 : 1;
   const U = arch.units;
-  let inputs = ids.map((id) => Array.from(weights.embedding.subarray(id * arch.embeddingDim, (id + 1) * arch.embeddingDim)));
+  let inputs = ids.map((id) =>
+    Array.from(weights.embedding.subarray(id * arch.embeddingDim, (id + 1) * arch.embeddingDim)),
+  );
   weights.rnn.forEach(({ kernel, recurrentKernel, bias }) => {
     const inputDim = inputs[0].length;
     let h = new Array<number>(U).fill(0);
     let c = new Array<number>(U).fill(0);
     const outputs: number[][] = [];
     // x W + b for gate block g, unit j (bias optional) and h U for the same block.
-    const xw = (x: number[], g: number, j: number) => x.reduce((s, v, i) => s + v * kernel[i * G * U + g * U + j], bias[g * U + j]);
-    const hu = (hv: number[], g: number, j: number) => hv.reduce((s, v, i) => s + v * recurrentKernel[i * G * U + g * U + j], 0);
+    const xw = (x: number[], g: number, j: number) =>
+      x.reduce((s, v, i) => s + v * kernel[i * G * U + g * U + j], bias[g * U + j]);
+    const hu = (hv: number[], g: number, j: number) =>
+      hv.reduce((s, v, i) => s + v * recurrentKernel[i * G * U + g * U + j], 0);
     for (const x of inputs) {
       assert.equal(x.length, inputDim);
       if (arch.cell === 'gru') {
@@ -155,9 +170,22 @@ describe('tfjsModel', () => {
         const C = a.numClasses;
         const T = 10;
         assertClose(padded.finalProbabilities.subarray(C, 2 * C), alone.finalProbabilities, 1e-6, 'final');
-        assertClose(padded.stepProbabilities.subarray(T * C, T * C + 4 * C), alone.stepProbabilities, 1e-6, 'trajectory');
-        assert.ok(padded.stepProbabilities.subarray(T * C + 4 * C, 2 * T * C).every((v) => v === 0), 'padding steps are zeroed');
-        assertClose(alone.finalProbabilities, alone.stepProbabilities.subarray(3 * C, 4 * C), 0, 'final = step length-1');
+        assertClose(
+          padded.stepProbabilities.subarray(T * C, T * C + 4 * C),
+          alone.stepProbabilities,
+          1e-6,
+          'trajectory',
+        );
+        assert.ok(
+          padded.stepProbabilities.subarray(T * C + 4 * C, 2 * T * C).every((v) => v === 0),
+          'padding steps are zeroed',
+        );
+        assertClose(
+          alone.finalProbabilities,
+          alone.stepProbabilities.subarray(3 * C, 4 * C),
+          0,
+          'final = step length-1',
+        );
       } finally {
         model.dispose();
       }

@@ -11,7 +11,15 @@ const labelled = [
 ];
 const unlabelled = Array.from({ length: 20 }, () => 'a splendid film that works and a dreadful one that breaks');
 const tiny: Partial<TrainingOptions> = {
-  units: 4, embeddingDim: 8, epochs: 1, batchSize: 8, validationSplit: 0.25, skipGram: true, skipGramEpochs: 1, seed: 3, minCount: 1,
+  units: 4,
+  embeddingDim: 8,
+  epochs: 1,
+  batchSize: 8,
+  validationSplit: 0.25,
+  skipGram: true,
+  skipGramEpochs: 1,
+  seed: 3,
+  minCount: 1,
 };
 
 describe('training', () => {
@@ -22,14 +30,23 @@ describe('training', () => {
     });
 
     it('add their words to the vocabulary with vocabularySource training+pretraining', async () => {
-      const result = await trainClassifier(labelled, { ...tiny, pretrainingTexts: unlabelled, vocabularySource: 'training+pretraining' });
+      const result = await trainClassifier(labelled, {
+        ...tiny,
+        pretrainingTexts: unlabelled,
+        vocabularySource: 'training+pretraining',
+      });
       assert.equal(result.model.vocabulary.tokens.includes('splendid'), true);
     });
 
     it('change the skip-gram vectors of the training words they share', async () => {
       const row = (embedding: Float32Array, id: number) => Array.from(embedding.subarray(id * 8, (id + 1) * 8));
       const without = await trainClassifier(labelled, { ...tiny, epochs: 1, learningRate: 1e-9 });
-      const withTexts = await trainClassifier(labelled, { ...tiny, epochs: 1, learningRate: 1e-9, pretrainingTexts: unlabelled });
+      const withTexts = await trainClassifier(labelled, {
+        ...tiny,
+        epochs: 1,
+        learningRate: 1e-9,
+        pretrainingTexts: unlabelled,
+      });
       const id = without.model.vocabulary.tokens.indexOf('works');
       assert.deepEqual(withTexts.model.vocabulary.tokens, without.model.vocabulary.tokens);
       assert.notDeepEqual(row(withTexts.model.weights.embedding, id), row(without.model.weights.embedding, id));
@@ -39,7 +56,11 @@ describe('training', () => {
       const result = await trainClassifier(labelled, { ...tiny, pretrainingTexts: unlabelled });
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-training-'));
       try {
-        await saveTrainedModel(path.join(dir, 'm'), result, { name: 'm', dataFingerprint: '0'.repeat(64), dataDescription: 'test' });
+        await saveTrainedModel(path.join(dir, 'm'), result, {
+          name: 'm',
+          dataFingerprint: '0'.repeat(64),
+          dataDescription: 'test',
+        });
         const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'm', 'metadata.json'), 'utf8'));
         assert.equal(metadata.training.hyperparameters.pretrainingTexts, unlabelled.length);
         assert.equal(JSON.stringify(metadata).includes('splendid'), false);
@@ -53,16 +74,20 @@ describe('training', () => {
 describe('training: the initial embedding hook and skip-gram', () => {
   const words = (result: { model: { vocabulary: { tokens: readonly string[] } } }) => result.model.vocabulary.tokens;
   /** A hook that sets the rows of the first `share` of the vocabulary (PAD excepted) to 0.5. */
-  const hookSetting = (share: number) => (vocabulary: { tokens: readonly string[] }, embedding: Float32Array, dim: number) => {
-    const out = embedding.slice();
-    const rows = Math.ceil(share * vocabulary.tokens.length);
-    for (let row = 1; row < rows; row++) out.fill(0.5, row * dim, (row + 1) * dim);
-    return out;
-  };
+  const hookSetting =
+    (share: number) => (vocabulary: { tokens: readonly string[] }, embedding: Float32Array, dim: number) => {
+      const out = embedding.slice();
+      const rows = Math.ceil(share * vocabulary.tokens.length);
+      for (let row = 1; row < rows; row++) out.fill(0.5, row * dim, (row + 1) * dim);
+      return out;
+    };
 
   it(`skips skip-gram when the hook sets at least ${SKIP_GRAM_COVERAGE_LIMIT} of the rows, as if skipGram were off`, async () => {
     const phases: string[] = [];
-    const skipped = await trainClassifier(labelled, tiny, { initialEmbedding: hookSetting(1), onProgress: (p) => phases.push(p.phase) });
+    const skipped = await trainClassifier(labelled, tiny, {
+      initialEmbedding: hookSetting(1),
+      onProgress: (p) => phases.push(p.phase),
+    });
     const off = await trainClassifier(labelled, { ...tiny, skipGram: false }, { initialEmbedding: hookSetting(1) });
     assert.equal(skipped.skipGramPretrained, false);
     assert.equal(phases.includes('pretraining'), false);
@@ -72,7 +97,11 @@ describe('training: the initial embedding hook and skip-gram', () => {
 
   it('runs skip-gram when the hook sets fewer rows, and the rows it set start the run', async () => {
     const phases: string[] = [];
-    const result = await trainClassifier(labelled, { ...tiny, learningRate: 1e-9 }, { initialEmbedding: hookSetting(0.5), onProgress: (p) => phases.push(p.phase) });
+    const result = await trainClassifier(
+      labelled,
+      { ...tiny, learningRate: 1e-9 },
+      { initialEmbedding: hookSetting(0.5), onProgress: (p) => phases.push(p.phase) },
+    );
     assert.equal(result.skipGramPretrained, true);
     assert.equal(phases.includes('pretraining'), true);
     const row1 = Array.from(result.model.weights.embedding.subarray(8, 16));

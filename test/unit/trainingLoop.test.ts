@@ -2,7 +2,11 @@ import * as assert from 'node:assert/strict';
 import { padBatch } from '../../src/core/model/batching';
 import { Random } from '../../src/core/engine/random';
 import {
-  lengthBucketedBatches, prepareTrainingBatch, stratifiedSplit, trainClassifier, TrainingCancelledError,
+  lengthBucketedBatches,
+  prepareTrainingBatch,
+  stratifiedSplit,
+  trainClassifier,
+  TrainingCancelledError,
 } from '../../src/core/training/training';
 import { OOV_ID } from '../../src/core/text/vocabulary';
 
@@ -20,7 +24,15 @@ function syntheticReviews(count: number, seed: number) {
   });
 }
 
-const small = { units: 16, embeddingDim: 16, batchSize: 16, epochs: 6, learningRate: 0.01, validationSplit: 0.2, patience: 0 } as const;
+const small = {
+  units: 16,
+  embeddingDim: 16,
+  batchSize: 16,
+  epochs: 6,
+  learningRate: 0.01,
+  validationSplit: 0.2,
+  patience: 0,
+} as const;
 
 describe('training loop', () => {
   it('splits each class by the same share, deterministically, into disjoint parts', () => {
@@ -34,7 +46,10 @@ describe('training loop', () => {
 
   it('keeps the split models were trained with (so eval --split validation reproduces it)', () => {
     const data = [...Array(40)].map((_, i) => ({ text: `t${i}`, label: ['a', 'b', 'c'][i % 3] }));
-    assert.deepEqual(stratifiedSplit(data, 0.25, 42).validation.map((d) => d.text), ['t0', 't2', 't3', 't9', 't13', 't15', 't16', 't22', 't23', 't29']);
+    assert.deepEqual(
+      stratifiedSplit(data, 0.25, 42).validation.map((d) => d.text),
+      ['t0', 't2', 't3', 't9', 't13', 't15', 't16', 't22', 't23', 't29'],
+    );
   });
 
   it('splits 200,000 examples of two classes (one pass over the data, no copy per example)', () => {
@@ -57,7 +72,10 @@ describe('training loop', () => {
         assert.equal(batch.labels![b], labels[sentence]);
       }
     }
-    assert.deepEqual(seen.sort((a, b) => a - b), [...Array(100).keys()]);
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      [...Array(100).keys()],
+    );
   });
 
   it('applies word dropout to real tokens only and leaves the input batch unchanged', () => {
@@ -66,7 +84,10 @@ describe('training loop', () => {
     const dropped = prepareTrainingBatch(batch, { wordDropout: 0.5, supervision: 'final' }, new Random(3));
     assert.deepEqual(batch.ids, before);
     dropped.ids.forEach((id, i) => assert.ok(before[i] === 0 ? id === 0 : id === before[i] || id === OOV_ID));
-    assert.ok([...dropped.ids].some((id, i) => id !== before[i]), 'some token was dropped');
+    assert.ok(
+      [...dropped.ids].some((id, i) => id !== before[i]),
+      'some token was dropped',
+    );
   });
 
   it('labels every real step, and no padding step, under every-step supervision', () => {
@@ -94,7 +115,11 @@ describe('training loop', () => {
     this.timeout(60000);
     const data = syntheticReviews(80, 2);
     const options = { ...small, epochs: 2 };
-    const [a, b, c] = await Promise.all([trainClassifier(data, options), trainClassifier(data, options), trainClassifier(data, { ...options, seed: 7 })]);
+    const [a, b, c] = await Promise.all([
+      trainClassifier(data, options),
+      trainClassifier(data, options),
+      trainClassifier(data, { ...options, seed: 7 }),
+    ]);
     assert.deepEqual(a.model.weights.dense.kernel, b.model.weights.dense.kernel);
     assert.deepEqual(a.model.weights.embedding, b.model.weights.embedding);
     assert.notDeepEqual(a.model.weights.dense.kernel, c.model.weights.dense.kernel);
@@ -103,7 +128,12 @@ describe('training loop', () => {
   it('stops early once validation has not improved for `patience` epochs', async function () {
     this.timeout(60000);
     // Adam steps of 1e-12 are below float32 resolution: the weights, and so the validation figures, never change.
-    const result = await trainClassifier(syntheticReviews(120, 3), { ...small, epochs: 10, patience: 2, learningRate: 1e-12 });
+    const result = await trainClassifier(syntheticReviews(120, 3), {
+      ...small,
+      epochs: 10,
+      patience: 2,
+      learningRate: 1e-12,
+    });
     assert.equal(result.bestEpoch, 1);
     assert.equal(result.history.length, 3);
   });
@@ -111,22 +141,35 @@ describe('training loop', () => {
   it('stops with TrainingCancelledError between batches when the signal is aborted', async () => {
     const controller = new AbortController();
     let batchesSeen = 0;
-    const run = trainClassifier(syntheticReviews(200, 4), { ...small, epochs: 50 }, {
-      signal: controller.signal,
-      progressPerEpoch: 100,
-      onProgress: (p) => {
-        if (p.phase === 'training' && ++batchesSeen === 3) controller.abort();
+    const run = trainClassifier(
+      syntheticReviews(200, 4),
+      { ...small, epochs: 50 },
+      {
+        signal: controller.signal,
+        progressPerEpoch: 100,
+        onProgress: (p) => {
+          if (p.phase === 'training' && ++batchesSeen === 3) controller.abort();
+        },
       },
-    });
+    );
     await assert.rejects(run, TrainingCancelledError);
     assert.equal(batchesSeen, 3);
   });
 
   it('refuses data with a single class, naming it', async () => {
-    await assert.rejects(trainClassifier([{ text: 'a', label: 'x' }, { text: 'b', label: 'x' }]), /only "x"/);
+    await assert.rejects(
+      trainClassifier([
+        { text: 'a', label: 'x' },
+        { text: 'b', label: 'x' },
+      ]),
+      /only "x"/,
+    );
   });
 
   it('rejects out-of-range settings with a message naming them', async () => {
-    await assert.rejects(trainClassifier(syntheticReviews(10, 5), { dropout: 1.5, units: 0 }), /dropout must be in \[0, 1\).*units must be a positive integer|units must be a positive integer.*dropout/);
+    await assert.rejects(
+      trainClassifier(syntheticReviews(10, 5), { dropout: 1.5, units: 0 }),
+      /dropout must be in \[0, 1\).*units must be a positive integer|units must be a positive integer.*dropout/,
+    );
   });
 });

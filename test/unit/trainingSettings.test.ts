@@ -2,7 +2,14 @@ import * as assert from 'node:assert/strict';
 import { DEFAULT_TRAINING_OPTIONS, resolveTrainingOptions } from '../../src/core/training/training';
 import { isPanelTrainingSettings } from '../../src/protocol/panelMessages';
 import {
-  describeAllowed, PANEL_ONLY_SETTINGS, PANEL_SETTING_DEFAULTS, PANEL_SETTINGS, runOptionsOf, settingName, TRAINING_SETTING_DEFAULTS, TRAINING_SETTINGS,
+  describeAllowed,
+  PANEL_ONLY_SETTINGS,
+  PANEL_SETTING_DEFAULTS,
+  PANEL_SETTINGS,
+  runOptionsOf,
+  settingName,
+  TRAINING_SETTING_DEFAULTS,
+  TRAINING_SETTINGS,
 } from '../../src/protocol/trainingSettings';
 
 const badSettings = (values: Record<string, unknown>) => () => resolveTrainingOptions(values as never);
@@ -22,9 +29,26 @@ describe('trainingSettings', () => {
   });
 
   it('lists the panel rows in the form order, the panel-only ones last', () => {
-    assert.deepEqual(PANEL_SETTINGS.map((row) => row.key), [
-      'cell', 'units', 'layers', 'embeddingDim', 'dropout', 'epochs', 'batchSize', 'learningRate', 'maxLength', 'validationSplit', 'seed', 'skipGram', 'lexiconWeight', 'linguisticExamples', 'startFromBundled',
-    ]);
+    assert.deepEqual(
+      PANEL_SETTINGS.map((row) => row.key),
+      [
+        'cell',
+        'units',
+        'layers',
+        'embeddingDim',
+        'dropout',
+        'epochs',
+        'batchSize',
+        'learningRate',
+        'maxLength',
+        'validationSplit',
+        'seed',
+        'skipGram',
+        'lexiconWeight',
+        'linguisticExamples',
+        'startFromBundled',
+      ],
+    );
   });
 
   it('names a setting in messages by its key in words and states what it allows', () => {
@@ -38,7 +62,8 @@ describe('trainingSettings', () => {
     assert.equal(describeAllowed(row('dropout')), 'in [0, 1)');
     assert.equal(describeAllowed(row('cell')), 'gru, lstm or simple');
     assert.equal(describeAllowed(row('skipGram')), 'true or false');
-    const number = (bounds: object) => describeAllowed({ key: 'x', kind: 'number', default: 0, label: 'X', help: 'x', ...bounds });
+    const number = (bounds: object) =>
+      describeAllowed({ key: 'x', kind: 'number', default: 0, label: 'X', help: 'x', ...bounds });
     assert.equal(number({ min: 0 }), '>= 0');
     assert.equal(number({ above: 0.5, max: 2 }), 'in (0.5, 2]');
     assert.equal(number({ integer: true, min: 2, max: 8 }), 'an integer in [2, 8]');
@@ -47,8 +72,14 @@ describe('trainingSettings', () => {
   });
 
   it('has resolveTrainingOptions refuse values outside a row, naming each', () => {
-    assert.throws(badSettings({ units: 0 }), /^Error: bad training settings: units must be a positive integer \(got 0\)$/);
-    assert.throws(badSettings({ units: 1.5, dropout: 1 }), /units must be a positive integer \(got 1\.5\); dropout must be in \[0, 1\) \(got 1\)/);
+    assert.throws(
+      badSettings({ units: 0 }),
+      /^Error: bad training settings: units must be a positive integer \(got 0\)$/,
+    );
+    assert.throws(
+      badSettings({ units: 1.5, dropout: 1 }),
+      /units must be a positive integer \(got 1\.5\); dropout must be in \[0, 1\) \(got 1\)/,
+    );
     assert.throws(badSettings({ cell: 'rnn' }), /cell must be gru, lstm or simple \(got rnn\)/);
     assert.throws(badSettings({ learningRate: 0 }), /learning rate must be positive \(got 0\)/);
     assert.throws(badSettings({ maxVocabulary: 2 }), /max vocabulary must be an integer >= 3 \(got 2\)/);

@@ -10,13 +10,29 @@ import type { PanelTrainingSettings } from '../../src/protocol/trainingSettings'
 const fixtures = path.join(__dirname, '..', 'fixtures', 'workspace', 'training');
 const MAX_BYTES = 100 * 1024 * 1024;
 const SMALL: PanelTrainingSettings = {
-  cell: 'gru', units: 16, layers: 1, embeddingDim: 16, dropout: 0.2, epochs: 3, batchSize: 8,
-  learningRate: 0.01, maxLength: 40, validationSplit: 0.2, seed: 7, skipGram: false, lexiconWeight: 0, linguisticExamples: false, startFromBundled: false,
+  cell: 'gru',
+  units: 16,
+  layers: 1,
+  embeddingDim: 16,
+  dropout: 0.2,
+  epochs: 3,
+  batchSize: 8,
+  learningRate: 0.01,
+  maxLength: 40,
+  validationSplit: 0.2,
+  seed: 7,
+  skipGram: false,
+  lexiconWeight: 0,
+  linguisticExamples: false,
+  startFromBundled: false,
 };
 
 /** The real worker entry in a plain Node worker thread (TypeScript through tsx). */
 class WorkerHarness {
-  readonly worker = new Worker(path.join(__dirname, '..', '..', 'src', 'worker', 'trainingWorker.ts'), { execArgv: ['--require', 'tsx/cjs'], stderr: true });
+  readonly worker = new Worker(path.join(__dirname, '..', '..', 'src', 'worker', 'trainingWorker.ts'), {
+    execArgv: ['--require', 'tsx/cjs'],
+    stderr: true,
+  });
   readonly received: WorkerToHost[] = [];
   private waiters: (() => void)[] = [];
   stderr = '';
@@ -86,14 +102,20 @@ describe('trainingWorker', () => {
   it('lists the bad rows of a malformed CSV with their line numbers and still lets it train', async () => {
     const { view } = await harness.load(2, path.join(fixtures, 'malformed.csv'));
     const lines = view.problems.filter((p) => p.severity === 'error').map((p) => [p.line, p.code]);
-    assert.deepEqual(lines, [[8, 'field-count'], [14, 'missing-label']]);
+    assert.deepEqual(lines, [
+      [8, 'field-count'],
+      [14, 'missing-label'],
+    ]);
     assert.equal(view.blocker, undefined);
     assert.equal(view.examples, 28);
   });
 
   it('explains each kind of unusable file instead of failing: empty, one class, binary, UTF-16, over the size limit', async () => {
     const utf16 = path.join(tmp, 'utf16.csv');
-    fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\nfine,positive\n', 'utf16le')]));
+    fs.writeFileSync(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\nfine,positive\n', 'utf16le')]),
+    );
     const huge = path.join(tmp, 'huge.csv');
     fs.writeFileSync(huge, 'text,label\n');
     fs.truncateSync(huge, MAX_BYTES + 1); // sparse: nothing is written
@@ -113,14 +135,27 @@ describe('trainingWorker', () => {
 
   it('reads labels named __proto__ and constructor as the CLI does', async () => {
     const file = path.join(tmp, 'proto.csv');
-    fs.writeFileSync(file, 'text,label\ngood film,__proto__\ngreat film,__proto__\nbad film,neg\nnice film,constructor\n');
+    fs.writeFileSync(
+      file,
+      'text,label\ngood film,__proto__\ngreat film,__proto__\nbad film,neg\nnice film,constructor\n',
+    );
     const { view } = await harness.load(15, file);
     assert.equal(view.blocker, undefined);
-    assert.deepEqual(Object.entries(view.labelCounts), [['__proto__', 2], ['constructor', 1], ['neg', 1]]);
+    assert.deepEqual(Object.entries(view.labelCounts), [
+      ['__proto__', 2],
+      ['constructor', 1],
+      ['neg', 1],
+    ]);
   });
 
   it('refuses to train on an unusable file with an error naming the reason', async () => {
-    harness.send({ type: 'train', requestId: 20, source: { kind: 'file', path: path.join(fixtures, 'single-class.csv') }, maxBytes: MAX_BYTES, settings: SMALL });
+    harness.send({
+      type: 'train',
+      requestId: 20,
+      source: { kind: 'file', path: path.join(fixtures, 'single-class.csv') },
+      maxBytes: MAX_BYTES,
+      settings: SMALL,
+    });
     const answer = await harness.final(20);
     assert.equal(answer.type, 'error');
     assert.match((answer as { message: string }).message, /only one class/);
@@ -135,14 +170,26 @@ describe('trainingWorker', () => {
   });
 
   it('trains to the end with progress, a report with trajectories, and saves a loadable model atomically', async () => {
-    harness.send({ type: 'train', requestId: 30, source: { kind: 'file', path: path.join(fixtures, 'reviews.tsv') }, maxBytes: MAX_BYTES, settings: SMALL });
+    harness.send({
+      type: 'train',
+      requestId: 30,
+      source: { kind: 'file', path: path.join(fixtures, 'reviews.tsv') },
+      maxBytes: MAX_BYTES,
+      settings: SMALL,
+    });
     const done = await harness.final(30);
     assert.equal(done.type, 'done', JSON.stringify(done));
     const progress = harness.received.filter((m) => m.requestId === 30 && m.type === 'progress');
-    assert.ok(progress.some((m) => m.type === 'progress' && m.progress.phase === 'validated'), 'per-epoch progress');
+    assert.ok(
+      progress.some((m) => m.type === 'progress' && m.progress.phase === 'validated'),
+      'per-epoch progress',
+    );
     const report = (done as Extract<WorkerToHost, { type: 'done' }>).report;
     assert.deepEqual(report.labels, ['negative', 'positive']);
-    assert.equal(report.confusion.flat().reduce((a, b) => a + b, 0), report.validationExamples);
+    assert.equal(
+      report.confusion.flat().reduce((a, b) => a + b, 0),
+      report.validationExamples,
+    );
     assert.ok(report.samples.length > 0 && report.samples[0].tokens.length > 0);
     assert.equal(report.samples[0].tokens[0].probabilities.length, 2);
 
@@ -162,7 +209,10 @@ describe('trainingWorker', () => {
     harness.send({ type: 'save', requestId: 32, dir, name: 'notes' });
     const answer = await harness.final(32);
     assert.equal(answer.type, 'error');
-    assert.match((answer as { message: string }).message, /could not save the model: cannot save a model to .*notes: the folder is not a Sentiment Lens model/);
+    assert.match(
+      (answer as { message: string }).message,
+      /could not save the model: cannot save a model to .*notes: the folder is not a Sentiment Lens model/,
+    );
     assert.deepEqual(fs.readdirSync(dir), ['todo.txt']);
     fs.rmSync(dir, { recursive: true });
   });
@@ -170,12 +220,22 @@ describe('trainingWorker', () => {
   it('stops a run within one batch of a cancel, and a saved model stays as it was', async () => {
     const dir = path.join(tmp, 'models', 'fixture-model');
     const before = fs.readFileSync(path.join(dir, 'weights.bin'));
-    harness.send({ type: 'train', requestId: 40, source: { kind: 'file', path: path.join(fixtures, 'reviews.tsv') }, maxBytes: MAX_BYTES, settings: { ...SMALL, epochs: 50, batchSize: 2 } });
-    const first = (await harness.next((m) => m.requestId === 40 && m.type === 'progress' && m.progress.phase === 'training')) as Extract<WorkerToHost, { type: 'progress' }>;
+    harness.send({
+      type: 'train',
+      requestId: 40,
+      source: { kind: 'file', path: path.join(fixtures, 'reviews.tsv') },
+      maxBytes: MAX_BYTES,
+      settings: { ...SMALL, epochs: 50, batchSize: 2 },
+    });
+    const first = (await harness.next(
+      (m) => m.requestId === 40 && m.type === 'progress' && m.progress.phase === 'training',
+    )) as Extract<WorkerToHost, { type: 'progress' }>;
     harness.send({ type: 'cancel', requestId: 40 });
     const end = await harness.final(40);
     assert.equal(end.type, 'cancelled');
-    const last = harness.received.filter((m): m is Extract<WorkerToHost, { type: 'progress' }> => m.requestId === 40 && m.type === 'progress').pop()!;
+    const last = harness.received
+      .filter((m): m is Extract<WorkerToHost, { type: 'progress' }> => m.requestId === 40 && m.type === 'progress')
+      .pop()!;
     assert.equal(last.progress.epoch, first.progress.epoch, 'no further epoch after cancel');
     assert.deepEqual(fs.readFileSync(path.join(dir, 'weights.bin')), before);
   });

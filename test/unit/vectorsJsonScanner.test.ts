@@ -5,23 +5,45 @@ import { scanVectorsJson } from '../../src/core/training/vectorsJsonScanner';
 function viaJsonParse(text: string, wanted: ReadonlySet<string>) {
   const parsed = JSON.parse(text) as { dimensions: unknown; vectors: Record<string, number[]> };
   const entries = Object.entries(parsed.vectors);
-  return { dimensions: parsed.dimensions, fileWords: entries.length, found: entries.filter(([word]) => wanted.has(word)) };
+  return {
+    dimensions: parsed.dimensions,
+    fileWords: entries.length,
+    found: entries.filter(([word]) => wanted.has(word)),
+  };
 }
 
 const scan = (text: string, wanted: ReadonlySet<string>) => scanVectorsJson(Buffer.from(text, 'utf8'), wanted);
 
 describe('vectorsJsonScanner', () => {
   const cases: Record<string, string> = {
-    'the wink-embeddings layout': '{"precision":8,"dimensions":2,"words":["a","\\"","b"],"vectors":{"a":[1,2,0.5,0],"\\"":[3,4,1,1],"b":[-5e-3,6E+2,1,2]},"unkVector":[0,0,-1]}',
-    'whitespace and keys in another order': ' {\n "vectors" : { "a" : [ 1 , 2 ] ,\r\n "b":[3,4] } ,\t"dimensions" : 2 }\n',
-    'escaped and non-ASCII words': '{"dimensions":1,"vectors":{"caf\\u00e9":[1],"naïve":[2],"a\\\\b":[3],"\\"q\\"":[4]}}',
+    'the wink-embeddings layout':
+      '{"precision":8,"dimensions":2,"words":["a","\\"","b"],"vectors":{"a":[1,2,0.5,0],"\\"":[3,4,1,1],"b":[-5e-3,6E+2,1,2]},"unkVector":[0,0,-1]}',
+    'whitespace and keys in another order':
+      ' {\n "vectors" : { "a" : [ 1 , 2 ] ,\r\n "b":[3,4] } ,\t"dimensions" : 2 }\n',
+    'escaped and non-ASCII words':
+      '{"dimensions":1,"vectors":{"caf\\u00e9":[1],"naïve":[2],"a\\\\b":[3],"\\"q\\"":[4]}}',
     'a repeated word (the last value wins, at the first place)': '{"dimensions":1,"vectors":{"a":[1],"b":[2],"a":[3]}}',
-    'numeric words (array indices first, ascending)': '{"dimensions":1,"vectors":{"z":[1],"10":[2],"2":[3],"007":[4],"4294967295":[5],"__proto__":[6]}}',
+    'numeric words (array indices first, ascending)':
+      '{"dimensions":1,"vectors":{"z":[1],"10":[2],"2":[3],"007":[4],"4294967295":[5],"__proto__":[6]}}',
     'no vectors': '{"dimensions":3,"vectors":{}}',
   };
   for (const [name, text] of Object.entries(cases)) {
     it(`reads ${name} as JSON.parse does`, () => {
-      const wanted = new Set(['a', 'b', '"', 'café', 'naïve', 'a\\b', '"q"', 'z', '10', '2', '007', '4294967295', '__proto__']);
+      const wanted = new Set([
+        'a',
+        'b',
+        '"',
+        'café',
+        'naïve',
+        'a\\b',
+        '"q"',
+        'z',
+        '10',
+        '2',
+        '007',
+        '4294967295',
+        '__proto__',
+      ]);
       assert.deepEqual(scan(text, wanted), viaJsonParse(text, wanted));
     });
   }

@@ -3,7 +3,11 @@ import { OOV_ID, PAD_ID, Vocabulary } from '../../src/core/text/vocabulary';
 import { padBatch } from '../../src/core/model/batching';
 
 describe('vocabulary', () => {
-  const sentences = [['the', 'film', 'is', 'good'], ['the', 'film', 'is', 'bad'], ['the', 'plot']];
+  const sentences = [
+    ['the', 'film', 'is', 'good'],
+    ['the', 'film', 'is', 'bad'],
+    ['the', 'plot'],
+  ];
 
   it('reserves id 0 for padding and id 1 for unknown words', () => {
     const vocab = Vocabulary.build(sentences);

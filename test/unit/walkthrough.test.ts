@@ -19,7 +19,10 @@ describe('walkthrough (package.json contributes.walkthroughs)', () => {
 
   it('has the Getting Started steps: highlight, check comments, train', () => {
     assert.equal(walkthrough.id, 'gettingStarted');
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['highlight', 'checkComments', 'train']);
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['highlight', 'checkComments', 'train'],
+    );
   });
 
   it('links and completes on contributed commands only', () => {
@@ -27,12 +30,17 @@ describe('walkthrough (package.json contributes.walkthroughs)', () => {
       const linked = [...step.description.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]);
       assert.ok(linked.length > 0, `${step.id} has a button`);
       const completing = (step.completionEvents ?? []).map((e) => e.replace(/^onCommand:/, ''));
-      for (const id of [...linked, ...completing]) assert.ok(commands.has(id), `${step.id}: ${id} is a contributed command`);
+      for (const id of [...linked, ...completing])
+        assert.ok(commands.has(id), `${step.id}: ${id} is a contributed command`);
     }
   });
 
   it('opens only samples that exist under media/walkthrough/samples/', () => {
-    const samples = walkthrough.steps.flatMap((s) => [...s.description.matchAll(/command:sentimentLens\.openSample\?([^)]+)\)/g)].map((m) => JSON.parse(decodeURIComponent(m[1]))[0] as string));
+    const samples = walkthrough.steps.flatMap((s) =>
+      [...s.description.matchAll(/command:sentimentLens\.openSample\?([^)]+)\)/g)].map(
+        (m) => JSON.parse(decodeURIComponent(m[1]))[0] as string,
+      ),
+    );
     assert.deepEqual(samples, ['review', 'comments', 'training']);
     assert.deepEqual(samples, Object.keys(WALKTHROUGH_SAMPLES));
     for (const file of Object.values(WALKTHROUGH_SAMPLES)) {

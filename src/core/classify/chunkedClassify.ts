@@ -44,7 +44,11 @@ export function roughTokenCount(text: string): number {
  * each chunk takes about `budgetMs`; yields to the event loop between chunks. Pure with respect to
  * its inputs. A single text longer than a chunk is classified on its own (it cannot be split).
  */
-export async function classifyInChunks(classifier: Classifier, texts: readonly string[], options: ChunkOptions = {}): Promise<ChunkedResult> {
+export async function classifyInChunks(
+  classifier: Classifier,
+  texts: readonly string[],
+  options: ChunkOptions = {},
+): Promise<ChunkedResult> {
   const budgetMs = options.budgetMs ?? 15;
   const yieldToEventLoop = options.yieldToEventLoop ?? yieldWithSetImmediate;
   const started = performance.now();
@@ -68,7 +72,8 @@ export async function classifyInChunks(classifier: Classifier, texts: readonly s
     chunks++;
     // Next chunk: as many tokens as fit the budget at the speed just measured, within 2x either way.
     const perToken = blockMs / tokens;
-    if (perToken > 0) chunkTokens = Math.round(Math.min(chunkTokens * 2, Math.max(chunkTokens / 2, budgetMs / perToken)));
+    if (perToken > 0)
+      chunkTokens = Math.round(Math.min(chunkTokens * 2, Math.max(chunkTokens / 2, budgetMs / perToken)));
     chunkTokens = Math.max(chunkTokens, 20);
     next = end;
     options.onProgress?.(next, texts.length);

@@ -106,7 +106,13 @@ export class Classifier {
           probabilities: toProbabilities(finalProbabilities, row * classes),
           tokens: tokens[index].map((token, step) => {
             // An explicit literal (not a spread of `token`): one object shape for every point, much cheaper to build.
-            return { text: token.text, start: token.start, end: token.end, id: sentenceIds[step], probabilities: toProbabilities(stepProbabilities, rowOffset + step * classes) };
+            return {
+              text: token.text,
+              start: token.start,
+              end: token.end,
+              id: sentenceIds[step],
+              probabilities: toProbabilities(stepProbabilities, rowOffset + step * classes),
+            };
           }),
         };
       });
@@ -123,7 +129,12 @@ export const PREDICTION_CHUNK = 4096;
  * and keeping only the indices, so memory stays bounded whatever the number of texts (a chunk's
  * trajectories are dropped before the next is classified).
  */
-export function predictClassIndices(classifier: Pick<Classifier, 'classifyMany'>, texts: readonly string[], labels: readonly string[], chunkSize = PREDICTION_CHUNK): Int32Array {
+export function predictClassIndices(
+  classifier: Pick<Classifier, 'classifyMany'>,
+  texts: readonly string[],
+  labels: readonly string[],
+  chunkSize = PREDICTION_CHUNK,
+): Int32Array {
   const classOf = new Map(labels.map((label, i) => [label, i]));
   const predicted = new Int32Array(texts.length);
   for (let start = 0; start < texts.length; start += chunkSize) {

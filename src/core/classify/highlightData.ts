@@ -56,7 +56,12 @@ export function colourValue(word: Pick<HighlightWord, 'score' | 'change'>, mode:
 export function highlightText(classifier: Classifier, text: string, options: HighlightOptions): HighlightSentence[] {
   const units = highlightUnits(text, options);
   if (units.length === 0) return [];
-  return toSentences(classifier, units, classifier.classifyMany(units.map((u) => text.slice(u.start, u.end))), options.mode);
+  return toSentences(
+    classifier,
+    units,
+    classifier.classifyMany(units.map((u) => text.slice(u.start, u.end))),
+    options.mode,
+  );
 }
 
 /**
@@ -70,9 +75,16 @@ export async function highlightTextInChunks(
   chunks: ChunkOptions = {},
 ): Promise<{ sentences: HighlightSentence[]; longestBlockMs: number } | undefined> {
   const units = highlightUnits(text, options);
-  const result = await classifyInChunks(classifier, units.map((u) => text.slice(u.start, u.end)), chunks);
+  const result = await classifyInChunks(
+    classifier,
+    units.map((u) => text.slice(u.start, u.end)),
+    chunks,
+  );
   if (result.cancelled) return undefined;
-  return { sentences: toSentences(classifier, units, result.classifications, options.mode), longestBlockMs: result.longestBlockMs };
+  return {
+    sentences: toSentences(classifier, units, result.classifications, options.mode),
+    longestBlockMs: result.longestBlockMs,
+  };
 }
 
 function highlightUnits(text: string, options: HighlightOptions): SentenceRange[] {
@@ -80,7 +92,12 @@ function highlightUnits(text: string, options: HighlightOptions): SentenceRange[
   return splitSentences(text);
 }
 
-function toSentences(classifier: Classifier, units: readonly SentenceRange[], classifications: readonly Classification[], mode: ColourMode): HighlightSentence[] {
+function toSentences(
+  classifier: Classifier,
+  units: readonly SentenceRange[],
+  classifications: readonly Classification[],
+  mode: ColourMode,
+): HighlightSentence[] {
   const labels = classifier.model.labels;
   const prior: LabelProbabilities = classifier.classify('').probabilities;
   const sentences: HighlightSentence[] = [];

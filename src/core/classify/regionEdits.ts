@@ -35,7 +35,11 @@ export interface EditOutcome<R extends EditableRegion> {
  * the regions and to the stretches already waiting to be recomputed. Changes are applied from the
  * end of the document backwards so that earlier offsets stay valid.
  */
-export function applyChanges<R extends EditableRegion>(regions: readonly R[], pending: readonly Span[], changes: readonly TextChange[]): EditOutcome<R> {
+export function applyChanges<R extends EditableRegion>(
+  regions: readonly R[],
+  pending: readonly Span[],
+  changes: readonly TextChange[],
+): EditOutcome<R> {
   let keptRegions: R[] = [...regions];
   let waiting: Span[] = [...pending];
   let touched = false;
@@ -63,5 +67,8 @@ function moved(span: Span, change: TextChange): { span: Span; hit: boolean } {
   const delta = change.textLength - change.rangeLength;
   if (to <= span.start) return { span: { start: span.start + delta, end: span.end + delta }, hit: false };
   if (from >= span.end) return { span, hit: false };
-  return { span: { start: Math.min(span.start, from), end: Math.max(from + change.textLength, span.end + delta) }, hit: true };
+  return {
+    span: { start: Math.min(span.start, from), end: Math.max(from + change.textLength, span.end + delta) },
+    hit: true,
+  };
 }

@@ -50,7 +50,9 @@ export function signedScore(probabilities: LabelProbabilities, axis: ScoreAxis):
 
 /** A short description of what a score means, for hovers ("P(positive) − P(negative)"). */
 export function describeAxis(axis: ScoreAxis): string {
-  return axis.kind === 'polarity' ? `P(${axis.positive}) − P(${axis.negative})` : `confidence in "${axis.label}" above chance`;
+  return axis.kind === 'polarity'
+    ? `P(${axis.positive}) − P(${axis.negative})`
+    : `confidence in "${axis.label}" above chance`;
 }
 
 /** One word of a text with its score after reading it and its change from the previous word. */

@@ -93,7 +93,12 @@ function blockLines(document: string, comment: RawComment): number[] {
     let lineEnd = to;
     if (comment.style === 'star') {
       // `/**` and `/*!` openers leave their extra character at the very start; later lines carry a ` * ` gutter.
-      if (index === 0) while (lineStart < lineEnd && (document.charCodeAt(lineStart) === STAR || document.charCodeAt(lineStart) === BANG)) lineStart++;
+      if (index === 0)
+        while (
+          lineStart < lineEnd &&
+          (document.charCodeAt(lineStart) === STAR || document.charCodeAt(lineStart) === BANG)
+        )
+          lineStart++;
       else {
         while (lineStart < lineEnd && isBlank(document.charCodeAt(lineStart))) lineStart++;
         while (lineStart < lineEnd && document.charCodeAt(lineStart) === STAR) lineStart++;

@@ -26,7 +26,11 @@ export interface KindSettingKeys {
 
 /** Setting keys per kind. Negative tone keeps the original `comments.*` keys. */
 export const CHECK_SETTING_KEYS: Readonly<Record<FindingKind, KindSettingKeys>> = Object.freeze({
-  harsh: Object.freeze({ model: 'comments.harshness.model', threshold: 'comments.harshness.threshold', severity: 'comments.harshness.severity' }),
+  harsh: Object.freeze({
+    model: 'comments.harshness.model',
+    threshold: 'comments.harshness.threshold',
+    severity: 'comments.harshness.severity',
+  }),
   negative: Object.freeze({ model: 'comments.model', threshold: 'comments.threshold', severity: 'comments.severity' }),
 });
 

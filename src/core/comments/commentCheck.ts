@@ -42,7 +42,8 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
     kind: 'harsh',
     code: 'harsh',
     title: 'Harsh',
-    description: 'A sentence of a comment reads as harsh: insults, profanity, mocking, impatience, identity attacks or threats.',
+    description:
+      'A sentence of a comment reads as harsh: insults, profanity, mocking, impatience, identity attacks or threats.',
     labelOf: (labels: readonly string[]) => (labels.includes(HARSH_LABEL) ? HARSH_LABEL : undefined),
   }),
   negative: Object.freeze({
@@ -71,10 +72,67 @@ export const MAX_CONTRIBUTORS = 3;
  * are not in the list: they change meaning.
  */
 export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
-  'a', 'an', 'the', 'this', 'that', 'these', 'those', 'it', 'its', 'is', 'are', 'was', 'were', 'be', 'been', 'am',
-  'i', 'you', 'he', 'she', 'we', 'they', 'me', 'him', 'her', 'us', 'them', 'my', 'your', 'our', 'their',
-  'of', 'to', 'in', 'on', 'at', 'by', 'for', 'with', 'from', 'as', 'into', 'and', 'or', 'but', 'so', 'if', 'then',
-  'do', 'does', 'did', 'have', 'has', 'had', 'will', 'would', 'can', 'could', 'should', 'there', 'here',
+  'a',
+  'an',
+  'the',
+  'this',
+  'that',
+  'these',
+  'those',
+  'it',
+  'its',
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'been',
+  'am',
+  'i',
+  'you',
+  'he',
+  'she',
+  'we',
+  'they',
+  'me',
+  'him',
+  'her',
+  'us',
+  'them',
+  'my',
+  'your',
+  'our',
+  'their',
+  'of',
+  'to',
+  'in',
+  'on',
+  'at',
+  'by',
+  'for',
+  'with',
+  'from',
+  'as',
+  'into',
+  'and',
+  'or',
+  'but',
+  'so',
+  'if',
+  'then',
+  'do',
+  'does',
+  'did',
+  'have',
+  'has',
+  'had',
+  'will',
+  'would',
+  'can',
+  'could',
+  'should',
+  'there',
+  'here',
 ]);
 
 /** One kind's result for a sentence. */
@@ -167,7 +225,11 @@ export function commentSentences(text: string): SentenceRange[] {
   const ranges: SentenceRange[] = [];
   for (const sentence of splitSentences(text)) {
     let from = sentence.start;
-    for (let newline = text.indexOf('\n', from); newline >= 0 && newline < sentence.end; newline = text.indexOf('\n', newline + 1)) {
+    for (
+      let newline = text.indexOf('\n', from);
+      newline >= 0 && newline < sentence.end;
+      newline = text.indexOf('\n', newline + 1)
+    ) {
       let next = newline + 1;
       while (next < sentence.end && (text[next] === ' ' || text[next] === '\t')) next++;
       if (!UNIT_START.test(text.slice(next, Math.min(sentence.end, next + 64)))) continue;
@@ -192,9 +254,16 @@ function pushTrimmed(text: string, from: number, to: number, out: SentenceRange[
  * by MIN_CONTRIBUTOR_INCREASE and CONTRIBUTOR_SHARE, at most MAX_CONTRIBUTORS, mapped to document ranges.
  * @param sentenceStart offset of the sentence in `block.text`.
  */
-export function sentenceScore(block: CommentBlock, sentenceStart: number, classification: Classification, label: string, prior?: LabelProbabilities): SignalScore {
-  const top = topNegativeContributors(classification, label, classification.tokens.length, prior)
-    .filter((c) => !FUNCTION_WORDS.has(c.token.text.toLowerCase()));
+export function sentenceScore(
+  block: CommentBlock,
+  sentenceStart: number,
+  classification: Classification,
+  label: string,
+  prior?: LabelProbabilities,
+): SignalScore {
+  const top = topNegativeContributors(classification, label, classification.tokens.length, prior).filter(
+    (c) => !FUNCTION_WORDS.has(c.token.text.toLowerCase()),
+  );
   const largest = top[0]?.increase ?? 0;
   const contributors = top
     .filter((c) => c.increase >= MIN_CONTRIBUTOR_INCREASE && c.increase >= CONTRIBUTOR_SHARE * largest)
@@ -255,7 +324,10 @@ export async function checkComments(
     const result = await classifyInChunks(model.classifier, texts, chunks);
     if (result.cancelled || isCancelled()) return undefined;
     longestBlockMs = Math.max(longestBlockMs, result.longestBlockMs);
-    classified.set(kind, { classifications: result.classifications, prior: model.classifier.classify('').probabilities });
+    classified.set(kind, {
+      classifications: result.classifications,
+      prior: model.classifier.classify('').probabilities,
+    });
     await yieldToEventLoop();
   }
 
@@ -296,7 +368,10 @@ export async function checkComments(
  * when its probability is at least the kind's threshold. Kinds without a threshold are not reported.
  * Document order.
  */
-export function findingsOf(sentences: readonly CheckedSentence[], thresholds: Readonly<Partial<Record<FindingKind, number>>>): Finding[] {
+export function findingsOf(
+  sentences: readonly CheckedSentence[],
+  thresholds: Readonly<Partial<Record<FindingKind, number>>>,
+): Finding[] {
   const findings: Finding[] = [];
   for (const sentence of sentences) {
     for (const kind of FINDING_KINDS) {
@@ -310,7 +385,11 @@ export function findingsOf(sentences: readonly CheckedSentence[], thresholds: Re
 }
 
 /** 'Harsh (92%): "crap" and "hell" pushed it most.' / 'Negative tone (85%).' */
-export function findingMessage(kind: FindingKind, probability: number, contributors: readonly Pick<ToneContributor, 'word'>[]): string {
+export function findingMessage(
+  kind: FindingKind,
+  probability: number,
+  contributors: readonly Pick<ToneContributor, 'word'>[],
+): string {
   const percent = Math.round(probability * 100);
   const words = contributors.map((c) => `"${c.word}"`);
   const list = words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;

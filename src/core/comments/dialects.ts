@@ -2,7 +2,17 @@
  * The dialects of the code languages: which characters start comments and literals, and how
  * each literal is read. See ./index.ts for the language ids that map to each one.
  */
-import { STOP, type Dialect, type Lexer, type StringSpec, isBlank, isIdentifierChar, readRegex, triggers, valueExpected } from './lexer';
+import {
+  STOP,
+  type Dialect,
+  type Lexer,
+  type StringSpec,
+  isBlank,
+  isIdentifierChar,
+  readRegex,
+  triggers,
+  valueExpected,
+} from './lexer';
 
 // Character codes are module-local: a constant imported from another module is a getter call per
 // use when the code runs unbundled (tsx, mocha), and these are read for every character.
@@ -30,7 +40,6 @@ const SPACE = 32;
 const SQUOTE = 39;
 const STAR = 42;
 const TAB = 9;
-
 
 const ESCAPED_LINE = (close: string): StringSpec => ({ close, escapes: true, multiline: false });
 const ESCAPED_MULTILINE = (close: string): StringSpec => ({ close, escapes: true, multiline: true });
@@ -68,7 +77,9 @@ function slashComment(lexer: Lexer, i: number, end: number, options: SlashOption
   }
   if (next === STAR) {
     const third = text.charCodeAt(i + 2);
-    const isDoc = options.docBlocks && ((third === STAR && text.charCodeAt(i + 3) !== SLASH && text.charCodeAt(i + 3) !== STAR) || third === BANG);
+    const isDoc =
+      options.docBlocks &&
+      ((third === STAR && text.charCodeAt(i + 3) !== SLASH && text.charCodeAt(i + 3) !== STAR) || third === BANG);
     return lexer.blockComment(i, end, '/*', '*/', options.nested, isDoc ? 'doc' : 'block', 'star');
   }
   return -1;
@@ -175,9 +186,27 @@ export const goDialect: Dialect = {
 
 const JS_SLASH: SlashOptions = { docLines: [], docBlocks: true, nested: false, lineComments: true };
 const JS_REGEX_KEYWORDS = new Set([
-  'return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await',
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
 ]);
-const TEMPLATE: StringSpec = { close: '`', escapes: true, multiline: true, interpolation: { open: '${', close: RBRACE } };
+const TEMPLATE: StringSpec = {
+  close: '`',
+  escapes: true,
+  multiline: true,
+  interpolation: { open: '${', close: RBRACE },
+};
 
 /** JavaScript and TypeScript (and their React variants): strings, template literals with `${}`, regex literals. */
 export const jsDialect: Dialect = {
@@ -193,7 +222,7 @@ export const jsDialect: Dialect = {
       return readRegex(text, i, end);
     }
     if (c === BACKTICK) return lexer.readString(i + 1, end, TEMPLATE);
-    return lexer.readString(i + 1, end, (c === DQUOTE ? DOUBLE_LINE : SINGLE_LINE));
+    return lexer.readString(i + 1, end, c === DQUOTE ? DOUBLE_LINE : SINGLE_LINE);
   },
 };
 
@@ -245,9 +274,19 @@ export const kotlinDialect: Dialect = {
     if (c === SLASH) return slashComment(lexer, i, end, KOTLIN_SLASH);
     if (c === SQUOTE) return charLiteral(lexer, i, end);
     if (text.startsWith('"""', i)) {
-      return lexer.readString(i + 3, end, { close: '"""', escapes: false, multiline: true, interpolation: KOTLIN_INTERPOLATION });
+      return lexer.readString(i + 3, end, {
+        close: '"""',
+        escapes: false,
+        multiline: true,
+        interpolation: KOTLIN_INTERPOLATION,
+      });
     }
-    return lexer.readString(i + 1, end, { close: '"', escapes: true, multiline: false, interpolation: KOTLIN_INTERPOLATION });
+    return lexer.readString(i + 1, end, {
+      close: '"',
+      escapes: true,
+      multiline: false,
+      interpolation: KOTLIN_INTERPOLATION,
+    });
   },
 };
 
@@ -275,7 +314,12 @@ export const swiftDialect: Dialect = {
 // ---- PHP ----------------------------------------------------------------------------------------
 
 const PHP_SLASH: SlashOptions = { docLines: [], docBlocks: true, nested: false, lineComments: true, lineStop: '?>' };
-const PHP_DOUBLE: StringSpec = { close: '"', escapes: true, multiline: true, interpolation: { open: '{$', close: RBRACE } };
+const PHP_DOUBLE: StringSpec = {
+  close: '"',
+  escapes: true,
+  multiline: true,
+  interpolation: { open: '{$', close: RBRACE },
+};
 
 /** PHP code between `<?php` and `?>`: `//`, `#` (not `#[` attributes), `/* *\/`; strings; heredoc and nowdoc. */
 export const phpDialect: Dialect = {
@@ -328,7 +372,7 @@ function cssDialectWith(slash: SlashOptions): Dialect {
         const close = text.indexOf(')', p);
         return close < 0 || close >= end ? -1 : close + 1;
       }
-      return lexer.readString(i + 1, end, (c === DQUOTE ? DOUBLE_LINE : SINGLE_LINE));
+      return lexer.readString(i + 1, end, c === DQUOTE ? DOUBLE_LINE : SINGLE_LINE);
     },
   };
 }
@@ -394,14 +438,15 @@ export const luaDialect: Dialect = {
         const close = ']' + '='.repeat(bracket - 2) + ']';
         return lexer.blockComment(i, end, open, close, false, 'block', 'plain');
       }
-      if (text.charCodeAt(i + 2) === DASH && text.charCodeAt(i + 3) !== DASH) return lexer.lineComment(i, end, '---', 'doc');
+      if (text.charCodeAt(i + 2) === DASH && text.charCodeAt(i + 3) !== DASH)
+        return lexer.lineComment(i, end, '---', 'doc');
       return lexer.lineComment(i, end, '--');
     }
     if (c === LBRACKET) {
       const bracket = longBracket(text, i);
       return bracket > 0 ? lexer.readString(i + bracket, end, RAW_MULTILINE(']' + '='.repeat(bracket - 2) + ']')) : -1;
     }
-    return lexer.readString(i + 1, end, (c === DQUOTE ? DOUBLE_LINE : SINGLE_LINE));
+    return lexer.readString(i + 1, end, c === DQUOTE ? DOUBLE_LINE : SINGLE_LINE);
   },
 };
 
@@ -436,8 +481,15 @@ export const pythonDialect: Dialect = {
       interpolation: formatted ? { open: '{', close: RBRACE, doubledOpenIsLiteral: true } : undefined,
     });
     const start = i - prefix.length;
-    if (!lower.includes('b') && !formatted && lexer.depth === 0 && startsStatement(text, start) && endsStatement(text, after)) {
-      const contentEnd = text.endsWith(close, after) && after - close.length >= contentStart ? after - close.length : after;
+    if (
+      !lower.includes('b') &&
+      !formatted &&
+      lexer.depth === 0 &&
+      startsStatement(text, start) &&
+      endsStatement(text, after)
+    ) {
+      const contentEnd =
+        text.endsWith(close, after) && after - close.length >= contentStart ? after - close.length : after;
       lexer.comments.push({ start, end: after, contentStart, contentEnd, kind: 'doc', style: 'plain', marker: '' });
     }
     return after;
@@ -466,8 +518,29 @@ function endsStatement(text: string, i: number): boolean {
 
 // ---- Ruby ---------------------------------------------------------------------------------------
 
-const RUBY_KEYWORDS = new Set(['if', 'unless', 'when', 'and', 'or', 'not', 'return', 'while', 'until', 'then', 'else', 'elsif', 'puts', 'p', 'print']);
-const RUBY_DOUBLE = (close: string): StringSpec => ({ close, escapes: true, multiline: true, interpolation: { open: '#{', close: RBRACE } });
+const RUBY_KEYWORDS = new Set([
+  'if',
+  'unless',
+  'when',
+  'and',
+  'or',
+  'not',
+  'return',
+  'while',
+  'until',
+  'then',
+  'else',
+  'elsif',
+  'puts',
+  'p',
+  'print',
+]);
+const RUBY_DOUBLE = (close: string): StringSpec => ({
+  close,
+  escapes: true,
+  multiline: true,
+  interpolation: { open: '#{', close: RBRACE },
+});
 const PAIRS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '<': '>' };
 
 /** Ruby: `#`, `=begin`/`=end`; strings with `#{}`, %-literals, regex literals, heredocs, `$"`-style globals. */
@@ -480,7 +553,8 @@ export const rubyDialect: Dialect = {
       case HASH:
         return lexer.lineComment(i, end, '#');
       case EQUALS: {
-        if ((i > 0 && text.charCodeAt(i - 1) !== NEWLINE) || !/^=begin(?:[ \t\r\n]|$)/.test(text.slice(i, i + 7))) return -1;
+        if ((i > 0 && text.charCodeAt(i - 1) !== NEWLINE) || !/^=begin(?:[ \t\r\n]|$)/.test(text.slice(i, i + 7)))
+          return -1;
         const bodyStart = text.indexOf('\n', i);
         const close = /^=end(?:[ \t\r\n]|$)/m;
         const rest = bodyStart < 0 ? '' : text.slice(bodyStart + 1, end);
@@ -492,7 +566,15 @@ export const rubyDialect: Dialect = {
           const lineEnd = text.indexOf('\n', contentEnd);
           after = lineEnd < 0 || lineEnd > end ? end : lineEnd;
         }
-        lexer.comments.push({ start: i, end: after, contentStart, contentEnd, kind: 'block', style: 'plain', marker: '' });
+        lexer.comments.push({
+          start: i,
+          end: after,
+          contentStart,
+          contentEnd,
+          kind: 'block',
+          style: 'plain',
+          marker: '',
+        });
         return after;
       }
       case DQUOTE:
@@ -546,7 +628,12 @@ function readDelimited(text: string, i: number, end: number, open: string, close
 
 /** Characters after which a `#` starts a word (so a comment) in the shell. */
 const SHELL_WORD_BREAK = new Set([SPACE, TAB, NEWLINE, CR, 59, 38, 124, LPAREN, RPAREN, LT, GT]);
-const SHELL_DOUBLE: StringSpec = { close: '"', escapes: true, multiline: true, interpolation: { open: '$(', close: RPAREN } };
+const SHELL_DOUBLE: StringSpec = {
+  close: '"',
+  escapes: true,
+  multiline: true,
+  interpolation: { open: '$(', close: RPAREN },
+};
 
 /** POSIX shell and bash: `#` at the start of a word; '...', $'...', "..." with $(...), `...`, backslashes, heredocs. */
 export const shellDialect: Dialect = {
@@ -560,7 +647,11 @@ export const shellDialect: Dialect = {
       case BACKSLASH:
         return i + 2;
       case SQUOTE:
-        return lexer.readString(i + 1, end, text.charCodeAt(i - 1) === DOLLAR ? ESCAPED_MULTILINE("'") : RAW_MULTILINE("'"));
+        return lexer.readString(
+          i + 1,
+          end,
+          text.charCodeAt(i - 1) === DOLLAR ? ESCAPED_MULTILINE("'") : RAW_MULTILINE("'"),
+        );
       case DQUOTE:
         return lexer.readString(i + 1, end, SHELL_DOUBLE);
       case BACKTICK:
@@ -575,4 +666,3 @@ export const shellDialect: Dialect = {
     return -1;
   },
 };
-

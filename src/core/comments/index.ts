@@ -25,8 +25,22 @@
  */
 import { buildBlocks } from './blocks';
 import {
-  cDialect, cssDialect, csharpDialect, goDialect, javaDialect, jsDialect, jsoncDialect, kotlinDialect, luaDialect,
-  pythonDialect, rubyDialect, rustDialect, scssDialect, shellDialect, sqlDialect, swiftDialect,
+  cDialect,
+  cssDialect,
+  csharpDialect,
+  goDialect,
+  javaDialect,
+  jsDialect,
+  jsoncDialect,
+  kotlinDialect,
+  luaDialect,
+  pythonDialect,
+  rubyDialect,
+  rustDialect,
+  scssDialect,
+  shellDialect,
+  sqlDialect,
+  swiftDialect,
 } from './dialects';
 import { type Dialect, Lexer } from './lexer';
 import { scanMarkup, scanPhp } from './markup';
@@ -40,11 +54,13 @@ export { languageOfPath } from './fileLanguages';
 
 type Scanner = (text: string, out: RawComment[]) => void;
 
-const withDialect = (dialect: Dialect): Scanner => (text, out) => {
-  // A shebang line is an interpreter directive, not a comment.
-  const from = text.startsWith('#!') ? (text.indexOf('\n') + 1 || text.length) : 0;
-  new Lexer(text, dialect, out).scan(from, text.length);
-};
+const withDialect =
+  (dialect: Dialect): Scanner =>
+  (text, out) => {
+    // A shebang line is an interpreter directive, not a comment.
+    const from = text.startsWith('#!') ? text.indexOf('\n') + 1 || text.length : 0;
+    new Lexer(text, dialect, out).scan(from, text.length);
+  };
 const html: Scanner = (text, out) => scanMarkup(text, 0, text.length, out, true);
 const xml: Scanner = (text, out) => scanMarkup(text, 0, text.length, out, false);
 
@@ -88,7 +104,9 @@ const PROSE: Readonly<Record<string, (text: string) => CommentBlock[]>> = Object
 });
 
 /** The VS Code language ids extractComments understands, sorted. */
-export const SUPPORTED_LANGUAGES: readonly string[] = Object.freeze([...Object.keys(SCANNERS), ...Object.keys(PROSE)].sort());
+export const SUPPORTED_LANGUAGES: readonly string[] = Object.freeze(
+  [...Object.keys(SCANNERS), ...Object.keys(PROSE)].sort(),
+);
 
 /** Whether extractComments knows the VS Code language id `languageId` (e.g. 'typescript', 'python'). */
 export function isSupportedLanguage(languageId: string): boolean {

@@ -76,7 +76,11 @@ export class Lexer {
   depth = 0;
   private readonly heredocs: string[] = [];
 
-  constructor(readonly text: string, readonly dialect: Dialect, comments: RawComment[] = []) {
+  constructor(
+    readonly text: string,
+    readonly dialect: Dialect,
+    comments: RawComment[] = [],
+  ) {
     this.comments = comments;
   }
 
@@ -139,7 +143,15 @@ export class Lexer {
     }
     let contentEnd = lineEnd;
     if (contentEnd > i && this.text.charCodeAt(contentEnd - 1) === CR) contentEnd--;
-    this.comments.push({ start: i, end: contentEnd, contentStart: i + marker.length, contentEnd, kind, style: 'line', marker });
+    this.comments.push({
+      start: i,
+      end: contentEnd,
+      contentStart: i + marker.length,
+      contentEnd,
+      kind,
+      style: 'line',
+      marker,
+    });
     return lineEnd;
   }
 
@@ -147,7 +159,15 @@ export class Lexer {
    * Records a block comment opened by `open` at `i` and closed by `close` (nesting when `nested`);
    * an unterminated comment runs to `end`. Returns the index after it.
    */
-  blockComment(i: number, end: number, open: string, close: string, nested: boolean, kind: 'block' | 'doc', style: 'star' | 'plain'): number {
+  blockComment(
+    i: number,
+    end: number,
+    open: string,
+    close: string,
+    nested: boolean,
+    kind: 'block' | 'doc',
+    style: 'star' | 'plain',
+  ): number {
     const text = this.text;
     let p = i + open.length;
     let depth = 1;

@@ -13,7 +13,6 @@ const DQUOTE = 34;
 const GT = 62;
 const SQUOTE = 39;
 
-
 /** Lexes markup in [from, to) into `out`; `html` enables <script>/<style> bodies. */
 export function scanMarkup(text: string, from: number, to: number, out: RawComment[], html: boolean): void {
   let i = from;

@@ -89,7 +89,13 @@ export function markdownParagraphs(text: string): CommentBlock[] {
     const line = text.slice(start, end);
     if (fence !== '') {
       const closing = FENCE.exec(line);
-      if (closing && closing[1][0] === fence[0] && closing[1].length >= fence.length && line.slice(closing[0].length).trim() === '') fence = '';
+      if (
+        closing &&
+        closing[1][0] === fence[0] &&
+        closing[1].length >= fence.length &&
+        line.slice(closing[0].length).trim() === ''
+      )
+        fence = '';
       return;
     }
     if (inHtmlComment) {

@@ -16,7 +16,6 @@ const SPACE = 32;
 const SQUOTE = 39;
 const TAB = 9;
 
-
 const SCALAR_STARTS = new Set(['-', ':', '[', '{', ',', '?']);
 const FLOW_OPENERS = new Set(['[', '{', ',']);
 const PIPE = 124;
@@ -33,7 +32,8 @@ export function scanYaml(text: string, out: RawComment[]): void {
     let lineEnd = text.indexOf('\n', i);
     if (lineEnd < 0) lineEnd = length;
     let indentEnd = i;
-    while (indentEnd < lineEnd && (text.charCodeAt(indentEnd) === SPACE || text.charCodeAt(indentEnd) === TAB)) indentEnd++;
+    while (indentEnd < lineEnd && (text.charCodeAt(indentEnd) === SPACE || text.charCodeAt(indentEnd) === TAB))
+      indentEnd++;
     const indent = indentEnd - i;
     const blank = indentEnd === lineEnd || (indentEnd === lineEnd - 1 && text.charCodeAt(indentEnd) === 13);
     if (blockIndent >= 0 && (blank || indent > blockIndent)) {
@@ -51,11 +51,15 @@ export function scanYaml(text: string, out: RawComment[]): void {
         break;
       }
       const opensScalar = c === SQUOTE || c === DQUOTE || c === PIPE || c === GT;
-      const atScalarStart = opensScalar && (previous === '' || (SCALAR_STARTS.has(previous) && (isBlank(text.charCodeAt(p - 1)) || FLOW_OPENERS.has(previous))));
+      const atScalarStart =
+        opensScalar &&
+        (previous === '' ||
+          (SCALAR_STARTS.has(previous) && (isBlank(text.charCodeAt(p - 1)) || FLOW_OPENERS.has(previous))));
       if ((c === SQUOTE || c === DQUOTE) && atScalarStart) {
-        const after = c === SQUOTE
-          ? lexer.readString(p + 1, length, { close: "'", escapes: false, doubled: true, multiline: true })
-          : lexer.readString(p + 1, length, { close: '"', escapes: true, multiline: true });
+        const after =
+          c === SQUOTE
+            ? lexer.readString(p + 1, length, { close: "'", escapes: false, doubled: true, multiline: true })
+            : lexer.readString(p + 1, length, { close: '"', escapes: true, multiline: true });
         previous = c === SQUOTE ? "'" : '"';
         if (after > lineEnd) {
           // A quoted scalar that spans lines: carry on from its end, on the line where it closed.

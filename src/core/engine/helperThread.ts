@@ -21,7 +21,13 @@ import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Batch } from '../model/batching';
 import { unflattenWeights, type Architecture } from '../model/architecture';
-import { InputProjectionCache, NetworkEngine, type DropoutKey, type LossAndGradients, type Probabilities } from './network';
+import {
+  InputProjectionCache,
+  NetworkEngine,
+  type DropoutKey,
+  type LossAndGradients,
+  type Probabilities,
+} from './network';
 
 /** Index of the helper's state in the signal array. */
 export const SIGNAL_STATE = 0;
@@ -71,7 +77,11 @@ export type HelperReply =
   | { readonly type: 'failed'; readonly id: number; readonly message: string };
 
 /** A request without its id (the caller's side numbers them). */
-export type HelperRequestBody = HelperRequest extends infer R ? (R extends HelperRequest ? Omit<R, 'id'> : never) : never;
+export type HelperRequestBody = HelperRequest extends infer R
+  ? R extends HelperRequest
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
 /** Views of `buffer` as consecutive Float32Arrays of the given lengths. */
 export function sharedWeightViews(buffer: SharedArrayBuffer, lengths: readonly number[]): Float32Array[] {
@@ -102,7 +112,14 @@ export function runEngineHelper(data: HelperData): void {
         transfer = [result.stepProbabilities.buffer as ArrayBuffer, result.finalProbabilities.buffer as ArrayBuffer];
       } else {
         if (purpose !== 'training') throw new Error('this helper thread was started for inference');
-        const result = engine.lossAndGradients(arch, weights, request.batch, request.dropout, request.embeddingGradient, request.lossCount);
+        const result = engine.lossAndGradients(
+          arch,
+          weights,
+          request.batch,
+          request.dropout,
+          request.embeddingGradient,
+          request.lossCount,
+        );
         reply = { type: 'result', id: request.id, result };
         const { embedding, rnn, dense } = result.gradients;
         const arrays = [...rnn.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]), dense.kernel, dense.bias];
@@ -153,7 +170,12 @@ export class HelperThread {
   static start(
     arch: Architecture,
     weights: readonly Float32Array[],
-    options: { purpose: HelperPurpose; helperScript?: string; keepsProcessAlive: boolean; onFailure: (message: string) => void },
+    options: {
+      purpose: HelperPurpose;
+      helperScript?: string;
+      keepsProcessAlive: boolean;
+      onFailure: (message: string) => void;
+    },
   ): HelperThread | string {
     let entry: HelperEntry;
     try {
@@ -167,7 +189,14 @@ export class HelperThread {
     weights.forEach((a, i) => mirror[i].set(a));
     const signal = new SharedArrayBuffer(8);
     const { port1, port2 } = new MessageChannel();
-    const workerData: HelperData = { arch, purpose: options.purpose, weights: shared, weightLengths, signal, port: port2 };
+    const workerData: HelperData = {
+      arch,
+      purpose: options.purpose,
+      weights: shared,
+      weightLengths,
+      signal,
+      port: port2,
+    };
     try {
       const worker = new Worker(entry.script, { eval: entry.eval, workerData, transferList: [port2] });
       port1.unref();
@@ -185,7 +214,8 @@ export class HelperThread {
    */
   async whenReady(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.ready && !this.failed && !this.disposed && Date.now() < deadline) await new Promise((done) => setTimeout(done, 10));
+    while (!this.ready && !this.failed && !this.disposed && Date.now() < deadline)
+      await new Promise((done) => setTimeout(done, 10));
     return this.ready;
   }
 
@@ -265,7 +295,9 @@ function helperEntry(explicit: string | undefined): HelperEntry {
   };
   if (explicit) {
     if (!existsSync(explicit)) throw new Error(`${explicit} does not exist`);
-    return explicit.endsWith('.ts') ? fromSource(path.resolve(explicit)) : { script: path.resolve(explicit), eval: false };
+    return explicit.endsWith('.ts')
+      ? fromSource(path.resolve(explicit))
+      : { script: path.resolve(explicit), eval: false };
   }
   const bundled = path.join(__dirname, 'engineHelper.js');
   if (existsSync(bundled)) return { script: bundled, eval: false };

@@ -71,7 +71,11 @@ export function initWeights(arch: Architecture, seed: number): NetworkWeights {
 export function cloneWeights(weights: NetworkWeights): NetworkWeights {
   return {
     embedding: weights.embedding.slice(),
-    rnn: weights.rnn.map((l) => ({ kernel: l.kernel.slice(), recurrentKernel: l.recurrentKernel.slice(), bias: l.bias.slice() })),
+    rnn: weights.rnn.map((l) => ({
+      kernel: l.kernel.slice(),
+      recurrentKernel: l.recurrentKernel.slice(),
+      bias: l.bias.slice(),
+    })),
     dense: { kernel: weights.dense.kernel.slice(), bias: weights.dense.bias.slice() },
   };
 }

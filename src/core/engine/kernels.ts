@@ -9,16 +9,47 @@ import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinar
 export interface KernelExports {
   memory: WebAssembly.Memory;
   gemm(
-    M: number, N: number, K: number,
-    A: number, aRowStride: number, aKStride: number,
-    B: number, ldb: number, C: number, ldc: number, accumulate: number,
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    aRowStride: number,
+    aKStride: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+    accumulate: number,
   ): void;
   gru_fwd_zr(n: number, Hp: number, g: number, hp: number, rh: number): void;
   gru_fwd_h(n: number, Hp: number, g: number, hp: number, h: number): void;
-  gru_bwd_a(n: number, nNext: number, Hp: number, g: number, dg: number, hp: number, dO: number, carry: number, next: number): void;
+  gru_bwd_a(
+    n: number,
+    nNext: number,
+    Hp: number,
+    g: number,
+    dg: number,
+    hp: number,
+    dO: number,
+    carry: number,
+    next: number,
+  ): void;
   gru_bwd_r(n: number, Hp: number, g: number, dg: number, hp: number, dRH: number, next: number): void;
   softmax_rows(n: number, C: number, ld: number, p: number, bias: number): void;
-  adam(w: number, g: number, m: number, v: number, n4: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, gscale: number): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n4: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    gscale: number,
+  ): void;
 }
 
 let compiledModule: WebAssembly.Module | undefined;
@@ -129,18 +160,32 @@ export class Workspace {
    * element offsets and leading dimensions inside the workspace. N must be a multiple of 8.
    */
   gemm(
-    M: number, N: number, K: number,
-    a: number, lda: number, transA: boolean,
-    b: number, ldb: number,
-    c: number, ldc: number,
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    lda: number,
+    transA: boolean,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
     accumulate: boolean,
   ): void {
     if (M <= 0 || N <= 0) return;
     if ((N & 7) !== 0) throw new Error(`gemm: N=${N} must be a multiple of 8`);
     this.exports.gemm(
-      M, N, K,
-      a * 4, transA ? 4 : lda * 4, transA ? lda * 4 : 4,
-      b * 4, ldb, c * 4, ldc, accumulate ? 1 : 0,
+      M,
+      N,
+      K,
+      a * 4,
+      transA ? 4 : lda * 4,
+      transA ? lda * 4 : 4,
+      b * 4,
+      ldb,
+      c * 4,
+      ldc,
+      accumulate ? 1 : 0,
     );
   }
 }

@@ -10,7 +10,13 @@
  */
 import { LexiconRole, type Batch } from '../model/batching';
 import { gatesPerCell, type Architecture, type NetworkWeights, type RecurrentWeights } from '../model/architecture';
-import { createCell, type CellScratch, type LayerGradientMatrices, type LayerMatrices, type RecurrentCell } from './cells';
+import {
+  createCell,
+  type CellScratch,
+  type LayerGradientMatrices,
+  type LayerMatrices,
+  type RecurrentCell,
+} from './cells';
 import { roundUp8, Workspace, type Matrix } from './kernels';
 import { packBatch, type Packing } from './packing';
 import { mixSeed, Random } from './random';
@@ -272,9 +278,16 @@ export class NetworkEngine {
       else for (let k = 0; k < C; k++) logits[k] = weights.dense.bias[k];
       let max = -Infinity;
       let argmax = 0;
-      for (let k = 0; k < C; k++) if (logits[k] > max) { max = logits[k]; argmax = k; }
+      for (let k = 0; k < C; k++)
+        if (logits[k] > max) {
+          max = logits[k];
+          argmax = k;
+        }
       let sum = 0;
-      for (let k = 0; k < C; k++) { probs[k] = Math.exp(logits[k] - max); sum += probs[k]; }
+      for (let k = 0; k < C; k++) {
+        probs[k] = Math.exp(logits[k] - max);
+        sum += probs[k];
+      }
       if (argmax === label) correct++;
       if (soft) {
         const at = positionSentences[q] * C;
@@ -303,7 +316,18 @@ export class NetworkEngine {
     }
 
     if (batch.lexicon) {
-      lossSum += this.addLexiconTerms(batch, packing, top.y, weights, dYTop, denseKernelGrad, denseBiasGrad, normalizer, H, C);
+      lossSum += this.addLexiconTerms(
+        batch,
+        packing,
+        top.y,
+        weights,
+        dYTop,
+        denseKernelGrad,
+        denseBiasGrad,
+        normalizer,
+        H,
+        C,
+      );
     }
 
     const rnnGrads: RecurrentWeights[] = new Array(arch.layers);
@@ -312,7 +336,7 @@ export class NetworkEngine {
     for (let l = arch.layers - 1; l >= 0; l--) {
       const layer = layers[l];
       const grads = layer.backward;
-      if (!grads) throw new Error('a training pass lays out every layer\'s gradients');
+      if (!grads) throw new Error("a training pass lays out every layer's gradients");
       const needInputGrad = l > 0 || embeddingGradient;
       if (layer.mask) {
         const m = layer.mask.offset;
@@ -345,8 +369,16 @@ export class NetworkEngine {
    * cross-entropy's); the gradients are already divided.
    */
   private addLexiconTerms(
-    batch: Batch, packing: Packing, y: Matrix, weights: NetworkWeights, dYTop: Matrix,
-    kernelGrad: Float32Array, biasGrad: Float32Array, normalizer: number, H: number, C: number,
+    batch: Batch,
+    packing: Packing,
+    y: Matrix,
+    weights: NetworkWeights,
+    dYTop: Matrix,
+    kernelGrad: Float32Array,
+    biasGrad: Float32Array,
+    normalizer: number,
+    H: number,
+    C: number,
   ): number {
     const lexicon = batch.lexicon!;
     const { roles, moves, positiveClass: P, negativeClass: N } = lexicon;
@@ -465,7 +497,20 @@ export class NetworkEngine {
             dU: ws.alloc(Hp, GH, GH),
           }
         : null;
-      const layer: LayerState = { inputDim, x, w, u, bias: new Float32Array(GH), gates, h, hp, cell, mask, y, backward };
+      const layer: LayerState = {
+        inputDim,
+        x,
+        w,
+        u,
+        bias: new Float32Array(GH),
+        gates,
+        h,
+        hp,
+        cell,
+        mask,
+        y,
+        backward,
+      };
       layers.push(layer);
       x = layer.y;
     }
@@ -561,7 +606,14 @@ export class NetworkEngine {
    * Fills layer 0's gates with the cached input projections of the batch's tokens, computing
    * the missing ones first (their embeddings gathered into the first rows of x, one gemm).
    */
-  private projectFromCache(arch: Architecture, weights: NetworkWeights, batch: Batch, packing: Packing, layer: LayerState, cache: InputProjectionCache): void {
+  private projectFromCache(
+    arch: Architecture,
+    weights: NetworkWeights,
+    batch: Batch,
+    packing: Packing,
+    layer: LayerState,
+    cache: InputProjectionCache,
+  ): void {
     const ws = this.ws;
     const data = ws.data;
     const E = arch.embeddingDim;
@@ -632,7 +684,15 @@ export class NetworkEngine {
   }
 
   /** BPTT of one layer given dOut = dLoss/dh [N, Hp]; fills dGates, dW, dU and (optionally) dX. */
-  private backwardLayer(H: number, layer: LayerState, grads: BackwardMatrices, pass: Pass, dOut: Matrix, packing: Packing, needInputGrad: boolean): void {
+  private backwardLayer(
+    H: number,
+    layer: LayerState,
+    grads: BackwardMatrices,
+    pass: Pass,
+    dOut: Matrix,
+    packing: Packing,
+    needInputGrad: boolean,
+  ): void {
     const ws = this.ws;
     const data = ws.data;
     const { dGates: dG, dW, dU } = grads;
@@ -668,7 +728,12 @@ export class NetworkEngine {
   }
 
   /** Copies a layer's gradients out of the padded layout into Keras-layout arrays. */
-  private readLayerGradients(arch: Architecture, layer: LayerState, grads: BackwardMatrices, tokens: number): RecurrentWeights {
+  private readLayerGradients(
+    arch: Architecture,
+    layer: LayerState,
+    grads: BackwardMatrices,
+    tokens: number,
+  ): RecurrentWeights {
     const data = this.ws.data;
     const H = arch.units;
     const G = gatesPerCell(arch.cell);
@@ -695,7 +760,12 @@ export class NetworkEngine {
   }
 
   /** Sums the packed input gradient into one row per distinct token id. */
-  private scatterEmbeddingGradient(arch: Architecture, batch: Batch, packing: Packing, dX: Matrix): SparseEmbeddingGradient {
+  private scatterEmbeddingGradient(
+    arch: Architecture,
+    batch: Batch,
+    packing: Packing,
+    dX: Matrix,
+  ): SparseEmbeddingGradient {
     const data = this.ws.data;
     const E = arch.embeddingDim;
     if (this.slotOfRow.length !== arch.vocabSize) this.slotOfRow = new Int32Array(arch.vocabSize).fill(-1);
@@ -728,7 +798,8 @@ export class NetworkEngine {
 function zeroInputPadding(data: Float32Array, layer: LayerState): void {
   const { x, w, inputDim } = layer;
   for (let r = 0; r < x.rows; r++) data.fill(0, x.offset + r * x.ld + inputDim, x.offset + (r + 1) * x.ld);
-  for (const m of layer.backward ? [w, layer.backward.dW] : [w]) data.fill(0, m.offset + inputDim * m.ld, m.offset + m.rows * m.ld);
+  for (const m of layer.backward ? [w, layer.backward.dW] : [w])
+    data.fill(0, m.offset + inputDim * m.ld, m.offset + m.rows * m.ld);
 }
 
 /** dst (a Matrix [cols, rows] of src) = src^T, over the padded extents. */
@@ -740,7 +811,13 @@ function transposeInto(data: Float32Array, src: Matrix, dst: Matrix): void {
 }
 
 function denseLogits(
-  data: Float32Array, row: number, H: number, kernel: Float32Array, bias: Float32Array, C: number, out: Float64Array,
+  data: Float32Array,
+  row: number,
+  H: number,
+  kernel: Float32Array,
+  bias: Float32Array,
+  C: number,
+  out: Float64Array,
 ): void {
   for (let k = 0; k < C; k++) out[k] = bias[k];
   for (let j = 0; j < H; j++) {

@@ -75,7 +75,9 @@ export function selectSentences(batch: Batch, rows: Int32Array): Batch {
     ...(batch.labels ? { labels: Int32Array.from(rows, (row) => batch.labels![row]) } : {}),
     ...(stepLabels ? { stepLabels } : {}),
     ...(lexicon ? { lexicon: { ...lexicon, roles: roles!, moves: moves! } } : {}),
-    ...(batch.softTargets ? { softTargets: selectRows(batch.softTargets, rows, batch.softTargets.length / batch.batchSize) } : {}),
+    ...(batch.softTargets
+      ? { softTargets: selectRows(batch.softTargets, rows, batch.softTargets.length / batch.batchSize) }
+      : {}),
   };
 }
 

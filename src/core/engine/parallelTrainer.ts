@@ -81,11 +81,28 @@ export class ParallelTrainer extends Trainer {
     const otherBatch = selectSentences(batch, other);
     const otherDropout = dropout && { ...dropout, sentences: other };
     const helper = this.helper;
-    const requestId = helper?.thread.ready ? helper.send(this.weights, otherBatch, otherDropout, this.trainEmbedding, lossCount) : -1;
-    const mine = this.engine.lossAndGradients(this.arch, this.weights, ownBatch, dropout && { ...dropout, sentences: own }, this.trainEmbedding, lossCount);
+    const requestId = helper?.thread.ready
+      ? helper.send(this.weights, otherBatch, otherDropout, this.trainEmbedding, lossCount)
+      : -1;
+    const mine = this.engine.lossAndGradients(
+      this.arch,
+      this.weights,
+      ownBatch,
+      dropout && { ...dropout, sentences: own },
+      this.trainEmbedding,
+      lossCount,
+    );
     let theirs = requestId >= 0 ? helper!.receive(requestId) : undefined;
     if (theirs) this.helperSteps++;
-    else theirs = this.engine.lossAndGradients(this.arch, this.weights, otherBatch, otherDropout, this.trainEmbedding, lossCount);
+    else
+      theirs = this.engine.lossAndGradients(
+        this.arch,
+        this.weights,
+        otherBatch,
+        otherDropout,
+        this.trainEmbedding,
+        lossCount,
+      );
     return addInto(mine, theirs, this.arch.embeddingDim);
   }
 }
@@ -119,7 +136,13 @@ class TrainingHelper {
   }
 
   /** Refreshes the mirror for `batch` and sends it; returns the request id. */
-  send(weights: NetworkWeights, batch: Batch, dropout: DropoutKey | undefined, embeddingGradient: boolean, lossCount: number): number {
+  send(
+    weights: NetworkWeights,
+    batch: Batch,
+    dropout: DropoutKey | undefined,
+    embeddingGradient: boolean,
+    lossCount: number,
+  ): number {
     const stamp = ++this.requests;
     const mirror = this.thread.mirror;
     const arrays = flattenWeights(weights);
@@ -166,7 +189,7 @@ function addInto(a: LossAndGradients, b: LossAndGradients, E: number): LossAndGr
     loss: a.loss + b.loss,
     correct: a.correct + b.correct,
     count: a.count + b.count,
-    gradients: { ...a.gradients, embedding: ea && eb ? mergeSparse(ea, eb, E) : ea ?? eb },
+    gradients: { ...a.gradients, embedding: ea && eb ? mergeSparse(ea, eb, E) : (ea ?? eb) },
   };
 }
 

@@ -127,12 +127,13 @@ export class Predictor {
     // and so the trained weights, do not depend on the runtime.
     this.engine = new NetworkEngine({ relaxedSimd: !mutable });
     this.projection = mutable ? undefined : new InputProjectionCache(arch.vocabSize);
-    this.threads = mutable ? 1 : options.threads ?? defaultInferenceThreads();
+    this.threads = mutable ? 1 : (options.threads ?? defaultInferenceThreads());
   }
 
   /** Same as {@link predict}; `threads` overrides the Predictor's option for this call (never above 1 for a Trainer's weights). */
   predict(batch: Batch, threads = this.threads): Probabilities {
-    if (threads < 2 || !this.projection || batch.batchSize < 2 || realTokens(batch) < SPLIT_MIN_TOKENS) return this.predictHere(batch);
+    if (threads < 2 || !this.projection || batch.batchSize < 2 || realTokens(batch) < SPLIT_MIN_TOKENS)
+      return this.predictHere(batch);
     const helper = this.startHelper();
     if (!helper?.ready) return this.predictHere(batch);
     this.helperIdle?.refresh();

@@ -72,7 +72,12 @@ export interface GradientResult {
  * Dropout is applied only when `dropout` is given. The embedding gradient is dense
  * [vocabSize, E] here.
  */
-export function computeGradients(arch: Architecture, weights: NetworkWeights, batch: Batch, dropout?: DropoutKey): GradientResult {
+export function computeGradients(
+  arch: Architecture,
+  weights: NetworkWeights,
+  batch: Batch,
+  dropout?: DropoutKey,
+): GradientResult {
   const result = new NetworkEngine().lossAndGradients(arch, weights, batch, dropout, true);
   const embedding = new Float32Array(arch.vocabSize * arch.embeddingDim);
   const sparse = result.gradients.embedding!;
@@ -227,8 +232,20 @@ export class Trainer {
       gradients.dense.bias,
     ];
     const run = (slot: (typeof this.slots)[number]) =>
-      ws.kernels.adam(slot.w.offset * 4, slot.g.offset * 4, slot.m.offset * 4, slot.v.offset * 4, slot.w.ld,
-        learningRate, beta1, beta2, epsilon, c1, c2, scale);
+      ws.kernels.adam(
+        slot.w.offset * 4,
+        slot.g.offset * 4,
+        slot.m.offset * 4,
+        slot.v.offset * 4,
+        slot.w.ld,
+        learningRate,
+        beta1,
+        beta2,
+        epsilon,
+        c1,
+        c2,
+        scale,
+      );
     for (let k = 1; k < this.slots.length; k++) {
       data.set(grads[k]!, this.slots[k].g.offset);
       run(this.slots[k]);
@@ -243,7 +260,21 @@ export class Trainer {
       const values = sparse.values;
       if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] *= scale;
       for (let k = 0; k < sparse.rows.length; k++) {
-        adamRow(this.weights.embedding, values, m, v, sparse.rows[k] * E, k * E, E, learningRate, beta1, beta2, epsilon, c1, c2);
+        adamRow(
+          this.weights.embedding,
+          values,
+          m,
+          v,
+          sparse.rows[k] * E,
+          k * E,
+          E,
+          learningRate,
+          beta1,
+          beta2,
+          epsilon,
+          c1,
+          c2,
+        );
       }
       return;
     }
@@ -261,8 +292,19 @@ export class Trainer {
 
 /** Adam over one embedding row at wAt with its gradient at gAt in `g`. */
 function adamRow(
-  w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wAt: number, gAt: number, n: number,
-  lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  wAt: number,
+  gAt: number,
+  n: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  c1: number,
+  c2: number,
 ): void {
   const oneMinusB1 = 1 - beta1;
   const oneMinusB2 = 1 - beta2;

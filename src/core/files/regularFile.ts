@@ -35,8 +35,15 @@ function kindOf(stat: fs.Stats): string {
 }
 
 function check(file: string, stat: fs.Stats, maxBytes: number): void {
-  if (!stat.isFile()) throw new FileRefusedError(file, 'not-regular', `it is ${kindOf(stat)}; only regular files are read`);
-  if (stat.size > maxBytes) throw new FileRefusedError(file, 'too-large', `it is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit`, stat.size);
+  if (!stat.isFile())
+    throw new FileRefusedError(file, 'not-regular', `it is ${kindOf(stat)}; only regular files are read`);
+  if (stat.size > maxBytes)
+    throw new FileRefusedError(
+      file,
+      'too-large',
+      `it is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit`,
+      stat.size,
+    );
 }
 
 /** Bytes as "512 bytes", "3.2 MB". */

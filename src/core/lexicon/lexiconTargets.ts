@@ -87,9 +87,16 @@ export function lexiconSettings(vocabulary: Vocabulary, labels: readonly string[
   const positive = positiveLabelOf(labels);
   const negative = negativeLabelOf(labels);
   if (positive === undefined || negative === undefined) {
-    throw new Error(`lexicon regularisation needs a positive and a negative label (such as pos / neg); this data's labels are ${labels.join(', ')}`);
+    throw new Error(
+      `lexicon regularisation needs a positive and a negative label (such as pos / neg); this data's labels are ${labels.join(', ')}`,
+    );
   }
-  return { classes: lexiconWordClasses(vocabulary), weight, positiveClass: labels.indexOf(positive), negativeClass: labels.indexOf(negative) };
+  return {
+    classes: lexiconWordClasses(vocabulary),
+    weight,
+    positiveClass: labels.indexOf(positive),
+    negativeClass: labels.indexOf(negative),
+  };
 }
 
 /**
@@ -107,7 +114,7 @@ export function lexiconTargets(batch: Batch, usedIds: Int32Array, settings: Lexi
     for (let t = 0; t < batch.lengths[b]; t++) {
       const at = b * T + t;
       const id = usedIds[at];
-      const kind = id === batch.ids[at] ? kinds[id] ?? Kind.None : Kind.None;
+      const kind = id === batch.ids[at] ? (kinds[id] ?? Kind.None) : Kind.None;
       if (kind === Kind.Negator) negatedUntil = t + NEGATION_SCOPE;
       else if (kind === Kind.ClauseEnd || kind === Kind.Contrast) negatedUntil = -1;
       if (kind === Kind.Plain || kind === Kind.ClauseEnd) roles[at] = LexiconRole.Neutral;
@@ -159,7 +166,12 @@ export interface SyntheticExamples {
  *   label through A (and its comma) and B's label from B on; the step of "but" is unlabelled.
  */
 export function syntheticExamples(
-  settings: LexiconSettings, vocabulary: Vocabulary, trainIds: readonly Int32Array[], trainLabels: Int32Array, maxLength: number, random: { next(): number },
+  settings: LexiconSettings,
+  vocabulary: Vocabulary,
+  trainIds: readonly Int32Array[],
+  trainLabels: Int32Array,
+  maxLength: number,
+  random: { next(): number },
 ): SyntheticExamples {
   const { kinds, values } = settings.classes;
   const { positiveClass, negativeClass } = settings;
@@ -185,7 +197,12 @@ export function syntheticExamples(
   const strong = [positiveClass, negativeClass].map((c) => {
     const ids: number[] = [];
     for (let id = 0; id < kinds.length; id++) {
-      if (kinds[id] === Kind.Rated && Math.abs(values[id]) >= PHRASE_MIN_VALENCE && (values[id] > 0) === (c === positiveClass)) ids.push(id);
+      if (
+        kinds[id] === Kind.Rated &&
+        Math.abs(values[id]) >= PHRASE_MIN_VALENCE &&
+        values[id] > 0 === (c === positiveClass)
+      )
+        ids.push(id);
     }
     return ids;
   });
@@ -195,13 +212,16 @@ export function syntheticExamples(
       const firstSide = random.next() < 0.5 ? 0 : 1;
       const first = strong[firstSide][Math.floor(random.next() * strong[firstSide].length)];
       const second = strong[1 - firstSide][Math.floor(random.next() * strong[1 - firstSide].length)];
-      const [firstLabel, secondLabel] = firstSide === 0 ? [positiveClass, negativeClass] : [negativeClass, positiveClass];
+      const [firstLabel, secondLabel] =
+        firstSide === 0 ? [positiveClass, negativeClass] : [negativeClass, positiveClass];
       out.ids.push(Int32Array.of(first, but, second));
       out.labels.push(secondLabel);
       out.stepLabels.push(Int32Array.of(firstLabel, -1, secondLabel));
     }
   }
-  const byClass = [positiveClass, negativeClass].map((c) => trainIds.map((_, i) => i).filter((i) => trainLabels[i] === c && trainIds[i].length > 0));
+  const byClass = [positiveClass, negativeClass].map((c) =>
+    trainIds.map((_, i) => i).filter((i) => trainLabels[i] === c && trainIds[i].length > 0),
+  );
   if (but === OOV_ID || comma === OOV_ID || byClass.some((members) => members.length === 0)) return out;
   const pairs = Math.round(trainIds.length * CONTRAST_PAIR_SHARE);
   for (let k = 0; k < pairs; k++) {

@@ -23,7 +23,10 @@ export function isUsableExample(example: LabelledExample): boolean {
  * white space) that occurred before, either with a different label (`conflicting-labels`, naming
  * both lines) or with the same one (`duplicate`). Each repeat is compared with the first occurrence.
  */
-export function checkDataset(examples: readonly LabelledExample[], files: readonly string[] = [...new Set(examples.map((e) => e.file))]): Problem[] {
+export function checkDataset(
+  examples: readonly LabelledExample[],
+  files: readonly string[] = [...new Set(examples.map((e) => e.file))],
+): Problem[] {
   const problems: Problem[] = [];
   const firstByText = new Map<string, LabelledExample>();
   const classes = new Set<string>();
@@ -31,10 +34,22 @@ export function checkDataset(examples: readonly LabelledExample[], files: readon
     const text = example.text.trim();
     const label = example.label.trim();
     if (text === '') {
-      problems.push({ file: example.file, line: example.line, reason: 'empty text; row skipped', severity: 'error', code: 'empty-text' });
+      problems.push({
+        file: example.file,
+        line: example.line,
+        reason: 'empty text; row skipped',
+        severity: 'error',
+        code: 'empty-text',
+      });
     }
     if (label === '') {
-      problems.push({ file: example.file, line: example.line, reason: 'missing label; row skipped', severity: 'error', code: 'missing-label' });
+      problems.push({
+        file: example.file,
+        line: example.line,
+        reason: 'missing label; row skipped',
+        severity: 'error',
+        code: 'missing-label',
+      });
     }
     if (text === '' || label === '') continue;
     classes.add(label);

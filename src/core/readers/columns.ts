@@ -7,12 +7,28 @@ import type { ColumnRef } from './types';
 
 /** Header names taken as the text column, most likely first (compared case-insensitively). */
 export const TEXT_COLUMN_NAMES: readonly string[] = [
-  'text', 'sentence', 'comment', 'body', 'review', 'content', 'message', 'document', 'tweet', 'snippet', 'post',
+  'text',
+  'sentence',
+  'comment',
+  'body',
+  'review',
+  'content',
+  'message',
+  'document',
+  'tweet',
+  'snippet',
+  'post',
 ];
 
 /** Header names taken as the label column, most likely first (compared case-insensitively). */
 export const LABEL_COLUMN_NAMES: readonly string[] = [
-  'label', 'sentiment', 'polarity', 'class', 'category', 'target', 'tone',
+  'label',
+  'sentiment',
+  'polarity',
+  'class',
+  'category',
+  'target',
+  'tone',
 ];
 
 const KNOWN_NAMES = new Set([...TEXT_COLUMN_NAMES, ...LABEL_COLUMN_NAMES]);
@@ -94,7 +110,8 @@ export function chooseColumns(
   textRef?: ColumnRef,
   labelRef?: ColumnRef,
 ): ColumnChoice {
-  if (names.length < 2) return { ok: false, reason: `expected at least two columns (text and label), found ${names.length}` };
+  if (names.length < 2)
+    return { ok: false, reason: `expected at least two columns (text and label), found ${names.length}` };
   let text = -1;
   let label = -1;
   if (textRef !== undefined) {
@@ -113,10 +130,15 @@ export function chooseColumns(
   }
   const sample = dataRows.slice(0, SAMPLE_ROWS * 5);
   const columns = names.map((_, col) => sample.map((r) => (r[col] ?? '').trim()));
-  const meanLength = (col: number): number => columns[col].reduce((s, v) => s + v.length, 0) / Math.max(1, sample.length);
+  const meanLength = (col: number): number =>
+    columns[col].reduce((s, v) => s + v.length, 0) / Math.max(1, sample.length);
   if (label < 0) {
     // Fewest distinct values; ties go to the column with fewer multi-word values, then shorter ones.
-    const key = (col: number): number[] => [new Set(columns[col]).size, columns[col].filter((v) => /\s/.test(v)).length, meanLength(col)];
+    const key = (col: number): number[] => [
+      new Set(columns[col]).size,
+      columns[col].filter((v) => /\s/.test(v)).length,
+      meanLength(col),
+    ];
     let best = -1;
     for (let col = 0; col < names.length; col++) {
       if (col === text) continue;

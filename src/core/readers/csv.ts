@@ -47,7 +47,12 @@ export function parseDelimited(text: string, delimiter: string, quoting: boolean
     // One field per iteration; i is at the field's first character.
     while (!recordEnded) {
       let start = i;
-      while (start < n && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09) && text.charCodeAt(start) !== delimiterCode) start++;
+      while (
+        start < n &&
+        (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09) &&
+        text.charCodeAt(start) !== delimiterCode
+      )
+        start++;
       if (quoting && text.charCodeAt(start) === 0x22) {
         // Quoted field: runs to the next quote that is not doubled.
         sawQuoteOrDelimiter = true;

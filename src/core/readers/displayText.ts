@@ -21,6 +21,9 @@ export function abbreviate(text: string, max = MAX_QUOTED_CHARS): string {
 
 /** The first `max` items (each abbreviated) joined with ", ", then "and N more" when there are more. */
 export function listSome(items: readonly string[], max = MAX_LISTED_ITEMS): string {
-  const shown = items.slice(0, max).map((item) => abbreviate(item)).join(', ');
+  const shown = items
+    .slice(0, max)
+    .map((item) => abbreviate(item))
+    .join(', ');
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }

@@ -11,8 +11,9 @@ import type { TextEncoding } from './types';
  * of '…'. The five bytes cp1252 leaves undefined map to the same C1 code point, as WHATWG does.
  */
 const CP1252_80_9F: readonly number[] = [
-  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
-  0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d,
+  0x017d, 0x008f, 0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0x009d, 0x017e, 0x0178,
 ];
 
 /** Decodes Windows-1252 bytes with the table above; 0x00-0x7F and 0xA0-0xFF equal their code points. */
@@ -46,7 +47,9 @@ export interface DecodedText {
 export function decodeBytes(bytes: Uint8Array): DecodedText {
   const bomStripped = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bomStripped ? bytes.subarray(3) : bytes);
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      bomStripped ? bytes.subarray(3) : bytes,
+    );
     return { text, encoding: 'utf-8', bomStripped };
   } catch {
     return { text: decodeWindows1252(bytes), encoding: 'windows-1252', bomStripped: false };

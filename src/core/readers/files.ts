@@ -7,7 +7,15 @@ import { FileRefusedError, readRegularFileSync } from '../files/regularFile';
 import { decodeBytes, sniffBinary } from './encoding';
 import { detectFormat } from './formats';
 import { emptyFileProblem, finishResult, parseFormat, withFile } from './parse';
-import type { LabelledExample, LabelledFormat, PolarityPairOptions, Problem, ReadOptions, ReadResult, TextEncoding } from './types';
+import type {
+  LabelledExample,
+  LabelledFormat,
+  PolarityPairOptions,
+  Problem,
+  ReadOptions,
+  ReadResult,
+  TextEncoding,
+} from './types';
 
 /** Default size limit: 100 MB. */
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
@@ -20,12 +28,16 @@ function sizeText(bytes: number): string {
 type LoadedFile = { ok: true; text: string; encoding: TextEncoding } | { ok: false; problem: Problem };
 
 function loadText(path: string, maxBytes: number): LoadedFile {
-  const fail = (reason: string, code: Problem['code']): LoadedFile => ({ ok: false, problem: { file: path, line: 0, reason, severity: 'error', code } });
+  const fail = (reason: string, code: Problem['code']): LoadedFile => ({
+    ok: false,
+    problem: { file: path, line: 0, reason, severity: 'error', code },
+  });
   let bytes: Uint8Array;
   try {
     bytes = readRegularFileSync(path, maxBytes);
   } catch (error) {
-    if (error instanceof FileRefusedError && error.kind === 'too-large') return fail(`file is ${sizeText(error.size)}, over the ${sizeText(maxBytes)} limit (maxBytes)`, 'too-large');
+    if (error instanceof FileRefusedError && error.kind === 'too-large')
+      return fail(`file is ${sizeText(error.size)}, over the ${sizeText(maxBytes)} limit (maxBytes)`, 'too-large');
     if (error instanceof FileRefusedError) return fail(`cannot read file: ${error.reason}`, 'unreadable');
     return fail(`cannot read file: ${(error as Error).message}`, 'unreadable');
   }
@@ -49,7 +61,12 @@ export function readLabelledFile(path: string, options: ReadOptions = {}): ReadR
     return finishResult([], [loaded.problem], [path], { format, encoding: 'utf-8', fileEncodings: {} });
   }
   const format = options.format ?? detectFormat(path, loaded.text);
-  const { candidates, problems, ...meta } = parseFormat(loaded.text, format, { ...options, format, file: path, encoding: loaded.encoding });
+  const { candidates, problems, ...meta } = parseFormat(loaded.text, format, {
+    ...options,
+    format,
+    file: path,
+    encoding: loaded.encoding,
+  });
   return finishResult(candidates, withFile(path, problems), [path], {
     format,
     encoding: loaded.encoding,

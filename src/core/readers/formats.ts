@@ -54,7 +54,9 @@ export function detectFormat(fileName: string, text: string): LabelledFormat {
     const meanRest = tabbed.reduce((s, l) => s + l.length - l.indexOf('\t') - 1, 0) / tabbed.length;
     const distinct = new Set(firstFields).size;
     const labelLike =
-      firstFields.every((f) => f !== '' && f.length <= 30) && distinct <= 20 && (distinct < firstFields.length || meanRest > 2 * meanFirst);
+      firstFields.every((f) => f !== '' && f.length <= 30) &&
+      distinct <= 20 &&
+      (distinct < firstFields.length || meanRest > 2 * meanFirst);
     return labelLike ? 'labeltab' : 'tsv';
   }
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
@@ -75,7 +77,14 @@ export function parseSentenceLines(text: string, file: string, label: string | u
   if (fileLabel === undefined || fileLabel.trim() === '') {
     return {
       candidates: [],
-      problems: [{ line: 0, reason: 'no label for this one-sentence-per-line file: give options.label (or use readPolarityPair)', severity: 'error', code: 'missing-label' }],
+      problems: [
+        {
+          line: 0,
+          reason: 'no label for this one-sentence-per-line file: give options.label (or use readPolarityPair)',
+          severity: 'error',
+          code: 'missing-label',
+        },
+      ],
     };
   }
   const candidates: LabelledExample[] = [];
@@ -99,7 +108,12 @@ export function parseLabelTab(text: string, file: string): FormatParse {
     }
     const tab = row.indexOf('\t');
     if (tab < 0) {
-      problems.push({ line, reason: 'no tab: expected label<TAB>text; row skipped', severity: 'error', code: 'field-count' });
+      problems.push({
+        line,
+        reason: 'no tab: expected label<TAB>text; row skipped',
+        severity: 'error',
+        code: 'field-count',
+      });
       return;
     }
     candidates.push({ label: row.slice(0, tab).trim(), text: row.slice(tab + 1), line, file });
@@ -127,7 +141,12 @@ export function parseJsonLines(text: string, file: string, options: ParseOptions
     try {
       value = JSON.parse(row);
     } catch (error) {
-      problems.push({ line, reason: `invalid JSON: ${(error as Error).message}; row skipped`, severity: 'error', code: 'syntax' });
+      problems.push({
+        line,
+        reason: `invalid JSON: ${(error as Error).message}; row skipped`,
+        severity: 'error',
+        code: 'syntax',
+      });
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -144,8 +163,17 @@ export function parseJsonLines(text: string, file: string, options: ParseOptions
       return;
     }
     const labelValue = record[labelField];
-    if (labelValue !== undefined && labelValue !== null && !['string', 'number', 'boolean'].includes(typeof labelValue)) {
-      problems.push({ line, reason: `'${labelField}' must be a string, number or boolean; row skipped`, severity: 'error', code: 'missing-field' });
+    if (
+      labelValue !== undefined &&
+      labelValue !== null &&
+      !['string', 'number', 'boolean'].includes(typeof labelValue)
+    ) {
+      problems.push({
+        line,
+        reason: `'${labelField}' must be a string, number or boolean; row skipped`,
+        severity: 'error',
+        code: 'missing-field',
+      });
       return;
     }
     const label = labelValue === undefined || labelValue === null ? '' : String(labelValue).trim();
@@ -163,7 +191,8 @@ export function parseTable(text: string, file: string, delimiter: ',' | '\t', op
     parsed = parseDelimited(text, delimiter, false);
     problems.push({
       line: 0,
-      reason: 'quotes read as ordinary characters (the file does not follow CSV-style quoting; set quoting: true to see why)',
+      reason:
+        'quotes read as ordinary characters (the file does not follow CSV-style quoting; set quoting: true to see why)',
       severity: 'warning',
       code: 'syntax',
     });
@@ -204,7 +233,12 @@ export function parseTable(text: string, file: string, delimiter: ',' | '\t', op
       });
       continue;
     }
-    candidates.push({ text: record.fields[textColumn], label: record.fields[labelColumn].trim(), line: record.line, file });
+    candidates.push({
+      text: record.fields[textColumn],
+      label: record.fields[labelColumn].trim(),
+      line: record.line,
+      file,
+    });
   }
   return { candidates, problems, columns, hasHeader, textColumn, labelColumn };
 }

@@ -5,7 +5,14 @@
 
 import { checkDataset, isUsableExample } from './checks';
 import type { LineProblem } from './csv';
-import { detectFormat, type FormatParse, parseJsonLines, parseLabelTab, parseSentenceLines, parseTable } from './formats';
+import {
+  detectFormat,
+  type FormatParse,
+  parseJsonLines,
+  parseLabelTab,
+  parseSentenceLines,
+  parseTable,
+} from './formats';
 import type { LabelledExample, LabelledFormat, ParseOptions, Problem, ReadResult, TextEncoding } from './types';
 
 /** Attaches a file name to line problems. */
@@ -53,7 +60,8 @@ export function finishResult(
     return i < 0 ? fileOrder.length : i;
   };
   // Whole-data problems (no usable examples, one class) come after the rows that explain them.
-  const lineOf = (p: Problem) => (p.code === 'no-examples' || p.code === 'single-class' ? Number.MAX_SAFE_INTEGER : p.line);
+  const lineOf = (p: Problem) =>
+    p.code === 'no-examples' || p.code === 'single-class' ? Number.MAX_SAFE_INTEGER : p.line;
   problems.sort((a, b) => rank(a.file) - rank(b.file) || lineOf(a) - lineOf(b));
   const examples = candidates.filter(isUsableExample);
   // Counted in a Map: labels come from the data, and '__proto__' or 'constructor' are labels too.

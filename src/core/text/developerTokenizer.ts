@@ -24,7 +24,9 @@ const PATTERNS = {
   punctuation: String.raw`[,!?()]`,
 };
 const DEVELOPER_TOKEN = new RegExp(
-  Object.entries(PATTERNS).map(([name, source]) => `(?<${name}>${source})`).join('|'),
+  Object.entries(PATTERNS)
+    .map(([name, source]) => `(?<${name}>${source})`)
+    .join('|'),
   'gu',
 );
 /** Boundaries inside identifiers: snake_case underscores and camelCase humps (fooBar, HTTPServer). */
@@ -43,7 +45,12 @@ export function tokenizeDeveloperText(text: string, settings: TokenizerSettings)
     const kind = Object.keys(PLACEHOLDERS).find((name) => match.groups?.[name] !== undefined);
     if (kind) {
       tokens.push({ text: PLACEHOLDERS[kind], start, end: start + raw.length });
-    } else if (match.groups?.emoticon !== undefined || match.groups?.shortcode !== undefined || match.groups?.vote !== undefined || match.groups?.shrug !== undefined) {
+    } else if (
+      match.groups?.emoticon !== undefined ||
+      match.groups?.shortcode !== undefined ||
+      match.groups?.vote !== undefined ||
+      match.groups?.shrug !== undefined
+    ) {
       tokens.push({ text: raw.toLowerCase(), start, end: start + raw.length });
     } else if (match.groups?.emoji !== undefined) {
       // Skin tones and presentation selectors do not change the tone: 👍🏽 and 👍️ are 👍.

@@ -15,7 +15,25 @@ export interface SentenceRange {
 
 /** Abbreviations (lower case, without the final dot) that do not end a sentence. */
 const ABBREVIATIONS: ReadonlySet<string> = new Set([
-  'e.g', 'i.e', 'cf', 'vs', 'viz', 'approx', 'resp', 'esp', 'al', 'fig', 'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'inc', 'ltd',
+  'e.g',
+  'i.e',
+  'cf',
+  'vs',
+  'viz',
+  'approx',
+  'resp',
+  'esp',
+  'al',
+  'fig',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'sr',
+  'jr',
+  'inc',
+  'ltd',
 ]);
 const TERMINATORS = '.!?\u2026';
 const CLOSERS = '"\')]}\u201d\u2019\u00bb';

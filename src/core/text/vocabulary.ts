@@ -28,7 +28,8 @@ export class Vocabulary {
     }
     const ids = new Map<string, number>();
     tokens.forEach((token, id) => {
-      if (ids.has(token)) throw new Error(`token "${token}" appears twice in the vocabulary (ids ${ids.get(token)} and ${id})`);
+      if (ids.has(token))
+        throw new Error(`token "${token}" appears twice in the vocabulary (ids ${ids.get(token)} and ${id})`);
       ids.set(token, id);
     });
     this.ids = ids;

@@ -25,9 +25,12 @@ export function transferEmbedding(
   sourceName = "the bundled model's embedding",
 ): { embedding: Float32Array; shared: number } {
   if (source.dim !== dim) {
-    throw new Error(`${sourceName} has ${source.dim} dimensions, this run's embedding has ${dim}: set the embedding size to ${source.dim} to start from it`);
+    throw new Error(
+      `${sourceName} has ${source.dim} dimensions, this run's embedding has ${dim}: set the embedding size to ${source.dim} to start from it`,
+    );
   }
-  if (initial.length !== targetTokens.length * dim) throw new Error(`initial embedding holds ${initial.length} values, expected ${targetTokens.length} x ${dim}`);
+  if (initial.length !== targetTokens.length * dim)
+    throw new Error(`initial embedding holds ${initial.length} values, expected ${targetTokens.length} x ${dim}`);
   const sourceRow = new Map(source.tokens.map((token, row) => [token, row]));
   const embedding = initial.slice();
   let shared = 0;

@@ -50,27 +50,39 @@ export async function saveTrainedModel(dir: string, result: TrainingResult, info
   const { model, options } = result;
   // The pretraining texts themselves would bloat metadata.json; their number is enough to describe the run.
   const { tokenizer, labels: _labels, pretrainingTexts, ...hyperparameters } = options;
-  return saveModel(dir, {
-    arch: model.arch,
-    weights: model.weights,
-    metadata: {
-      name: info.name,
-      description: info.description ?? `${model.arch.cell.toUpperCase()} sentiment classifier (${model.labels.join(' / ')})`,
-      labels: model.labels,
-      vocabulary: model.vocabulary.tokens,
-      tokenizer,
-      maxLength: model.maxLength,
-      training: {
-        dataFingerprint: info.dataFingerprint,
-        dataDescription: info.dataDescription,
-        examples: result.trainingExamples,
-        hyperparameters: { ...hyperparameters, ...(pretrainingTexts ? { pretrainingTexts: pretrainingTexts.length } : {}), ...(info.pretrainedVectors ? { pretrainedVectors: info.pretrainedVectors } : {}), bestEpoch: result.bestEpoch, validationExamples: result.validationExamples, history: result.history },
-        durationSeconds: Math.round(result.seconds * 10) / 10,
-        skipGram: result.skipGramPretrained,
+  return saveModel(
+    dir,
+    {
+      arch: model.arch,
+      weights: model.weights,
+      metadata: {
+        name: info.name,
+        description:
+          info.description ?? `${model.arch.cell.toUpperCase()} sentiment classifier (${model.labels.join(' / ')})`,
+        labels: model.labels,
+        vocabulary: model.vocabulary.tokens,
+        tokenizer,
+        maxLength: model.maxLength,
+        training: {
+          dataFingerprint: info.dataFingerprint,
+          dataDescription: info.dataDescription,
+          examples: result.trainingExamples,
+          hyperparameters: {
+            ...hyperparameters,
+            ...(pretrainingTexts ? { pretrainingTexts: pretrainingTexts.length } : {}),
+            ...(info.pretrainedVectors ? { pretrainedVectors: info.pretrainedVectors } : {}),
+            bestEpoch: result.bestEpoch,
+            validationExamples: result.validationExamples,
+            history: result.history,
+          },
+          durationSeconds: Math.round(result.seconds * 10) / 10,
+          skipGram: result.skipGramPretrained,
+        },
+        metrics: { validation: result.metrics },
       },
-      metrics: { validation: result.metrics },
     },
-  }, { quantize: info.quantize ?? 'none', onWarning: info.onWarning });
+    { quantize: info.quantize ?? 'none', onWarning: info.onWarning },
+  );
 }
 
 /** The validation split a model was trained with, from its metadata (defaults if absent). */

@@ -44,7 +44,9 @@ export interface DatasetManifest {
   readonly maxLength: number;
   readonly padId: number;
   readonly oovId: number;
-  readonly splits: Readonly<Record<'train' | 'validation', { examples: number; tokens: number; shards: readonly ShardEntry[] }>>;
+  readonly splits: Readonly<
+    Record<'train' | 'validation', { examples: number; tokens: number; shards: readonly ShardEntry[] }>
+  >;
 }
 
 /** Where the data came from, for metadata.json's `training`. */
@@ -75,7 +77,12 @@ export function encodeNpy(values: Int32Array): Uint8Array {
  * The shards of one split: example k goes to shard k mod n. Returns each shard's name and its
  * three arrays (ids concatenated, lengths, labels).
  */
-export function shardSplit(split: string, ids: readonly Int32Array[], labels: Int32Array, shards: number): { entry: ShardEntry; ids: Int32Array; lengths: Int32Array; labels: Int32Array }[] {
+export function shardSplit(
+  split: string,
+  ids: readonly Int32Array[],
+  labels: Int32Array,
+  shards: number,
+): { entry: ShardEntry; ids: Int32Array; lengths: Int32Array; labels: Int32Array }[] {
   return Array.from({ length: shards }, (_, s) => {
     const members: number[] = [];
     for (let k = s; k < ids.length; k += shards) members.push(k);
@@ -88,7 +95,12 @@ export function shardSplit(split: string, ids: readonly Int32Array[], labels: In
       at += ids[k].length;
     }
     const name = `${split}-${String(s).padStart(5, '0')}-of-${String(shards).padStart(5, '0')}`;
-    return { entry: { name, examples: members.length, tokens }, ids: flat, lengths, labels: Int32Array.from(members, (k) => labels[k]) };
+    return {
+      entry: { name, examples: members.length, tokens },
+      ids: flat,
+      lengths,
+      labels: Int32Array.from(members, (k) => labels[k]),
+    };
   });
 }
 
@@ -97,7 +109,11 @@ export function shardSplit(split: string, ids: readonly Int32Array[], labels: In
  * data (labels, vocabulary, tokenizer, maxLength, the split's seed and share, provenance); the
  * trainer fills in architecture, metrics, createdAt and its own hyperparameters.
  */
-export function metadataTemplate(prepared: PreparedData, options: TrainingOptions, source: PreparedSource): Record<string, unknown> {
+export function metadataTemplate(
+  prepared: PreparedData,
+  options: TrainingOptions,
+  source: PreparedSource,
+): Record<string, unknown> {
   return {
     formatVersion: METADATA_FORMAT_VERSION,
     name: source.name,
@@ -143,15 +159,24 @@ export function metadataTemplate(prepared: PreparedData, options: TrainingOption
  * replaced only if it is empty or a prepared folder (holds dataset.json); anything else is refused.
  * @returns the manifest written.
  */
-export async function writePreparedData(dir: string, prepared: PreparedData, options: TrainingOptions, source: PreparedSource, shards: number): Promise<DatasetManifest> {
-  if (!Number.isInteger(shards) || shards < 1) throw new Error(`the number of shards must be a positive integer (got ${shards})`);
+export async function writePreparedData(
+  dir: string,
+  prepared: PreparedData,
+  options: TrainingOptions,
+  source: PreparedSource,
+  shards: number,
+): Promise<DatasetManifest> {
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new Error(`the number of shards must be a positive integer (got ${shards})`);
   const target = path.resolve(dir);
   const existing = await fsp.readdir(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw new Error(`${dir} cannot be used as the output folder: ${error.message}`);
   });
   if (existing && existing.length > 0 && !existing.includes(DATASET_FILE)) {
-    throw new Error(`${dir} is not empty and is not a prepared folder (no ${DATASET_FILE}); choose a new or empty folder`);
+    throw new Error(
+      `${dir} is not empty and is not a prepared folder (no ${DATASET_FILE}); choose a new or empty folder`,
+    );
   }
   const splits = {
     train: shardSplit('train', prepared.trainIds, prepared.trainLabels, shards),
@@ -185,7 +210,10 @@ export async function writePreparedData(dir: string, prepared: PreparedData, opt
       await fsp.writeFile(path.join(temporary, `${part.entry.name}.lengths.npy`), encodeNpy(part.lengths));
       await fsp.writeFile(path.join(temporary, `${part.entry.name}.labels.npy`), encodeNpy(part.labels));
     }
-    await fsp.writeFile(path.join(temporary, 'metadata.json'), `${JSON.stringify(metadataTemplate(prepared, options, source), undefined, 2)}\n`);
+    await fsp.writeFile(
+      path.join(temporary, 'metadata.json'),
+      `${JSON.stringify(metadataTemplate(prepared, options, source), undefined, 2)}\n`,
+    );
     await fsp.writeFile(path.join(temporary, DATASET_FILE), `${JSON.stringify(manifest, undefined, 2)}\n`);
     const hadOld = existing !== undefined;
     if (hadOld) await fsp.rename(target, aside);

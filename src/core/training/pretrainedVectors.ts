@@ -34,7 +34,12 @@ export async function readPretrainedVectors(file: string, wanted: ReadonlySet<st
 function readJsonVectors(file: string, wanted: ReadonlySet<string>): PretrainedVectors {
   const bytes = readRegularFileSync(file, MAX_VECTORS_JSON_BYTES);
   const scanned = scanVectorsJson(bytes, wanted);
-  if (scanned && typeof scanned.dimensions === 'number' && Number.isInteger(scanned.dimensions) && scanned.dimensions > 0) {
+  if (
+    scanned &&
+    typeof scanned.dimensions === 'number' &&
+    Number.isInteger(scanned.dimensions) &&
+    scanned.dimensions > 0
+  ) {
     const collector = new Collector(scanned.dimensions);
     for (const [word, values] of scanned.found) {
       if (values.length < scanned.dimensions || !values.slice(0, scanned.dimensions).every(Number.isFinite)) {
@@ -56,15 +61,27 @@ function parseJsonVectors(file: string, bytes: Buffer, wanted: ReadonlySet<strin
     throw new Error(`${file}: not a JSON vectors file (${error instanceof Error ? error.message : String(error)})`);
   }
   const { dimensions, vectors } = (parsed ?? {}) as { dimensions?: unknown; vectors?: unknown };
-  if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions <= 0 || typeof vectors !== 'object' || vectors === null) {
-    throw new Error(`${file}: expected an object with "dimensions" (a positive integer) and "vectors" (word -> numbers)`);
+  if (
+    typeof dimensions !== 'number' ||
+    !Number.isInteger(dimensions) ||
+    dimensions <= 0 ||
+    typeof vectors !== 'object' ||
+    vectors === null
+  ) {
+    throw new Error(
+      `${file}: expected an object with "dimensions" (a positive integer) and "vectors" (word -> numbers)`,
+    );
   }
   const collector = new Collector(dimensions);
   let fileWords = 0;
   for (const [word, values] of Object.entries(vectors as Record<string, unknown>)) {
     fileWords++;
     if (!wanted.has(word)) continue;
-    if (!Array.isArray(values) || values.length < dimensions || !values.slice(0, dimensions).every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    if (
+      !Array.isArray(values) ||
+      values.length < dimensions ||
+      !values.slice(0, dimensions).every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
       throw new Error(`${file}: the vector of "${word}" is not ${dimensions} finite numbers`);
     }
     collector.add(word, values);
@@ -87,12 +104,15 @@ async function readTextVectors(file: string, wanted: ReadonlySet<string>): Promi
     const fields = line.trimEnd().split(' ');
     collector ??= new Collector(fields.length - 1);
     if (fields.length - 1 !== collector.dim) {
-      throw new Error(`${file}:${lineNumber}: ${fields.length - 1} values, expected ${collector.dim} like the first line`);
+      throw new Error(
+        `${file}:${lineNumber}: ${fields.length - 1} values, expected ${collector.dim} like the first line`,
+      );
     }
     const word = fields[0];
     if (!wanted.has(word)) continue;
     const values = fields.slice(1).map(Number);
-    if (!values.every(Number.isFinite)) throw new Error(`${file}:${lineNumber}: "${word}" has a value that is not a number`);
+    if (!values.every(Number.isFinite))
+      throw new Error(`${file}:${lineNumber}: "${word}" has a value that is not a number`);
     collector.add(word, values);
   }
   if (!collector) throw new Error(`${file}: no vectors in the file`);
@@ -100,7 +120,10 @@ async function readTextVectors(file: string, wanted: ReadonlySet<string>): Promi
 }
 
 /** The lines of a stream (without \n or \r\n); throws when a line grows past MAX_VECTORS_LINE_CHARS. */
-async function* boundedLines(stream: AsyncIterable<string | Buffer> & { setEncoding(encoding: 'utf8'): unknown; destroy(): void }, file: string): AsyncGenerator<string> {
+async function* boundedLines(
+  stream: AsyncIterable<string | Buffer> & { setEncoding(encoding: 'utf8'): unknown; destroy(): void },
+  file: string,
+): AsyncGenerator<string> {
   stream.setEncoding('utf8');
   let pending = '';
   let lineNumber = 0;
@@ -118,7 +141,9 @@ async function* boundedLines(stream: AsyncIterable<string | Buffer> & { setEncod
       }
       pending = pending.slice(start);
       if (pending.length > MAX_VECTORS_LINE_CHARS) {
-        throw new Error(`${file}:${lineNumber + 1}: the line is longer than ${MAX_VECTORS_LINE_CHARS} characters; is this a word-vectors file?`);
+        throw new Error(
+          `${file}:${lineNumber + 1}: the line is longer than ${MAX_VECTORS_LINE_CHARS} characters; is this a word-vectors file?`,
+        );
       }
     }
     if (pending !== '') yield line(pending);

@@ -10,7 +10,10 @@ import type { TrainingProgress } from './training';
 export const MAX_CHART_POINTS = 400;
 
 /** The run after one progress report, and whether the change must be shown at once (not rate-limited). */
-export function advanceRun(run: RunView, progress: TrainingProgress): { readonly run: RunView; readonly urgent: boolean } {
+export function advanceRun(
+  run: RunView,
+  progress: TrainingProgress,
+): { readonly run: RunView; readonly urgent: boolean } {
   const base: RunView = {
     ...run,
     epoch: progress.epoch,
@@ -22,12 +25,29 @@ export function advanceRun(run: RunView, progress: TrainingProgress): { readonly
   };
   if (progress.phase === 'pretraining') return { run: { ...base, status: 'pretraining' }, urgent: true };
   if (progress.phase === 'training') {
-    const point = { x: progress.epoch - 1 + progress.batch / Math.max(1, progress.batches), loss: progress.loss, accuracy: progress.accuracy };
+    const point = {
+      x: progress.epoch - 1 + progress.batch / Math.max(1, progress.batches),
+      loss: progress.loss,
+      accuracy: progress.accuracy,
+    };
     const points = Number.isFinite(point.loss) ? thinPoints([...run.points, point]) : run.points;
     return { run: { ...base, status: 'training', points }, urgent: false };
   }
-  const epochPoint = { epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy, validationLoss: progress.validationLoss ?? NaN, validationAccuracy: progress.validationAccuracy ?? NaN };
-  return { run: { ...base, status: 'training', epochPoints: [...run.epochPoints, epochPoint].filter((p) => Number.isFinite(p.loss)) }, urgent: true };
+  const epochPoint = {
+    epoch: progress.epoch,
+    loss: progress.loss,
+    accuracy: progress.accuracy,
+    validationLoss: progress.validationLoss ?? NaN,
+    validationAccuracy: progress.validationAccuracy ?? NaN,
+  };
+  return {
+    run: {
+      ...base,
+      status: 'training',
+      epochPoints: [...run.epochPoints, epochPoint].filter((p) => Number.isFinite(p.loss)),
+    },
+    urgent: true,
+  };
 }
 
 /** At most MAX_CHART_POINTS points: past that, every other point of the older half is dropped. Returns a new array. */
@@ -39,7 +59,9 @@ export function thinPoints<T>(points: readonly T[]): T[] {
 
 /** The share of a run done, in [0, 1]: finished epochs plus the part of the current one. */
 export function runFraction(run: RunView): number {
-  return run.epochs ? Math.min(1, (Math.max(0, run.epoch - 1) + (run.batches ? run.batch / run.batches : 0)) / run.epochs) : 0;
+  return run.epochs
+    ? Math.min(1, (Math.max(0, run.epoch - 1) + (run.batches ? run.batch / run.batches : 0)) / run.epochs)
+    : 0;
 }
 
 function finite(value: number | undefined): number | undefined {

@@ -217,7 +217,8 @@ function validateOptions(vocabSize: number, options: SkipGramOptions): SkipGramS
     minCount: options.minCount ?? 5,
   };
   requirePositiveInteger('vocabSize', vocabSize);
-  if (vocabSize < FIRST_WORD_ID) throw new RangeError(`vocabSize must be at least ${FIRST_WORD_ID} (PAD and OOV), got ${vocabSize}`);
+  if (vocabSize < FIRST_WORD_ID)
+    throw new RangeError(`vocabSize must be at least ${FIRST_WORD_ID} (PAD and OOV), got ${vocabSize}`);
   requirePositiveInteger('dim', settings.dim);
   requirePositiveInteger('window', settings.window);
   requirePositiveInteger('negatives', settings.negatives);
@@ -242,7 +243,8 @@ function countIds(sequences: readonly Int32Array[], vocabSize: number): Float64A
   sequences.forEach((seq, s) => {
     for (let i = 0; i < seq.length; i++) {
       const id = seq[i];
-      if (id < 0 || id >= vocabSize) throw new RangeError(`sequence ${s}, position ${i}: id ${id} is outside [0, ${vocabSize})`);
+      if (id < 0 || id >= vocabSize)
+        throw new RangeError(`sequence ${s}, position ${i}: id ${id} is outside [0, ${vocabSize})`);
       counts[id]++;
     }
   });
@@ -258,13 +260,18 @@ function countTrainable(trainable: Uint8Array): number {
 }
 
 /** word2vec.c's keep probability (sqrt(f / t) + 1) * t / f with f = count, t = sample * trainWords; at most 1. */
-function subsamplingKeepProbabilities(counts: Float64Array, trainable: Uint8Array, trainWords: number, subsample: number): Float64Array {
+function subsamplingKeepProbabilities(
+  counts: Float64Array,
+  trainable: Uint8Array,
+  trainWords: number,
+  subsample: number,
+): Float64Array {
   const keep = new Float64Array(counts.length).fill(1);
   if (subsample === 0) return keep;
   const threshold = subsample * trainWords;
   for (let id = 0; id < counts.length; id++) {
     if (trainable[id] === 0) continue;
-    keep[id] = Math.min(1, (Math.sqrt(counts[id] / threshold) + 1) * threshold / counts[id]);
+    keep[id] = Math.min(1, ((Math.sqrt(counts[id] / threshold) + 1) * threshold) / counts[id]);
   }
   return keep;
 }
@@ -294,7 +301,19 @@ function buildNegativeTable(counts: Float64Array, trainable: Uint8Array): Int32A
  * pair, and the input and output vectors [vocabSize, dim rounded up to 4] (padding lanes stay 0).
  */
 class SkipGramKernel {
-  private readonly exports: { memory: WebAssembly.Memory; sg_pair: (input: number, output: number, rowBytes: number, targets: number, n: number, alpha: number, sigmoid: number, gradient: number) => void };
+  private readonly exports: {
+    memory: WebAssembly.Memory;
+    sg_pair: (
+      input: number,
+      output: number,
+      rowBytes: number,
+      targets: number,
+      n: number,
+      alpha: number,
+      sigmoid: number,
+      gradient: number,
+    ) => void;
+  };
   private readonly rowBytes: number;
   private readonly sigmoidAt = 0;
   private readonly gradientAt: number;
@@ -304,7 +323,11 @@ class SkipGramKernel {
   /** The current pair's targets (centre word first), written by the caller before pair(). */
   readonly targets: Int32Array;
 
-  constructor(private readonly vocabSize: number, private readonly dim: number, negatives: number) {
+  constructor(
+    private readonly vocabSize: number,
+    private readonly dim: number,
+    negatives: number,
+  ) {
     compiledKernel ??= new WebAssembly.Module(Buffer.from(SKIPGRAM_WASM_BASE64, 'base64'));
     this.exports = new WebAssembly.Instance(compiledKernel, {}).exports as unknown as SkipGramKernel['exports'];
     this.rowBytes = Math.ceil(dim / 4) * 16;
@@ -318,7 +341,7 @@ class SkipGramKernel {
     if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
     const sigmoid = new Float32Array(memory.buffer, this.sigmoidAt, SKIPGRAM_SIGMOID_TABLE_SIZE + 1);
     for (let i = 0; i <= SKIPGRAM_SIGMOID_TABLE_SIZE; i++) {
-      const x = (i / SKIPGRAM_SIGMOID_TABLE_SIZE * 2 - 1) * SKIPGRAM_MAX_EXP;
+      const x = ((i / SKIPGRAM_SIGMOID_TABLE_SIZE) * 2 - 1) * SKIPGRAM_MAX_EXP;
       sigmoid[i] = 1 / (1 + Math.exp(-x));
     }
     this.targets = new Int32Array(memory.buffer, this.targetsAt, negatives + 1);
@@ -326,21 +349,32 @@ class SkipGramKernel {
 
   /** Copies [vocabSize, dim] input vectors in (the output vectors start at 0, as grown memory is). */
   setInputVectors(vectors: Float32Array): void {
-    const rows = new Float32Array(this.exports.memory.buffer, this.inputAt, this.vocabSize * this.rowBytes / 4);
+    const rows = new Float32Array(this.exports.memory.buffer, this.inputAt, (this.vocabSize * this.rowBytes) / 4);
     const stride = this.rowBytes / 4;
-    for (let id = 0; id < this.vocabSize; id++) rows.set(vectors.subarray(id * this.dim, (id + 1) * this.dim), id * stride);
+    for (let id = 0; id < this.vocabSize; id++)
+      rows.set(vectors.subarray(id * this.dim, (id + 1) * this.dim), id * stride);
   }
 
   /** One update: the input vector of `context` against the first `count` targets. */
   pair(context: number, count: number, alpha: number): void {
-    this.exports.sg_pair(this.inputAt + context * this.rowBytes, this.outputAt, this.rowBytes, this.targetsAt, count, alpha, this.sigmoidAt, this.gradientAt);
+    this.exports.sg_pair(
+      this.inputAt + context * this.rowBytes,
+      this.outputAt,
+      this.rowBytes,
+      this.targetsAt,
+      count,
+      alpha,
+      this.sigmoidAt,
+      this.gradientAt,
+    );
   }
 
   /** Copies the input vectors out into `vectors` [vocabSize, dim]. */
   readInputVectors(vectors: Float32Array): void {
-    const rows = new Float32Array(this.exports.memory.buffer, this.inputAt, this.vocabSize * this.rowBytes / 4);
+    const rows = new Float32Array(this.exports.memory.buffer, this.inputAt, (this.vocabSize * this.rowBytes) / 4);
     const stride = this.rowBytes / 4;
-    for (let id = 0; id < this.vocabSize; id++) vectors.set(rows.subarray(id * stride, id * stride + this.dim), id * this.dim);
+    for (let id = 0; id < this.vocabSize; id++)
+      vectors.set(rows.subarray(id * stride, id * stride + this.dim), id * this.dim);
   }
 }
 

@@ -13,7 +13,12 @@ import { Random } from '../engine/random';
 import { createTrainer, initWeights, predict } from '../engine';
 import { markWeightsMutable } from '../engine/predict';
 import { trainSkipGram } from './skipgram';
-import { settingProblems, TRAINING_SETTING_DEFAULTS, TRAINING_SETTINGS, TrainingSettingValues } from '../../protocol/trainingSettings';
+import {
+  settingProblems,
+  TRAINING_SETTING_DEFAULTS,
+  TRAINING_SETTINGS,
+  TrainingSettingValues,
+} from '../../protocol/trainingSettings';
 import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from '../lexicon/lexiconTargets';
 import { negativeLabelOf, positiveLabelOf } from '../classify/scoring';
 
@@ -51,13 +56,17 @@ const CELLS_MATCH: SameUnion<TrainingOptions['cell'], CellType> = true;
 void CELLS_MATCH;
 
 /** The defaults: the table's (the bundled movie-review model's settings) and the default tokenizer. */
-export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({ ...TRAINING_SETTING_DEFAULTS, tokenizer: DEFAULT_TOKENIZER });
+export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = Object.freeze({
+  ...TRAINING_SETTING_DEFAULTS,
+  tokenizer: DEFAULT_TOKENIZER,
+});
 
 /** Fills in defaults and checks ranges; throws a message naming the bad setting. */
 export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): TrainingOptions {
   const options = { ...DEFAULT_TRAINING_OPTIONS, ...stripUndefined(partial) };
   const failed = settingProblems(TRAINING_SETTINGS, options);
-  if (!(options.threads === undefined || options.threads === 1 || options.threads === 2)) failed.push(`threads must be 1 or 2 (got ${options.threads})`);
+  if (!(options.threads === undefined || options.threads === 1 || options.threads === 2))
+    failed.push(`threads must be 1 or 2 (got ${options.threads})`);
   if (failed.length) throw new Error(`bad training settings: ${failed.join('; ')}`);
   return Object.freeze(options);
 }
@@ -131,7 +140,11 @@ export interface TrainingHooks {
    * skip-gram pretraining is skipped: its vectors would nearly all be overwritten. Must not change
    * its inputs.
    */
-  readonly initialEmbedding?: (vocabulary: Vocabulary, embedding: Float32Array, dim: number) => Float32Array | undefined;
+  readonly initialEmbedding?: (
+    vocabulary: Vocabulary,
+    embedding: Float32Array,
+    dim: number,
+  ) => Float32Array | undefined;
   /** Told when training cannot use a second thread (it then goes on in one). */
   readonly onWarning?: (message: string) => void;
 }
@@ -171,19 +184,32 @@ export interface PreparedData<T extends LabelledText = LabelledText> {
  * @throws Error when the data has fewer than two classes, a label outside options.labels, or no
  *   training example after the split.
  */
-export function prepareTrainingData<T extends LabelledText>(data: readonly T[], options: TrainingOptions, fixedVocabulary?: Vocabulary): PreparedData<T> {
+export function prepareTrainingData<T extends LabelledText>(
+  data: readonly T[],
+  options: TrainingOptions,
+  fixedVocabulary?: Vocabulary,
+): PreparedData<T> {
   const labels = options.labels ? [...options.labels] : [...new Set(data.map((d) => d.label))].sort();
-  if (labels.length < 2) throw new Error(`training needs at least two classes; the data has ${labels.length === 1 ? `only "${abbreviate(labels[0])}"` : 'none'}`);
+  if (labels.length < 2)
+    throw new Error(
+      `training needs at least two classes; the data has ${labels.length === 1 ? `only "${abbreviate(labels[0])}"` : 'none'}`,
+    );
   const classOf = new Map(labels.map((label, i) => [label, i]));
   const unknown = data.find((d) => !classOf.has(d.label));
-  if (unknown) throw new Error(`label "${abbreviate(unknown.label)}" is not one of the model's labels (${listSome(labels)})`);
+  if (unknown)
+    throw new Error(`label "${abbreviate(unknown.label)}" is not one of the model's labels (${listSome(labels)})`);
 
   const { train, validation } = stratifiedSplit(data, options.validationSplit, options.seed);
   if (train.length === 0) throw new Error('no training examples left after the validation split');
   const trainTokens = train.map((d) => tokenTexts(d.text, options.tokenizer));
-  const pretrainingTokens = options.skipGram ? (options.pretrainingTexts ?? []).map((text) => tokenTexts(text, options.tokenizer)) : [];
-  const vocabularyTokens = options.vocabularySource === 'training+pretraining' ? [...trainTokens, ...pretrainingTokens] : trainTokens;
-  const vocabulary = fixedVocabulary ?? Vocabulary.build(vocabularyTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
+  const pretrainingTokens = options.skipGram
+    ? (options.pretrainingTexts ?? []).map((text) => tokenTexts(text, options.tokenizer))
+    : [];
+  const vocabularyTokens =
+    options.vocabularySource === 'training+pretraining' ? [...trainTokens, ...pretrainingTokens] : trainTokens;
+  const vocabulary =
+    fixedVocabulary ??
+    Vocabulary.build(vocabularyTokens, { minCount: options.minCount, maxSize: options.maxVocabulary });
   const encode = (tokens: string[]) => vocabulary.encode(tokens.slice(0, options.maxLength));
   return {
     labels,
@@ -202,11 +228,25 @@ export function prepareTrainingData<T extends LabelledText>(data: readonly T[], 
  * Trains a classifier. Inputs are not changed. Yields to the event loop between batches so that
  * a worker can receive a cancel message.
  */
-export async function trainClassifier(data: readonly LabelledText[], partialOptions: Partial<TrainingOptions> = {}, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+export async function trainClassifier(
+  data: readonly LabelledText[],
+  partialOptions: Partial<TrainingOptions> = {},
+  hooks: TrainingHooks = {},
+): Promise<TrainingResult> {
   const options = resolveTrainingOptions(partialOptions);
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const { labels, train, validation, vocabulary, trainIds, trainLabels, validationIds, validationLabels, pretrainingTokens } = prepareTrainingData(data, options);
+  const {
+    labels,
+    train,
+    validation,
+    vocabulary,
+    trainIds,
+    trainLabels,
+    validationIds,
+    validationLabels,
+    pretrainingTokens,
+  } = prepareTrainingData(data, options);
 
   const arch: Architecture = {
     cell: options.cell,
@@ -224,40 +264,75 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   const linguisticExamples = options.linguisticExamples && hasPolarity;
   const lexiconWeight = hasPolarity ? options.lexiconWeight : 0;
   if ((options.linguisticExamples || options.lexiconWeight > 0) && !hasPolarity) {
-    const what = [options.linguisticExamples ? 'linguistic examples' : '', options.lexiconWeight > 0 ? 'lexicon terms' : ''].filter(Boolean).join(' and ');
-    hooks.onWarning?.(`${what} are off: the labels (${listSome(labels.map((l) => abbreviate(l)))}) have no positive / negative pair`);
+    const what = [
+      options.linguisticExamples ? 'linguistic examples' : '',
+      options.lexiconWeight > 0 ? 'lexicon terms' : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    hooks.onWarning?.(
+      `${what} are off: the labels (${listSome(labels.map((l) => abbreviate(l)))}) have no positive / negative pair`,
+    );
   }
-  const lexicon = lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, lexiconWeight) : undefined;
+  const lexicon =
+    lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, lexiconWeight) : undefined;
   const start = startingEmbedding(hooks, vocabulary, weights.embedding, options.embeddingDim);
-  const skipGramPretrained = options.skipGram && !(start && start.coveredRows >= SKIP_GRAM_COVERAGE_LIMIT * vocabulary.size);
+  const skipGramPretrained =
+    options.skipGram && !(start && start.coveredRows >= SKIP_GRAM_COVERAGE_LIMIT * vocabulary.size);
   if (skipGramPretrained) {
-    hooks.onProgress?.({ phase: 'pretraining', epoch: 0, epochs: options.epochs, batch: 0, batches: 0, loss: NaN, accuracy: NaN, elapsedSeconds: elapsed() });
+    hooks.onProgress?.({
+      phase: 'pretraining',
+      epoch: 0,
+      epochs: options.epochs,
+      batch: 0,
+      batches: 0,
+      loss: NaN,
+      accuracy: NaN,
+      elapsedSeconds: elapsed(),
+    });
     const pretrainingIds = pretrainingTokens.map((tokens) => vocabulary.encode(tokens));
-    weights.embedding.set(trainSkipGram([...trainIds, ...pretrainingIds], vocabulary.size, {
-      dim: options.embeddingDim,
-      epochs: options.skipGramEpochs,
-      seed: options.seed,
-      signal: hooks.signal,
-    }));
+    weights.embedding.set(
+      trainSkipGram([...trainIds, ...pretrainingIds], vocabulary.size, {
+        dim: options.embeddingDim,
+        epochs: options.skipGramEpochs,
+        seed: options.seed,
+        signal: hooks.signal,
+      }),
+    );
   }
   if (start) overlayRows(weights.embedding, start.embedding, start.covered, options.embeddingDim);
 
   const trainer = createTrainer(arch, weights, {
-    learningRate: options.learningRate, clipNorm: options.clipNorm, seed: options.seed, threads: options.threads, onWarning: hooks.onWarning,
+    learningRate: options.learningRate,
+    clipNorm: options.clipNorm,
+    seed: options.seed,
+    threads: options.threads,
+    onWarning: hooks.onWarning,
   });
   const random = new Random(options.seed + 1);
   const tokensInEpoch = trainIds.reduce((sum, ids) => sum + ids.length, 0);
   const history: EpochRecord[] = [];
   let best = { epoch: 0, accuracy: -1, loss: Infinity, weights: copyWeights(weights) };
-  const progressEvery = Math.max(1, Math.floor(Math.ceil(train.length / options.batchSize) / (hooks.progressPerEpoch ?? 20)));
+  const progressEvery = Math.max(
+    1,
+    Math.floor(Math.ceil(train.length / options.batchSize) / (hooks.progressPerEpoch ?? 20)),
+  );
 
   let averaged: NetworkWeights | undefined;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStart = performance.now();
-      const synthetic = linguisticExamples ? syntheticExamples(lexicon!, vocabulary, trainIds, trainLabels, options.maxLength, random) : undefined;
+      const synthetic = linguisticExamples
+        ? syntheticExamples(lexicon!, vocabulary, trainIds, trainLabels, options.maxLength, random)
+        : undefined;
       const batches = synthetic
-        ? lengthBucketedBatches([...trainIds, ...synthetic.ids], Int32Array.from([...trainLabels, ...synthetic.labels]), options.batchSize, random, [...trainIds.map(() => undefined), ...synthetic.stepLabels])
+        ? lengthBucketedBatches(
+            [...trainIds, ...synthetic.ids],
+            Int32Array.from([...trainLabels, ...synthetic.labels]),
+            options.batchSize,
+            random,
+            [...trainIds.map(() => undefined), ...synthetic.stepLabels],
+          )
         : lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);
       let lossSum = 0;
       let correct = 0;
@@ -265,15 +340,17 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
       for (let b = 0; b < batches.length; b++) {
         await yieldToEventLoop();
         if (hooks.signal?.aborted) throw new TrainingCancelledError();
-        const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random, lexicon && lexicon.weight > 0 ? lexicon : undefined));
+        const result = trainer.trainBatch(
+          prepareTrainingBatch(batches[b], options, random, lexicon && lexicon.weight > 0 ? lexicon : undefined),
+        );
         if (options.weightAveraging > 0) {
           if (averaged) {
-          updateAverage(averaged, trainer.weights, options.weightAveraging);
-        } else {
-          averaged = copyWeights(trainer.weights);
-          // Updated in place after every batch: inference must not cache anything derived from it.
-          markWeightsMutable(averaged);
-        }
+            updateAverage(averaged, trainer.weights, options.weightAveraging);
+          } else {
+            averaged = copyWeights(trainer.weights);
+            // Updated in place after every batch: inference must not cache anything derived from it.
+            markWeightsMutable(averaged);
+          }
         }
         // Loss and accuracy over the loss positions: sentences, or labelled steps when every step is supervised.
         lossSum += result.loss * result.count;
@@ -282,8 +359,14 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
         if ((b + 1) % progressEvery === 0 && b + 1 < batches.length) {
           const done = (epoch - 1 + (b + 1) / batches.length) / options.epochs;
           hooks.onProgress?.({
-            phase: 'training', epoch, epochs: options.epochs, batch: b + 1, batches: batches.length,
-            loss: lossSum / seen, accuracy: correct / seen, elapsedSeconds: elapsed(),
+            phase: 'training',
+            epoch,
+            epochs: options.epochs,
+            batch: b + 1,
+            batches: batches.length,
+            loss: lossSum / seen,
+            accuracy: correct / seen,
+            elapsedSeconds: elapsed(),
             remainingSeconds: (elapsed() * (1 - done)) / done,
           });
         }
@@ -293,16 +376,35 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
         ? evaluateIds(arch, averaged ?? trainer.weights, validationIds, validationLabels)
         : { loss: lossSum / seen, accuracy: correct / seen };
       history.push({
-        epoch, loss: lossSum / seen, accuracy: correct / seen,
-        validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
-        seconds, tokensPerSecond: tokensInEpoch / seconds,
+        epoch,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        validationLoss: evaluation.loss,
+        validationAccuracy: evaluation.accuracy,
+        seconds,
+        tokensPerSecond: tokensInEpoch / seconds,
       });
-      const improved = evaluation.accuracy > best.accuracy || (evaluation.accuracy === best.accuracy && evaluation.loss < best.loss);
-      if (improved) best = { epoch, accuracy: evaluation.accuracy, loss: evaluation.loss, weights: copyWeights(averaged ?? trainer.weights) };
+      const improved =
+        evaluation.accuracy > best.accuracy || (evaluation.accuracy === best.accuracy && evaluation.loss < best.loss);
+      if (improved)
+        best = {
+          epoch,
+          accuracy: evaluation.accuracy,
+          loss: evaluation.loss,
+          weights: copyWeights(averaged ?? trainer.weights),
+        };
       hooks.onProgress?.({
-        phase: 'validated', epoch, epochs: options.epochs, batch: batches.length, batches: batches.length,
-        loss: lossSum / seen, accuracy: correct / seen, validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
-        elapsedSeconds: elapsed(), remainingSeconds: (elapsed() / epoch) * (options.epochs - epoch),
+        phase: 'validated',
+        epoch,
+        epochs: options.epochs,
+        batch: batches.length,
+        batches: batches.length,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        validationLoss: evaluation.loss,
+        validationAccuracy: evaluation.accuracy,
+        elapsedSeconds: elapsed(),
+        remainingSeconds: (elapsed() / epoch) * (options.epochs - epoch),
       });
       if (validation.length && options.patience > 0 && epoch - best.epoch >= options.patience) break;
     }
@@ -314,7 +416,14 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
   const metricsGold = validation.length ? validationLabels : trainLabels;
   const predicted = predictClasses(arch, best.weights, metricsIds);
   return {
-    model: { arch, weights: best.weights, vocabulary, labels, tokenizer: options.tokenizer, maxLength: options.maxLength },
+    model: {
+      arch,
+      weights: best.weights,
+      vocabulary,
+      labels,
+      tokenizer: options.tokenizer,
+      maxLength: options.maxLength,
+    },
     metrics: computeMetrics(metricsGold, predicted, labels),
     history,
     bestEpoch: best.epoch,
@@ -336,10 +445,16 @@ export async function trainClassifier(data: readonly LabelledText[], partialOpti
 export const SKIP_GRAM_COVERAGE_LIMIT = 0.9;
 
 /** The hook's starting embedding and which rows it set (those differing from `fresh`); undefined without a hook or when it declines. */
-function startingEmbedding(hooks: TrainingHooks, vocabulary: Vocabulary, fresh: Float32Array, dim: number): { embedding: Float32Array; covered: Uint8Array; coveredRows: number } | undefined {
+function startingEmbedding(
+  hooks: TrainingHooks,
+  vocabulary: Vocabulary,
+  fresh: Float32Array,
+  dim: number,
+): { embedding: Float32Array; covered: Uint8Array; coveredRows: number } | undefined {
   const embedding = hooks.initialEmbedding?.(vocabulary, fresh.slice(), dim);
   if (!embedding) return undefined;
-  if (embedding.length !== fresh.length) throw new Error(`initialEmbedding returned ${embedding.length} values, expected ${fresh.length}`);
+  if (embedding.length !== fresh.length)
+    throw new Error(`initialEmbedding returned ${embedding.length} values, expected ${fresh.length}`);
   const covered = new Uint8Array(vocabulary.size);
   let coveredRows = 0;
   for (let row = 0; row < vocabulary.size; row++) {
@@ -365,12 +480,17 @@ function overlayRows(target: Float32Array, source: Float32Array, covered: Uint8A
  * Splits each class at random (seeded) into training and validation parts, `share` of each
  * class to validation, so both parts keep the class balance. Original order within each part.
  */
-export function stratifiedSplit<T extends LabelledText>(data: readonly T[], share: number, seed: number): { train: T[]; validation: T[] } {
+export function stratifiedSplit<T extends LabelledText>(
+  data: readonly T[],
+  share: number,
+  seed: number,
+): { train: T[]; validation: T[] } {
   const random = new Random(seed);
   const byClass = new Map<string, number[]>();
   data.forEach((d, i) => {
     const indices = byClass.get(d.label);
-    if (indices) indices.push(i); // in place: copying the list for each example made the split quadratic
+    if (indices)
+      indices.push(i); // in place: copying the list for each example made the split quadratic
     else byClass.set(d.label, [i]);
   });
   const validationIndices = new Set<number>();
@@ -390,7 +510,13 @@ export function stratifiedSplit<T extends LabelledText>(data: readonly T[], shar
  * (optional, per sequence) gives some sequences their own label per step; a batch with any of them
  * carries batch.stepLabels, the other sequences' steps labelled with their label.
  */
-export function lengthBucketedBatches(ids: readonly Int32Array[], labels: Int32Array, batchSize: number, random: Random, stepLabels?: readonly (Int32Array | undefined)[]): Batch[] {
+export function lengthBucketedBatches(
+  ids: readonly Int32Array[],
+  labels: Int32Array,
+  batchSize: number,
+  random: Random,
+  stepLabels?: readonly (Int32Array | undefined)[],
+): Batch[] {
   const order = random.shuffled(ids.map((_, i) => i));
   const poolSize = batchSize * 32;
   const batches: Batch[] = [];
@@ -398,8 +524,22 @@ export function lengthBucketedBatches(ids: readonly Int32Array[], labels: Int32A
     const pool = order.slice(p, p + poolSize).sort((a, b) => ids[a].length - ids[b].length);
     for (let b = 0; b < pool.length; b += batchSize) {
       const members = pool.slice(b, b + batchSize);
-      const batch = padBatch(members.map((i) => ids[i]), Infinity, members.map((i) => labels[i]));
-      batches.push(stepLabels && members.some((i) => stepLabels[i]) ? { ...batch, stepLabels: memberStepLabels(batch, members.map((i) => stepLabels[i])) } : batch);
+      const batch = padBatch(
+        members.map((i) => ids[i]),
+        Infinity,
+        members.map((i) => labels[i]),
+      );
+      batches.push(
+        stepLabels && members.some((i) => stepLabels[i])
+          ? {
+              ...batch,
+              stepLabels: memberStepLabels(
+                batch,
+                members.map((i) => stepLabels[i]),
+              ),
+            }
+          : batch,
+      );
     }
   }
   return random.shuffled(batches);
@@ -422,7 +562,12 @@ function memberStepLabels(batch: Batch, own: readonly (Int32Array | undefined)[]
  * dropped for final-token supervision), and the lexicon terms' targets when `lexicon` is given. The
  * input batch is not changed.
  */
-export function prepareTrainingBatch(batch: Batch, options: Pick<TrainingOptions, 'wordDropout' | 'supervision'>, random: Random, lexicon?: LexiconSettings): Batch {
+export function prepareTrainingBatch(
+  batch: Batch,
+  options: Pick<TrainingOptions, 'wordDropout' | 'supervision'>,
+  random: Random,
+  lexicon?: LexiconSettings,
+): Batch {
   let ids = batch.ids;
   if (options.wordDropout > 0) {
     ids = batch.ids.slice();
@@ -439,11 +584,22 @@ export function prepareTrainingBatch(batch: Batch, options: Pick<TrainingOptions
     }
   }
   const { stepLabels: _own, ...rest } = batch;
-  return { ...rest, ids, ...(stepLabels ? { stepLabels } : {}), ...(lexicon ? { lexicon: lexiconTargets(batch, ids, lexicon) } : {}) };
+  return {
+    ...rest,
+    ids,
+    ...(stepLabels ? { stepLabels } : {}),
+    ...(lexicon ? { lexicon: lexiconTargets(batch, ids, lexicon) } : {}),
+  };
 }
 
 /** Mean cross-entropy and accuracy of the network on encoded sentences. */
-export function evaluateIds(arch: Architecture, weights: NetworkWeights, ids: readonly Int32Array[], gold: Int32Array, batchSize = 256): { loss: number; accuracy: number } {
+export function evaluateIds(
+  arch: Architecture,
+  weights: NetworkWeights,
+  ids: readonly Int32Array[],
+  gold: Int32Array,
+  batchSize = 256,
+): { loss: number; accuracy: number } {
   let loss = 0;
   let correct = 0;
   forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => {
@@ -454,19 +610,32 @@ export function evaluateIds(arch: Architecture, weights: NetworkWeights, ids: re
 }
 
 /** Predicted class index of every encoded sentence. */
-export function predictClasses(arch: Architecture, weights: NetworkWeights, ids: readonly Int32Array[], batchSize = 256): Int32Array {
+export function predictClasses(
+  arch: Architecture,
+  weights: NetworkWeights,
+  ids: readonly Int32Array[],
+  batchSize = 256,
+): Int32Array {
   const out = new Int32Array(ids.length);
   forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => (out[i] = argmax(probabilities)));
   return out;
 }
 
 /** Runs the network over sentences sorted by length (less padding) and calls back in any order with each sentence's final probabilities. */
-function forEachPrediction(arch: Architecture, weights: NetworkWeights, ids: readonly Int32Array[], batchSize: number, visit: (index: number, probabilities: Float32Array) => void): void {
+function forEachPrediction(
+  arch: Architecture,
+  weights: NetworkWeights,
+  ids: readonly Int32Array[],
+  batchSize: number,
+  visit: (index: number, probabilities: Float32Array) => void,
+): void {
   const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
   for (let start = 0; start < order.length; start += batchSize) {
     const members = order.slice(start, start + batchSize);
     const { finalProbabilities } = predict(arch, weights, padBatch(members.map((i) => ids[i])));
-    members.forEach((index, row) => visit(index, finalProbabilities.subarray(row * arch.numClasses, (row + 1) * arch.numClasses)));
+    members.forEach((index, row) =>
+      visit(index, finalProbabilities.subarray(row * arch.numClasses, (row + 1) * arch.numClasses)),
+    );
   }
 }
 
@@ -493,7 +662,11 @@ function updateAverage(average: NetworkWeights, current: NetworkWeights, decay: 
 function copyWeights(weights: NetworkWeights): NetworkWeights {
   return {
     embedding: weights.embedding.slice(),
-    rnn: weights.rnn.map((layer) => ({ kernel: layer.kernel.slice(), recurrentKernel: layer.recurrentKernel.slice(), bias: layer.bias.slice() })),
+    rnn: weights.rnn.map((layer) => ({
+      kernel: layer.kernel.slice(),
+      recurrentKernel: layer.recurrentKernel.slice(),
+      bias: layer.bias.slice(),
+    })),
     dense: { kernel: weights.dense.kernel.slice(), bias: weights.dense.bias.slice() },
   };
 }
@@ -505,4 +678,3 @@ function yieldToEventLoop(): Promise<void> {
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

@@ -50,7 +50,11 @@ function scan(bytes: Uint8Array, wanted: ReadonlySet<string>): ScannedVectors {
   const decoder = new TextDecoder();
   let pos = 0;
   const skipWhitespace = () => {
-    while (pos < bytes.length && (bytes[pos] === 0x20 || bytes[pos] === 0x0a || bytes[pos] === 0x0d || bytes[pos] === 0x09)) pos++;
+    while (
+      pos < bytes.length &&
+      (bytes[pos] === 0x20 || bytes[pos] === 0x0a || bytes[pos] === 0x0d || bytes[pos] === 0x09)
+    )
+      pos++;
   };
   const expect = (byte: number) => {
     skipWhitespace();
@@ -105,7 +109,14 @@ function scan(bytes: Uint8Array, wanted: ReadonlySet<string>): ScannedVectors {
         pos++;
       } else if (depth === 0) {
         // A number or literal: up to the next delimiter.
-        while (pos < bytes.length && bytes[pos] !== COMMA && bytes[pos] !== CLOSE_BRACE && bytes[pos] !== CLOSE_BRACKET && bytes[pos] > 0x20) pos++;
+        while (
+          pos < bytes.length &&
+          bytes[pos] !== COMMA &&
+          bytes[pos] !== CLOSE_BRACE &&
+          bytes[pos] !== CLOSE_BRACKET &&
+          bytes[pos] > 0x20
+        )
+          pos++;
         return;
       } else {
         pos++;

@@ -57,8 +57,11 @@ export class CommentToneChecker {
     if (!language) throw new Error(`comments of language "${input.languageId}" are not supported`);
     const tone = await this.models.get('comments');
     const negative = FINDING_KIND_INFO.negative.labelOf(tone.model.labels);
-    if (!negative) throw new Error(`the model "${tone.name}" has no negative class (labels: ${tone.model.labels.join(', ')})`);
-    const models: Partial<Record<FindingKind, CheckModel>> = { negative: { classifier: tone.classifier, label: negative } };
+    if (!negative)
+      throw new Error(`the model "${tone.name}" has no negative class (labels: ${tone.model.labels.join(', ')})`);
+    const models: Partial<Record<FindingKind, CheckModel>> = {
+      negative: { classifier: tone.classifier, label: negative },
+    };
     const harsh = await this.harshModel();
     if ('model' in harsh) models.harsh = harsh.model;
     if (isCancelled()) return undefined;
@@ -84,10 +87,15 @@ export class CommentToneChecker {
     try {
       active = await this.models.get('harshness');
     } catch (error) {
-      return { problem: `the harshness model "${this.models.configuredName('harshness')}" cannot be used: ${(error as Error).message}` };
+      return {
+        problem: `the harshness model "${this.models.configuredName('harshness')}" cannot be used: ${(error as Error).message}`,
+      };
     }
     const label = FINDING_KIND_INFO.harsh.labelOf(active.model.labels);
-    if (!label) return { problem: `the harshness model "${active.name}" has no class "harsh" (labels: ${active.model.labels.join(', ')})` };
+    if (!label)
+      return {
+        problem: `the harshness model "${active.name}" has no class "harsh" (labels: ${active.model.labels.join(', ')})`,
+      };
     return { name: active.name, model: { classifier: active.classifier, label } };
   }
 }

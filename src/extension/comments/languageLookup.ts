@@ -33,8 +33,10 @@ export class LanguageLookup {
       if (!Array.isArray(languages)) continue;
       for (const language of languages as { id?: string; extensions?: string[]; filenames?: string[] }[]) {
         if (!language.id || !isSupportedLanguage(language.id)) continue;
-        for (const ext of language.extensions ?? []) if (!this.byExtension.has(ext.toLowerCase())) this.byExtension.set(ext.toLowerCase(), language.id);
-        for (const name of language.filenames ?? []) if (!this.byFileName.has(name.toLowerCase())) this.byFileName.set(name.toLowerCase(), language.id);
+        for (const ext of language.extensions ?? [])
+          if (!this.byExtension.has(ext.toLowerCase())) this.byExtension.set(ext.toLowerCase(), language.id);
+        for (const name of language.filenames ?? [])
+          if (!this.byFileName.has(name.toLowerCase())) this.byFileName.set(name.toLowerCase(), language.id);
       }
     }
   }

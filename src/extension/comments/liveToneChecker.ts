@@ -51,11 +51,14 @@ export class LiveToneChecker implements vscode.Disposable {
     if (!this.appliesTo(document)) return;
     this.cancel(document.uri);
     const key = document.uri.toString();
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      if (document.isClosed) return;
-      this.tone.checkDocument(document).catch((error) => this.log.error(`live tone check of ${key} failed:`, error));
-    }, delayMs));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (document.isClosed) return;
+        this.tone.checkDocument(document).catch((error) => this.log.error(`live tone check of ${key} failed:`, error));
+      }, delayMs),
+    );
   }
 
   private cancel(uri: vscode.Uri): void {

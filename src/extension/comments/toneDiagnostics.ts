@@ -73,7 +73,15 @@ export class ToneDiagnostics implements vscode.Disposable {
       const ignored = fileIgnored || this.ignores.isCommentIgnored(sentence.commentKey);
       for (const kind of FINDING_KINDS) {
         const score = sentence.scores[kind];
-        if (score) placed.push({ sentence, kind, score, range, flagged: score.probability >= findings[kind].threshold, ignored });
+        if (score)
+          placed.push({
+            sentence,
+            kind,
+            score,
+            range,
+            flagged: score.probability >= findings[kind].threshold,
+            ignored,
+          });
       }
     }
     return placed;
@@ -86,7 +94,9 @@ export class ToneDiagnostics implements vscode.Disposable {
 
   /** The finding a diagnostic was made from (matched by range and code). */
   findingFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): PlacedFinding | undefined {
-    return this.placed(uri).find((p) => p.range.isEqual(diagnostic.range) && FINDING_KIND_INFO[p.kind].code === diagnostic.code);
+    return this.placed(uri).find(
+      (p) => p.range.isEqual(diagnostic.range) && FINDING_KIND_INFO[p.kind].code === diagnostic.code,
+    );
   }
 
   /** Removes a file's report and diagnostics. */
@@ -101,7 +111,11 @@ export class ToneDiagnostics implements vscode.Disposable {
     const diagnostics = this.placed(uri)
       .filter((p) => p.flagged && !p.ignored)
       .map(({ kind, score, range }) => {
-        const diagnostic = new vscode.Diagnostic(range, findingMessage(kind, score.probability, score.contributors), findings[kind].severity);
+        const diagnostic = new vscode.Diagnostic(
+          range,
+          findingMessage(kind, score.probability, score.contributors),
+          findings[kind].severity,
+        );
         diagnostic.source = DIAGNOSTIC_SOURCE;
         diagnostic.code = FINDING_KIND_INFO[kind].code;
         return diagnostic;

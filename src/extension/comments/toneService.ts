@@ -37,7 +37,11 @@ export class ToneService implements vscode.Disposable {
     this.disposables.push(
       this.ignores,
       this.diagnostics,
-      vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new ToneCodeActionProvider(this.diagnostics), ToneCodeActionProvider.metadata),
+      vscode.languages.registerCodeActionsProvider(
+        { scheme: '*' },
+        new ToneCodeActionProvider(this.diagnostics),
+        ToneCodeActionProvider.metadata,
+      ),
     );
   }
 
@@ -53,7 +57,12 @@ export class ToneService implements vscode.Disposable {
   async checkDocument(document: vscode.TextDocument): Promise<ToneReport | undefined> {
     const version = document.version;
     return this.checkText(
-      { uri: document.uri.toString(), text: document.getText(), languageId: document.languageId, scheme: document.uri.scheme },
+      {
+        uri: document.uri.toString(),
+        text: document.getText(),
+        languageId: document.languageId,
+        scheme: document.uri.scheme,
+      },
       () => document.version !== version,
     );
   }
@@ -71,7 +80,9 @@ export class ToneService implements vscode.Disposable {
     }
     this.diagnostics.set(report);
     this.lastTiming = { totalMs: report.totalMs, longestBlockMs: report.longestBlockMs, extractMs: report.extractMs };
-    this.log.debug(`checked ${report.check.sentences.length} sentences of ${report.check.blocks.length} comments of ${input.uri} in ${report.totalMs.toFixed(0)} ms (longest block ${report.longestBlockMs.toFixed(1)} ms)`);
+    this.log.debug(
+      `checked ${report.check.sentences.length} sentences of ${report.check.blocks.length} comments of ${input.uri} in ${report.totalMs.toFixed(0)} ms (longest block ${report.longestBlockMs.toFixed(1)} ms)`,
+    );
     return report;
   }
 
@@ -90,13 +101,21 @@ export class ToneService implements vscode.Disposable {
    * model of `kind` (harshness or tone). Without `sentenceStart` (the sentence's document offset), the
    * whole comment with the tone model.
    */
-  async showTrajectory(uri: vscode.Uri, key: string, kind: FindingKind = 'negative', sentenceStart?: number): Promise<boolean> {
+  async showTrajectory(
+    uri: vscode.Uri,
+    key: string,
+    kind: FindingKind = 'negative',
+    sentenceStart?: number,
+  ): Promise<boolean> {
     const report = this.diagnostics.report(uri);
-    const sentence = report?.check.sentences.find((s) => s.commentKey === key && (sentenceStart === undefined || s.range.start === sentenceStart));
+    const sentence = report?.check.sentences.find(
+      (s) => s.commentKey === key && (sentenceStart === undefined || s.range.start === sentenceStart),
+    );
     if (!report || !sentence) return false;
     const block = report.check.blocks[sentence.blockIndex];
     const editor = await vscode.window.showTextDocument(uri, { preserveFocus: true, preview: false });
-    const span = sentenceStart === undefined ? { start: 0, end: block.text.length } : { start: sentence.start, end: sentence.end };
+    const span =
+      sentenceStart === undefined ? { start: 0, end: block.text.length } : { start: sentence.start, end: sentence.end };
     await this.highlighter.highlightComment(editor.document, block, span, kind === 'harsh' ? 'harshness' : 'comments');
     return true;
   }

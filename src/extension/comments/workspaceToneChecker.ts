@@ -35,12 +35,19 @@ export class WorkspaceToneChecker {
   /** Runs the check under a progress notification. */
   run(): Thenable<WorkspaceToneSummary> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Sentiment Lens: checking the tone of comments', cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Sentiment Lens: checking the tone of comments',
+        cancellable: true,
+      },
       (progress, token) => this.check(progress, token),
     );
   }
 
-  private async check(progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<WorkspaceToneSummary> {
+  private async check(
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ): Promise<WorkspaceToneSummary> {
     const { maxFileSize, maxWorkspaceFiles } = this.config.get().comments;
     // `undefined` as exclude applies files.exclude (not search.exclude).
     const uris = await vscode.workspace.findFiles('**/*', undefined, maxWorkspaceFiles * 4, token);
@@ -57,7 +64,10 @@ export class WorkspaceToneChecker {
     let longestBlockMs = 0;
     for (const file of files) {
       if (token.isCancellationRequested) break;
-      progress.report({ message: `${checked + 1}/${files.length} ${vscode.workspace.asRelativePath(file.uri)}`, increment: 100 / files.length });
+      progress.report({
+        message: `${checked + 1}/${files.length} ${vscode.workspace.asRelativePath(file.uri)}`,
+        increment: 100 / files.length,
+      });
       try {
         const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.uri.toString());
         let text: string;
@@ -77,7 +87,10 @@ export class WorkspaceToneChecker {
           skippedLarge++;
           continue;
         }
-        const report = await this.tone.checkText({ uri: file.uri.toString(), text, languageId, scheme: file.uri.scheme }, () => token.isCancellationRequested);
+        const report = await this.tone.checkText(
+          { uri: file.uri.toString(), text, languageId, scheme: file.uri.scheme },
+          () => token.isCancellationRequested,
+        );
         if (!report) break;
         checked++;
         longestBlockMs = Math.max(longestBlockMs, report.longestBlockMs);
@@ -90,7 +103,17 @@ export class WorkspaceToneChecker {
         this.log.error(`checking ${file.uri.toString(true)} failed:`, error);
       }
     }
-    const summary = { files: checked, comments, flagged: harsh + negative, harsh, negative, flaggedFiles, skippedLarge, cancelled: token.isCancellationRequested, longestBlockMs };
+    const summary = {
+      files: checked,
+      comments,
+      flagged: harsh + negative,
+      harsh,
+      negative,
+      flaggedFiles,
+      skippedLarge,
+      cancelled: token.isCancellationRequested,
+      longestBlockMs,
+    };
     this.log.info(`workspace tone check: ${JSON.stringify(summary)}`);
     return summary;
   }

@@ -7,14 +7,19 @@ import type { Highlighter } from './highlighter';
  * Highlights the per-word sentiment of every selection of the active editor (the cursor's line
  * when nothing is selected). Returns the number of words highlighted.
  */
-export async function highlightSelectionCommand(highlighter: Highlighter, config: ConfigService, log: vscode.LogOutputChannel): Promise<number> {
+export async function highlightSelectionCommand(
+  highlighter: Highlighter,
+  config: ConfigService,
+  log: vscode.LogOutputChannel,
+): Promise<number> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage('Sentiment Lens: open a file and select some text to highlight.');
     return 0;
   }
   const selected = editor.selections.filter((s) => !s.isEmpty);
-  const ranges: vscode.Range[] = selected.length > 0 ? selected : editor.selections.map((s) => editor.document.lineAt(s.active.line).range);
+  const ranges: vscode.Range[] =
+    selected.length > 0 ? selected : editor.selections.map((s) => editor.document.lineAt(s.active.line).range);
   const length = ranges.reduce((n, r) => n + editor.document.offsetAt(r.end) - editor.document.offsetAt(r.start), 0);
   const { maxSelectionLength } = config.get(editor.document.uri).highlight;
   if (length > maxSelectionLength) {

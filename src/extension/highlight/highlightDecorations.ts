@@ -53,14 +53,22 @@ export class HighlightDecorations implements vscode.Disposable {
     const key = `${style}/${kind}`;
     if (key === this.builtFor) return false;
     this.disposeTypes();
-    const highContrast = kind === vscode.ColorThemeKind.HighContrast || kind === vscode.ColorThemeKind.HighContrastLight;
+    const highContrast =
+      kind === vscode.ColorThemeKind.HighContrast || kind === vscode.ColorThemeKind.HighContrastLight;
     this.types = Array.from({ length: BUCKET_COUNT }, (_, bucket) => {
       const colour = new vscode.ThemeColor(BUCKET_COLOUR_IDS[bucket]);
       const options: vscode.DecorationRenderOptions =
         style === 'underline'
           ? { borderStyle: 'solid', borderColor: colour, borderWidth: highContrast ? '0 0 3px 0' : '0 0 2px 0' }
-          : { backgroundColor: colour, borderRadius: '2px', ...(highContrast ? { outlineColor: colour, outlineStyle: 'solid', outlineWidth: '1px' } : {}) };
-      return vscode.window.createTextEditorDecorationType({ ...options, rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed });
+          : {
+              backgroundColor: colour,
+              borderRadius: '2px',
+              ...(highContrast ? { outlineColor: colour, outlineStyle: 'solid', outlineWidth: '1px' } : {}),
+            };
+      return vscode.window.createTextEditorDecorationType({
+        ...options,
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      });
     });
     this.annotationType = vscode.window.createTextEditorDecorationType({
       after: { margin: '0 0 0 1em', fontStyle: 'italic' },

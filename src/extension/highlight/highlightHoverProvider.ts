@@ -24,11 +24,23 @@ export class HighlightHoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString(undefined, false);
     md.appendMarkdown(`**Sentiment Lens** · ${markdownCode(region.model)}\n\n`);
     md.appendMarkdown(`${markdownCode(written)} — score **${signed(word.score)}**, change **${signed(word.change)}**`);
-    const probabilities = Object.entries(word.probabilities).map(([label, p]) => `${markdownLiteral(label)} ${(p * 100).toFixed(0)}%`).join(' · ');
+    const probabilities = Object.entries(word.probabilities)
+      .map(([label, p]) => `${markdownLiteral(label)} ${(p * 100).toFixed(0)}%`)
+      .join(' · ');
     md.appendMarkdown(` (after this word: ${probabilities})\n\n`);
-    md.appendMarkdown(`![Trajectory of the sentence, word ${index + 1} of ${scores.length}](${trajectoryChartUri(scores, sentence.words.map((w) => w.token), index)})\n\n`);
-    md.appendMarkdown(`\`${sparkline(scores)}\` sentence: **${markdownLiteral(sentence.label)} ${(sentence.probability * 100).toFixed(0)}%** · score = ${describeAxis(sentence.axis)}`);
-    md.appendMarkdown(` · colour: ${this.highlighter.colourMode === 'trajectory' ? 'running score' : 'change per word'}`);
+    md.appendMarkdown(
+      `![Trajectory of the sentence, word ${index + 1} of ${scores.length}](${trajectoryChartUri(
+        scores,
+        sentence.words.map((w) => w.token),
+        index,
+      )})\n\n`,
+    );
+    md.appendMarkdown(
+      `\`${sparkline(scores)}\` sentence: **${markdownLiteral(sentence.label)} ${(sentence.probability * 100).toFixed(0)}%** · score = ${describeAxis(sentence.axis)}`,
+    );
+    md.appendMarkdown(
+      ` · colour: ${this.highlighter.colourMode === 'trajectory' ? 'running score' : 'change per word'}`,
+    );
     return new vscode.Hover(md, placed.range);
   }
 }

@@ -84,24 +84,37 @@ export class Highlighter implements vscode.Disposable {
     const state = this.stateFor(document.uri);
     const generation = ++state.generation;
     const active = await this.models.get('highlight');
-    if (state.generation !== generation) return 0;   // an edit or a newer request came in meanwhile
+    if (state.generation !== generation) return 0; // an edit or a newer request came in meanwhile
     let longestBlockMs = 0;
     const regions: HighlightRegion[] = [];
     const version = document.version;
     for (const range of ranges) {
       const start = document.offsetAt(range.start);
       const text = document.getText(range);
-      const result = await highlightTextInChunks(active.classifier, text, { mode: this.settings.colorBy }, {
-        isCancelled: () => state.generation !== generation,
-      });
+      const result = await highlightTextInChunks(
+        active.classifier,
+        text,
+        { mode: this.settings.colorBy },
+        {
+          isCancelled: () => state.generation !== generation,
+        },
+      );
       if (!result || state.generation !== generation || document.version !== version) return 0;
       longestBlockMs = Math.max(longestBlockMs, result.longestBlockMs);
-      regions.push({ start, end: start + text.length, kind: 'selection', model: active.name, sentences: result.sentences });
+      regions.push({
+        start,
+        end: start + text.length,
+        kind: 'selection',
+        model: active.name,
+        sentences: result.sentences,
+      });
     }
     this.replaceRegions(state, regions);
     this.paint(document.uri);
     this.lastTiming = { totalMs: performance.now() - started, longestBlockMs };
-    this.log.debug(`highlighted ${regions.length} range(s) of ${document.uri.toString(true)} in ${this.lastTiming.totalMs.toFixed(1)} ms`);
+    this.log.debug(
+      `highlighted ${regions.length} range(s) of ${document.uri.toString(true)} in ${this.lastTiming.totalMs.toFixed(1)} ms`,
+    );
     return regions.reduce((n, r) => n + r.sentences.reduce((m, s) => m + s.words.length, 0), 0);
   }
 
@@ -111,13 +124,22 @@ export class Highlighter implements vscode.Disposable {
    * mapping words through the comment's offset map.
    * @param span range [start, end) of `block.text`.
    */
-  async highlightComment(document: vscode.TextDocument, block: CommentBlock, span = { start: 0, end: block.text.length }, role: ModelRole = 'comments'): Promise<void> {
+  async highlightComment(
+    document: vscode.TextDocument,
+    block: CommentBlock,
+    span = { start: 0, end: block.text.length },
+    role: ModelRole = 'comments',
+  ): Promise<void> {
     const state = this.stateFor(document.uri);
     const generation = ++state.generation;
     const version = document.version;
     const active = await this.models.get(role);
-    const result = await highlightTextInChunks(active.classifier, block.text.slice(span.start, span.end), { mode: this.settings.colorBy, wholeText: true });
-    if (!result || state.generation !== generation || document.version !== version || result.sentences.length === 0) return;
+    const result = await highlightTextInChunks(active.classifier, block.text.slice(span.start, span.end), {
+      mode: this.settings.colorBy,
+      wholeText: true,
+    });
+    if (!result || state.generation !== generation || document.version !== version || result.sentences.length === 0)
+      return;
     const at = (i: number): number => block.offsets[Math.min(span.start + i, block.offsets.length - 1)];
     const start = at(0);
     const end = at(span.end - span.start - 1) + 1;
@@ -150,7 +172,10 @@ export class Highlighter implements vscode.Disposable {
     for (const region of state.regions) {
       for (const sentence of region.sentences) {
         sentence.words.forEach((word, index) => {
-          const range = new vscode.Range(document.positionAt(region.start + word.start), document.positionAt(region.start + word.end));
+          const range = new vscode.Range(
+            document.positionAt(region.start + word.start),
+            document.positionAt(region.start + word.end),
+          );
           out.push({ range, region, sentence, index });
         });
       }
@@ -169,7 +194,10 @@ export class Highlighter implements vscode.Disposable {
     if (!state) return [];
     return state.regions.flatMap((region) =>
       region.sentences.map((sentence) => ({
-        range: new vscode.Range(document.positionAt(region.start + sentence.start), document.positionAt(region.start + sentence.end)),
+        range: new vscode.Range(
+          document.positionAt(region.start + sentence.start),
+          document.positionAt(region.start + sentence.end),
+        ),
         sentence,
         model: region.model,
       })),
@@ -197,15 +225,23 @@ export class Highlighter implements vscode.Disposable {
   }
 
   private replaceRegions(state: DocumentHighlights, regions: readonly HighlightRegion[]): void {
-    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
-    state.regions = [...state.regions.filter((old) => !regions.some((r) => overlaps(old, r))), ...regions].sort((a, b) => a.start - b.start);
+    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
+      a.start < b.end && b.start < a.end;
+    state.regions = [...state.regions.filter((old) => !regions.some((r) => overlaps(old, r))), ...regions].sort(
+      (a, b) => a.start - b.start,
+    );
   }
 
   /** Moves regions after an edit, drops regions whose text changed, and schedules their recompute. */
   private onEdit(event: vscode.TextDocumentChangeEvent): void {
     const state = this.documents.get(event.document.uri.toString());
-    if (!state || event.contentChanges.length === 0 || (state.regions.length === 0 && state.pending.length === 0)) return;
-    const changes = event.contentChanges.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, textLength: c.text.length }));
+    if (!state || event.contentChanges.length === 0 || (state.regions.length === 0 && state.pending.length === 0))
+      return;
+    const changes = event.contentChanges.map((c) => ({
+      rangeOffset: c.rangeOffset,
+      rangeLength: c.rangeLength,
+      textLength: c.text.length,
+    }));
     const { regions, pending, touched } = applyChanges(state.regions, state.pending, changes);
     state.regions = regions;
     state.pending = pending;
@@ -230,13 +266,24 @@ export class Highlighter implements vscode.Disposable {
       for (const range of pending) {
         const text = document.getText().slice(range.start, range.end);
         if (!text.trim()) continue;
-        const result = await highlightTextInChunks(active.classifier, text, { mode: this.settings.colorBy }, {
-          isCancelled: () => state.generation !== generation,
-        });
+        const result = await highlightTextInChunks(
+          active.classifier,
+          text,
+          { mode: this.settings.colorBy },
+          {
+            isCancelled: () => state.generation !== generation,
+          },
+        );
         if (!result) return;
-        regions.push({ start: range.start, end: range.end, kind: 'selection', model: active.name, sentences: result.sentences });
+        regions.push({
+          start: range.start,
+          end: range.end,
+          kind: 'selection',
+          model: active.name,
+          sentences: result.sentences,
+        });
       }
-      if (state.generation !== generation) return;   // stale: a newer edit scheduled another recompute
+      if (state.generation !== generation) return; // stale: a newer edit scheduled another recompute
       state.pending = [];
       this.replaceRegions(state, regions);
       this.paint(uri);

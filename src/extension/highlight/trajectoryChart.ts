@@ -1,5 +1,11 @@
 /** Fixed colours of the chart image (an image cannot use theme colours): negative, neutral, positive. */
-const CHART_COLOURS = { negative: '#e5534b', neutral: '#8b949e', positive: '#3fb950', line: '#58a6ff', current: '#f0b72f' };
+const CHART_COLOURS = {
+  negative: '#e5534b',
+  neutral: '#8b949e',
+  positive: '#3fb950',
+  line: '#58a6ff',
+  current: '#f0b72f',
+};
 
 /** Escapes text for SVG/XML. */
 function xml(text: string): string {
@@ -19,10 +25,14 @@ export function trajectoryChartUri(scores: readonly number[], words: readonly st
   const plotH = height - pad.top - pad.bottom;
   const x = (i: number): number => pad.left + (scores.length <= 1 ? plotW / 2 : (i / (scores.length - 1)) * plotW);
   const y = (s: number): number => pad.top + ((1 - Math.max(-1, Math.min(1, s))) / 2) * plotH;
-  const colour = (s: number): string => (s >= 0.2 ? CHART_COLOURS.positive : s <= -0.2 ? CHART_COLOURS.negative : CHART_COLOURS.neutral);
+  const colour = (s: number): string =>
+    s >= 0.2 ? CHART_COLOURS.positive : s <= -0.2 ? CHART_COLOURS.negative : CHART_COLOURS.neutral;
   const points = scores.map((s, i) => `${x(i).toFixed(1)},${y(s).toFixed(1)}`).join(' ');
   const dots = scores
-    .map((s, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(s).toFixed(1)}" r="${i === current ? 4 : 2.2}" fill="${i === current ? CHART_COLOURS.current : colour(s)}"/>`)
+    .map(
+      (s, i) =>
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(s).toFixed(1)}" r="${i === current ? 4 : 2.2}" fill="${i === current ? CHART_COLOURS.current : colour(s)}"/>`,
+    )
     .join('');
   const label = words[current] ?? '';
   const labelX = Math.min(Math.max(x(current), pad.left + 20), width - pad.right - 20);
@@ -42,4 +52,3 @@ export function trajectoryChartUri(scores: readonly number[], words: readonly st
   ].join('');
   return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
 }
-

@@ -15,7 +15,12 @@ export function sourceForFile(file: string): DataSource {
     const negativePath = `${stem}${ext === '.neg' ? ext : '.neg'}`;
     const other = ext === '.pos' ? negativePath : positivePath;
     const sibling = [other, other.toUpperCase()].find((f) => fs.existsSync(f));
-    if (sibling) return { kind: 'pair', positivePath: ext === '.pos' ? file : sibling, negativePath: ext === '.neg' ? file : sibling };
+    if (sibling)
+      return {
+        kind: 'pair',
+        positivePath: ext === '.pos' ? file : sibling,
+        negativePath: ext === '.neg' ? file : sibling,
+      };
   }
   return { kind: 'file', path: file };
 }
@@ -34,9 +39,17 @@ export async function candidateSourceItems(): Promise<SourcePickItem[]> {
   const items: SourcePickItem[] = [];
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.scheme === 'file') {
-    items.push({ label: `$(file) ${path.basename(active.fsPath)}`, description: 'the file open in the editor', source: sourceForFile(active.fsPath) });
+    items.push({
+      label: `$(file) ${path.basename(active.fsPath)}`,
+      description: 'the file open in the editor',
+      source: sourceForFile(active.fsPath),
+    });
   }
-  const found = await vscode.workspace.findFiles(`**/*.{${LABELLED_EXTENSIONS.join(',')}}`, '**/{node_modules,.git,dist,out}/**', 500);
+  const found = await vscode.workspace.findFiles(
+    `**/*.{${LABELLED_EXTENSIONS.join(',')}}`,
+    '**/{node_modules,.git,dist,out}/**',
+    500,
+  );
   const seen = new Set<string>(active ? [active.fsPath] : []);
   for (const uri of found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
     if (seen.has(uri.fsPath)) continue;
@@ -50,8 +63,16 @@ export async function candidateSourceItems(): Promise<SourcePickItem[]> {
     const relative = vscode.workspace.asRelativePath(uri);
     items.push(
       source.kind === 'pair'
-        ? { label: `${path.basename(source.positivePath)} + ${path.basename(source.negativePath)}`, description: `${path.dirname(relative)} · one sentence per line, a file per class`, source }
-        : { label: path.basename(uri.fsPath), description: path.dirname(relative) === '.' ? '' : path.dirname(relative), source },
+        ? {
+            label: `${path.basename(source.positivePath)} + ${path.basename(source.negativePath)}`,
+            description: `${path.dirname(relative)} · one sentence per line, a file per class`,
+            source,
+          }
+        : {
+            label: path.basename(uri.fsPath),
+            description: path.dirname(relative) === '.' ? '' : path.dirname(relative),
+            source,
+          },
     );
   }
   items.push({ label: '$(folder-opened) Browse...', description: 'choose a file anywhere', browse: true });

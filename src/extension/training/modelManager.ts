@@ -6,7 +6,6 @@ import type { ConfigService } from '../config';
 import type { ModelService } from '../modelService';
 import { ModelEntry, ModelStore } from '../modelStore';
 
-
 /**
  * Model management for the panel and the commands: the list with metrics and dates, making a
  * model active for a feature (the settings sentimentLens.<feature>.model, user-wide), and the
@@ -23,7 +22,10 @@ export class ModelManager {
 
   /** Every installed model with its metrics, date and the features using it. */
   views(): ModelView[] {
-    const active = Object.fromEntries(FEATURE_IDS.map((f) => [f, this.models.configuredName(f)])) as Record<Feature, string>;
+    const active = Object.fromEntries(FEATURE_IDS.map((f) => [f, this.models.configuredName(f)])) as Record<
+      Feature,
+      string
+    >;
     return this.store.list().map((entry) => ({
       name: entry.name,
       origin: entry.origin,
@@ -69,11 +71,21 @@ export class ModelManager {
       .filter((m) => !userOnly || m.origin === 'user')
       .map((m) => ({
         label: m.name,
-        description: [m.origin === 'bundled' ? 'bundled' : undefined, m.accuracy !== undefined ? `accuracy ${(m.accuracy * 100).toFixed(1)}%` : undefined, m.createdAt?.slice(0, 10)].filter(Boolean).join(' · '),
+        description: [
+          m.origin === 'bundled' ? 'bundled' : undefined,
+          m.accuracy !== undefined ? `accuracy ${(m.accuracy * 100).toFixed(1)}%` : undefined,
+          m.createdAt?.slice(0, 10),
+        ]
+          .filter(Boolean)
+          .join(' · '),
         detail: m.activeFor.length ? `used for ${m.activeFor.map((f) => featureName(f)).join(' and ')}` : undefined,
       }));
     if (!items.length) {
-      void vscode.window.showInformationMessage(userOnly ? 'Sentiment Lens: you have no trained or imported models yet.' : 'Sentiment Lens: no models are installed.');
+      void vscode.window.showInformationMessage(
+        userOnly
+          ? 'Sentiment Lens: you have no trained or imported models yet.'
+          : 'Sentiment Lens: no models are installed.',
+      );
       return undefined;
     }
     return (await vscode.window.showQuickPick(items, { placeHolder }))?.label;
@@ -81,13 +93,22 @@ export class ModelManager {
 
   /** Command: choose a feature, then the model it uses. */
   async switchInteractive(name?: string, feature?: Feature): Promise<void> {
-    const chosenFeature = feature ?? (await vscode.window.showQuickPick(FEATURE_IDS.map((f) => ({ label: featureName(f), feature: f })), { placeHolder: 'Switch the model used for…' }))?.feature;
+    const chosenFeature =
+      feature ??
+      (
+        await vscode.window.showQuickPick(
+          FEATURE_IDS.map((f) => ({ label: featureName(f), feature: f })),
+          { placeHolder: 'Switch the model used for…' },
+        )
+      )?.feature;
     if (!chosenFeature) return;
     const chosen = name ?? (await this.pick(`Model to use for ${featureName(chosenFeature)}`));
     if (!chosen) return;
     await this.run(`switch the model for ${featureName(chosenFeature)}`, async () => {
       await this.activate(chosen, chosenFeature);
-      void vscode.window.showInformationMessage(`Sentiment Lens: "${chosen}" is now used for ${featureName(chosenFeature)}.`);
+      void vscode.window.showInformationMessage(
+        `Sentiment Lens: "${chosen}" is now used for ${featureName(chosenFeature)}.`,
+      );
     });
   }
 
@@ -110,7 +131,10 @@ export class ModelManager {
     if (!target) return;
     const answer = await vscode.window.showWarningMessage(
       `Delete the model "${target}"?`,
-      { modal: true, detail: 'Its folder is removed from the extension\'s storage. Features using it go back to the bundled model.' },
+      {
+        modal: true,
+        detail: "Its folder is removed from the extension's storage. Features using it go back to the bundled model.",
+      },
       'Delete',
     );
     if (answer !== 'Delete') return;
@@ -121,7 +145,12 @@ export class ModelManager {
   async exportInteractive(name?: string): Promise<void> {
     const target = name ?? (await this.pick('Model to export'));
     if (!target) return;
-    const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here', title: `Export "${target}" into…` });
+    const folder = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      openLabel: 'Export here',
+      title: `Export "${target}" into…`,
+    });
     if (!folder?.[0]) return;
     await this.run(`export "${target}"`, async () => {
       const written = await this.store.export(target, folder[0].fsPath);
@@ -131,10 +160,27 @@ export class ModelManager {
 
   /** Command: import a model folder (ours, or Keras converted by the TensorFlow.js converter, with metadata.json). */
   async importInteractive(folderUri?: vscode.Uri): Promise<void> {
-    const folder = folderUri ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Import', title: 'Import a model folder (model.json, weights, metadata.json)' }))?.[0];
+    const folder =
+      folderUri ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          openLabel: 'Import',
+          title: 'Import a model folder (model.json, weights, metadata.json)',
+        })
+      )?.[0];
     if (!folder) return;
-    const suggested = path.basename(folder.fsPath).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'imported-model';
-    const name = await vscode.window.showInputBox({ prompt: 'Name of the imported model', value: suggested, validateInput: (value) => this.store.checkNewName(value.trim()) });
+    const suggested =
+      path
+        .basename(folder.fsPath)
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '') || 'imported-model';
+    const name = await vscode.window.showInputBox({
+      prompt: 'Name of the imported model',
+      value: suggested,
+      validateInput: (value) => this.store.checkNewName(value.trim()),
+    });
     if (!name) return;
     await this.run(`import ${folder.fsPath}`, async () => {
       await this.import(folder.fsPath, name.trim());

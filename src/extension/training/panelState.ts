@@ -5,13 +5,18 @@
 import { DEFAULT_MAX_BYTES } from '../../core/readers/files';
 import { DataSource, PanelSnapshot, RUNNING_STATUSES, sourceFiles } from '../../protocol/views';
 
-
 /** Whether two data sources read the same files the same way. */
 export function sameSource(a: DataSource, b: DataSource): boolean {
   if (a.kind === 'pair' || b.kind === 'pair') {
     return a.kind === b.kind && sourceFiles(a).join('\0') === sourceFiles(b).join('\0');
   }
-  return a.path === b.path && a.format === b.format && a.hasHeader === b.hasHeader && a.textColumn === b.textColumn && a.labelColumn === b.labelColumn;
+  return (
+    a.path === b.path &&
+    a.format === b.format &&
+    a.hasHeader === b.hasHeader &&
+    a.textColumn === b.textColumn &&
+    a.labelColumn === b.labelColumn
+  );
 }
 
 /**
@@ -31,7 +36,13 @@ export function restoredSnapshot(saved: PanelSnapshot, lastSource: DataSource | 
     maxFileBytes: DEFAULT_MAX_BYTES,
     notice: undefined,
     run: interrupted
-      ? { ...run, status: 'failed', report: undefined, remainingSeconds: undefined, message: 'The window was reloaded during training, which stopped the run. Your saved models are unchanged.' }
+      ? {
+          ...run,
+          status: 'failed',
+          report: undefined,
+          remainingSeconds: undefined,
+          message: 'The window was reloaded during training, which stopped the run. Your saved models are unchanged.',
+        }
       : { ...run, report },
   };
 }

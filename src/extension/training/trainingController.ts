@@ -70,7 +70,8 @@ export class TrainingController implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer(TRAINING_PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           const saved = savedSnapshot(state);
-          if (!saved && state !== undefined) log.warn(`training panel: ignored a saved state of an unknown shape (${describeMessage(state)})`);
+          if (!saved && state !== undefined)
+            log.warn(`training panel: ignored a saved state of an unknown shape (${describeMessage(state)})`);
           this.adopt(panel, saved);
         },
       }),
@@ -80,7 +81,12 @@ export class TrainingController implements vscode.Disposable {
   /** Opens the panel (or reveals it), loading `source` when given. */
   async open(source?: DataSource): Promise<TrainingPanel> {
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(TRAINING_PANEL_VIEW_TYPE, source ? `Train: ${sourceTitle(source)}` : 'Sentiment Lens: Training', vscode.ViewColumn.Active, { enableScripts: true });
+      const panel = vscode.window.createWebviewPanel(
+        TRAINING_PANEL_VIEW_TYPE,
+        source ? `Train: ${sourceTitle(source)}` : 'Sentiment Lens: Training',
+        vscode.ViewColumn.Active,
+        { enableScripts: true },
+      );
       this.adopt(panel, undefined);
     } else {
       this.panel.panel.reveal();
@@ -94,7 +100,10 @@ export class TrainingController implements vscode.Disposable {
   async trainOnWorkspaceFileCommand(file?: vscode.Uri): Promise<void> {
     let source: DataSource | undefined = file instanceof vscode.Uri ? sourceForFile(file.fsPath) : undefined;
     if (!source) {
-      const picked = await vscode.window.showQuickPick(candidateSourceItems(), { placeHolder: 'Labelled file to train on (CSV, TSV, JSONL, label<TAB>text, or a .pos/.neg pair)', matchOnDescription: true });
+      const picked = await vscode.window.showQuickPick(candidateSourceItems(), {
+        placeHolder: 'Labelled file to train on (CSV, TSV, JSONL, label<TAB>text, or a .pos/.neg pair)',
+        matchOnDescription: true,
+      });
       if (!picked) return;
       source = picked.browse ? await browseForSource() : picked.source;
     }

@@ -7,7 +7,15 @@ import { describeMessage } from '../../protocol/guards';
 import { Feature, featureName } from '../../protocol/features';
 import { HostToPanel, isPanelToHost, PanelToHost } from '../../protocol/panelMessages';
 import { PANEL_SETTING_DEFAULTS, PanelTrainingSettings, runOptionsOf } from '../../protocol/trainingSettings';
-import { DataSource, IDLE_RUN, ModelView, PanelSnapshot, RUNNING_STATUSES, RunView, sourceFiles } from '../../protocol/views';
+import {
+  DataSource,
+  IDLE_RUN,
+  ModelView,
+  PanelSnapshot,
+  RUNNING_STATUSES,
+  RunView,
+  sourceFiles,
+} from '../../protocol/views';
 import type { ConfigService } from '../config';
 import { FALLBACK_MODEL } from '../modelService';
 import { ModelStore } from '../modelStore';
@@ -67,16 +75,27 @@ export class TrainingPanel implements vscode.Disposable {
     private readonly services: TrainingPanelServices,
     restored?: PanelSnapshot,
   ) {
-    this.worker = new TrainingWorkerClient(vscode.Uri.joinPath(services.extensionUri, 'dist', 'trainingWorker.js').fsPath, services.log);
-    this.snapshot = restored ? restoredSnapshot(restored, services.sourceMemory?.get<DataSource>(LAST_SOURCE_KEY)) : {
-      settings: PANEL_SETTING_DEFAULTS,
-      defaults: PANEL_SETTING_DEFAULTS,
-      run: IDLE_RUN,
-      models: [],
-      maxFileBytes: DEFAULT_MAX_BYTES,
-    };
+    this.worker = new TrainingWorkerClient(
+      vscode.Uri.joinPath(services.extensionUri, 'dist', 'trainingWorker.js').fsPath,
+      services.log,
+    );
+    this.snapshot = restored
+      ? restoredSnapshot(restored, services.sourceMemory?.get<DataSource>(LAST_SOURCE_KEY))
+      : {
+          settings: PANEL_SETTING_DEFAULTS,
+          defaults: PANEL_SETTING_DEFAULTS,
+          run: IDLE_RUN,
+          models: [],
+          maxFileBytes: DEFAULT_MAX_BYTES,
+        };
     this.snapshot = { ...this.snapshot, models: services.manager.views() };
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'media'), vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview')] };
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(services.extensionUri, 'media'),
+        vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview'),
+      ],
+    };
     panel.webview.html = panelHtml(panel.webview, services.extensionUri);
     this.disposables.push(
       this.worker,
@@ -110,7 +129,9 @@ export class TrainingPanel implements vscode.Disposable {
       this.services.log.warn(`training panel: ignored ${describeMessage(message)} message`);
       return;
     }
-    void this.handle(message).catch((error: Error) => this.services.log.error(`training panel: ${message.type} failed: ${error.stack ?? error.message}`));
+    void this.handle(message).catch((error: Error) =>
+      this.services.log.error(`training panel: ${message.type} failed: ${error.stack ?? error.message}`),
+    );
   }
 
   private async handle(message: PanelToHost): Promise<void> {
@@ -139,7 +160,10 @@ export class TrainingPanel implements vscode.Disposable {
         }
         const document = await vscode.workspace.openTextDocument(vscode.Uri.file(message.file));
         const line = Math.max(0, Math.min(message.line - 1, document.lineCount - 1));
-        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, document.lineAt(line).text.length) });
+        await vscode.window.showTextDocument(document, {
+          viewColumn: vscode.ViewColumn.One,
+          selection: new vscode.Range(line, 0, line, document.lineAt(line).text.length),
+        });
         return;
       }
       case 'settings':
@@ -183,7 +207,9 @@ export class TrainingPanel implements vscode.Disposable {
       this.panel.title = `Train: ${view.title}`;
     } else {
       const why = result.type === 'error' || result.type === 'crashed' ? result.message : result.type;
-      this.services.log.error(`reading ${JSON.stringify(source)} failed: ${result.type === 'error' ? result.detail ?? why : why}`);
+      this.services.log.error(
+        `reading ${JSON.stringify(source)} failed: ${result.type === 'error' ? (result.detail ?? why) : why}`,
+      );
       const notice = `Could not read the file: ${why}`;
       this.snapshot = { ...this.snapshot, notice };
       this.post({ type: 'source', source: this.snapshot.source, notice });
@@ -195,7 +221,8 @@ export class TrainingPanel implements vscode.Disposable {
     this.snapshot = { ...this.snapshot, settings };
     this.post({ type: 'settings', settings }); // the form shows what the run uses
     const source = this.snapshot.source;
-    if (RUNNING_STATUSES.has(this.snapshot.run.status)) return this.answer(requestId, 'failed', 'A run is already in progress.');
+    if (RUNNING_STATUSES.has(this.snapshot.run.status))
+      return this.answer(requestId, 'failed', 'A run is already in progress.');
     if (!source) return this.answer(requestId, 'failed', 'Choose a file to train on first.');
     if (source.blocker) return this.answer(requestId, 'failed', `Cannot train on ${source.title}: ${source.blocker}`);
     try {
@@ -206,7 +233,12 @@ export class TrainingPanel implements vscode.Disposable {
     let pretrainedModelDir: string | undefined;
     if (settings.startFromBundled) {
       const bundled = this.services.store.find(FALLBACK_MODEL);
-      if (!bundled || bundled.origin !== 'bundled') return this.answer(requestId, 'failed', `The bundled model "${FALLBACK_MODEL}" is not installed, so training cannot start from its embeddings.`);
+      if (!bundled || bundled.origin !== 'bundled')
+        return this.answer(
+          requestId,
+          'failed',
+          `The bundled model "${FALLBACK_MODEL}" is not installed, so training cannot start from its embeddings.`,
+        );
       pretrainedModelDir = bundled.dir;
     }
 
@@ -219,7 +251,11 @@ export class TrainingPanel implements vscode.Disposable {
     this.runRequestId = workerRequest;
     this.answer(requestId, 'ok', `Training on ${source.title}…`);
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Sentiment Lens: training on ${source.title}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Sentiment Lens: training on ${source.title}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         token.onCancellationRequested(() => this.cancel());
         let reported = 0;
@@ -229,7 +265,13 @@ export class TrainingPanel implements vscode.Disposable {
           const done = runFraction(run);
           const increment = Math.max(0, done * 100 - reported);
           reported += increment;
-          progress.report({ increment, message: run.status === 'pretraining' ? 'pretraining word vectors' : `epoch ${run.epoch}/${run.epochs}${run.remainingSeconds !== undefined ? `, about ${Math.ceil(run.remainingSeconds)} s left` : ''}` });
+          progress.report({
+            increment,
+            message:
+              run.status === 'pretraining'
+                ? 'pretraining word vectors'
+                : `epoch ${run.epoch}/${run.epochs}${run.remainingSeconds !== undefined ? `, about ${Math.ceil(run.remainingSeconds)} s left` : ''}`,
+          });
         });
         try {
           await outcome;
@@ -243,7 +285,8 @@ export class TrainingPanel implements vscode.Disposable {
 
   /** Asks the worker to stop the run at its next batch. */
   cancel(): void {
-    if (this.runRequestId !== undefined && RUNNING_STATUSES.has(this.snapshot.run.status)) this.worker.cancel(this.runRequestId);
+    if (this.runRequestId !== undefined && RUNNING_STATUSES.has(this.snapshot.run.status))
+      this.worker.cancel(this.runRequestId);
   }
 
   private onProgress(progress: TrainingProgress): void {
@@ -256,24 +299,64 @@ export class TrainingPanel implements vscode.Disposable {
     this.runRequestId = undefined;
     if (this.isDisposed) return;
     const run = this.snapshot.run;
-    const where = run.epoch > 0 ? ` at epoch ${run.epoch}${run.batches ? `, batch ${run.batch} of ${run.batches}` : ''}` : '';
+    const where =
+      run.epoch > 0 ? ` at epoch ${run.epoch}${run.batches ? `, batch ${run.batch} of ${run.batches}` : ''}` : '';
     const intact = 'No model was saved; your saved models are unchanged.';
     switch (outcome.type) {
       case 'done': {
         const report = outcome.report;
-        this.setRun({ ...run, status: 'done', remainingSeconds: 0, elapsedSeconds: report.seconds, report, message: `Finished in ${report.seconds.toFixed(1)} s: validation accuracy ${(report.accuracy * 100).toFixed(1)}% (best epoch ${report.bestEpoch}). Save the model below to use it.` }, true);
-        this.services.log.info(`training finished: accuracy ${report.accuracy.toFixed(4)} in ${report.seconds.toFixed(1)} s; longest extension-host block ${this.services.monitor.longestBlockMs.toFixed(1)} ms`);
+        this.setRun(
+          {
+            ...run,
+            status: 'done',
+            remainingSeconds: 0,
+            elapsedSeconds: report.seconds,
+            report,
+            message: `Finished in ${report.seconds.toFixed(1)} s: validation accuracy ${(report.accuracy * 100).toFixed(1)}% (best epoch ${report.bestEpoch}). Save the model below to use it.`,
+          },
+          true,
+        );
+        this.services.log.info(
+          `training finished: accuracy ${report.accuracy.toFixed(4)} in ${report.seconds.toFixed(1)} s; longest extension-host block ${this.services.monitor.longestBlockMs.toFixed(1)} ms`,
+        );
         return;
       }
       case 'cancelled':
-        this.setRun({ ...run, status: 'cancelled', remainingSeconds: undefined, report: undefined, message: `Training was cancelled${where}. ${intact}` }, true);
+        this.setRun(
+          {
+            ...run,
+            status: 'cancelled',
+            remainingSeconds: undefined,
+            report: undefined,
+            message: `Training was cancelled${where}. ${intact}`,
+          },
+          true,
+        );
         return;
       case 'crashed':
-        this.setRun({ ...run, status: 'crashed', remainingSeconds: undefined, report: undefined, message: `The training worker stopped unexpectedly${where} (${outcome.message}). ${intact} Start again to retrain.` }, true);
+        this.setRun(
+          {
+            ...run,
+            status: 'crashed',
+            remainingSeconds: undefined,
+            report: undefined,
+            message: `The training worker stopped unexpectedly${where} (${outcome.message}). ${intact} Start again to retrain.`,
+          },
+          true,
+        );
         this.services.log.error(`training worker crashed: ${outcome.message}`);
         return;
       case 'error':
-        this.setRun({ ...run, status: 'failed', remainingSeconds: undefined, report: undefined, message: `Training failed: ${outcome.message}. ${intact}` }, true);
+        this.setRun(
+          {
+            ...run,
+            status: 'failed',
+            remainingSeconds: undefined,
+            report: undefined,
+            message: `Training failed: ${outcome.message}. ${intact}`,
+          },
+          true,
+        );
         this.services.log.error(`training failed: ${outcome.detail ?? outcome.message}`);
         return;
       default:
@@ -291,8 +374,9 @@ export class TrainingPanel implements vscode.Disposable {
     const result = await outcome;
     if (result.type !== 'saved') {
       const why = result.type === 'error' || result.type === 'crashed' ? result.message : result.type;
-      this.services.log.error(`saving "${name}" failed: ${result.type === 'error' ? result.detail ?? why : why}`);
-      if (result.type === 'crashed') this.setRun({ ...this.snapshot.run, report: { ...report, saveable: false } }, true);
+      this.services.log.error(`saving "${name}" failed: ${result.type === 'error' ? (result.detail ?? why) : why}`);
+      if (result.type === 'crashed')
+        this.setRun({ ...this.snapshot.run, report: { ...report, saveable: false } }, true);
       return this.answer(requestId, 'failed', `Could not save "${name}": ${why}. Your other models are unchanged.`);
     }
     this.services.store.notifyChanged();
@@ -300,7 +384,11 @@ export class TrainingPanel implements vscode.Disposable {
       for (const feature of activateFor) await this.services.manager.activate(name, feature);
     } catch (error) {
       this.services.log.error(`making "${name}" active failed: ${(error as Error).stack ?? error}`);
-      return this.answer(requestId, 'failed', `Saved "${name}", but could not make it active: ${(error as Error).message}`);
+      return this.answer(
+        requestId,
+        'failed',
+        `Saved "${name}", but could not make it active: ${(error as Error).message}`,
+      );
     }
     this.setRun({ ...this.snapshot.run, report: { ...report, savedAs: name } }, true);
     this.refreshModels();

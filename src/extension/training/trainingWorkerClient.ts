@@ -4,10 +4,16 @@ import { describeMessage } from '../../protocol/guards';
 import { HostToWorker, isWorkerToHost, WorkerToHost } from '../../protocol/workerMessages';
 
 /** A request to the worker, without its id (the client assigns it). */
-export type WorkerRequest = HostToWorker extends infer M ? (M extends HostToWorker ? Omit<M, 'requestId'> : never) : never;
+export type WorkerRequest = HostToWorker extends infer M
+  ? M extends HostToWorker
+    ? Omit<M, 'requestId'>
+    : never
+  : never;
 
 /** How a request ended: the worker's final answer, or the worker died before answering. */
-export type WorkerOutcome = Exclude<WorkerToHost, { type: 'progress' | 'warning' }> | { readonly type: 'crashed'; readonly requestId: number; readonly message: string };
+export type WorkerOutcome =
+  | Exclude<WorkerToHost, { type: 'progress' | 'warning' }>
+  | { readonly type: 'crashed'; readonly requestId: number; readonly message: string };
 
 interface Pending {
   readonly onProgress?: (message: Extract<WorkerToHost, { type: 'progress' }>) => void;
@@ -32,13 +38,20 @@ export class TrainingWorkerClient implements vscode.Disposable {
   ) {}
 
   /** Sends a request; the promise settles with its final answer (never rejects). */
-  request(request: WorkerRequest, onProgress?: Pending['onProgress']): { requestId: number; outcome: Promise<WorkerOutcome> } {
+  request(
+    request: WorkerRequest,
+    onProgress?: Pending['onProgress'],
+  ): { requestId: number; outcome: Promise<WorkerOutcome> } {
     const requestId = this.nextRequestId++;
     const outcome = new Promise<WorkerOutcome>((resolve) => this.pending.set(requestId, { resolve, onProgress }));
     try {
       this.ensureWorker().postMessage({ ...request, requestId } as HostToWorker);
     } catch (error) {
-      this.settle({ type: 'crashed', requestId, message: `could not start the training worker: ${(error as Error).message}` });
+      this.settle({
+        type: 'crashed',
+        requestId,
+        message: `could not start the training worker: ${(error as Error).message}`,
+      });
     }
     return { requestId, outcome };
   }
@@ -84,7 +97,8 @@ export class TrainingWorkerClient implements vscode.Disposable {
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
       const why = this.lastError ?? `exit code ${code}`;
-      if (this.pending.size > 0) this.log.warn(`training worker exited (${why}) with ${this.pending.size} open request(s)`);
+      if (this.pending.size > 0)
+        this.log.warn(`training worker exited (${why}) with ${this.pending.size} open request(s)`);
       for (const requestId of [...this.pending.keys()]) this.settle({ type: 'crashed', requestId, message: why });
     });
     this.worker = worker;

@@ -57,7 +57,15 @@ export interface RecurrentCell {
    * (`carryH`, rows < nNext), fills the step's rows of dGates and, for t > 0, `nextH`
    * (dLoss/dh of step t - 1's rows).
    */
-  backwardStep(layer: LayerMatrices, grads: LayerGradientMatrices, step: StepRows, nNext: number, dOut: number, carryH: number, nextH: number): void;
+  backwardStep(
+    layer: LayerMatrices,
+    grads: LayerGradientMatrices,
+    step: StepRows,
+    nNext: number,
+    dOut: number,
+    carryH: number,
+    nextH: number,
+  ): void;
   /** dU = hp^T dGates over the first `tokens` (> 0) rows, as the cell's gates need it. */
   recurrentKernelGradient(layer: LayerMatrices, grads: LayerGradientMatrices, tokens: number): void;
 }

@@ -28,7 +28,20 @@ export class GruCell implements RecurrentCell {
     const k = ws.kernels;
     if (t > 0) ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
     k.gru_fwd_zr(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (rh.offset + r0 * Hp) * 4);
-    if (t > 0) ws.gemm(n, Hp, H, rh.offset + r0 * Hp, Hp, false, u.offset + 2 * Hp, GH, gates.offset + r0 * GH + 2 * Hp, GH, true);
+    if (t > 0)
+      ws.gemm(
+        n,
+        Hp,
+        H,
+        rh.offset + r0 * Hp,
+        Hp,
+        false,
+        u.offset + 2 * Hp,
+        GH,
+        gates.offset + r0 * GH + 2 * Hp,
+        GH,
+        true,
+      );
     k.gru_fwd_h(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (h.offset + r0 * Hp) * 4);
   }
 
@@ -36,15 +49,41 @@ export class GruCell implements RecurrentCell {
     this.dRH = scratch[0].offset;
   }
 
-  backwardStep(layer: LayerMatrices, grads: LayerGradientMatrices, { t, n, r0 }: StepRows, nNext: number, dOut: number, carryH: number, nextH: number): void {
+  backwardStep(
+    layer: LayerMatrices,
+    grads: LayerGradientMatrices,
+    { t, n, r0 }: StepRows,
+    nNext: number,
+    dOut: number,
+    carryH: number,
+    nextH: number,
+  ): void {
     const { ws, H, Hp, GH, dRH } = this;
     const { gates, hp } = layer;
     const { dGates: dG, uT } = grads;
     const k = ws.kernels;
-    k.gru_bwd_a(n, nNext, Hp, (gates.offset + r0 * GH) * 4, (dG.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, (dOut + r0 * Hp) * 4, carryH * 4, nextH * 4);
+    k.gru_bwd_a(
+      n,
+      nNext,
+      Hp,
+      (gates.offset + r0 * GH) * 4,
+      (dG.offset + r0 * GH) * 4,
+      (hp.offset + r0 * Hp) * 4,
+      (dOut + r0 * Hp) * 4,
+      carryH * 4,
+      nextH * 4,
+    );
     if (t > 0) {
       ws.gemm(n, Hp, H, dG.offset + r0 * GH + 2 * Hp, GH, false, uT.offset + 2 * Hp * Hp, Hp, dRH, Hp, false);
-      k.gru_bwd_r(n, Hp, (gates.offset + r0 * GH) * 4, (dG.offset + r0 * GH) * 4, (hp.offset + r0 * Hp) * 4, dRH * 4, nextH * 4);
+      k.gru_bwd_r(
+        n,
+        Hp,
+        (gates.offset + r0 * GH) * 4,
+        (dG.offset + r0 * GH) * 4,
+        (hp.offset + r0 * Hp) * 4,
+        dRH * 4,
+        nextH * 4,
+      );
       ws.gemm(n, Hp, 2 * Hp, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, true);
     } else {
       const data = ws.data;

@@ -60,7 +60,15 @@ export class LstmCell implements RecurrentCell {
     this.nextC = scratch[2].offset;
   }
 
-  backwardStep(layer: LayerMatrices, grads: LayerGradientMatrices, { t, n, r0, p0 }: StepRows, nNext: number, dOut: number, carryH: number, nextH: number): void {
+  backwardStep(
+    layer: LayerMatrices,
+    grads: LayerGradientMatrices,
+    { t, n, r0, p0 }: StepRows,
+    nNext: number,
+    dOut: number,
+    carryH: number,
+    nextH: number,
+  ): void {
     const { ws, H, Hp, GH, c, tc, carryC, nextC } = this;
     const gates = layer.gates;
     const { dGates: dG, uT } = grads;

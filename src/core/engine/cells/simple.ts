@@ -36,7 +36,15 @@ export class SimpleCell implements RecurrentCell {
 
   beginBackward(): void {}
 
-  backwardStep(layer: LayerMatrices, grads: LayerGradientMatrices, { t, n, r0 }: StepRows, nNext: number, dOut: number, carryH: number, nextH: number): void {
+  backwardStep(
+    layer: LayerMatrices,
+    grads: LayerGradientMatrices,
+    { t, n, r0 }: StepRows,
+    nNext: number,
+    dOut: number,
+    carryH: number,
+    nextH: number,
+  ): void {
     const { ws, H, Hp, GH } = this;
     const gates = layer.gates;
     const { dGates: dG, uT } = grads;
