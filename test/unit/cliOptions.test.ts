@@ -7,6 +7,8 @@ import { commandUsage, USAGE, wantsHelp } from '../../src/cli/common';
 
 const root = path.resolve(__dirname, '..', '..');
 const reviews = path.join(root, 'test', 'fixtures', 'cli', 'reviews.tsv');
+/** Flags of a one-epoch run of a tiny network, for tests of what train records. */
+const TINY_RUN = ['--epochs', '1', '--units', '8', '--embedding-dim', '8'];
 /** Every command USAGE describes, e.g. ['classify', 'eval', 'train']. */
 const commands = [...USAGE.matchAll(/^ {2}sentiment-lens (\w+)/gm)].map((match) => match[1]);
 
@@ -88,20 +90,7 @@ describe('cli: help and negated options', () => {
     /** Trains one tiny epoch with `flags`; returns stderr and the saved metadata's training.skipGram. */
     function train(name: string, flags: string[]) {
       const out = path.join(dir, name);
-      const run = cli([
-        'train',
-        '--file',
-        reviews,
-        '--out',
-        out,
-        '--epochs',
-        '1',
-        '--units',
-        '8',
-        '--embedding-dim',
-        '8',
-        ...flags,
-      ]);
+      const run = cli(['train', '--file', reviews, '--out', out, ...TINY_RUN, ...flags]);
       assert.equal(run.code, 0, run.stderr);
       const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
       return { stderr: run.stderr, skipGram: metadata.training.skipGram as boolean };
@@ -137,12 +126,7 @@ describe('cli: help and negated options', () => {
         reviews,
         '--out',
         out,
-        '--epochs',
-        '1',
-        '--units',
-        '8',
-        '--embedding-dim',
-        '8',
+        ...TINY_RUN,
         '--no-skip-gram',
         '--lexicon-weight',
         '0.5',
@@ -159,12 +143,7 @@ describe('cli: help and negated options', () => {
         reviews,
         '--out',
         examplesOut,
-        '--epochs',
-        '1',
-        '--units',
-        '8',
-        '--embedding-dim',
-        '8',
+        ...TINY_RUN,
         '--no-skip-gram',
         '--linguistic-examples',
       ]);
@@ -206,12 +185,7 @@ describe('cli: help and negated options', () => {
         labelsFile,
         '--out',
         path.join(dir, 'plain'),
-        '--epochs',
-        '1',
-        '--units',
-        '8',
-        '--embedding-dim',
-        '8',
+        ...TINY_RUN,
         '--no-skip-gram',
         '--min-count',
         '1',
