@@ -21,7 +21,10 @@ import { assignFolds, settingOverrides } from './reviewSignalsCv';
 import { capabilityRates, parseChecklistCases, scoreCase, type CapabilityRates } from './checklistCases';
 import { RECIPES, recipeVectorsHook } from './trainBundled';
 
-const CHECKLIST = path.resolve(__dirname, '..', 'test', 'fixtures', 'checklist', 'movie-reviews.jsonl');
+/** The behavioural test files: the main one, and negation / contrast cases written after the lexicon work. */
+const CHECKLISTS = ['movie-reviews.jsonl', 'movie-reviews-heldout.jsonl'].map((name) =>
+  path.resolve(__dirname, '..', 'test', 'fixtures', 'checklist', name),
+);
 
 /** One sentence's out-of-fold result. */
 interface OutOfFold {
@@ -111,8 +114,11 @@ async function main(): Promise<void> {
       )
     : undefined;
   const accuracies: number[] = [];
-  const { cases } = parseChecklistCases(fs.readFileSync(CHECKLIST, 'utf8'));
-  const checklist: CapabilityRates[][] = [];
+  const caseFiles = CHECKLISTS.map((file) => ({
+    name: path.basename(file, '.jsonl'),
+    cases: parseChecklistCases(fs.readFileSync(file, 'utf8')).cases,
+    rates: [] as CapabilityRates[][],
+  }));
   for (let f = 0; f < folds; f++) {
     const result = await trainClassifier(
       examples.filter((_, i) => fold[i] !== f),
@@ -122,13 +128,15 @@ async function main(): Promise<void> {
     const test = examples.filter((_, i) => fold[i] === f);
     const classifier = new Classifier(result.model);
     const results = classifier.classifyMany(test.map((e) => e.text));
-    const behaviour = classifier.classifyMany(cases.map((c) => c.text));
-    checklist.push(
-      capabilityRates(
-        cases,
-        cases.map((c, i) => scoreCase(c, behaviour[i], result.model.labels)),
-      ),
-    );
+    for (const { cases, rates } of caseFiles) {
+      const behaviour = classifier.classifyMany(cases.map((c) => c.text));
+      rates.push(
+        capabilityRates(
+          cases,
+          cases.map((c, i) => scoreCase(c, behaviour[i], result.model.labels)),
+        ),
+      );
+    }
     const accuracy = results.filter((c, i) => c.label === test[i].label).length / test.length;
     const testIndices = examples.map((_, i) => i).filter((i) => fold[i] === f);
     results.forEach((c, k) =>
@@ -139,14 +147,16 @@ async function main(): Promise<void> {
       `fold ${f + 1}/${folds}: ${test.length} sentences, accuracy ${accuracy.toFixed(4)} (best epoch ${result.bestEpoch}, its validation ${result.metrics.accuracy.toFixed(4)}), ${result.seconds.toFixed(0)} s\n`,
     );
   }
-  for (const capability of checklist[0]) {
-    const rates = checklist.map((fold) => fold.find((r) => r.capability === capability.capability)!);
-    const label = meanAndSd(rates.map((r) => r.labelRate));
-    const direction =
-      capability.directionRate === undefined ? undefined : meanAndSd(rates.map((r) => r.directionRate!));
-    process.stdout.write(
-      `checklist ${capability.capability}: final label ${pct(label.mean)} ± ${pct(label.sd)}${direction ? `, pivot direction ${pct(direction.mean)} ± ${pct(direction.sd)}` : ''} (fold models)\n`,
-    );
+  for (const { name, rates: checklist } of caseFiles) {
+    for (const capability of checklist[0]) {
+      const rates = checklist.map((fold) => fold.find((r) => r.capability === capability.capability)!);
+      const label = meanAndSd(rates.map((r) => r.labelRate));
+      const direction =
+        capability.directionRate === undefined ? undefined : meanAndSd(rates.map((r) => r.directionRate!));
+      process.stdout.write(
+        `${name} ${capability.capability}: final label ${pct(label.mean)} ± ${pct(label.sd)}${direction ? `, pivot direction ${pct(direction.mean)} ± ${pct(direction.sd)}` : ''} (fold models)\n`,
+      );
+    }
   }
   const { mean, sd } = meanAndSd(accuracies);
   process.stdout.write(
