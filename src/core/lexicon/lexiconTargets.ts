@@ -145,6 +145,18 @@ export const PHRASE_MIN_VALENCE = 1.5;
 /** Contrast pairs per epoch, as a share of the training sentences. */
 export const CONTRAST_PAIR_SHARE = 0.1;
 
+/** Most plain words after a synthetic example's rated word (and, besides the negator, before it). */
+export const CONTEXT_FILLERS = 2;
+/** The plain words synthetic examples put around a rated word: the vocabulary's most frequent ones. */
+export const FILLER_WORDS = 100;
+
+/** The FILLER_WORDS most frequent plain words (vocabulary ids are in order of frequency). */
+function fillerIds(kinds: Uint8Array): number[] {
+  const ids: number[] = [];
+  for (let id = 0; id < kinds.length && ids.length < FILLER_WORDS; id++) if (kinds[id] === Kind.Plain) ids.push(id);
+  return ids;
+}
+
 /** Synthetic training sequences: ids, final label and the label of each step (-1: none). */
 export interface SyntheticExamples {
   readonly ids: Int32Array[];
@@ -177,6 +189,12 @@ export function syntheticExamples(
   const { positiveClass, negativeClass } = settings;
   const out: SyntheticExamples = { ids: [], labels: [], stepLabels: [] };
   const negators = ['not', "n't", 'never'].map((w) => vocabulary.idOf(w)).filter((id) => id !== OOV_ID);
+  const fillers = fillerIds(kinds);
+  const someFillers = (most: number) =>
+    Array.from(
+      { length: Math.floor(random.next() * (most + 1)) },
+      () => fillers[Math.floor(random.next() * fillers.length)],
+    );
   for (let id = 0; id < kinds.length; id++) {
     if (kinds[id] !== Kind.Rated || Math.abs(values[id]) < PHRASE_MIN_VALENCE) continue;
     const polarity = values[id] > 0 ? positiveClass : negativeClass;
@@ -188,6 +206,19 @@ export function syntheticExamples(
       out.ids.push(Int32Array.of(negator, id));
       out.labels.push(reversed);
       out.stepLabels.push(Int32Array.of(-1, reversed));
+    }
+    if (fillers.length === 0) continue;
+    // The word among plain words, and negated from further back: "not find it W at all".
+    for (const negator of negators.length > 0
+      ? [undefined, negators[Math.floor(random.next() * negators.length)]]
+      : [undefined]) {
+      const head = [...(negator === undefined ? [] : [negator]), ...someFillers(NEGATION_SCOPE - 1)];
+      const tail = someFillers(CONTEXT_FILLERS);
+      const label = negator === undefined ? polarity : reversed;
+      const ids = Int32Array.from([...head, id, ...tail]);
+      out.ids.push(ids);
+      out.labels.push(label);
+      out.stepLabels.push(new Int32Array(ids.length).fill(label).fill(-1, 0, head.length));
     }
   }
   const but = vocabulary.idOf('but');
