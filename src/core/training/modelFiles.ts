@@ -25,6 +25,7 @@ export async function loadClassifierModel(dir: string): Promise<LoadedClassifier
     dir,
     arch: loaded.arch,
     weights: loaded.weights,
+    otherMembers: loaded.otherMembers,
     vocabulary: new Vocabulary(loaded.metadata.vocabulary),
     labels: loaded.metadata.labels,
     tokenizer: loaded.metadata.tokenizer,
