@@ -69,6 +69,7 @@ const FAST: PanelTrainingSettings = {
   maxLength: 40,
   validationSplit: 0.2,
   seed: 3,
+  ensembleMembers: 1,
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,

@@ -21,6 +21,7 @@ const SMALL: PanelTrainingSettings = {
   maxLength: 40,
   validationSplit: 0.2,
   seed: 7,
+  ensembleMembers: 1,
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,
