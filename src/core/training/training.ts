@@ -299,18 +299,9 @@ export async function trainClassifier(
   const lexicon =
     lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, lexiconWeight) : undefined;
   const members = options.ensembleMembers;
-  const context: RunContext = {
-    options,
-    hooks,
-    prepared,
-    arch,
-    lexicon,
-    linguisticExamples,
-    members,
-    elapsed,
-    // The hook is asked once, with the first network's fresh embedding; every network starts from the rows it sets.
-    start: undefined,
-  };
+  // The hook is asked once, with the first network's fresh embedding; every network starts from the rows it sets.
+  const start = startingEmbedding(hooks, vocabulary, initWeights(arch, options.seed).embedding, options.embeddingDim);
+  const context: RunContext = { options, hooks, prepared, arch, lexicon, linguisticExamples, members, elapsed, start };
   const runs: MemberRun[] = [];
   for (let member = 0; member < members; member++) {
     if (hooks.signal?.aborted) throw new TrainingCancelledError();
@@ -357,8 +348,8 @@ interface RunContext {
   readonly linguisticExamples: boolean;
   readonly members: number;
   readonly elapsed: () => number;
-  /** The starting embedding's rows from the hook, set when the first network starts. */
-  start: ReturnType<typeof startingEmbedding> | undefined;
+  /** The rows of the embedding the initialEmbedding hook sets, if any. */
+  readonly start: ReturnType<typeof startingEmbedding>;
 }
 
 /** One trained network: its best epoch's weights and its record. */
@@ -369,7 +360,7 @@ interface MemberRun extends MemberRecord {
 
 /** Trains network `member` (from 0) of a run with seed options.seed + member. */
 async function trainMember(context: RunContext, member: number): Promise<MemberRun> {
-  const { options, hooks, arch, lexicon, linguisticExamples, members, elapsed } = context;
+  const { options, hooks, arch, lexicon, linguisticExamples, members, elapsed, start } = context;
   const { vocabulary, trainIds, trainLabels, validationIds, validationLabels, pretrainingTokens, train, validation } =
     context.prepared;
   const seed = options.seed + member;
@@ -381,8 +372,6 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
     return (elapsed() * (1 - done)) / done;
   };
   const weights = initWeights(arch, seed);
-  if (member === 0) context.start = startingEmbedding(hooks, vocabulary, weights.embedding, options.embeddingDim);
-  const start = context.start;
   const skipGramPretrained =
     options.skipGram && !(start && start.coveredRows >= SKIP_GRAM_COVERAGE_LIMIT * vocabulary.size);
   if (skipGramPretrained) {
