@@ -30,6 +30,7 @@ const settings = {
   maxLength: 60,
   validationSplit: 0.1,
   seed: 42,
+  ensembleMembers: 1,
   skipGram: true,
   lexiconWeight: 0.3,
   linguisticExamples: true,

@@ -1,6 +1,7 @@
 /**
  * Trains a bundled model reproducibly and writes model/<name>/ (model.json, weights.bin,
- * metadata.json, MODEL_CARD.md).
+ * metadata.json, MODEL_CARD.md; for a recipe with `ensembleMembers` > 1 also model-K.json and
+ * weights-K.bin of each further network).
  *
  *   npm run train:bundled -- [--model movie-reviews|review-tone] [--data DIR] [--senti4sd FILE]
  *
@@ -17,6 +18,7 @@ import { Classifier } from '../src/core/classify/classifier';
 import { computeMetrics, formatMetrics, Metrics } from '../src/core/model/metrics';
 import { loadClassifierModel, saveTrainedModel } from '../src/core/training/modelFiles';
 import { QuantizationKind } from '../src/core/model/metadata';
+import { memberFileNames } from '../src/core/model/modelFolder';
 import { fingerprintFiles, readLabelledFile, readPolarityPair } from '../src/core/readers';
 import { LabelledExample } from '../src/core/readers/types';
 import { distinctTokens, pretrainedEmbeddingHook, readPretrainedVectors } from '../src/core/training/pretrainedVectors';
@@ -36,6 +38,7 @@ const shared = dataDir();
 
 interface BundledModelRecipe {
   readonly description: string;
+  /** The training options (the defaults where not given); `ensembleMembers` > 1 makes the model a seed ensemble. */
   readonly options: Partial<TrainingOptions>;
   readonly quantize: QuantizationKind;
   readonly readData: (flags: Record<string, string | undefined>) => {
@@ -234,15 +237,16 @@ async function main(): Promise<void> {
   const result = await trainClassifier(examples, options, {
     initialEmbedding,
     onProgress: (p) => {
-      if (p.phase === 'pretraining') log('skip-gram pretraining of the embedding...');
+      const network = p.member ? `network ${p.member}/${p.members} ` : '';
+      if (p.phase === 'pretraining') log(`${network}skip-gram pretraining of the embedding...`);
       if (p.phase === 'validated')
         log(
-          `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} val_loss ${p.validationLoss!.toFixed(4)} val_acc ${p.validationAccuracy!.toFixed(4)} ${p.elapsedSeconds.toFixed(0)} s`,
+          `${network}epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} val_loss ${p.validationLoss!.toFixed(4)} val_acc ${p.validationAccuracy!.toFixed(4)} ${p.elapsedSeconds.toFixed(0)} s`,
         );
     },
   });
   log(
-    `best epoch ${result.bestEpoch}: validation accuracy ${result.metrics.accuracy.toFixed(4)}, macro-F1 ${result.metrics.macroF1.toFixed(4)}, ${result.seconds.toFixed(0)} s`,
+    `${result.members ? `${result.members.length} networks, best epochs ${result.members.map((m) => m.bestEpoch).join(', ')}` : `best epoch ${result.bestEpoch}`}: validation accuracy ${result.metrics.accuracy.toFixed(4)}, macro-F1 ${result.metrics.macroF1.toFixed(4)}, ${result.seconds.toFixed(0)} s`,
   );
 
   // The accuracy cost of each way of storing the weights, measured on the validation split.
@@ -267,9 +271,10 @@ async function main(): Promise<void> {
       predicted,
       model.labels,
     );
-    quantizations.push({ kind, bytes: fs.statSync(path.join(dir, 'weights.bin')).size, metrics });
+    const bytes = weightFilesBytes(dir, 1 + (model.otherMembers?.length ?? 0));
+    quantizations.push({ kind, bytes, metrics });
     log(
-      `stored as ${kind}: weights.bin ${(fs.statSync(path.join(dir, 'weights.bin')).size / 1e6).toFixed(2)} MB, validation accuracy ${metrics.accuracy.toFixed(4)}`,
+      `stored as ${kind}: weight files ${(bytes / 1e6).toFixed(2)} MB, validation accuracy ${metrics.accuracy.toFixed(4)}`,
     );
   }
   fs.rmSync(scratch, { recursive: true, force: true });
@@ -300,6 +305,14 @@ async function main(): Promise<void> {
   const licences = recipe.licences?.(values);
   if (licences?.length) fs.writeFileSync(path.join(outDir, 'DATA_LICENSE'), dataLicence(licences));
   log(`wrote ${outDir}`);
+}
+
+/** Bytes of a saved model's weight files: weights.bin and each further network's weights-K.bin. */
+function weightFilesBytes(dir: string, networks: number): number {
+  let bytes = 0;
+  for (let member = 1; member <= networks; member++)
+    bytes += fs.statSync(path.join(dir, memberFileNames(member).weights)).size;
+  return bytes;
 }
 
 /**
@@ -387,22 +400,37 @@ ${recipe.evalDataFlags ? `- This split pools several files, so \`sentiment-lens 
 - Tokenizer: ${o.tokenizer.kind}, lower-cased; max ${o.maxLength} tokens per training sentence.
 - Vocabulary: ${result.model.vocabulary.size} ids (PAD = 0, OOV = 1, words seen at least ${o.minCount} times, at most ${o.maxVocabulary}).
 - Embedding ${o.embeddingDim}${result.skipGramPretrained ? ` (initialised by skip-gram on the training text${info.pretraining ? ' and the unlabelled text above' : ''}, ${o.skipGramEpochs} epochs)` : ''} -> ${o.layers} x ${o.cell.toUpperCase()} ${o.units} (dropout ${o.dropout} on its output) -> softmax over ${result.model.labels.join(', ')}.
-- Training: Adam (learning rate ${o.learningRate}), global-norm clipping ${o.clipNorm}, batch ${o.batchSize}, word dropout ${o.wordDropout}, supervision ${o.supervision}, weight averaging ${o.weightAveraging || 'off'}${o.lexiconWeight ? `, lexicon terms of the loss (weight ${o.lexiconWeight})` : ''}${o.linguisticExamples ? ', synthetic linguistic examples each epoch (the lexicon\'s strong words alone and negated, contrasts of two of them, "A but B" pairs of training sentences)' : ''}, ${o.threads ?? 'default'} thread(s), at most ${o.epochs} epochs with early stopping (patience ${o.patience}); best epoch ${result.bestEpoch}.
-
-## Validation figures (best epoch, weights as shipped: ${recipe.quantize})
+- Training: Adam (learning rate ${o.learningRate}), global-norm clipping ${o.clipNorm}, batch ${o.batchSize}, word dropout ${o.wordDropout}, supervision ${o.supervision}, weight averaging ${o.weightAveraging || 'off'}${o.lexiconWeight ? `, lexicon terms of the loss (weight ${o.lexiconWeight})` : ''}${o.linguisticExamples ? ', synthetic linguistic examples each epoch (the lexicon\'s strong words alone and negated, contrasts of two of them, "A but B" pairs of training sentences)' : ''}, ${o.threads ?? 'default'} thread(s), at most ${o.epochs} epochs with early stopping (patience ${o.patience}); ${result.members ? `best epochs ${result.members.map((m) => m.bestEpoch).join(', ')}` : `best epoch ${result.bestEpoch}`}.
+${
+  result.members
+    ? `- Seed ensemble of ${result.members.length} networks: each trained as above with its own seed (${result.members.map((m) => m.seed).join(', ')}) and its own early stopping, on the same split and vocabulary; the model averages their probabilities after every word (model.json + weights.bin, then model-K.json + weights-K.bin for network K).
+`
+    : ''
+}
+## Validation figures (best epoch${result.members ? 's, the ensemble' : ''}, weights as shipped: ${recipe.quantize})
 \`\`\`
 ${formatMetrics(info.quantizations.find((q) => q.kind === recipe.quantize)?.metrics ?? result.metrics)}
 \`\`\`
-
-Per epoch:
+${
+  result.members
+    ? `
+Each network alone at its best epoch (float32): ${result.members.map((m, i) => `network ${i + 1} (seed ${m.seed}) ${m.accuracy.toFixed(4)}`).join(', ')}; the ensemble (float32) ${result.metrics.accuracy.toFixed(4)}.
+`
+    : ''
+}${(result.members ?? [{ history: result.history, seed: o.seed }])
+    .map(
+      (member, i) => `
+Per epoch${result.members ? ` of network ${i + 1} (seed ${member.seed})` : ''}:
 
 | epoch | train loss | train acc | val loss | val acc | seconds |
 | --- | --- | --- | --- | --- | --- |
-${result.history.map((h) => `| ${h.epoch} | ${h.loss.toFixed(4)} | ${h.accuracy.toFixed(4)} | ${h.validationLoss.toFixed(4)} | ${h.validationAccuracy.toFixed(4)} | ${h.seconds.toFixed(1)} |`).join('\n')}
-
+${member.history.map((h) => `| ${h.epoch} | ${h.loss.toFixed(4)} | ${h.accuracy.toFixed(4)} | ${h.validationLoss.toFixed(4)} | ${h.validationAccuracy.toFixed(4)} | ${h.seconds.toFixed(1)} |`).join('\n')}
+`,
+    )
+    .join('')}
 ## Storage (accuracy cost of weight quantization, same validation split)
 
-| weights stored as | weights.bin | validation accuracy | macro-F1 |
+| weights stored as | ${result.members ? 'weight files' : 'weights.bin'} | validation accuracy | macro-F1 |
 | --- | --- | --- | --- |
 ${info.quantizations.map((q) => `| ${q.kind === 'none' ? 'float32' : q.kind} | ${(q.bytes / 1e6).toFixed(2)} MB | ${q.metrics.accuracy.toFixed(4)} | ${q.metrics.macroF1.toFixed(4)} |`).join('\n')}
 

@@ -9,11 +9,12 @@
  * PyTorch's inference figures: `--threads 2` from the training section's runs, and one
  * `--threads 1 --epochs 1` run made here between our passes (its fastest inference configuration,
  * per its README); ratios use the higher of the two. Then the latency of Classifier.classify on one
- * 200-word text.
+ * 200-word text, with the network alone and as a seed ensemble of two networks (the network twice:
+ * the work of any two networks of this architecture).
  */
 import { padBatch } from '../../src/core/model/batching';
 import { Classifier } from '../../src/core/classify/classifier';
-import { predict, relaxedSimdAvailable, sharedPredictor } from '../../src/core/engine';
+import { cloneWeights, predict, relaxedSimdAvailable, sharedPredictor } from '../../src/core/engine';
 import { tokenTexts } from '../../src/core/text/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS } from '../../src/core/training/training';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
@@ -122,21 +123,27 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
     if (words.length >= 200) break;
   }
   const longText = words.join(' ');
-  const classifier = new Classifier(classifierModel);
   const repeats = ctx.options.quick ? 30 : 200;
-  const latencies: number[] = [];
-  classifier.classify(longText);
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    const result = classifier.classify(longText);
-    latencies.push(performance.now() - start);
-    if (result.tokens.length === 0) throw new Error('no trajectory');
+  for (const networks of [1, 2]) {
+    const classifier = new Classifier({
+      ...classifierModel,
+      otherMembers: Array.from({ length: networks - 1 }, () => cloneWeights(weights)),
+    });
+    const latencies: number[] = [];
+    classifier.classify(longText);
+    for (let i = 0; i < repeats; i++) {
+      const start = performance.now();
+      const result = classifier.classify(longText);
+      latencies.push(performance.now() - start);
+      if (result.tokens.length === 0) throw new Error('no trajectory');
+    }
+    ctx.memory.sample();
+    const trajectory = classifier.classify(longText).tokens.length;
+    await classifier.dispose();
+    console.log(
+      `  per-word trajectory of a 200-word text (${trajectory} tokens), Classifier.classify latency ms${networks > 1 ? `, seed ensemble of ${networks} networks` : ''}: ${formatSummary(latencies, 2)}${networks > 1 ? '\n' : ''}`,
+    );
   }
-  ctx.memory.sample();
-  const trajectory = classifier.classify(longText).tokens.length;
-  console.log(
-    `  per-word trajectory of a 200-word text (${trajectory} tokens), Classifier.classify latency ms: ${formatSummary(latencies, 2)}\n`,
-  );
 }
 
 /** Whether two lists of classifications have the same labels and probabilities, trajectories included. */

@@ -23,8 +23,11 @@ export const USAGE = `Usage:
       [--validation-split X] [--min-count N] [--max-vocabulary N] [--patience N] [--skip-gram]
       [--word-dropout X] [--supervision final|every-step] [--weight-averaging DECAY]
       [--lexicon-weight X] [--linguistic-examples] [--tokenizer english|developer]
-      [--quantize none|float16|uint16|uint8] [--pretrained-vectors FILE]
+      [--quantize none|float16|uint16|uint8] [--pretrained-vectors FILE] [--ensemble-members N]
       Train a model; progress on stderr. Defaults are the bundled model's settings.
+      --ensemble-members N (1 to 5, default 1) trains N networks, with seeds S, S + 1, ... (S is
+      --seed) on the same split and vocabulary, and saves them as one model that averages their
+      probabilities (N times the training time, size and classification time).
       --lexicon-weight X (default 0.3, 0 = off) adds lexicon terms to the loss: the trajectory stays
       flat on words a sentiment lexicon (VADER, AFINN-165) does not rate, moves the lexicon's way on
       rated words and the other way after "not", and comes back near neutral at "but".

@@ -26,6 +26,7 @@ export const TRAINING_FLAGS = {
   out: { type: 'string' },
   epochs: { type: 'string' },
   seed: { type: 'string' },
+  'ensemble-members': { type: 'string' },
   cell: { type: 'string' },
   units: { type: 'string' },
   layers: { type: 'string' },
@@ -104,7 +105,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     });
   }
   process.stderr.write(
-    `training on ${data.examples.length} examples (${listSome(Object.entries(data.labelCounts).map(([l, n]) => `${abbreviate(l)} ${n}`))}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs\n`,
+    `training on ${data.examples.length} examples (${listSome(Object.entries(data.labelCounts).map(([l, n]) => `${abbreviate(l)} ${n}`))}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs${options.ensembleMembers > 1 ? `, an ensemble of ${options.ensembleMembers} networks (seeds ${options.seed} to ${options.seed + options.ensembleMembers - 1})` : ''}\n`,
   );
   const result = await trainClassifier(data.examples, options, hooks);
   await saveTrainedModel(values.out, result, {
@@ -115,7 +116,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
     quantize,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
   }).catch(toCliError);
-  process.stderr.write(`best epoch ${result.bestEpoch}, ${result.seconds.toFixed(1)} s; saved to ${values.out}\n`);
+  const bestEpochs = result.members
+    ? `best epochs ${result.members.map((member) => member.bestEpoch).join(', ')}`
+    : `best epoch ${result.bestEpoch}`;
+  process.stderr.write(`${bestEpochs}, ${result.seconds.toFixed(1)} s; saved to ${values.out}\n`);
   process.stdout.write(`${formatMetrics(result.metrics)}\n`);
 }
 
@@ -132,6 +136,7 @@ export function trainingOptionsFromFlags(
     return resolveTrainingOptions({
       epochs: num('epochs'),
       seed: num('seed'),
+      ensembleMembers: num('ensemble-members'),
       cell: values.cell as TrainingOptions['cell'] | undefined,
       units: num('units'),
       layers: num('layers'),
@@ -158,11 +163,12 @@ export function trainingOptionsFromFlags(
 }
 
 function reportProgress(p: TrainingProgress): void {
+  const member = p.member ? `network ${p.member}/${p.members}  ` : '';
   if (p.phase === 'pretraining') {
-    process.stderr.write('pretraining the embedding with skip-gram...\n');
+    process.stderr.write(`${member}pretraining the embedding with skip-gram...\n`);
   } else if (p.phase === 'validated') {
     process.stderr.write(
-      `epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  acc ${p.accuracy.toFixed(4)}  val_loss ${p.validationLoss!.toFixed(4)}  val_acc ${p.validationAccuracy!.toFixed(4)}  ${p.elapsedSeconds.toFixed(1)} s\n`,
+      `${member}epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  acc ${p.accuracy.toFixed(4)}  val_loss ${p.validationLoss!.toFixed(4)}  val_acc ${p.validationAccuracy!.toFixed(4)}  ${p.elapsedSeconds.toFixed(1)} s\n`,
     );
   }
 }

@@ -112,6 +112,8 @@ export interface ReportView {
   /** confusion[gold][predicted], in `labels` order. */
   readonly confusion: readonly (readonly number[])[];
   readonly bestEpoch: number;
+  /** For a seed ensemble: every network's best epoch, in network order (the first is `bestEpoch`). */
+  readonly bestEpochs?: readonly number[];
   readonly trainingExamples: number;
   readonly validationExamples: number;
   readonly seconds: number;
@@ -120,6 +122,13 @@ export interface ReportView {
   readonly savedAs?: string;
   /** False after a window reload: the trained weights lived in the worker and are gone. */
   readonly saveable: boolean;
+}
+
+/** "best epoch 4", or for a seed ensemble "2 networks, best epochs 4 and 6". */
+export function bestEpochText(report: Pick<ReportView, 'bestEpoch' | 'bestEpochs'>): string {
+  const epochs = report.bestEpochs;
+  if (!epochs || epochs.length < 2) return `best epoch ${report.bestEpoch}`;
+  return `${epochs.length} networks, best epochs ${epochs.slice(0, -1).join(', ')} and ${epochs[epochs.length - 1]}`;
 }
 
 /** The state of a run. */
@@ -137,6 +146,12 @@ export interface RunView {
   readonly epochs: number;
   readonly batch: number;
   readonly batches: number;
+  /**
+   * For a seed ensemble: the network being trained (from 1) and how many there are; the epoch,
+   * batch and charts are that network's.
+   */
+  readonly member?: number;
+  readonly members?: number;
   readonly elapsedSeconds: number;
   readonly remainingSeconds?: number;
   /** Running training loss/accuracy during epochs. */

@@ -82,7 +82,9 @@ const isProgress = (v: unknown): v is TrainingProgress =>
   isOneOf(v.phase, ['pretraining', 'training', 'validated'] as const) &&
   isNumber(v.epoch) &&
   isNumber(v.epochs) &&
-  isNumber(v.elapsedSeconds);
+  isNumber(v.elapsedSeconds) &&
+  optional(v.member, isNumber) &&
+  optional(v.members, isNumber);
 
 /** Checks a message from the worker (run in the host). */
 export function isWorkerToHost(value: unknown): value is WorkerToHost {

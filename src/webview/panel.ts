@@ -11,6 +11,7 @@ import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../protocol/modelNames';
 import { HostToPanel, isHostToPanel, LABELLED_FORMATS, PanelToHost } from '../protocol/panelMessages';
 import { NumberSettingRow, PANEL_SETTINGS, PanelTrainingSettings } from '../protocol/trainingSettings';
 import {
+  bestEpochText,
   fileName,
   ModelView,
   PanelSnapshot,
@@ -361,15 +362,16 @@ function renderRun(run: RunView, previous?: RunView): void {
 
 function runStatusText(run: RunView): string {
   const time = `elapsed ${duration(run.elapsedSeconds)}${run.remainingSeconds !== undefined ? ` · about ${duration(run.remainingSeconds)} left` : ''}`;
+  const network = run.member !== undefined ? ` network ${run.member} of ${run.members}` : '';
   switch (run.status) {
     case 'idle':
       return 'Not started.';
     case 'starting':
       return 'Starting the training worker…';
     case 'pretraining':
-      return `Pretraining word vectors (skip-gram) · ${time}`;
+      return `Pretraining word vectors (skip-gram)${network} · ${time}`;
     case 'training':
-      return `Training: epoch ${run.epoch} of ${run.epochs}, batch ${run.batch} of ${run.batches} · ${time}`;
+      return `Training${network}: epoch ${run.epoch} of ${run.epochs}, batch ${run.batch} of ${run.batches} · ${time}`;
     case 'done':
       return run.message ?? `Finished in ${duration(run.elapsedSeconds)}.`;
     default:
@@ -463,7 +465,7 @@ function renderReport(report: ReportView | undefined): void {
       h(
         'span',
         { class: 'detail' },
-        ` · macro-F1 ${report.macroF1.toFixed(3)} · best epoch ${report.bestEpoch} · ${report.trainingExamples} training / ${report.validationExamples} validation examples · ${duration(report.seconds)}`,
+        ` · macro-F1 ${report.macroF1.toFixed(3)} · ${bestEpochText(report)} · ${report.trainingExamples} training / ${report.validationExamples} validation examples · ${duration(report.seconds)}`,
       ),
     ),
     h(

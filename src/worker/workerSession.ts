@@ -169,6 +169,7 @@ export function buildReport(result: TrainingResult): ReportView {
     perClass: metrics.perClass,
     confusion: metrics.confusion,
     bestEpoch: result.bestEpoch,
+    ...(result.members ? { bestEpochs: result.members.map((member) => member.bestEpoch) } : {}),
     trainingExamples: result.trainingExamples,
     validationExamples: result.validationExamples,
     seconds: result.seconds,

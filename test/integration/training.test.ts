@@ -69,6 +69,7 @@ const FAST: PanelTrainingSettings = {
   maxLength: 40,
   validationSplit: 0.2,
   seed: 3,
+  ensembleMembers: 1,
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,
@@ -379,6 +380,43 @@ describe('training panel', function () {
     assert.ok(!api.models.list().some((m) => m.name === 'broken'));
     await assert.rejects(api.models.delete('movie-reviews'), /bundled/);
     if (harnessUrl) await webviewHtml('#models', 'keras-gru');
+  });
+
+  it('trains and saves a seed ensemble that highlighting uses; with a network file missing, the bundled model is used', async () => {
+    await api.training.open(fixtureUri('training/reviews.tsv'));
+    posted.length = 0;
+    hooks.postFromPanel({ type: 'start', requestId: 6, settings: { ...FAST, epochs: 2, ensembleMembers: 2 } });
+    const run = await waitFor('the end of the ensemble run', () =>
+      snapshot(api).run.status === 'done'
+        ? snapshot(api).run
+        : ['failed', 'crashed', 'cancelled'].includes(snapshot(api).run.status)
+          ? assert.fail(snapshot(api).run.message)
+          : undefined,
+    );
+    assert.ok(
+      posted.some((m) => m.type === 'run' && m.run.member === 2 && m.run.members === 2),
+      'the panel was told about the second network',
+    );
+    assert.equal(run.report?.bestEpochs?.length, 2);
+    assert.match(run.message ?? '', /2 networks, best epochs \d+ and \d+/);
+    hooks.postFromPanel({ type: 'save', requestId: 7, name: 'fixture-ensemble', activateFor: ['highlight'] });
+    const answer = await waitFor('the save', () => posted.find((m) => m.type === 'result' && m.requestId === 7));
+    assert.ok(answer.type === 'result' && answer.outcome === 'ok', JSON.stringify(answer));
+    const folder = api.models.folder('fixture-ensemble');
+    assert.ok(
+      folder && fs.existsSync(path.join(folder, 'model-2.json')) && fs.existsSync(path.join(folder, 'weights-2.bin')),
+    );
+    assert.equal((await api.classify('a warm and funny film')).model, 'fixture-ensemble');
+
+    // A copy without its second network's weights, made active: highlighting falls back to the bundled model.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-ensemble-'));
+    await api.models.export('fixture-ensemble', copy);
+    await api.models.import(path.join(copy, 'fixture-ensemble'), 'ensemble-copy');
+    fs.rmSync(path.join(api.models.folder('ensemble-copy')!, 'weights-2.bin'));
+    await api.models.activate('ensemble-copy', 'highlight');
+    assert.equal((await api.classify('a warm and funny film')).model, 'movie-reviews');
+    await api.models.delete('ensemble-copy');
+    await api.models.delete('fixture-ensemble');
   });
 });
 

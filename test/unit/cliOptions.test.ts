@@ -197,4 +197,65 @@ describe('cli: help and negated options', () => {
       );
     });
   });
+
+  describe('train --ensemble-members', () => {
+    let dir: string;
+    before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cli-ensemble-'))));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('trains and saves an ensemble that classify and eval use; a missing network file is bad input', function () {
+      this.timeout(240000);
+      const out = path.join(dir, 'ensemble');
+      const run = cli([
+        'train',
+        '--file',
+        reviews,
+        '--out',
+        out,
+        ...TINY_RUN,
+        '--no-skip-gram',
+        '--ensemble-members',
+        '2',
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /an ensemble of 2 networks \(seeds 42 to 43\)/);
+      assert.match(run.stderr, /network 2\/2 {2}epoch 1\/1/);
+      assert.deepEqual(fs.readdirSync(out).sort(), [
+        'metadata.json',
+        'model-2.json',
+        'model.json',
+        'weights-2.bin',
+        'weights.bin',
+      ]);
+      const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
+      assert.equal(metadata.members, 2);
+      assert.equal(metadata.training.hyperparameters.ensembleMembers, 2);
+      assert.deepEqual(
+        metadata.training.hyperparameters.members.map((m: { seed: number }) => m.seed),
+        [42, 43],
+      );
+      const classified = cli(['classify', '--model', out, '--json', 'a fine film']);
+      assert.equal(classified.code, 0, classified.stderr);
+      assert.equal(JSON.parse(classified.stdout).tokens.length, 3);
+      const evaluated = cli(['eval', '--model', out, '--file', reviews, '--json']);
+      assert.equal(evaluated.code, 0, evaluated.stderr);
+      fs.rmSync(path.join(out, 'weights-2.bin'));
+      const broken = cli(['classify', '--model', out, 'a fine film']);
+      assert.equal(broken.code, 1);
+      assert.match(broken.stderr, /weights-2\.bin is missing \(model-2\.json lists it as a weights file\)/);
+    });
+
+    it('refuses a number of networks outside 1 to 5 with exit 2', function () {
+      this.timeout(120000);
+      for (const value of ['6', '0', 'two']) {
+        const bad = cli(['train', '--file', reviews, '--out', path.join(dir, 'bad'), '--ensemble-members', value]);
+        assert.equal(bad.code, 2, value);
+        assert.match(
+          bad.stderr,
+          value === 'two' ? /--ensemble-members expects a number/ : /ensemble members must be an integer in \[1, 5\]/,
+        );
+      }
+      assert.equal(fs.existsSync(path.join(dir, 'bad')), false);
+    });
+  });
 });

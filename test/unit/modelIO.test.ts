@@ -17,7 +17,14 @@ import {
 } from '../../src/core/model/architecture';
 import { ModelMetadata, checkAgainstWeights, validateMetadata } from '../../src/core/model/metadata';
 import { MetadataToSave, ModelLoadError, loadModel, saveModel, savedWeightsBytes } from '../../src/core/model/modelIO';
-import { SaveFileSystem, SaveTargetError, checkSaveTarget, nodeSaveFileSystem } from '../../src/core/model/modelFolder';
+import {
+  SaveFileSystem,
+  SaveTargetError,
+  checkSaveTarget,
+  isModelFileName,
+  memberFileNames,
+  nodeSaveFileSystem,
+} from '../../src/core/model/modelFolder';
 import { MAX_MODEL_WEIGHTS_BYTES } from '../../src/core/files/limits';
 import { predictWithLayers } from '../../src/core/model/tfjsModel';
 import { KERAS_FIXTURE_ARCH, KERAS_FIXTURE_DIR, kerasFixtureValues } from '../fixtures/models/kerasFixtureWeights';
@@ -64,6 +71,14 @@ function metadataFor(arch: Architecture, labels = LABELS): MetadataToSave {
     },
     metrics: { validation: computeMetrics([0, 1, 2, 2, 1, 0], [0, 1, 2, 1, 1, 0], labels) },
   };
+}
+
+/** Whether two networks' weights are equal value for value. */
+function sameValues(a: NetworkWeights, b: NetworkWeights): boolean {
+  const right = flattenWeights(b);
+  return flattenWeights(a).every(
+    (values, k) => values.length === right[k].length && values.every((v, i) => v === right[k][i]),
+  );
 }
 
 async function readJson(file: string): Promise<Record<string, any>> {
@@ -384,6 +399,155 @@ describe('modelIO', () => {
     });
   });
 
+  describe('seed ensembles', () => {
+    const other = (by: number) =>
+      unflattenWeights(
+        ARCH,
+        flattenWeights(seededWeights(ARCH)).map((w) => w.map((v, i) => (i % 3 === 0 ? v : v * by))),
+      );
+    const saveEnsemble = async (dir: string, quantize: 'none' | 'uint8' = 'none') => {
+      const weights = seededWeights(ARCH);
+      const otherMembers = [other(0.5), other(-0.25)];
+      const saved = await saveModel(
+        dir,
+        { arch: ARCH, weights, otherMembers, metadata: metadataFor(ARCH) },
+        { quantize },
+      );
+      return { weights, otherMembers, saved };
+    };
+
+    it('names member 1 model.json + weights.bin and member K model-K.json + weights-K.bin', () => {
+      assert.deepEqual(memberFileNames(1), { model: 'model.json', weights: 'weights.bin' });
+      assert.deepEqual(memberFileNames(3), { model: 'model-3.json', weights: 'weights-3.bin' });
+      for (const name of ['model.json', 'weights.bin', 'metadata.json', 'model-2.json', 'weights-12.bin'])
+        assert.ok(isModelFileName(name), name);
+      for (const name of ['model-1.json', 'weights-0.bin', 'model-02.json', 'model-2.bin', 'notes.txt'])
+        assert.ok(!isModelFileName(name), name);
+    });
+
+    it('round-trips every network exactly, each with its own model.json and weights file, and records the count', async () => {
+      const dir = freshDir();
+      const { weights, otherMembers, saved } = await saveEnsemble(dir);
+      assert.deepEqual((await fsp.readdir(dir)).sort(), [
+        'metadata.json',
+        'model-2.json',
+        'model-3.json',
+        'model.json',
+        'weights-2.bin',
+        'weights-3.bin',
+        'weights.bin',
+      ]);
+      assert.equal(saved.members, 3);
+      for (const [file, shard] of [
+        ['model.json', 'weights.bin'],
+        ['model-2.json', 'weights-2.bin'],
+        ['model-3.json', 'weights-3.bin'],
+      ]) {
+        const json = await readJson(path.join(dir, file));
+        assert.equal(json.format, 'layers-model', `${file} is a tfjs Layers model.json`);
+        assert.deepEqual(json.weightsManifest[0].paths, [shard]);
+        assert.equal((await fsp.stat(path.join(dir, shard))).size, savedWeightsBytes(ARCH, 'none'));
+      }
+      const loaded = await loadModel(dir);
+      assert.deepEqual(flattenWeights(loaded.weights), flattenWeights(weights));
+      assert.equal(loaded.otherMembers.length, 2);
+      loaded.otherMembers.forEach((member, i) =>
+        assert.deepEqual(flattenWeights(member), flattenWeights(otherMembers[i])),
+      );
+      assert.deepEqual(loaded.metadata, saved);
+    });
+
+    it('measures the quantization error over every network', async () => {
+      const dir = freshDir();
+      const { weights, otherMembers } = await saveEnsemble(dir, 'uint8');
+      const loaded = await loadModel(dir);
+      let maxError = 0;
+      [weights, ...otherMembers].forEach((original, m) => {
+        const decoded = flattenWeights([loaded.weights, ...loaded.otherMembers][m]);
+        flattenWeights(original).forEach((values, k) =>
+          values.forEach((v, i) => (maxError = Math.max(maxError, Math.abs(decoded[k][i] - v)))),
+        );
+      });
+      assert.ok(maxError > 0);
+      assert.ok(Math.abs(loaded.metadata.quantization.maxAbsError - maxError) < 1e-9);
+    });
+
+    it('writes no `members` for a single network, and loads it with no other networks', async () => {
+      const dir = freshDir();
+      await saveModel(dir, { arch: ARCH, weights: seededWeights(ARCH), otherMembers: [], metadata: metadataFor(ARCH) });
+      assert.equal('members' in (await readJson(path.join(dir, 'metadata.json'))), false);
+      assert.deepEqual((await loadModel(dir)).otherMembers, []);
+    });
+
+    const ensembleCopy = async (): Promise<string> => {
+      const dir = freshDir();
+      await saveEnsemble(dir);
+      return dir;
+    };
+
+    it('a missing member model file is a specific problem', async () => {
+      const dir = await ensembleCopy();
+      await fsp.rm(path.join(dir, 'model-3.json'));
+      const error = await loadError(dir);
+      assert.deepEqual(error.problems, [
+        'model-3.json is missing (metadata.json says the model has 3 networks; this is network 3)',
+      ]);
+    });
+
+    it('a missing, truncated or shared member weights file is a specific problem', async () => {
+      let dir = await ensembleCopy();
+      await fsp.rm(path.join(dir, 'weights-2.bin'));
+      assert.deepEqual((await loadError(dir)).problems, [
+        'weights-2.bin is missing (model-2.json lists it as a weights file)',
+      ]);
+
+      dir = await ensembleCopy();
+      const file = path.join(dir, 'weights-3.bin');
+      const bytes = await fsp.readFile(file);
+      await fsp.writeFile(file, bytes.subarray(0, 10));
+      assertHasProblem(
+        await loadError(dir),
+        `weights-3.bin is truncated: it holds 10 bytes but model-3.json's weightsManifest describes ${bytes.length}`,
+      );
+
+      dir = await ensembleCopy();
+      await rewriteJson(path.join(dir, 'model-2.json'), (json) => (json.weightsManifest[0].paths = ['weights.bin']));
+      assertHasProblem(
+        await loadError(dir),
+        'model-2.json lists weights.bin as a weights file, which model.json lists too: each network of the model needs its own weights file',
+      );
+    });
+
+    it('a corrupt member model file, or one of another architecture, is a specific problem', async () => {
+      let dir = await ensembleCopy();
+      await fsp.writeFile(path.join(dir, 'model-2.json'), '{"format": "layers-mo');
+      assertHasProblem(await loadError(dir), 'model-2.json is not valid JSON');
+
+      dir = await ensembleCopy();
+      const smaller: Architecture = { ...ARCH, units: 4 };
+      const elsewhere = freshDir();
+      await saveModel(elsewhere, { arch: smaller, weights: seededWeights(smaller), metadata: metadataFor(smaller) });
+      await fsp.copyFile(path.join(elsewhere, 'model.json'), path.join(dir, 'model-2.json'));
+      await fsp.copyFile(path.join(elsewhere, 'weights.bin'), path.join(dir, 'weights.bin.tmp'));
+      await rewriteJson(
+        path.join(dir, 'model-2.json'),
+        (json) => (json.weightsManifest[0].paths = ['weights.bin.tmp']),
+      );
+      assertHasProblem(
+        await loadError(dir),
+        'model-2.json: architecture.units is 6 but the output kernel has 4 input rows',
+      );
+    });
+
+    it('a `members` that is not a whole number from 1 to 16 is a problem of metadata.json', async () => {
+      for (const members of [0, 2.5, 17, 'two']) {
+        const dir = await ensembleCopy();
+        await rewriteJson(path.join(dir, 'metadata.json'), (m) => (m.members = members));
+        assertHasProblem(await loadError(dir), 'metadata.json: members must be an integer from 1 to 16');
+      }
+    });
+  });
+
   describe('atomic save', () => {
     it('leaves the previous model intact, and no temporary folder, when writing fails midway', async () => {
       const parent = path.join(root, 'atomic');
@@ -572,6 +736,34 @@ describe('modelIO', () => {
         }
       }
       assert.ok(sawMissingModel, 'some step left no folder at the target, so the recovery was exercised');
+    });
+
+    it('leaves the old single network or the whole new ensemble when any step of saving an ensemble fails', async () => {
+      const probe = failingFileSystem(Infinity, false);
+      const probeDir = path.join(root, 'failing-ensemble-probe', 'model');
+      await saveModel(probeDir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
+      const ensemble = { arch: ARCH, weights: shifted(1), otherMembers: [shifted(2)], metadata: metadataFor(ARCH) };
+      await saveModel(probeDir, ensemble, { fileSystem: probe });
+      for (let failAt = 0; failAt < probe.steps.length; failAt++) {
+        for (const andLater of [false, true]) {
+          const where = `step ${failAt} (${probe.steps[failAt]})${andLater ? ' and later' : ''}`;
+          const dir = path.join(root, `failing-ensemble-${failAt}-${andLater}`, 'model');
+          await saveModel(dir, { arch: ARCH, weights: shifted(0), metadata: metadataFor(ARCH) });
+          const saved = await saveModel(dir, ensemble, { fileSystem: failingFileSystem(failAt, andLater) }).then(
+            () => true,
+            () => false,
+          );
+          const loaded = await loadModel(dir);
+          const isOld = loaded.otherMembers.length === 0 && sameValues(loaded.weights, shifted(0));
+          const isNew =
+            loaded.otherMembers.length === 1 &&
+            sameValues(loaded.weights, shifted(1)) &&
+            sameValues(loaded.otherMembers[0], shifted(2));
+          assert.ok(isOld || isNew, `${where}: neither the old nor the new model`);
+          if (saved) assert.ok(isNew, `${where}: the save succeeded but the old model is in place`);
+          assert.deepEqual(await fsp.readdir(path.dirname(dir)), ['model'], `${where}: stray folders after loading`);
+        }
+      }
     });
 
     it('treats a failed removal of the previous model after a successful swap as a warning', async () => {

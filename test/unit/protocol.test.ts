@@ -19,6 +19,7 @@ const settings = {
   maxLength: 40,
   validationSplit: 0.2,
   seed: 7,
+  ensembleMembers: 1,
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,

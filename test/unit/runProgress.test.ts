@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { advanceRun, MAX_CHART_POINTS, runFraction, thinPoints } from '../../src/core/training/runProgress';
 import type { TrainingProgress } from '../../src/core/training/training';
-import { IDLE_RUN } from '../../src/protocol/views';
+import { bestEpochText, IDLE_RUN } from '../../src/protocol/views';
 
 const progress = (fields: Partial<TrainingProgress>): TrainingProgress => ({
   phase: 'training',
@@ -61,5 +61,38 @@ describe('runProgress', () => {
   it('says how much of a run is done', () => {
     assert.equal(runFraction({ ...IDLE_RUN, epoch: 2, epochs: 4, batch: 5, batches: 10 }), 0.375);
     assert.equal(runFraction(IDLE_RUN), 0);
+  });
+
+  describe('seed ensembles', () => {
+    it("names the network, and starts the charts afresh with each network's first report, at once", () => {
+      let run = advanceRun(IDLE_RUN, progress({ member: 1, members: 2 })).run;
+      run = advanceRun(
+        run,
+        progress({ member: 1, members: 2, phase: 'validated', validationLoss: 0.6, validationAccuracy: 0.7 }),
+      ).run;
+      assert.equal(run.points.length, 1);
+      assert.equal(run.epochPoints.length, 1);
+      const next = advanceRun(run, progress({ member: 2, members: 2, batch: 2 }));
+      assert.equal(next.urgent, true);
+      assert.equal(next.run.member, 2);
+      assert.equal(next.run.members, 2);
+      assert.deepEqual(next.run.points, [{ x: 0.2, loss: 0.7, accuracy: 0.5 }]);
+      assert.deepEqual(next.run.epochPoints, []);
+      assert.equal(advanceRun(next.run, progress({ member: 2, members: 2, batch: 3 })).urgent, false);
+    });
+
+    it('runFraction counts the finished networks and the share of the current one', () => {
+      const at = (member: number, epoch: number) =>
+        runFraction({ ...IDLE_RUN, status: 'training', member, members: 2, epoch, epochs: 4, batch: 5, batches: 10 });
+      assert.equal(at(1, 1), 0.0625);
+      assert.equal(at(2, 1), 0.5625);
+      assert.equal(at(2, 4), 0.9375);
+      assert.equal(runFraction({ ...IDLE_RUN, status: 'training', epoch: 3, epochs: 4, batch: 5, batches: 10 }), 0.625);
+    });
+
+    it("states each network's best epoch in the report", () => {
+      assert.equal(bestEpochText({ bestEpoch: 4 }), 'best epoch 4');
+      assert.equal(bestEpochText({ bestEpoch: 4, bestEpochs: [4, 6, 5] }), '3 networks, best epochs 4, 6 and 5');
+    });
   });
 });

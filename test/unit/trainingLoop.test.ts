@@ -7,8 +7,12 @@ import {
   stratifiedSplit,
   trainClassifier,
   TrainingCancelledError,
+  type EpochRecord,
 } from '../../src/core/training/training';
 import { OOV_ID } from '../../src/core/text/vocabulary';
+import { Classifier } from '../../src/core/classify/classifier';
+import { computeMetrics } from '../../src/core/model/metrics';
+import { flattenWeights } from '../../src/core/model/architecture';
 
 /** A small separable task: the sentiment words decide the label, the rest is filler. */
 function syntheticReviews(count: number, seed: number) {
@@ -171,5 +175,79 @@ describe('training loop', () => {
       trainClassifier(syntheticReviews(10, 5), { dropout: 1.5, units: 0 }),
       /dropout must be in \[0, 1\).*units must be a positive integer|units must be a positive integer.*dropout/,
     );
+  });
+
+  describe('seed ensembles', () => {
+    const data = syntheticReviews(160, 6);
+    const options = { ...small, epochs: 3, threads: 1 } as const;
+
+    it('trains one network per seed on the same vocabulary, the first one exactly the single run', async function () {
+      this.timeout(120000);
+      const progress: { member?: number; members?: number; phase: string }[] = [];
+      const [single, ensemble, again] = await Promise.all([
+        trainClassifier(data, options),
+        trainClassifier(data, { ...options, ensembleMembers: 3 }, { onProgress: (p) => progress.push(p) }),
+        trainClassifier(data, { ...options, ensembleMembers: 3 }),
+      ]);
+      const networks = [ensemble.model.weights, ...(ensemble.model.otherMembers ?? [])];
+      assert.equal(networks.length, 3);
+      assert.deepEqual(flattenWeights(ensemble.model.weights), flattenWeights(single.model.weights));
+      assert.notDeepEqual(flattenWeights(networks[1]), flattenWeights(networks[0]));
+      assert.notDeepEqual(flattenWeights(networks[2]), flattenWeights(networks[1]));
+      assert.deepEqual(
+        [ensemble.model.weights, ...ensemble.model.otherMembers!].map(flattenWeights),
+        [again.model.weights, ...again.model.otherMembers!].map(flattenWeights),
+        'deterministic for a seed and thread count',
+      );
+      assert.deepEqual(ensemble.model.vocabulary.tokens, single.model.vocabulary.tokens);
+      assert.deepEqual(ensemble.validation, single.validation, 'the same split');
+      assert.deepEqual(
+        ensemble.members!.map((m) => m.seed),
+        [42, 43, 44],
+      );
+      // Epoch records without their times.
+      const figures = (history: readonly EpochRecord[]) =>
+        history.map(({ seconds: _s, tokensPerSecond: _t, ...rest }) => rest);
+      const first = ensemble.members![0];
+      assert.deepEqual(
+        { ...first, history: figures(first.history) },
+        { seed: 42, bestEpoch: single.bestEpoch, accuracy: single.metrics.accuracy, history: figures(single.history) },
+      );
+      assert.equal(ensemble.bestEpoch, single.bestEpoch);
+      assert.equal(single.members, undefined);
+      assert.equal(single.model.otherMembers, undefined);
+      // Progress names the network; a single run's does not.
+      assert.deepEqual([...new Set(progress.map((p) => `${p.member}/${p.members}`))], ['1/3', '2/3', '3/3']);
+    });
+
+    it("reports the ensemble's validation metrics: its networks' probabilities averaged", async function () {
+      this.timeout(120000);
+      const result = await trainClassifier(data, { ...options, ensembleMembers: 2 });
+      const classifier = new Classifier(result.model, { threads: 1 });
+      const predicted = classifier
+        .classifyMany(result.validation.map((v) => v.text))
+        .map((c) => result.model.labels.indexOf(c.label));
+      const gold = result.validation.map((v) => result.model.labels.indexOf(v.label));
+      assert.deepEqual(result.metrics, computeMetrics(gold, predicted, result.model.labels));
+      await classifier.dispose();
+    });
+
+    it('stops with TrainingCancelledError while training the second network', async () => {
+      const controller = new AbortController();
+      let lastMember = 0;
+      const run = trainClassifier(
+        data,
+        { ...options, ensembleMembers: 2 },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            lastMember = p.member ?? 0;
+            if (p.member === 2 && p.phase === 'training') controller.abort();
+          },
+        },
+      );
+      await assert.rejects(run, TrainingCancelledError);
+      assert.equal(lastMember, 2);
+    });
   });
 });

@@ -43,6 +43,7 @@ describe('trainingSettings', () => {
         'maxLength',
         'validationSplit',
         'seed',
+        'ensembleMembers',
         'skipGram',
         'lexiconWeight',
         'linguisticExamples',
@@ -86,6 +87,9 @@ describe('trainingSettings', () => {
     assert.throws(badSettings({ supervision: 'sometimes' }), /supervision must be final or every-step/);
     assert.throws(badSettings({ epochs: Number.NaN }), /epochs must be a positive integer \(got NaN\)/);
     assert.throws(badSettings({ threads: 3 }), /threads must be 1 or 2 \(got 3\)/);
+    assert.throws(badSettings({ ensembleMembers: 6 }), /ensemble members must be an integer in \[1, 5\] \(got 6\)/);
+    assert.throws(badSettings({ ensembleMembers: 0 }), /ensemble members must be an integer in \[1, 5\] \(got 0\)/);
+    assert.throws(badSettings({ ensembleMembers: 1.5 }), /ensemble members must be an integer in \[1, 5\]/);
     assert.doesNotThrow(badSettings({ seed: -7, patience: 0, validationSplit: 0, threads: 1 }));
   });
 

@@ -21,6 +21,7 @@ const SMALL: PanelTrainingSettings = {
   maxLength: 40,
   validationSplit: 0.2,
   seed: 7,
+  ensembleMembers: 1,
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,
@@ -238,5 +239,45 @@ describe('trainingWorker', () => {
       .pop()!;
     assert.equal(last.progress.epoch, first.progress.epoch, 'no further epoch after cancel');
     assert.deepEqual(fs.readFileSync(path.join(dir, 'weights.bin')), before);
+  });
+
+  it('trains and saves a seed ensemble from the panel settings; cancelling in its second network keeps it', async () => {
+    const source = { kind: 'file', path: path.join(fixtures, 'reviews.tsv') } as const;
+    harness.send({
+      type: 'train',
+      requestId: 50,
+      source,
+      maxBytes: MAX_BYTES,
+      settings: { ...SMALL, ensembleMembers: 2 },
+    });
+    const done = await harness.final(50);
+    assert.equal(done.type, 'done', JSON.stringify(done));
+    const networks = harness.received.flatMap((m) =>
+      m.requestId === 50 && m.type === 'progress' ? [`${m.progress.member}/${m.progress.members}`] : [],
+    );
+    assert.deepEqual([...new Set(networks)], ['1/2', '2/2']);
+    assert.equal((done as Extract<WorkerToHost, { type: 'done' }>).report.bestEpochs?.length, 2);
+    const dir = path.join(tmp, 'models', 'ensemble-model');
+    harness.send({ type: 'save', requestId: 51, dir, name: 'ensemble-model' });
+    assert.equal((await harness.final(51)).type, 'saved');
+    const model = await loadClassifierModel(dir);
+    assert.equal(model.otherMembers?.length, 1);
+    assert.equal(model.metadata.members, 2);
+    const files = () => fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name))]);
+    const before = files();
+
+    harness.send({
+      type: 'train',
+      requestId: 52,
+      source,
+      maxBytes: MAX_BYTES,
+      settings: { ...SMALL, ensembleMembers: 2, epochs: 1, batchSize: 2 },
+    });
+    await harness.next(
+      (m) => m.requestId === 52 && m.type === 'progress' && m.progress.member === 2 && m.progress.phase === 'training',
+    );
+    harness.send({ type: 'cancel', requestId: 52 });
+    assert.equal((await harness.final(52)).type, 'cancelled');
+    assert.deepEqual(files(), before);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * Classification with a loaded model: tokens with their character ranges, the probabilities
- * after every token (the per-word trajectory) and the sentence's label, from one forward pass.
+ * after every token (the per-word trajectory) and the sentence's label, from one forward pass
+ * (one per network of a seed ensemble, whose probabilities are averaged).
  */
 import { Architecture, NetworkWeights } from '../model/architecture';
 import { padBatch } from '../model/batching';
 import { Predictor } from '../engine';
+import { networksOf, predictEnsemble } from './ensemble';
 import { Token, TokenizerSettings, tokenize } from '../text/tokenizer';
 import { Vocabulary } from '../text/vocabulary';
 
@@ -28,7 +30,13 @@ export interface Classification {
 /** What a classifier needs of a model. */
 export interface ClassifierModel {
   readonly arch: Architecture;
+  /** The (first) network's weights. */
   readonly weights: NetworkWeights;
+  /**
+   * A seed ensemble's other networks (2, 3, ...), each of `arch`: every network reads the same ids
+   * and their probabilities are averaged at every step. Absent or empty for one network.
+   */
+  readonly otherMembers?: readonly NetworkWeights[];
   readonly vocabulary: Vocabulary;
   readonly labels: readonly string[];
   readonly tokenizer: TokenizerSettings;
@@ -49,31 +57,39 @@ export interface ClassifierOptions {
 
 /**
  * Classifies texts with a model; batches texts of similar length together. Owns the
- * {@link Predictor} that runs the model (its workspace, input-projection cache and helper thread).
+ * {@link Predictor}s that run the model's networks (their workspaces, input-projection caches and
+ * helper threads), one per network.
  */
 export class Classifier {
-  private ownPredictor: Predictor | undefined;
+  private ownPredictors: readonly Predictor[] | undefined;
 
   constructor(
     readonly model: ClassifierModel,
     private readonly options: ClassifierOptions = {},
   ) {}
 
-  /** The Predictor this Classifier runs the model with (created on first use, and again after dispose()). */
+  /** The Predictors this Classifier runs the model's networks with, in network order (created on first use, and again after dispose()). */
+  get predictors(): readonly Predictor[] {
+    this.ownPredictors ??= networksOf(this.model).map(
+      (weights) => new Predictor(this.model.arch, weights, { threads: this.options.threads }),
+    );
+    return this.ownPredictors;
+  }
+
+  /** The Predictor of the model's (first) network. */
   get predictor(): Predictor {
-    this.ownPredictor ??= new Predictor(this.model.arch, this.model.weights, { threads: this.options.threads });
-    return this.ownPredictor;
+    return this.predictors[0];
   }
 
   /**
-   * Releases what inference with this model holds beyond the weights: the Predictor's helper thread
-   * (with its copy of the weights) and its caches. Call it when the model is dropped; the Classifier
-   * still works afterwards (a new Predictor is made on demand).
+   * Releases what inference with this model holds beyond the weights: the Predictors' helper threads
+   * (with their copies of the weights) and their caches. Call it when the model is dropped; the
+   * Classifier still works afterwards (new Predictors are made on demand).
    */
-  dispose(): Promise<void> {
-    const predictor = this.ownPredictor;
-    this.ownPredictor = undefined;
-    return predictor ? predictor.dispose() : Promise.resolve();
+  async dispose(): Promise<void> {
+    const predictors = this.ownPredictors ?? [];
+    this.ownPredictors = undefined;
+    await Promise.all(predictors.map((predictor) => predictor.dispose()));
   }
 
   /** Classifies one text. */
@@ -87,7 +103,7 @@ export class Classifier {
    */
   classifyMany(texts: readonly string[], batchSize = 128): Classification[] {
     const { arch, vocabulary, labels, tokenizer } = this.model;
-    const predictor = this.predictor;
+    const predictors = this.predictors;
     const tokens = texts.map((text) => tokenize(text, tokenizer).slice(0, MAX_TOKENS));
     const ids = tokens.map((list) => vocabulary.encode(list.map((t) => t.text)));
     const results = new Array<Classification>(texts.length);
@@ -97,7 +113,7 @@ export class Classifier {
     for (let start = 0; start < order.length; start += batchSize) {
       const members = order.slice(start, start + batchSize);
       const batch = padBatch(members.map((i) => ids[i]));
-      const { stepProbabilities, finalProbabilities } = predictor.predict(batch);
+      const { stepProbabilities, finalProbabilities } = predictEnsemble(predictors, batch);
       members.forEach((index, row) => {
         const sentenceIds = ids[index];
         const rowOffset = row * batch.timeSteps * classes;

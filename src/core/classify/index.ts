@@ -1,5 +1,6 @@
-/** Classification: the Classifier over a trained model, chunked runs, scores and highlight data, labels, highlights following edits. */
+/** Classification: the Classifier over a trained model (one network or a seed ensemble), chunked runs, scores and highlight data, labels, highlights following edits. */
 export * from './classifier';
+export * from './ensemble';
 export * from './chunkedClassify';
 export * from './scoring';
 export * from './highlightData';

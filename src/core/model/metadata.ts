@@ -6,6 +6,7 @@
 import type { TokenizerSettings } from '../text/tokenizer';
 import type { Metrics } from './metrics';
 import { OOV_TOKEN, PAD_TOKEN } from '../text/vocabulary';
+import { MAX_MODEL_MEMBERS } from '../files/limits';
 import { Architecture, CellType, gatesPerCell } from './architecture';
 
 /** The metadata format this code writes; loading accepts this version only. */
@@ -57,6 +58,13 @@ export interface ModelMetadata {
   /** ISO 8601 time of saving. */
   readonly createdAt: string;
   readonly quantization: QuantizationInfo;
+  /**
+   * Networks of the model, for a seed ensemble (absent for one network): each has the architecture
+   * above and shares the vocabulary, labels, tokenizer and maxLength; their probabilities are
+   * averaged. Network 1 is model.json + weights.bin, network K model-K.json + the weights file its
+   * manifest names (weights-K.bin when saved by Sentiment Lens). The metrics are the ensemble's.
+   */
+  readonly members?: number;
 }
 
 /** A weight as listed in model.json's weightsManifest. */
@@ -123,6 +131,9 @@ export function validateMetadata(raw: unknown): { metadata?: ModelMetadata; prob
       problems.push(`quantization.dtype must be none, float16, uint16 or uint8, found ${describe(quantization.dtype)}`);
     }
     check.number(quantization, 'maxAbsError', 'quantization.');
+  }
+  if (raw.members !== undefined && !(Number.isInteger(raw.members) && (raw.members as number) >= 1 && (raw.members as number) <= MAX_MODEL_MEMBERS)) {
+    problems.push(`members must be an integer from 1 to ${MAX_MODEL_MEMBERS} (the number of networks), found ${describe(raw.members)}`);
   }
   if (problems.length === 0) {
     const architecture = raw.architecture as unknown as Architecture;

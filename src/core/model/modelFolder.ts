@@ -20,8 +20,24 @@ import { MAX_MODEL_JSON_BYTES } from '../files/limits';
 import { readRegularFile } from '../files/regularFile';
 import { validateMetadata } from './metadata';
 
-/** The files a model folder of ours holds. */
+/** The files a model folder of ours holds (for a single network; an ensemble adds its members' files, see memberFileNames). */
 export const MODEL_FILE_NAMES = Object.freeze({ model: 'model.json', weights: 'weights.bin', metadata: 'metadata.json' });
+
+/**
+ * The model.json and weights file of a model's network number `member` (1-based): model.json and
+ * weights.bin for the first, model-K.json and weights-K.bin for member K of an ensemble.
+ */
+export function memberFileNames(member: number): { readonly model: string; readonly weights: string } {
+  if (!(Number.isInteger(member) && member >= 1)) throw new Error(`a member number is a positive integer (got ${member})`);
+  return member === 1
+    ? { model: MODEL_FILE_NAMES.model, weights: MODEL_FILE_NAMES.weights }
+    : { model: `model-${member}.json`, weights: `weights-${member}.bin` };
+}
+
+/** Whether `name` is a file a save of ours writes: model.json, weights.bin, metadata.json, model-K.json, weights-K.bin (K >= 2). */
+export function isModelFileName(name: string): boolean {
+  return (Object.values(MODEL_FILE_NAMES) as string[]).includes(name) || /^(model-([2-9]|[1-9]\d+)\.json|weights-([2-9]|[1-9]\d+)\.bin)$/.test(name);
+}
 
 /** Thrown when a model cannot be saved at a path: it names the path and says why. */
 export class SaveTargetError extends Error {
@@ -282,9 +298,8 @@ function isRunning(pid: number): boolean {
 }
 
 async function holdsOnlyModelFiles(dir: string): Promise<boolean> {
-  const allowed = new Set<string>(Object.values(MODEL_FILE_NAMES));
   const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => undefined);
-  return entries !== undefined && entries.every((entry) => entry.isFile() && allowed.has(entry.name));
+  return entries !== undefined && entries.every((entry) => entry.isFile() && isModelFileName(entry.name));
 }
 
 /** Why an existing folder may not be replaced by a save, or undefined when it may. */

@@ -1,6 +1,7 @@
 /**
  * Saving and loading models in the standard TensorFlow.js Layers format with plain `fs`:
- * a folder holding model.json (topology + weightsManifest), weights.bin and metadata.json.
+ * a folder holding model.json (topology + weightsManifest), weights.bin and metadata.json; a seed
+ * ensemble adds model-K.json + weights-K.bin for each further network K (metadata.json's `members`).
  *
  * Quantization uses tfjs's own weightsManifest convention, so tfjs (`tf.io.decodeWeights`,
  * `tfl.loadLayersModel`) dequantizes the files without our help:
@@ -13,7 +14,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { MAX_MODEL_JSON_BYTES, MAX_MODEL_WEIGHTS_BYTES } from '../files/limits';
+import { MAX_MODEL_JSON_BYTES, MAX_MODEL_MEMBERS, MAX_MODEL_WEIGHTS_BYTES } from '../files/limits';
 import { FileRefusedError, formatBytes, readRegularFile } from '../files/regularFile';
 import { ensureBackend } from './tfBackend';
 import { Architecture, NetworkWeights, flattenWeights, unflattenWeights, weightShapes } from './architecture';
@@ -25,21 +26,24 @@ import {
   checkAgainstWeights,
   validateMetadata,
 } from './metadata';
-import { MODEL_FILE_NAMES, SaveFileSystem, recoverInterruptedSave, writeModelFolder } from './modelFolder';
+import { FileContent, MODEL_FILE_NAMES, SaveFileSystem, memberFileNames, recoverInterruptedSave, writeModelFolder } from './modelFolder';
 import { buildLayersModel, setNetworkWeights } from './tfjsModel';
 
 /** File names inside a model folder. */
 export const MODEL_FILES = MODEL_FILE_NAMES;
 
-/** Metadata given to saveModel: saveModel fills in formatVersion, architecture, quantization and (by default) createdAt. */
-export type MetadataToSave = Omit<ModelMetadata, 'formatVersion' | 'architecture' | 'quantization' | 'createdAt'> & {
+/** Metadata given to saveModel: saveModel fills in formatVersion, architecture, quantization, members and (by default) createdAt. */
+export type MetadataToSave = Omit<ModelMetadata, 'formatVersion' | 'architecture' | 'quantization' | 'createdAt' | 'members'> & {
   readonly createdAt?: string;
 };
 
 /** What saveModel writes. */
 export interface ModelToSave {
   readonly arch: Architecture;
+  /** The (first) network's weights. */
   readonly weights: NetworkWeights;
+  /** The weights of a seed ensemble's other networks (2, 3, ...), each of `arch`; absent or empty for one network. */
+  readonly otherMembers?: readonly NetworkWeights[];
   readonly metadata: MetadataToSave;
 }
 
@@ -83,15 +87,17 @@ export class LoadedModel {
     /** The folder it was read from. */
     readonly dir: string,
     readonly arch: Architecture,
-    /** Dequantized float32 weights, Keras layout (see architecture.ts). */
+    /** Dequantized float32 weights of the (first) network, Keras layout (see architecture.ts). */
     readonly weights: NetworkWeights,
     readonly metadata: ModelMetadata,
+    /** A seed ensemble's other networks (2, 3, ...), same layout; empty for one network. */
+    readonly otherMembers: readonly NetworkWeights[] = [],
   ) {}
 
   /**
-   * The tfjs Layers model with these weights, built on first call and cached (built from the
-   * architecture, so a Keras-converted model gets the same graph as our own). The backend must be
-   * ready (ensureBackend).
+   * The tfjs Layers model with the first network's weights, built on first call and cached (built
+   * from the architecture, so a Keras-converted model gets the same graph as our own). The backend
+   * must be ready (ensureBackend).
    */
   layersModel(): tfl.LayersModel {
     if (!this.model) {
@@ -111,7 +117,9 @@ export class LoadedModel {
 
 /**
  * Writes a model folder at `dir`: model.json (tfjs 'layers-model' format, weightsManifest paths
- * ['weights.bin']), weights.bin and metadata.json. `dir` must not exist, or be an empty folder, or
+ * ['weights.bin']), weights.bin and metadata.json; with `otherMembers`, also model-K.json
+ * (weightsManifest paths ['weights-K.bin']) and weights-K.bin for network K = 2, 3, ..., and
+ * metadata.json's `members`. `dir` must not exist, or be an empty folder, or
  * hold a model saved before (which is replaced); anything else is refused (see checkSaveTarget).
  * Atomic and recoverable: everything goes to a temporary sibling folder, which then replaces
  * `dir`; a crash at any step leaves the old or the new model at `dir` or recoverable beside it,
@@ -124,18 +132,26 @@ export async function saveModel(dir: string, model: ModelToSave, options: SaveOp
   await ensureBackend();
   const quantize = options.quantize ?? 'none';
   const { arch } = model;
-  const arrays = flattenWeights(model.weights);
-  unflattenWeights(arch, arrays); // throws on a size mismatch
-  arrays.forEach((values, i) => {
-    if (!values.every(Number.isFinite)) throw new Error(`weight ${weightShapes(arch)[i].name} contains NaN or Infinity; not saving`);
+  const members = [model.weights, ...(model.otherMembers ?? [])];
+  if (members.length > MAX_MODEL_MEMBERS) throw new Error(`not saving ${dir}: a model holds at most ${MAX_MODEL_MEMBERS} networks, this one has ${members.length}`);
+  const memberArrays = members.map((weights, m) => {
+    const arrays = flattenWeights(weights);
+    unflattenWeights(arch, arrays); // throws on a size mismatch
+    arrays.forEach((values, i) => {
+      if (!values.every(Number.isFinite)) throw new Error(`weight ${weightShapes(arch)[i].name}${members.length > 1 ? ` of network ${m + 1}` : ''} contains NaN or Infinity; not saving`);
+    });
+    return arrays;
   });
 
   const { modelTopology, format, generatedBy, convertedBy, names } = await layersTopology(arch);
   const shapes = weightShapes(arch);
-  const encoded = shapes.map(({ shape }, i) => encodeWeight(names[i], shape, arrays[i], shape.length >= 2 ? quantize : 'none'));
-  const weightData = concatBytes(encoded.map((e) => e.bytes));
-  const specs = encoded.map((e) => e.spec);
-  const maxAbsError = measureError(weightData, specs, arrays);
+  const encodedMembers = memberArrays.map((arrays) => {
+    const encoded = shapes.map(({ shape }, i) => encodeWeight(names[i], shape, arrays[i], shape.length >= 2 ? quantize : 'none'));
+    const weightData = concatBytes(encoded.map((e) => e.bytes));
+    const specs = encoded.map((e) => e.spec);
+    return { weightData, specs, maxAbsError: measureError(weightData, specs, arrays) };
+  });
+  const maxAbsError = encodedMembers.reduce((largest, member) => Math.max(largest, member.maxAbsError), 0);
 
   const metadata: ModelMetadata = {
     ...model.metadata,
@@ -143,38 +159,40 @@ export async function saveModel(dir: string, model: ModelToSave, options: SaveOp
     architecture: { ...arch },
     createdAt: model.metadata.createdAt ?? new Date().toISOString(),
     quantization: { dtype: quantize, maxAbsError },
+    // A single network's metadata.json stays as it always was: no `members`.
+    ...(members.length > 1 ? { members: members.length } : {}),
   };
   const { problems } = validateMetadata(metadata);
-  for (const problem of checkAgainstWeights(metadata, specs)) problems.push(problem);
+  for (const problem of checkAgainstWeights(metadata, encodedMembers[0].specs)) problems.push(problem);
   if (problems.length > 0) throw new Error(`not saving ${dir}: ${problems.join('; ')}`);
 
-  const modelJson = {
-    format,
-    generatedBy,
-    convertedBy,
-    modelTopology,
-    weightsManifest: [{ paths: [MODEL_FILES.weights], weights: specs }],
-  };
-  await writeModelFolder(
-    dir,
-    [
-      [MODEL_FILES.weights, weightData],
-      [MODEL_FILES.model, JSON.stringify(modelJson)],
-      [MODEL_FILES.metadata, () => formatMetadata(metadata)],
-    ],
-    { fileSystem: options.fileSystem, onWarning: options.onWarning, isComplete: isCompleteModel },
-  );
+  const files: [string, FileContent][] = [];
+  encodedMembers.forEach(({ weightData, specs }, m) => {
+    const names = memberFileNames(m + 1);
+    const modelJson = {
+      format,
+      generatedBy,
+      convertedBy,
+      modelTopology,
+      weightsManifest: [{ paths: [names.weights], weights: specs }],
+    };
+    files.push([names.weights, weightData], [names.model, JSON.stringify(modelJson)]);
+  });
+  files.push([MODEL_FILES.metadata, () => formatMetadata(metadata)]);
+  await writeModelFolder(dir, files, { fileSystem: options.fileSystem, onWarning: options.onWarning, isComplete: isCompleteModel });
   return metadata;
 }
 
 /**
  * Reads and validates a model folder: model.json (tfjs Layers format, ours or one converted from
- * Keras by the TensorFlow.js converter), its weight shards, and metadata.json. Weights are matched
- * to the architecture by order and shape, not by name, and dequantized by tfjs (tf.io.decodeWeights).
- * First finishes or rolls back an interrupted save of `dir`, if one left traces (see
- * recoverInterruptedSave).
- * @throws ModelLoadError listing every problem found: missing or unreadable files, bad JSON, invalid
- *   metadata, metadata that disagrees with the weights, truncated or oversized shards.
+ * Keras by the TensorFlow.js converter), its weight shards, and metadata.json; for an ensemble
+ * (metadata.json's `members`), every further network's model-K.json and shards too, each checked
+ * like the first. Weights are matched to the architecture by order and shape, not by name, and
+ * dequantized by tfjs (tf.io.decodeWeights). First finishes or rolls back an interrupted save of
+ * `dir`, if one left traces (see recoverInterruptedSave).
+ * @throws ModelLoadError listing every problem found: missing or unreadable files (a member's too),
+ *   bad JSON, invalid metadata, metadata that disagrees with the weights, truncated or oversized
+ *   shards, a weights file listed by two networks.
  */
 export async function loadModel(dir: string, options: LoadOptions = {}): Promise<LoadedModel> {
   await recoverInterruptedSave(dir, { isComplete: isCompleteModel, onWarning: options.onWarning });
@@ -187,6 +205,13 @@ async function isCompleteModel(dir: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** One network's model file, its manifest and (once read) its shards. */
+interface MemberFiles {
+  /** model.json, model-2.json, ... */
+  readonly file: string;
+  readonly groups: ManifestGroup[] | undefined;
 }
 
 /** loadModel without the recovery. */
@@ -203,7 +228,7 @@ async function readModelFolder(dir: string): Promise<LoadedModel> {
 
   const modelJson = await readJson(dir, MODEL_FILES.model, problems);
   const rawMetadata = await readJson(dir, MODEL_FILES.metadata, problems, 'a model needs its vocabulary, labels and tokenizer settings beside model.json');
-  const groups = modelJson === undefined ? undefined : parseManifest(modelJson, problems);
+  const members: MemberFiles[] = [{ file: MODEL_FILES.model, groups: modelJson === undefined ? undefined : parseManifest(modelJson, problems) }];
   let metadata: ModelMetadata | undefined;
   if (rawMetadata !== undefined) {
     const validated = validateMetadata(rawMetadata);
@@ -211,37 +236,84 @@ async function readModelFolder(dir: string): Promise<LoadedModel> {
     for (const problem of validated.problems) problems.push(`metadata.json: ${problem}`);
     metadata = validated.metadata;
   }
-  const shardData = groups ? await readShards(dir, groups, problems) : undefined;
-  if (problems.length > 0 || !groups || !shardData || !metadata) return fail();
+  const memberCount = metadata?.members ?? 1;
+  for (let member = 2; member <= memberCount; member++) {
+    const file = memberFileNames(member).model;
+    const json = await readJson(dir, file, problems, `metadata.json says the model has ${memberCount} networks; this is network ${member}`);
+    members.push({ file, groups: json === undefined ? undefined : parseManifest(json, problems, file) });
+  }
+  checkSharedShards(members, problems);
+  const shardData = await readMemberShards(dir, members, problems);
+  if (problems.length > 0 || !shardData || !metadata) return fail();
 
   const arch = metadata.architecture;
-  const modelWeights = groups.flatMap((group) => group.weights.filter((w) => w.group !== 'optimizer'));
-  const ordered = orderWeights(modelWeights, arch);
-  for (const problem of checkAgainstWeights(metadata, ordered ?? orderByRole(modelWeights) ?? modelWeights)) problems.push(problem);
-  if (problems.length === 0 && !ordered) {
-    problems.push(`model.json's weights ${modelWeights.map((w) => `"${w.name}" [${w.shape.join(', ')}]`).join(', ')} do not match the architecture's shapes in any recognised order`);
-  }
-  if (problems.length > 0 || !ordered) return fail();
-
-  await ensureBackend();
-  const decoded = new Map<string, Float32Array>();
-  groups.forEach((group, g) => {
-    const tensors = tf.io.decodeWeights(shardData[g], group.weights);
-    try {
-      for (const [name, tensor] of Object.entries(tensors)) decoded.set(name, Float32Array.from(tensor.dataSync() as Float32Array));
-    } finally {
-      tf.dispose(Object.values(tensors));
+  const orderedMembers = members.map(({ file, groups }) => {
+    const modelWeights = groups!.flatMap((group) => group.weights.filter((w) => w.group !== 'optimizer'));
+    const ordered = orderWeights(modelWeights, arch);
+    // The first network's problems read as they always have; a further network's name its file.
+    const prefix = file === MODEL_FILES.model ? '' : `${file}: `;
+    for (const problem of checkAgainstWeights(metadata!, ordered ?? orderByRole(modelWeights) ?? modelWeights)) problems.push(`${prefix}${problem}`);
+    if (problems.length === 0 && !ordered) {
+      problems.push(`${file}'s weights ${modelWeights.map((w) => `"${w.name}" [${w.shape.join(', ')}]`).join(', ')} do not match the architecture's shapes in any recognised order`);
     }
-  });
-  const arrays = ordered.map((entry) => decoded.get(entry.name) as Float32Array);
-  arrays.forEach((values, i) => {
-    if (!values.every(Number.isFinite)) problems.push(`weight "${ordered[i].name}" contains NaN or Infinity`);
+    return ordered;
   });
   if (problems.length > 0) return fail();
-  return new LoadedModel(dir, arch, unflattenWeights(arch, arrays), metadata);
+
+  await ensureBackend();
+  const memberWeights = members.map(({ file, groups }, m) => {
+    const decoded = new Map<string, Float32Array>();
+    groups!.forEach((group, g) => {
+      const tensors = tf.io.decodeWeights(shardData[m][g], group.weights);
+      try {
+        for (const [name, tensor] of Object.entries(tensors)) decoded.set(name, Float32Array.from(tensor.dataSync() as Float32Array));
+      } finally {
+        tf.dispose(Object.values(tensors));
+      }
+    });
+    const ordered = orderedMembers[m]!;
+    const arrays = ordered.map((entry) => decoded.get(entry.name) as Float32Array);
+    arrays.forEach((values, i) => {
+      if (!values.every(Number.isFinite)) problems.push(`${members.length > 1 ? `${file}: ` : ''}weight "${ordered[i].name}" contains NaN or Infinity`);
+    });
+    return arrays;
+  });
+  if (problems.length > 0) return fail();
+  const [first, ...others] = memberWeights.map((arrays) => unflattenWeights(arch, arrays));
+  return new LoadedModel(dir, arch, first, metadata, others);
 }
 
-/** Bytes of weights.bin for `arch` saved with `quantize` (2-D weights quantized, biases float32). */
+/** A shard file listed by two networks' manifests is a problem: each network has its own weights. */
+function checkSharedShards(members: readonly MemberFiles[], problems: string[]): void {
+  const owner = new Map<string, string>();
+  for (const { file, groups } of members) {
+    for (const shard of new Set((groups ?? []).flatMap((group) => group.paths))) {
+      const first = owner.get(shard);
+      if (first === undefined) owner.set(shard, file);
+      else problems.push(`${file} lists ${shard} as a weights file, which ${first} lists too: each network of the model needs its own weights file`);
+    }
+  }
+}
+
+/** Every network's shards (see readShards), within one budget for the model; undefined when any cannot be read. */
+async function readMemberShards(dir: string, members: readonly MemberFiles[], problems: string[]): Promise<ArrayBuffer[][] | undefined> {
+  if (members.some((member) => !member.groups)) return undefined;
+  const described = members.reduce((sum, member) => sum + member.groups!.reduce((total, group) => total + group.weights.reduce((bytes, entry) => bytes + byteLengthOf(entry), 0), 0), 0);
+  if (described > MAX_MODEL_WEIGHTS_BYTES) {
+    const files = members.length === 1 ? MODEL_FILES.model : `the ${members.length} networks' model files`;
+    problems.push(`${files} describe${members.length === 1 ? 's' : ''} ${formatBytes(described)} of weights, over the ${formatBytes(MAX_MODEL_WEIGHTS_BYTES)} limit for a model`);
+    return undefined;
+  }
+  const budget = { bytes: MAX_MODEL_WEIGHTS_BYTES };
+  const all: ArrayBuffer[][] = [];
+  for (const { file, groups } of members) {
+    const buffers = await readShards(dir, groups!, problems, budget, file);
+    if (buffers) all.push(buffers);
+  }
+  return all.length === members.length ? all : undefined;
+}
+
+/** Bytes of weights.bin (of one network) for `arch` saved with `quantize` (2-D weights quantized, biases float32). */
 export function savedWeightsBytes(arch: Architecture, quantize: QuantizationKind = 'none'): number {
   const bytesPerValue = { none: 4, float16: 2, uint16: 2, uint8: 1 }[quantize];
   return weightShapes(arch).reduce((sum, { shape }) => sum + shape.reduce((a, b) => a * b, 1) * (shape.length >= 2 ? bytesPerValue : 4), 0);
@@ -407,31 +479,31 @@ async function readJson(dir: string, name: string, problems: string[], whyNeeded
 
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
-function parseManifest(modelJson: unknown, problems: string[]): ManifestGroup[] | undefined {
+function parseManifest(modelJson: unknown, problems: string[], file: string = MODEL_FILES.model): ManifestGroup[] | undefined {
   const manifest = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
   if (typeof modelJson !== 'object' || modelJson === null || Array.isArray(modelJson)) {
-    problems.push('model.json must hold a JSON object');
+    problems.push(`${file} must hold a JSON object`);
     return undefined;
   }
   if (!Array.isArray(manifest) || manifest.length === 0) {
-    problems.push('model.json has no weightsManifest (is it a tfjs Layers model.json?)');
+    problems.push(`${file} has no weightsManifest (is it a tfjs Layers model.json?)`);
     return undefined;
   }
   const groups: ManifestGroup[] = [];
   manifest.forEach((group: unknown, g: number) => {
     const { paths, weights } = (group ?? {}) as { paths?: unknown; weights?: unknown };
     if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && isPlainFileName(p))) {
-      problems.push(`model.json weightsManifest[${g}].paths must list shard files inside the model folder`);
+      problems.push(`${file} weightsManifest[${g}].paths must list shard files inside the model folder`);
       return;
     }
     if (!Array.isArray(weights)) {
-      problems.push(`model.json weightsManifest[${g}].weights must be an array`);
+      problems.push(`${file} weightsManifest[${g}].weights must be an array`);
       return;
     }
     const entries: tf.io.WeightsManifestEntry[] = [];
     weights.forEach((entry: unknown, w: number) => {
       const e = entry as Partial<tf.io.WeightsManifestEntry> | null;
-      const where = `model.json weightsManifest[${g}].weights[${w}]`;
+      const where = `${file} weightsManifest[${g}].weights[${w}]`;
       if (!e || typeof e.name !== 'string' || !Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
         problems.push(`${where} needs a name and a shape of non-negative integers`);
       } else if (e.dtype !== 'float32') {
@@ -458,24 +530,21 @@ function byteLengthOf(entry: tf.io.WeightsManifestEntry): number {
   return size * BYTES_PER_VALUE[entry.quantization?.dtype ?? entry.dtype];
 }
 
-/** Each group's shards concatenated, checked against the byte length its manifest describes. */
-async function readShards(dir: string, groups: ManifestGroup[], problems: string[]): Promise<ArrayBuffer[] | undefined> {
-  const described = groups.reduce((sum, group) => sum + group.weights.reduce((total, entry) => total + byteLengthOf(entry), 0), 0);
-  if (described > MAX_MODEL_WEIGHTS_BYTES) {
-    problems.push(`model.json describes ${formatBytes(described)} of weights, over the ${formatBytes(MAX_MODEL_WEIGHTS_BYTES)} limit for a model`);
-    return undefined;
-  }
+/**
+ * Each group's shards concatenated, checked against the byte length its manifest (in `file`)
+ * describes; `budget` (bytes left for the model's weight files) shrinks by what is read.
+ */
+async function readShards(dir: string, groups: ManifestGroup[], problems: string[], budget: { bytes: number }, file: string): Promise<ArrayBuffer[] | undefined> {
   const buffers: ArrayBuffer[] = [];
-  let budget = MAX_MODEL_WEIGHTS_BYTES;
   for (const group of groups) {
     const parts: Uint8Array[] = [];
     for (const shard of group.paths) {
       try {
-        const bytes = await readModelFile(dir, shard, budget);
-        budget -= bytes.byteLength;
+        const bytes = await readModelFile(dir, shard, budget.bytes);
+        budget.bytes -= bytes.byteLength;
         parts.push(bytes);
       } catch (error) {
-        problems.push(unreadable(shard, error, `${shard} is missing (model.json lists it as a weights file)`));
+        problems.push(unreadable(shard, error, `${shard} is missing (${file} lists it as a weights file)`));
       }
     }
     if (parts.length !== group.paths.length) continue;
@@ -485,8 +554,8 @@ async function readShards(dir: string, groups: ManifestGroup[], problems: string
       const names = group.paths.join(' + ');
       problems.push(
         data.byteLength < expected
-          ? `${names} is truncated: it holds ${data.byteLength} bytes but model.json's weightsManifest describes ${expected}`
-          : `${names} holds ${data.byteLength} bytes but model.json's weightsManifest describes only ${expected}`,
+          ? `${names} is truncated: it holds ${data.byteLength} bytes but ${file}'s weightsManifest describes ${expected}`
+          : `${names} holds ${data.byteLength} bytes but ${file}'s weightsManifest describes only ${expected}`,
       );
       continue;
     }

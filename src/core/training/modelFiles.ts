@@ -25,6 +25,7 @@ export async function loadClassifierModel(dir: string): Promise<LoadedClassifier
     dir,
     arch: loaded.arch,
     weights: loaded.weights,
+    otherMembers: loaded.otherMembers,
     vocabulary: new Vocabulary(loaded.metadata.vocabulary),
     labels: loaded.metadata.labels,
     tokenizer: loaded.metadata.tokenizer,
@@ -45,16 +46,22 @@ export interface SaveInfo {
   readonly onWarning?: (message: string) => void;
 }
 
-/** Saves a training run's best model with its metadata (atomically; see saveModel). */
+/**
+ * Saves a training run's best model with its metadata (atomically; see saveModel). A seed ensemble's
+ * networks are saved together; its hyperparameters hold each network's seed, best epoch, accuracy and
+ * history under `members` in place of `bestEpoch` and `history`.
+ */
 export async function saveTrainedModel(dir: string, result: TrainingResult, info: SaveInfo): Promise<ModelMetadata> {
   const { model, options } = result;
   // The pretraining texts themselves would bloat metadata.json; their number is enough to describe the run.
-  const { tokenizer, labels: _labels, pretrainingTexts, ...hyperparameters } = options;
+  // A single network's hyperparameters are written as they were before ensembles existed (no ensembleMembers).
+  const { tokenizer, labels: _labels, pretrainingTexts, ensembleMembers, ...hyperparameters } = options;
   return saveModel(
     dir,
     {
       arch: model.arch,
       weights: model.weights,
+      otherMembers: model.otherMembers,
       metadata: {
         name: info.name,
         description:
@@ -71,9 +78,13 @@ export async function saveTrainedModel(dir: string, result: TrainingResult, info
             ...hyperparameters,
             ...(pretrainingTexts ? { pretrainingTexts: pretrainingTexts.length } : {}),
             ...(info.pretrainedVectors ? { pretrainedVectors: info.pretrainedVectors } : {}),
-            bestEpoch: result.bestEpoch,
-            validationExamples: result.validationExamples,
-            history: result.history,
+            ...(result.members
+              ? { ensembleMembers, validationExamples: result.validationExamples, members: result.members }
+              : {
+                  bestEpoch: result.bestEpoch,
+                  validationExamples: result.validationExamples,
+                  history: result.history,
+                }),
           },
           durationSeconds: Math.round(result.seconds * 10) / 10,
           skipGram: result.skipGramPretrained,

@@ -11,11 +11,15 @@ export const MAX_CHART_POINTS = 400;
 
 /** The run after one progress report, and whether the change must be shown at once (not rate-limited). */
 export function advanceRun(
-  run: RunView,
+  previous: RunView,
   progress: TrainingProgress,
 ): { readonly run: RunView; readonly urgent: boolean } {
+  // A seed ensemble's next network starts its own charts.
+  const nextNetwork = progress.member !== undefined && progress.member !== (previous.member ?? 1);
+  const run = nextNetwork ? { ...previous, points: [], epochPoints: [] } : previous;
   const base: RunView = {
     ...run,
+    ...(progress.member !== undefined ? { member: progress.member, members: progress.members } : {}),
     epoch: progress.epoch,
     epochs: progress.epochs,
     batch: progress.batch,
@@ -31,7 +35,8 @@ export function advanceRun(
       accuracy: progress.accuracy,
     };
     const points = Number.isFinite(point.loss) ? thinPoints([...run.points, point]) : run.points;
-    return { run: { ...base, status: 'training', points }, urgent: false };
+    // Not urgent (rate-limited), except the first report of a network, which clears the charts.
+    return { run: { ...base, status: 'training', points }, urgent: nextNetwork };
   }
   const epochPoint = {
     epoch: progress.epoch,
@@ -57,11 +62,17 @@ export function thinPoints<T>(points: readonly T[]): T[] {
   return [...points.slice(0, half).filter((_, i) => i % 2 === 0), ...points.slice(half)];
 }
 
-/** The share of a run done, in [0, 1]: finished epochs plus the part of the current one. */
+/**
+ * The share of a run done, in [0, 1]: finished epochs plus the part of the current one; for a seed
+ * ensemble, finished networks plus that share of the current one (each network counted at its
+ * maximum number of epochs: early stopping makes the figure jump ahead, never back).
+ */
 export function runFraction(run: RunView): number {
-  return run.epochs
+  const network = run.epochs
     ? Math.min(1, (Math.max(0, run.epoch - 1) + (run.batches ? run.batch / run.batches : 0)) / run.epochs)
     : 0;
+  const members = run.members ?? 1;
+  return Math.min(1, (Math.max(0, (run.member ?? 1) - 1) + network) / members);
 }
 
 function finite(value: number | undefined): number | undefined {

@@ -1,7 +1,8 @@
 /**
  * Training a classifier from labelled texts: stratified validation split, vocabulary from the
  * training part, optional skip-gram pretraining of the embedding, length-bucketed batches through
- * the fast engine, validation after every epoch, early stopping, and the best epoch's weights.
+ * the fast engine, validation after every epoch, early stopping, and the best epoch's weights; for a
+ * seed ensemble, one such network per seed on the same split and vocabulary.
  */
 import { abbreviate, listSome } from '../readers/displayText';
 import { Architecture, CellType, flattenWeights, NetworkWeights } from '../model/architecture';
@@ -21,6 +22,7 @@ import {
 } from '../../protocol/trainingSettings';
 import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from '../lexicon/lexiconTargets';
 import { negativeLabelOf, positiveLabelOf } from '../classify/scoring';
+import { averageProbabilities } from '../classify/ensemble';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
 export interface LabelledText {
@@ -74,6 +76,13 @@ export function resolveTrainingOptions(partial: Partial<TrainingOptions> = {}): 
 /** Progress of a run, reported during epochs and after each. */
 export interface TrainingProgress {
   readonly phase: 'pretraining' | 'training' | 'validated';
+  /**
+   * For a seed ensemble only (ensembleMembers > 1): the network being trained, from 1, and how many
+   * there are. The epochs, batches and figures are then that network's; elapsed and remaining time
+   * are the whole run's.
+   */
+  readonly member?: number;
+  readonly members?: number;
   readonly epoch: number;
   readonly epochs: number;
   readonly batch: number;
@@ -98,23 +107,43 @@ export interface EpochRecord {
   readonly tokensPerSecond: number;
 }
 
-/** A trained network with everything needed to use and save it. */
+/** A trained network (or seed ensemble of networks) with everything needed to use and save it. */
 export interface TrainedModel {
   readonly arch: Architecture;
+  /** The (first) network's weights. */
   readonly weights: NetworkWeights;
+  /** A seed ensemble's other networks (2, 3, ...), trained with seeds seed + 1, seed + 2, ...; absent for one network. */
+  readonly otherMembers?: readonly NetworkWeights[];
   readonly vocabulary: Vocabulary;
   readonly labels: readonly string[];
   readonly tokenizer: TokenizerSettings;
   readonly maxLength: number;
 }
 
+/** One network of a seed ensemble: how its training went. */
+export interface MemberRecord {
+  /** Its seed: the run's seed plus its index (0 for the first network). */
+  readonly seed: number;
+  readonly bestEpoch: number;
+  /** Its own validation accuracy at its best epoch (the training part's when there is no validation part). */
+  readonly accuracy: number;
+  readonly history: readonly EpochRecord[];
+}
+
 /** What a run returns. */
 export interface TrainingResult {
   readonly model: TrainedModel;
-  /** Metrics of the best epoch's weights on the validation part (training part if there is none). */
+  /**
+   * Metrics of the best epoch's weights on the validation part (training part if there is none); for
+   * a seed ensemble, of the ensemble (its networks' probabilities averaged).
+   */
   readonly metrics: Metrics;
+  /** The (first) network's epochs. */
   readonly history: readonly EpochRecord[];
+  /** The (first) network's best epoch. */
   readonly bestEpoch: number;
+  /** For a seed ensemble: every network's record, in network order; absent for one network. */
+  readonly members?: readonly MemberRecord[];
   /** Whether skip-gram pretraining ran: options.skipGram, unless initialEmbedding covered enough of the vocabulary (SKIP_GRAM_COVERAGE_LIMIT). */
   readonly skipGramPretrained: boolean;
   readonly trainingExamples: number;
@@ -225,8 +254,11 @@ export function prepareTrainingData<T extends LabelledText>(
 }
 
 /**
- * Trains a classifier. Inputs are not changed. Yields to the event loop between batches so that
- * a worker can receive a cancel message.
+ * Trains a classifier: one network, or with options.ensembleMembers = N > 1 a seed ensemble of N
+ * networks trained one after the other with seeds seed, seed + 1, ..., on the same split and
+ * vocabulary, each with its own early stopping (network k is the network a run with seed + k - 1 would
+ * train, apart from the split and vocabulary, which the run's seed makes). Inputs are not changed.
+ * Yields to the event loop between batches so that a worker can receive a cancel message.
  */
 export async function trainClassifier(
   data: readonly LabelledText[],
@@ -236,17 +268,8 @@ export async function trainClassifier(
   const options = resolveTrainingOptions(partialOptions);
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const {
-    labels,
-    train,
-    validation,
-    vocabulary,
-    trainIds,
-    trainLabels,
-    validationIds,
-    validationLabels,
-    pretrainingTokens,
-  } = prepareTrainingData(data, options);
+  const prepared = prepareTrainingData(data, options);
+  const { labels, train, validation, vocabulary, trainIds, trainLabels, validationIds, validationLabels } = prepared;
 
   const arch: Architecture = {
     cell: options.cell,
@@ -257,7 +280,6 @@ export async function trainClassifier(
     numClasses: labels.length,
     dropout: options.dropout,
   };
-  const weights = initWeights(arch, options.seed);
   // Linguistic examples and lexicon terms are on by default (the bundled movie-review model's settings)
   // and apply only to labels with a positive / negative pair; for other labels they are off, with a warning.
   const hasPolarity = positiveLabelOf(labels) !== undefined && negativeLabelOf(labels) !== undefined;
@@ -276,12 +298,86 @@ export async function trainClassifier(
   }
   const lexicon =
     lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, lexiconWeight) : undefined;
-  const start = startingEmbedding(hooks, vocabulary, weights.embedding, options.embeddingDim);
+  const members = options.ensembleMembers;
+  // The hook is asked once, with the first network's fresh embedding; every network starts from the rows it sets.
+  const start = startingEmbedding(hooks, vocabulary, initWeights(arch, options.seed).embedding, options.embeddingDim);
+  const context: RunContext = { options, hooks, prepared, arch, lexicon, linguisticExamples, members, elapsed, start };
+  const runs: MemberRun[] = [];
+  for (let member = 0; member < members; member++) {
+    if (hooks.signal?.aborted) throw new TrainingCancelledError();
+    runs.push(await trainMember(context, member));
+  }
+
+  const metricsIds = validation.length ? validationIds : trainIds;
+  const metricsGold = validation.length ? validationLabels : trainLabels;
+  const networks = runs.map((run) => run.weights);
+  const predicted =
+    members === 1 ? predictClasses(arch, networks[0], metricsIds) : predictEnsembleClasses(arch, networks, metricsIds);
+  return {
+    model: {
+      arch,
+      weights: networks[0],
+      ...(members > 1 ? { otherMembers: networks.slice(1) } : {}),
+      vocabulary,
+      labels,
+      tokenizer: options.tokenizer,
+      maxLength: options.maxLength,
+    },
+    metrics: computeMetrics(metricsGold, predicted, labels),
+    history: runs[0].history,
+    bestEpoch: runs[0].bestEpoch,
+    ...(members > 1
+      ? { members: runs.map(({ seed, bestEpoch, accuracy, history }) => ({ seed, bestEpoch, accuracy, history })) }
+      : {}),
+    skipGramPretrained: runs[0].skipGramPretrained,
+    trainingExamples: train.length,
+    validationExamples: validation.length,
+    seconds: elapsed(),
+    options,
+    validation,
+  };
+}
+
+/** What every network of a run shares. */
+interface RunContext {
+  readonly options: TrainingOptions;
+  readonly hooks: TrainingHooks;
+  readonly prepared: PreparedData;
+  readonly arch: Architecture;
+  readonly lexicon: LexiconSettings | undefined;
+  readonly linguisticExamples: boolean;
+  readonly members: number;
+  readonly elapsed: () => number;
+  /** The rows of the embedding the initialEmbedding hook sets, if any. */
+  readonly start: ReturnType<typeof startingEmbedding>;
+}
+
+/** One trained network: its best epoch's weights and its record. */
+interface MemberRun extends MemberRecord {
+  readonly weights: NetworkWeights;
+  readonly skipGramPretrained: boolean;
+}
+
+/** Trains network `member` (from 0) of a run with seed options.seed + member. */
+async function trainMember(context: RunContext, member: number): Promise<MemberRun> {
+  const { options, hooks, arch, lexicon, linguisticExamples, members, elapsed, start } = context;
+  const { vocabulary, trainIds, trainLabels, validationIds, validationLabels, pretrainingTokens, train, validation } =
+    context.prepared;
+  const seed = options.seed + member;
+  // Progress of the whole run from the share of this network done; a single network's reports stay as they were.
+  const ensemble = members > 1 ? { member: member + 1, members } : {};
+  const remaining = (memberDone: number, single: () => number) => {
+    if (members === 1) return single();
+    const done = (member + memberDone) / members;
+    return (elapsed() * (1 - done)) / done;
+  };
+  const weights = initWeights(arch, seed);
   const skipGramPretrained =
     options.skipGram && !(start && start.coveredRows >= SKIP_GRAM_COVERAGE_LIMIT * vocabulary.size);
   if (skipGramPretrained) {
     hooks.onProgress?.({
       phase: 'pretraining',
+      ...ensemble,
       epoch: 0,
       epochs: options.epochs,
       batch: 0,
@@ -295,7 +391,7 @@ export async function trainClassifier(
       trainSkipGram([...trainIds, ...pretrainingIds], vocabulary.size, {
         dim: options.embeddingDim,
         epochs: options.skipGramEpochs,
-        seed: options.seed,
+        seed,
         signal: hooks.signal,
       }),
     );
@@ -305,11 +401,11 @@ export async function trainClassifier(
   const trainer = createTrainer(arch, weights, {
     learningRate: options.learningRate,
     clipNorm: options.clipNorm,
-    seed: options.seed,
+    seed,
     threads: options.threads,
     onWarning: hooks.onWarning,
   });
-  const random = new Random(options.seed + 1);
+  const random = new Random(seed + 1);
   const tokensInEpoch = trainIds.reduce((sum, ids) => sum + ids.length, 0);
   const history: EpochRecord[] = [];
   let best = { epoch: 0, accuracy: -1, loss: Infinity, weights: copyWeights(weights) };
@@ -360,6 +456,7 @@ export async function trainClassifier(
           const done = (epoch - 1 + (b + 1) / batches.length) / options.epochs;
           hooks.onProgress?.({
             phase: 'training',
+            ...ensemble,
             epoch,
             epochs: options.epochs,
             batch: b + 1,
@@ -367,7 +464,7 @@ export async function trainClassifier(
             loss: lossSum / seen,
             accuracy: correct / seen,
             elapsedSeconds: elapsed(),
-            remainingSeconds: (elapsed() * (1 - done)) / done,
+            remainingSeconds: remaining(done, () => (elapsed() * (1 - done)) / done),
           });
         }
       }
@@ -395,6 +492,7 @@ export async function trainClassifier(
         };
       hooks.onProgress?.({
         phase: 'validated',
+        ...ensemble,
         epoch,
         epochs: options.epochs,
         batch: batches.length,
@@ -404,35 +502,20 @@ export async function trainClassifier(
         validationLoss: evaluation.loss,
         validationAccuracy: evaluation.accuracy,
         elapsedSeconds: elapsed(),
-        remainingSeconds: (elapsed() / epoch) * (options.epochs - epoch),
+        remainingSeconds: remaining(epoch / options.epochs, () => (elapsed() / epoch) * (options.epochs - epoch)),
       });
       if (validation.length && options.patience > 0 && epoch - best.epoch >= options.patience) break;
     }
   } finally {
     await trainer.dispose();
   }
-
-  const metricsIds = validation.length ? validationIds : trainIds;
-  const metricsGold = validation.length ? validationLabels : trainLabels;
-  const predicted = predictClasses(arch, best.weights, metricsIds);
   return {
-    model: {
-      arch,
-      weights: best.weights,
-      vocabulary,
-      labels,
-      tokenizer: options.tokenizer,
-      maxLength: options.maxLength,
-    },
-    metrics: computeMetrics(metricsGold, predicted, labels),
-    history,
+    seed,
     bestEpoch: best.epoch,
+    accuracy: best.accuracy,
+    history,
+    weights: best.weights,
     skipGramPretrained,
-    trainingExamples: train.length,
-    validationExamples: validation.length,
-    seconds: elapsed(),
-    options,
-    validation,
   };
 }
 
@@ -619,6 +702,28 @@ export function predictClasses(
   const out = new Int32Array(ids.length);
   forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => (out[i] = argmax(probabilities)));
   return out;
+}
+
+/**
+ * Predicted class index of every encoded sentence under a seed ensemble: the largest of its
+ * networks' mean final probabilities (averaged as the Classifier averages them).
+ */
+export function predictEnsembleClasses(
+  arch: Architecture,
+  networks: readonly NetworkWeights[],
+  ids: readonly Int32Array[],
+  batchSize = 256,
+): Int32Array {
+  const C = arch.numClasses;
+  const finals = networks.map((weights) => {
+    const probabilities = new Float32Array(ids.length * C);
+    forEachPrediction(arch, weights, ids, batchSize, (i, values) => probabilities.set(values, i * C));
+    return probabilities;
+  });
+  const { finalProbabilities } = averageProbabilities(
+    finals.map((finalProbabilities) => ({ stepProbabilities: new Float32Array(0), finalProbabilities })),
+  );
+  return Int32Array.from(ids, (_, i) => argmax(finalProbabilities.subarray(i * C, (i + 1) * C)));
 }
 
 /** Runs the network over sentences sorted by length (less padding) and calls back in any order with each sentence's final probabilities. */

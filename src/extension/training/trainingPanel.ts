@@ -8,6 +8,7 @@ import { Feature, featureName } from '../../protocol/features';
 import { HostToPanel, isPanelToHost, PanelToHost } from '../../protocol/panelMessages';
 import { PANEL_SETTING_DEFAULTS, PanelTrainingSettings, runOptionsOf } from '../../protocol/trainingSettings';
 import {
+  bestEpochText,
   DataSource,
   IDLE_RUN,
   ModelView,
@@ -270,7 +271,7 @@ export class TrainingPanel implements vscode.Disposable {
             message:
               run.status === 'pretraining'
                 ? 'pretraining word vectors'
-                : `epoch ${run.epoch}/${run.epochs}${run.remainingSeconds !== undefined ? `, about ${Math.ceil(run.remainingSeconds)} s left` : ''}`,
+                : `${run.member !== undefined ? `network ${run.member}/${run.members}, ` : ''}epoch ${run.epoch}/${run.epochs}${run.remainingSeconds !== undefined ? `, about ${Math.ceil(run.remainingSeconds)} s left` : ''}`,
           });
         });
         try {
@@ -300,7 +301,9 @@ export class TrainingPanel implements vscode.Disposable {
     if (this.isDisposed) return;
     const run = this.snapshot.run;
     const where =
-      run.epoch > 0 ? ` at epoch ${run.epoch}${run.batches ? `, batch ${run.batch} of ${run.batches}` : ''}` : '';
+      run.epoch > 0
+        ? `${run.member !== undefined ? ` in network ${run.member} of ${run.members}` : ''} at epoch ${run.epoch}${run.batches ? `, batch ${run.batch} of ${run.batches}` : ''}`
+        : '';
     const intact = 'No model was saved; your saved models are unchanged.';
     switch (outcome.type) {
       case 'done': {
@@ -312,7 +315,7 @@ export class TrainingPanel implements vscode.Disposable {
             remainingSeconds: 0,
             elapsedSeconds: report.seconds,
             report,
-            message: `Finished in ${report.seconds.toFixed(1)} s: validation accuracy ${(report.accuracy * 100).toFixed(1)}% (best epoch ${report.bestEpoch}). Save the model below to use it.`,
+            message: `Finished in ${report.seconds.toFixed(1)} s: validation accuracy ${(report.accuracy * 100).toFixed(1)}% (${bestEpochText(report)}). Save the model below to use it.`,
           },
           true,
         );
