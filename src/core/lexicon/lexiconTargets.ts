@@ -171,6 +171,10 @@ export interface SyntheticExamples {
  *   negated phrase ("not W", "n't W", "never W"), labelled by the word's polarity, reversed when
  *   negated (the negator's step unlabelled); with every-step supervision a sentence of 20 words has
  *   20 labelled steps and a phrase one, so the phrases come in all their forms every epoch;
+ * - for each such word, the word after 0-2 and before 0-CONTEXT_FILLERS plain words drawn from the
+ *   FILLER_WORDS most frequent ones, and the same behind one of the negators ("not find it W at all"),
+ *   labelled from the word on (the steps before it unlabelled): a negation reaches a few words ahead,
+ *   and plain words after a phrase do not undo it;
  * - as many contrasts of two such words of opposite polarity, "W1 but W2", labelled W1's way at W1 and
  *   W2's way at W2 (and at the end);
  * - CONTRAST_PAIR_SHARE x n pairs of training sentences of opposite labels joined as "A , but B" or
