@@ -10,7 +10,7 @@ import { Metrics, computeMetrics } from '../model/metrics';
 import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from '../text/tokenizer';
 import { OOV_ID, PAD_ID, Vocabulary } from '../text/vocabulary';
 import { Random } from '../engine/random';
-import { createTrainer, initWeights, predict } from '../engine';
+import { createTrainer, initWeights, Predictor } from '../engine';
 import { markWeightsMutable } from '../engine/predict';
 import { trainSkipGram } from './skipgram';
 import {
@@ -309,6 +309,9 @@ export async function trainClassifier(
     threads: options.threads,
     onWarning: hooks.onWarning,
   });
+  // Validation reads the weights that the Trainer (or the running average) updates in place: one
+  // Predictor for them (one thread, its workspace kept between epochs), ended with the run.
+  let validator: Predictor | undefined;
   const random = new Random(options.seed + 1);
   const tokensInEpoch = trainIds.reduce((sum, ids) => sum + ids.length, 0);
   const history: EpochRecord[] = [];
@@ -372,9 +375,15 @@ export async function trainClassifier(
         }
       }
       const seconds = (performance.now() - epochStart) / 1000;
-      const evaluation = validation.length
-        ? evaluateIds(arch, averaged ?? trainer.weights, validationIds, validationLabels)
-        : { loss: lossSum / seen, accuracy: correct / seen };
+      let evaluation = { loss: lossSum / seen, accuracy: correct / seen };
+      if (validation.length) {
+        const validated = averaged ?? trainer.weights;
+        if (validator?.weights !== validated) {
+          await validator?.dispose();
+          validator = new Predictor(arch, validated, { threads: 1 });
+        }
+        evaluation = evaluateIds(validator, validationIds, validationLabels);
+      }
       history.push({
         epoch,
         loss: lossSum / seen,
@@ -410,11 +419,18 @@ export async function trainClassifier(
     }
   } finally {
     await trainer.dispose();
+    await validator?.dispose();
   }
 
   const metricsIds = validation.length ? validationIds : trainIds;
   const metricsGold = validation.length ? validationLabels : trainLabels;
-  const predicted = predictClasses(arch, best.weights, metricsIds);
+  const metricsPredictor = new Predictor(arch, best.weights, { onWarning: hooks.onWarning });
+  let predicted: Int32Array;
+  try {
+    predicted = predictClasses(metricsPredictor, metricsIds);
+  } finally {
+    await metricsPredictor.dispose();
+  }
   return {
     model: {
       arch,
@@ -592,17 +608,16 @@ export function prepareTrainingBatch(
   };
 }
 
-/** Mean cross-entropy and accuracy of the network on encoded sentences. */
+/** Mean cross-entropy and accuracy of the predictor's network on encoded sentences. */
 export function evaluateIds(
-  arch: Architecture,
-  weights: NetworkWeights,
+  predictor: Predictor,
   ids: readonly Int32Array[],
   gold: Int32Array,
   batchSize = 256,
 ): { loss: number; accuracy: number } {
   let loss = 0;
   let correct = 0;
-  forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => {
+  forEachPrediction(predictor, ids, batchSize, (i, probabilities) => {
     loss -= Math.log(Math.max(probabilities[gold[i]], 1e-12));
     if (argmax(probabilities) === gold[i]) correct++;
   });
@@ -610,32 +625,25 @@ export function evaluateIds(
 }
 
 /** Predicted class index of every encoded sentence. */
-export function predictClasses(
-  arch: Architecture,
-  weights: NetworkWeights,
-  ids: readonly Int32Array[],
-  batchSize = 256,
-): Int32Array {
+export function predictClasses(predictor: Predictor, ids: readonly Int32Array[], batchSize = 256): Int32Array {
   const out = new Int32Array(ids.length);
-  forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => (out[i] = argmax(probabilities)));
+  forEachPrediction(predictor, ids, batchSize, (i, probabilities) => (out[i] = argmax(probabilities)));
   return out;
 }
 
 /** Runs the network over sentences sorted by length (less padding) and calls back in any order with each sentence's final probabilities. */
 function forEachPrediction(
-  arch: Architecture,
-  weights: NetworkWeights,
+  predictor: Predictor,
   ids: readonly Int32Array[],
   batchSize: number,
   visit: (index: number, probabilities: Float32Array) => void,
 ): void {
+  const classes = predictor.arch.numClasses;
   const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
   for (let start = 0; start < order.length; start += batchSize) {
     const members = order.slice(start, start + batchSize);
-    const { finalProbabilities } = predict(arch, weights, padBatch(members.map((i) => ids[i])));
-    members.forEach((index, row) =>
-      visit(index, finalProbabilities.subarray(row * arch.numClasses, (row + 1) * arch.numClasses)),
-    );
+    const { finalProbabilities } = predictor.predict(padBatch(members.map((i) => ids[i])));
+    members.forEach((index, row) => visit(index, finalProbabilities.subarray(row * classes, (row + 1) * classes)));
   }
 }
 
