@@ -18,6 +18,7 @@ import { tokenTexts } from '../../src/core/text/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS } from '../../src/core/training/training';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
 import { runPytorch, type OurModel } from './training';
+import { ENGINE_HELPER_SCRIPT } from '../../test/support/engineHelper';
 
 const BATCH = 64;
 
@@ -48,13 +49,17 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   const texts = ctx.validation.map((d) => d.text);
   const ids = texts.map((text) => vocabulary.encode(tokenTexts(text, settings.tokenizer).slice(0, settings.maxLength)));
   const tokens = ids.reduce((n, list) => n + list.length, 0);
-  const predictors = [1, 2].map((threads) => new Predictor(arch, weights, { threads }));
+  const predictors = [1, 2].map(
+    (threads) => new Predictor(arch, weights, { threads, helperScript: ENGINE_HELPER_SCRIPT }),
+  );
   const network = (threads: number) => () => {
     for (let start = 0; start < ids.length; start += BATCH)
       predictors[threads - 1].predict(padBatch(ids.slice(start, start + BATCH)));
   };
   const classifierModel = { arch, weights, vocabulary, labels, tokenizer: settings.tokenizer };
-  const classifiers = [1, 2].map((threads) => new Classifier(classifierModel, { threads }));
+  const classifiers = [1, 2].map(
+    (threads) => new Classifier(classifierModel, { threads, helperScript: ENGINE_HELPER_SCRIPT }),
+  );
   const classify = (threads: number) => () => {
     const results = classifiers[threads - 1].classifyMany(texts, BATCH);
     if (results.length !== texts.length) throw new Error('classifier lost texts');
@@ -124,7 +129,7 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
     if (words.length >= 200) break;
   }
   const longText = words.join(' ');
-  const classifier = new Classifier(classifierModel);
+  const classifier = new Classifier(classifierModel, { helperScript: ENGINE_HELPER_SCRIPT });
   const repeats = ctx.options.quick ? 30 : 200;
   const latencies: number[] = [];
   classifier.classify(longText);

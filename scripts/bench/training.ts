@@ -12,6 +12,7 @@ import { tokenTexts } from '../../src/core/text/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS, evaluateIds, lengthBucketedBatches } from '../../src/core/training/training';
 import { Vocabulary } from '../../src/core/text/vocabulary';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
+import { ENGINE_HELPER_SCRIPT } from '../../test/support/engineHelper';
 
 /** A trained model of the last round, for the inference section. */
 export interface OurModel {
@@ -128,6 +129,7 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
       seed,
       threads: options.threads,
       onWarning: (m) => console.log(`   (${m})`),
+      helperScript: ENGINE_HELPER_SCRIPT,
     });
     // The trainer's weights change in place: a one-thread Predictor over them for the round.
     const validator = new Predictor(arch, trainer.weights, { threads: 1 });

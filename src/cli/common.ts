@@ -6,6 +6,12 @@ import { CHECK_DEFAULTS } from '../core/comments/checkSettings';
 import { readLabelledFile, readPolarityPair } from '../core/readers';
 import { LabelledFormat, Problem, ReadResult } from '../core/readers/types';
 
+/** What main gives every command besides its arguments. */
+export interface CommandContext {
+  /** The engine helper thread's entry script (dist/engineHelper.js beside the bundled CLI). */
+  readonly helperScript: string;
+}
+
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_USAGE = 2;
 

@@ -19,7 +19,7 @@ import {
   TrainingProgress,
 } from '../core/training/training';
 import { negativeLabelOf, positiveLabelOf } from '../core/classify/scoring';
-import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
+import { CliError, CommandContext, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
 
 /** Options shared by `train` and the bundled-model script. */
 export const TRAINING_FLAGS = {
@@ -50,7 +50,7 @@ export const TRAINING_FLAGS = {
   'pretrained-vectors': { type: 'string' },
 } as const;
 
-export async function trainCommand(argv: string[]): Promise<void> {
+export async function trainCommand(argv: string[], { helperScript }: CommandContext): Promise<void> {
   const { values } = parseOptions(argv, { ...DATA_OPTIONS, ...TRAINING_FLAGS });
   if (!values.out) throw new CliError('--out DIR is required', EXIT_USAGE);
   let options = trainingOptionsFromFlags(values);
@@ -76,6 +76,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = {
     onProgress: reportProgress,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+    helperScript,
   };
   let pretrainedVectors: string | undefined;
   if (values['pretrained-vectors'] !== undefined) {

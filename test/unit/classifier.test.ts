@@ -4,6 +4,7 @@ import { initWeights } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
 import { DEFAULT_TOKENIZER } from '../../src/core/text/tokenizer';
 import { Vocabulary } from '../../src/core/text/vocabulary';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
 describe('classifier', () => {
   it('predictClassIndices classifies in bounded chunks and keeps only the label indices', () => {
@@ -34,13 +35,16 @@ describe('classifier', () => {
       dropout: 0,
     };
     const weights = initWeights(arch, 3);
-    const classifier = new Classifier({
-      arch,
-      weights,
-      vocabulary: new Vocabulary(['<pad>', '<unk>', 'good', 'bad']),
-      labels: ['negative', 'positive'],
-      tokenizer: DEFAULT_TOKENIZER,
-    });
+    const classifier = new Classifier(
+      {
+        arch,
+        weights,
+        vocabulary: new Vocabulary(['<pad>', '<unk>', 'good', 'bad']),
+        labels: ['negative', 'positive'],
+        tokenizer: DEFAULT_TOKENIZER,
+      },
+      { helperScript: ENGINE_HELPER_SCRIPT },
+    );
     const predictor = classifier.predictor;
     if (!(await predictor.whenHelperReady())) this.skip(); // one CPU: no helper thread to end
     assert.ok(predictor.hasHelper);

@@ -13,14 +13,10 @@ import {
 } from '../../src/core/lexicon/lexiconTargets';
 import lexicon from '../../src/core/lexicon/sentimentLexicon.json';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../../src/core/model/architecture';
-import {
-  lengthBucketedBatches,
-  prepareTrainingBatch,
-  resolveTrainingOptions,
-  trainClassifier,
-} from '../../src/core/training/training';
+import { lengthBucketedBatches, prepareTrainingBatch, resolveTrainingOptions } from '../../src/core/training/training';
 import { Vocabulary } from '../../src/core/text/vocabulary';
 import { randomBatch } from './engineBatches';
+import { trainFromSource } from '../support/engineHelper';
 
 const WORDS = ['<pad>', '<unk>', 'the', 'film', 'is', 'not', 'good', 'bad', 'but', 'very', ',', 'wooden', 'great'];
 const vocabulary = new Vocabulary(WORDS);
@@ -287,20 +283,20 @@ describe('lexicon-regularised training', () => {
       lexiconWeight: 0.5,
       threads: 1 as const,
     };
-    const first = await trainClassifier(data, options);
-    const second = await trainClassifier(data, options);
+    const first = await trainFromSource(data, options);
+    const second = await trainFromSource(data, options);
     assert.deepStrictEqual(first.model.weights.dense.kernel, second.model.weights.dense.kernel);
     assert.strictEqual(first.options.lexiconWeight, 0.5);
-    const off = await trainClassifier(data, { ...options, lexiconWeight: 0, linguisticExamples: false });
+    const off = await trainFromSource(data, { ...options, lexiconWeight: 0, linguisticExamples: false });
     assert.notDeepStrictEqual(first.model.weights.dense.kernel, off.model.weights.dense.kernel);
-    const synthetic = await trainClassifier(data, { ...options, lexiconWeight: 0, linguisticExamples: true });
+    const synthetic = await trainFromSource(data, { ...options, lexiconWeight: 0, linguisticExamples: true });
     assert.notDeepStrictEqual(synthetic.model.weights.dense.kernel, off.model.weights.dense.kernel);
     assert.strictEqual(synthetic.trainingExamples, data.length, 'synthetic examples are not counted as training data');
     // On by default, they stay off, with a warning, for labels without a positive / negative pair.
     const warnings: string[] = [];
     const bugs = data.map((d) => ({ ...d, label: d.label === 'pos' ? 'bug' : 'feature' }));
-    const plain = await trainClassifier(bugs, { ...options, lexiconWeight: 0, linguisticExamples: false });
-    const byDefault = await trainClassifier(
+    const plain = await trainFromSource(bugs, { ...options, lexiconWeight: 0, linguisticExamples: false });
+    const byDefault = await trainFromSource(
       bugs,
       { ...options, lexiconWeight: undefined, linguisticExamples: undefined },
       { onWarning: (m) => warnings.push(m) },

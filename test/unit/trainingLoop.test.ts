@@ -5,10 +5,10 @@ import {
   lengthBucketedBatches,
   prepareTrainingBatch,
   stratifiedSplit,
-  trainClassifier,
   TrainingCancelledError,
 } from '../../src/core/training/training';
 import { OOV_ID } from '../../src/core/text/vocabulary';
+import { trainFromSource } from '../support/engineHelper';
 
 /** A small separable task: the sentiment words decide the label, the rest is filler. */
 function syntheticReviews(count: number, seed: number) {
@@ -98,7 +98,7 @@ describe('training loop', () => {
 
   it('learns a separable task and reports validation metrics of the best epoch', async function () {
     this.timeout(60000);
-    const result = await trainClassifier(syntheticReviews(200, 1), small);
+    const result = await trainFromSource(syntheticReviews(200, 1), small);
     assert.ok(result.metrics.accuracy >= 0.9, `validation accuracy ${result.metrics.accuracy}`);
     assert.equal(result.metrics.n, 40);
     assert.equal(result.history[result.bestEpoch - 1].validationAccuracy, result.metrics.accuracy);
@@ -106,7 +106,7 @@ describe('training loop', () => {
 
   it('validates and keeps the averaged weights when weight averaging is on', async function () {
     this.timeout(60000);
-    const result = await trainClassifier(syntheticReviews(200, 1), { ...small, weightAveraging: 0.9 });
+    const result = await trainFromSource(syntheticReviews(200, 1), { ...small, weightAveraging: 0.9 });
     assert.ok(result.metrics.accuracy >= 0.9, `validation accuracy ${result.metrics.accuracy}`);
     assert.equal(result.history[result.bestEpoch - 1].validationAccuracy, result.metrics.accuracy);
   });
@@ -116,9 +116,9 @@ describe('training loop', () => {
     const data = syntheticReviews(80, 2);
     const options = { ...small, epochs: 2 };
     const [a, b, c] = await Promise.all([
-      trainClassifier(data, options),
-      trainClassifier(data, options),
-      trainClassifier(data, { ...options, seed: 7 }),
+      trainFromSource(data, options),
+      trainFromSource(data, options),
+      trainFromSource(data, { ...options, seed: 7 }),
     ]);
     assert.deepEqual(a.model.weights.dense.kernel, b.model.weights.dense.kernel);
     assert.deepEqual(a.model.weights.embedding, b.model.weights.embedding);
@@ -128,7 +128,7 @@ describe('training loop', () => {
   it('stops early once validation has not improved for `patience` epochs', async function () {
     this.timeout(60000);
     // Adam steps of 1e-12 are below float32 resolution: the weights, and so the validation figures, never change.
-    const result = await trainClassifier(syntheticReviews(120, 3), {
+    const result = await trainFromSource(syntheticReviews(120, 3), {
       ...small,
       epochs: 10,
       patience: 2,
@@ -141,7 +141,7 @@ describe('training loop', () => {
   it('stops with TrainingCancelledError between batches when the signal is aborted', async () => {
     const controller = new AbortController();
     let batchesSeen = 0;
-    const run = trainClassifier(
+    const run = trainFromSource(
       syntheticReviews(200, 4),
       { ...small, epochs: 50 },
       {
@@ -158,7 +158,7 @@ describe('training loop', () => {
 
   it('refuses data with a single class, naming it', async () => {
     await assert.rejects(
-      trainClassifier([
+      trainFromSource([
         { text: 'a', label: 'x' },
         { text: 'b', label: 'x' },
       ]),
@@ -168,7 +168,7 @@ describe('training loop', () => {
 
   it('rejects out-of-range settings with a message naming them', async () => {
     await assert.rejects(
-      trainClassifier(syntheticReviews(10, 5), { dropout: 1.5, units: 0 }),
+      trainFromSource(syntheticReviews(10, 5), { dropout: 1.5, units: 0 }),
       /dropout must be in \[0, 1\).*units must be a positive integer|units must be a positive integer.*dropout/,
     );
   });

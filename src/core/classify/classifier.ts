@@ -45,6 +45,8 @@ export interface ClassifierOptions {
    * are the same either way.
    */
   readonly threads?: number;
+  /** The engine helper thread's entry script, from the entry point; required unless `threads` is 1. */
+  readonly helperScript?: string;
 }
 
 /**
@@ -61,7 +63,10 @@ export class Classifier {
 
   /** The Predictor this Classifier runs the model with (created on first use, and again after dispose()). */
   get predictor(): Predictor {
-    this.ownPredictor ??= new Predictor(this.model.arch, this.model.weights, { threads: this.options.threads });
+    this.ownPredictor ??= new Predictor(this.model.arch, this.model.weights, {
+      threads: this.options.threads,
+      helperScript: this.options.helperScript,
+    });
     return this.ownPredictor;
   }
 

@@ -8,7 +8,7 @@
 import * as os from 'node:os';
 import type { Batch } from '../model/batching';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
-import { HelperThread } from './helperThread';
+import { HelperThread, MissingHelperScriptError } from './helperThread';
 import { InputProjectionCache, NetworkEngine, type Probabilities } from './network';
 import { selectSentences, splitSentences } from './packing';
 
@@ -60,7 +60,11 @@ export interface PredictorOptions {
   threads?: number;
   /** Told when the helper thread cannot start or fails (inference then goes on in one thread). */
   onWarning?: (message: string) => void;
-  /** The helper thread's entry script (default: see helperThread.ts). */
+  /**
+   * The helper thread's entry script, from the entry point (dist/engineHelper.js when bundled).
+   * Required unless `threads` is 1 or the weights are a Trainer's: without it the constructor throws
+   * a {@link MissingHelperScriptError}.
+   */
   helperScript?: string;
 }
 
@@ -86,12 +90,15 @@ export class Predictor {
   /** Set once the helper could not start or failed: this Predictor stays in one thread. */
   private helperBroken = false;
 
+  /** Throws a {@link MissingHelperScriptError} when it may use two threads but has no helper script. */
   constructor(
     readonly arch: Architecture,
     readonly weights: NetworkWeights,
     private readonly options: PredictorOptions = {},
   ) {
     const mutable = mutableWeights.has(weights);
+    if (!mutable && options.threads !== 1 && options.helperScript === undefined)
+      throw new MissingHelperScriptError('Predictor');
     // Relaxed SIMD (where the runtime has it) for finished models only: the validation of a
     // training run, on weights a Trainer updates, stays on the plain kernels, so that early stopping,
     // and so the trained weights, do not depend on the runtime.
@@ -156,7 +163,8 @@ export class Predictor {
 
   /** The helper thread, started (or restarted after an idle stop) when needed; undefined once broken. */
   private startHelper(): HelperThread | undefined {
-    if (this.helperBroken) return undefined;
+    const helperScript = this.options.helperScript;
+    if (this.helperBroken || helperScript === undefined) return undefined;
     if (this.helper?.usable) return this.helper;
     if (this.helper?.failed) {
       this.helperBroken = true;
@@ -165,7 +173,7 @@ export class Predictor {
     const onWarning = this.options.onWarning; // not `this`: the helper must not keep the Predictor alive
     const helper = HelperThread.start(this.arch, flattenWeights(this.weights), {
       purpose: 'inference',
-      helperScript: this.options.helperScript,
+      helperScript,
       keepsProcessAlive: false,
       onFailure: (message) => onWarning?.(`${message}; inference goes on in one thread`),
     });

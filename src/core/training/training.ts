@@ -10,7 +10,7 @@ import { Metrics, computeMetrics } from '../model/metrics';
 import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from '../text/tokenizer';
 import { OOV_ID, PAD_ID, Vocabulary } from '../text/vocabulary';
 import { Random } from '../engine/random';
-import { createTrainer, initWeights, Predictor } from '../engine';
+import { createTrainer, initWeights, MissingHelperScriptError, Predictor } from '../engine';
 import { markWeightsMutable } from '../engine/predict';
 import { trainSkipGram } from './skipgram';
 import {
@@ -147,6 +147,12 @@ export interface TrainingHooks {
   ) => Float32Array | undefined;
   /** Told when training cannot use a second thread (it then goes on in one). */
   readonly onWarning?: (message: string) => void;
+  /**
+   * The engine helper thread's entry script, from the entry point (dist/engineHelper.js when
+   * bundled): the second thread of training and of the final metrics. Required unless
+   * `options.threads` is 1 (the run then stays in one thread throughout).
+   */
+  readonly helperScript?: string;
 }
 
 /** Error thrown when a run is cancelled. */
@@ -234,6 +240,8 @@ export async function trainClassifier(
   hooks: TrainingHooks = {},
 ): Promise<TrainingResult> {
   const options = resolveTrainingOptions(partialOptions);
+  // Before any work: a run that may use a helper thread needs its script.
+  if (options.threads !== 1 && hooks.helperScript === undefined) throw new MissingHelperScriptError('trainClassifier');
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const {
@@ -308,6 +316,7 @@ export async function trainClassifier(
     seed: options.seed,
     threads: options.threads,
     onWarning: hooks.onWarning,
+    helperScript: hooks.helperScript,
   });
   // Validation reads the weights that the Trainer (or the running average) updates in place: one
   // Predictor for them (one thread, its workspace kept between epochs), ended with the run.
@@ -424,7 +433,12 @@ export async function trainClassifier(
 
   const metricsIds = validation.length ? validationIds : trainIds;
   const metricsGold = validation.length ? validationLabels : trainLabels;
-  const metricsPredictor = new Predictor(arch, best.weights, { onWarning: hooks.onWarning });
+  // Without a helper script (options.threads is 1, checked above) the metrics stay in one thread too.
+  const metricsPredictor = new Predictor(arch, best.weights, {
+    threads: hooks.helperScript === undefined ? 1 : undefined,
+    helperScript: hooks.helperScript,
+    onWarning: hooks.onWarning,
+  });
   let predicted: Int32Array;
   try {
     predicted = predictClasses(metricsPredictor, metricsIds);
