@@ -11,6 +11,7 @@ import { FINDING_KIND_INFO, checkComments, findingsOf } from '../src/core/commen
 import { extractComments } from '../src/core/comments';
 import { highlightText } from '../src/core/classify/highlightData';
 import { loadClassifierModel } from '../src/core/training/modelFiles';
+import { ENGINE_HELPER_SCRIPT } from '../test/support/engineHelper';
 
 const argument = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(name);
@@ -67,7 +68,7 @@ const stats = (values: number[]): string => {
 
 async function main(): Promise<void> {
   const loadStart = performance.now();
-  const classifier = new Classifier(await loadClassifierModel(modelDir));
+  const classifier = new Classifier(await loadClassifierModel(modelDir), { helperScript: ENGINE_HELPER_SCRIPT });
   console.log(`model ${modelDir} loaded in ${(performance.now() - loadStart).toFixed(0)} ms`);
 
   // 1. Highlight: text -> decoration data for a 200-word selection.
@@ -84,8 +85,12 @@ async function main(): Promise<void> {
   console.log(`highlight, 200-word selection (${words} tokens): ${stats(highlightMs)}`);
 
   // 2. Comment check of a 5,000-line file: extraction (one block), then per-sentence chunks of both models, then scores in slices.
-  const toneClassifier = new Classifier(await loadClassifierModel(toneModelDir));
-  const harshClassifier = new Classifier(await loadClassifierModel(harshModelDir));
+  const toneClassifier = new Classifier(await loadClassifierModel(toneModelDir), {
+    helperScript: ENGINE_HELPER_SCRIPT,
+  });
+  const harshClassifier = new Classifier(await loadClassifierModel(harshModelDir), {
+    helperScript: ENGINE_HELPER_SCRIPT,
+  });
   const models = {
     negative: {
       classifier: toneClassifier,

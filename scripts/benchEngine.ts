@@ -14,6 +14,7 @@
 import type { Batch } from '../src/core/model/batching';
 import type { Architecture, CellType } from '../src/core/model/architecture';
 import { createTrainer, initWeights, ParallelTrainer, Predictor, Random, type Trainer } from '../src/core/engine';
+import { ENGINE_HELPER_SCRIPT } from '../test/support/engineHelper';
 
 function argument(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       embeddingUpdate: lazy ? 'lazy' : 'dense',
       threads,
       onWarning: (m) => console.warn(m),
+      helperScript: ENGINE_HELPER_SCRIPT,
     }),
   );
   for (const trainer of trainers) {

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { Classifier } from '../src/core/classify/classifier';
 import { loadClassifierModel } from '../src/core/training/modelFiles';
 import { capabilityRates, parseChecklistCases, scoreCase } from './checklistCases';
+import { ENGINE_HELPER_SCRIPT } from '../test/support/engineHelper';
 
 const root = path.resolve(__dirname, '..');
 
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
   const { cases, problems } = parseChecklistCases(fs.readFileSync(values.cases!, 'utf8'));
   if (problems.length > 0) throw new Error(problems.map((p) => `${values.cases}:${p.line}: ${p.reason}`).join('\n'));
   const model = await loadClassifierModel(values.model!);
-  const classifications = new Classifier(model).classifyMany(cases.map((c) => c.text));
+  const classifications = new Classifier(model, { helperScript: ENGINE_HELPER_SCRIPT }).classifyMany(
+    cases.map((c) => c.text),
+  );
   const outcomes = cases.map((c, i) => scoreCase(c, classifications[i], model.labels));
   const pct = (rate: number) => `${(rate * 100).toFixed(1)}%`;
   process.stdout.write(

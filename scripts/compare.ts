@@ -28,6 +28,7 @@ import { CHECK_DEFAULTS } from '../src/core/comments/checkSettings';
 import { compareDevtone } from './compareDevtone';
 import { dataPath } from './dataDir';
 import { afinnLabels, bandLabel, TONE_LABELS, ToneLabel, vaderLabels } from './lexiconAdapters';
+import { ENGINE_HELPER_SCRIPT } from '../test/support/engineHelper';
 
 const root = path.resolve(__dirname, '..');
 const SENTI4SD = dataPath('senti4sd', 'train.tsv');
@@ -106,7 +107,9 @@ async function main(): Promise<void> {
     rows.push(row(system, gold, predicted, note));
   add(
     'review-tone (ours)',
-    new Classifier(reviewModel).classifyMany(texts).map((c) => c.label as ToneLabel),
+    new Classifier(reviewModel, { helperScript: ENGINE_HELPER_SCRIPT })
+      .classifyMany(texts)
+      .map((c) => c.label as ToneLabel),
     `${reviewModel.arch.cell.toUpperCase()} ${reviewModel.arch.units}, 3 classes, ${reviewModel.metadata.quantization.dtype === 'none' ? 'float32' : reviewModel.metadata.quantization.dtype} weights`,
   );
   if (movieModel) {
@@ -153,14 +156,16 @@ function readExamples(file: string, format: LabelledFormat | undefined): Labelle
 function movieLabels(model: LoadedClassifierModel, texts: readonly string[], halfWidth: number): ToneLabel[] {
   const positive = model.labels.find((l) => /^pos/i.test(l));
   if (!positive) throw new Error(`the movie-review model has no positive label (labels: ${model.labels.join(', ')})`);
-  return new Classifier(model).classifyMany(texts).map((c) => bandLabel(c.probabilities[positive], halfWidth));
+  return new Classifier(model, { helperScript: ENGINE_HELPER_SCRIPT })
+    .classifyMany(texts)
+    .map((c) => bandLabel(c.probabilities[positive], halfWidth));
 }
 
 /** The band half-width (grid 0..0.45) with the best macro-F1 on the given (training) texts. */
 function chooseBand(model: LoadedClassifierModel, training: readonly LabelledExample[]): number {
   const gold = training.map((e) => e.label as ToneLabel);
   const positive = model.labels.find((l) => /^pos/i.test(l))!;
-  const probabilities = new Classifier(model)
+  const probabilities = new Classifier(model, { helperScript: ENGINE_HELPER_SCRIPT })
     .classifyMany(training.map((e) => e.text))
     .map((c) => c.probabilities[positive]);
   let best = { halfWidth: 0, macroF1: -1 };

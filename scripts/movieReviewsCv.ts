@@ -20,6 +20,7 @@ import { trainClassifier } from '../src/core/training/training';
 import { assignFolds, settingOverrides } from './reviewSignalsCv';
 import { capabilityRates, parseChecklistCases, scoreCase, type CapabilityRates } from './checklistCases';
 import { RECIPES, recipeVectorsHook } from './trainBundled';
+import { ENGINE_HELPER_SCRIPT } from '../test/support/engineHelper';
 
 /** The behavioural test files: the main one, and negation / contrast cases written after the lexicon work. */
 const CHECKLISTS = ['movie-reviews.jsonl', 'movie-reviews-heldout.jsonl'].map((name) =>
@@ -123,10 +124,10 @@ async function main(): Promise<void> {
     const result = await trainClassifier(
       examples.filter((_, i) => fold[i] !== f),
       options,
-      { initialEmbedding: hook },
+      { initialEmbedding: hook, helperScript: ENGINE_HELPER_SCRIPT },
     );
     const test = examples.filter((_, i) => fold[i] === f);
-    const classifier = new Classifier(result.model);
+    const classifier = new Classifier(result.model, { helperScript: ENGINE_HELPER_SCRIPT });
     const results = classifier.classifyMany(test.map((e) => e.text));
     for (const { cases, rates } of caseFiles) {
       const behaviour = classifier.classifyMany(cases.map((c) => c.text));

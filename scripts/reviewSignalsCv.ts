@@ -27,6 +27,7 @@ import {
   REVIEW_TONE_OPTIONS,
   REVIEW_TONE_PRETRAINING_SOURCES,
 } from './reviewSignals';
+import { ENGINE_HELPER_SCRIPT } from '../test/support/engineHelper';
 
 const root = path.resolve(__dirname, '..');
 
@@ -172,6 +173,7 @@ async function runVariant(
     const trainPart = training.filter((_, i) => fold[i] !== f);
     const result = await trainClassifier(trainPart, options, {
       initialEmbedding: pretrainedEmbeddingHook(vectors, vectorsFile),
+      helperScript: ENGINE_HELPER_SCRIPT,
       onProgress: (p) => {
         if (p.phase === 'validated')
           log(
@@ -180,7 +182,9 @@ async function runVariant(
       },
     });
     const test = all.map((e, i) => ({ e, i })).filter(({ i }) => fold[i] === f);
-    const classified = new Classifier(result.model).classifyMany(test.map(({ e }) => e.text));
+    const classified = new Classifier(result.model, { helperScript: ENGINE_HELPER_SCRIPT }).classifyMany(
+      test.map(({ e }) => e.text),
+    );
     const lines = test.map(({ e, i }, k) =>
       JSON.stringify({
         variant: name,

@@ -9,6 +9,7 @@
 import { readPolarityPair } from '../src/core/readers';
 import { trainClassifier } from '../src/core/training/training';
 import type { CellType } from '../src/core/model/architecture';
+import { ENGINE_HELPER_SCRIPT } from '../test/support/engineHelper';
 
 async function main(): Promise<void> {
   const [pos, neg, epochs = '8', cell = 'gru', layers = '1', seed = '42'] = process.argv.slice(2);
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     examples,
     { epochs: Number(epochs), cell: cell as CellType, layers: Number(layers), seed: Number(seed), skipGram: false },
     {
+      helperScript: ENGINE_HELPER_SCRIPT,
       onProgress: (p) => {
         if (p.phase === 'validated')
           process.stderr.write(`epoch ${p.epoch}/${p.epochs}  val_acc ${p.validationAccuracy!.toFixed(4)}\n`);

@@ -32,6 +32,7 @@ import {
 import { dataDir } from './dataDir';
 import { DEVTONE_SOURCES, devtoneDir, devtoneExamples, devtoneTexts } from './devtone';
 import { HARSHNESS_OPTIONS, REVIEW_TONE_OPTIONS, REVIEW_TONE_PRETRAINING_SOURCES } from './reviewSignals';
+import { ENGINE_HELPER_SCRIPT } from '../test/support/engineHelper';
 
 const root = path.resolve(__dirname, '..');
 const shared = dataDir();
@@ -236,6 +237,7 @@ async function main(): Promise<void> {
     : undefined;
   const result = await trainClassifier(examples, options, {
     initialEmbedding,
+    helperScript: ENGINE_HELPER_SCRIPT,
     onProgress: (p) => {
       const network = p.member ? `network ${p.member}/${p.members} ` : '';
       if (p.phase === 'pretraining') log(`${network}skip-gram pretraining of the embedding...`);
@@ -263,7 +265,7 @@ async function main(): Promise<void> {
       quantize: kind,
     });
     const model = await loadClassifierModel(dir);
-    const predicted = new Classifier(model)
+    const predicted = new Classifier(model, { helperScript: ENGINE_HELPER_SCRIPT })
       .classifyMany(result.validation.map((v) => v.text))
       .map((c) => model.labels.indexOf(c.label));
     const metrics = computeMetrics(

@@ -14,11 +14,12 @@
  */
 import { padBatch } from '../../src/core/model/batching';
 import { Classifier } from '../../src/core/classify/classifier';
-import { cloneWeights, predict, relaxedSimdAvailable, sharedPredictor } from '../../src/core/engine';
+import { cloneWeights, Predictor, relaxedSimdAvailable } from '../../src/core/engine';
 import { tokenTexts } from '../../src/core/text/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS } from '../../src/core/training/training';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
 import { runPytorch, type OurModel } from './training';
+import { ENGINE_HELPER_SCRIPT } from '../../test/support/engineHelper';
 
 const BATCH = 64;
 
@@ -49,12 +50,17 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   const texts = ctx.validation.map((d) => d.text);
   const ids = texts.map((text) => vocabulary.encode(tokenTexts(text, settings.tokenizer).slice(0, settings.maxLength)));
   const tokens = ids.reduce((n, list) => n + list.length, 0);
+  const predictors = [1, 2].map(
+    (threads) => new Predictor(arch, weights, { threads, helperScript: ENGINE_HELPER_SCRIPT }),
+  );
   const network = (threads: number) => () => {
     for (let start = 0; start < ids.length; start += BATCH)
-      predict(arch, weights, padBatch(ids.slice(start, start + BATCH)), threads);
+      predictors[threads - 1].predict(padBatch(ids.slice(start, start + BATCH)));
   };
   const classifierModel = { arch, weights, vocabulary, labels, tokenizer: settings.tokenizer };
-  const classifiers = [1, 2].map((threads) => new Classifier(classifierModel, { threads }));
+  const classifiers = [1, 2].map(
+    (threads) => new Classifier(classifierModel, { threads, helperScript: ENGINE_HELPER_SCRIPT }),
+  );
   const classify = (threads: number) => () => {
     const results = classifiers[threads - 1].classifyMany(texts, BATCH);
     if (results.length !== texts.length) throw new Error('classifier lost texts');
@@ -71,7 +77,7 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   console.log(
     `  first classifier pass (fills the input-projection cache): ${Math.round(first.wall[0]).toLocaleString('en-US')} sentences/s`,
   );
-  const helperReady = await sharedPredictor(arch, weights).whenHelperReady();
+  const helperReady = await predictors[1].whenHelperReady();
   if (!helperReady) console.log('  (the helper thread did not start: the 2-thread figures are 1-thread figures)');
   const same = sameResults(classifiers[0].classifyMany(texts, BATCH), classifiers[1].classifyMany(texts, BATCH));
   console.log(`  1 and 2 threads give ${same ? 'identical' : 'DIFFERENT'} probabilities`);
@@ -89,6 +95,7 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
       torchOneThread = runPytorch(ctx, 1, 1).summary?.infer_sentences_per_s;
     }
   }
+  await Promise.all([...predictors, ...classifiers].map((owner) => owner.dispose()));
   console.log(`  sentences/s, min / median / max over ${passes} interleaved passes:`);
   console.log(`  network only (ids -> per-step and final probabilities), 1 thread:  ${rates.network1.format()}`);
   console.log(`  network only (ids -> per-step and final probabilities), 2 threads: ${rates.network2.format()}`);
@@ -125,10 +132,10 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   const longText = words.join(' ');
   const repeats = ctx.options.quick ? 30 : 200;
   for (const networks of [1, 2]) {
-    const classifier = new Classifier({
-      ...classifierModel,
-      otherMembers: Array.from({ length: networks - 1 }, () => cloneWeights(weights)),
-    });
+    const classifier = new Classifier(
+      { ...classifierModel, otherMembers: Array.from({ length: networks - 1 }, () => cloneWeights(weights)) },
+      { helperScript: ENGINE_HELPER_SCRIPT },
+    );
     const latencies: number[] = [];
     classifier.classify(longText);
     for (let i = 0; i < repeats; i++) {

@@ -23,6 +23,7 @@ import {
 import { DEFAULT_TRAINING_OPTIONS, trainClassifier, type TrainingResult } from '../../src/core/training/training';
 import type { BenchContext } from './context';
 import { runPytorch } from './training';
+import { ENGINE_HELPER_SCRIPT } from '../../test/support/engineHelper';
 
 /** Validation accuracy the time-to-accuracy figure waits for. */
 export const TARGET_ACCURACY = 0.75;
@@ -68,6 +69,7 @@ async function timedRun(ctx: BenchContext, withVectors: boolean, epochs: number)
     { epochs, patience: 0 },
     {
       initialEmbedding,
+      helperScript: ENGINE_HELPER_SCRIPT,
       progressPerEpoch: 10_000,
       onProgress: (p) => {
         if (p.phase === 'training' && batchEnds.length < 2) batchEnds.push(since());

@@ -6,12 +6,13 @@
  */
 import { spawnSync } from 'child_process';
 import { join } from 'path';
-import { createTrainer, initWeights, Random, type Trainer } from '../../src/core/engine';
+import { createTrainer, initWeights, Predictor, Random, type Trainer } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
 import { tokenTexts } from '../../src/core/text/tokenizer';
 import { DEFAULT_TRAINING_OPTIONS, evaluateIds, lengthBucketedBatches } from '../../src/core/training/training';
 import { Vocabulary } from '../../src/core/text/vocabulary';
 import { cpuSeconds, formatSummary, summary, type BenchContext } from './context';
+import { ENGINE_HELPER_SCRIPT } from '../../test/support/engineHelper';
 
 /** A trained model of the last round, for the inference section. */
 export interface OurModel {
@@ -128,7 +129,10 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
       seed,
       threads: options.threads,
       onWarning: (m) => console.log(`   (${m})`),
+      helperScript: ENGINE_HELPER_SCRIPT,
     });
+    // The trainer's weights change in place: a one-thread Predictor over them for the round.
+    const validator = new Predictor(arch, trainer.weights, { threads: 1 });
     const random = new Random(seed + 1);
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const batches = lengthBucketedBatches(trainIds, trainLabels, settings.batchSize, random);
@@ -141,7 +145,7 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
       const seconds = (performance.now() - wallStart) / 1000;
       const cpu = cpuSeconds() - cpuStart;
       ctx.memory.sample();
-      const { accuracy } = evaluateIds(arch, trainer.weights, validationIds, validationLabels);
+      const { accuracy } = evaluateIds(validator, validationIds, validationLabels);
       ourEpochs.push(seconds);
       ourCpuEpochs.push(cpu);
       ourAccuracy.push(accuracy);
@@ -151,6 +155,7 @@ export async function trainingSection(ctx: BenchContext, withTorch: boolean): Pr
       );
     }
     await trainer.dispose(); // its weights stay readable
+    await validator.dispose();
     last = { arch, trainer, vocabulary, labels };
     if (withTorch) {
       const run = runPytorch(ctx, 2, options.epochs);

@@ -17,6 +17,7 @@ import { readPretrainedVectors } from '../../src/core/training/pretrainedVectors
 import { readLabelledFile } from '../../src/core/readers/files';
 import { parseLabelledText } from '../../src/core/readers/parse';
 import type { LabelledFormat, ReadResult } from '../../src/core/readers/types';
+import { ENGINE_HELPER_SCRIPT } from '../../test/support/engineHelper';
 
 /** A small, fast, seeded generator (mulberry32). */
 export class Rng {
@@ -75,7 +76,7 @@ export async function createFuzzContext(): Promise<FuzzContext & { dispose(): Pr
   const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), 'sentiment-lens-fuzz-'));
   const modelDir = path.join(root, 'model', 'movie-reviews');
   const model = await loadClassifierModel(modelDir);
-  const classifier = new Classifier(model);
+  const classifier = new Classifier(model, { helperScript: ENGINE_HELPER_SCRIPT });
   return {
     scratch,
     model,
@@ -525,15 +526,19 @@ const trainSaveLoad: FuzzFamily = {
     const dir = path.join(context.scratch, `trained-${index}`);
     let trained;
     try {
-      trained = await trainClassifier(examples.slice(0, 300), {
-        epochs: 1,
-        units: 4,
-        embeddingDim: 4,
-        batchSize: 8,
-        validationSplit: rng.pick([0, 0.2, 0.5]),
-        skipGram: false,
-        seed: index,
-      });
+      trained = await trainClassifier(
+        examples.slice(0, 300),
+        {
+          epochs: 1,
+          units: 4,
+          embeddingDim: 4,
+          batchSize: 8,
+          validationSplit: rng.pick([0, 0.2, 0.5]),
+          skipGram: false,
+          seed: index,
+        },
+        { helperScript: ENGINE_HELPER_SCRIPT },
+      );
     } catch (error) {
       // Data a classifier cannot be trained on is refused with a plain message, nothing else.
       if (!(error instanceof Error) || error instanceof RangeError || error instanceof TypeError)

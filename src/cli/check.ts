@@ -23,7 +23,7 @@ import { LineIndex } from '../core/text/lineIndex';
 import { loadClassifierModel } from '../core/training/modelFiles';
 import { FileRefusedError, formatBytes, readRegularFile } from '../core/files/regularFile';
 import manifest from '../../package.json';
-import { bundledModelDir, CliError, EXIT_USAGE, numberOption, parseOptions } from './common';
+import { bundledModelDir, CliError, CommandContext, EXIT_USAGE, numberOption, parseOptions } from './common';
 
 /** Exit code when the check found something. */
 export const EXIT_FINDINGS = 1;
@@ -75,7 +75,7 @@ interface FileProblem {
 }
 
 /** Runs the check; returns the exit code. */
-export async function checkCommand(argv: string[]): Promise<number> {
+export async function checkCommand(argv: string[], { helperScript }: CommandContext): Promise<number> {
   const { values, positionals } = parseOptions(argv, CHECK_FLAGS, true);
   const format = outputFormat(values.json, values.format);
   if (values.stdin && positionals.length > 0)
@@ -95,8 +95,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     negative: thresholdOption(values['negative-threshold'], 'negative-threshold') ?? CHECK_DEFAULTS.negative.threshold,
   };
   const models = {
-    harsh: await loadCheckModel('harsh', values['harsh-model']),
-    negative: await loadCheckModel('negative', values['tone-model']),
+    harsh: await loadCheckModel('harsh', values['harsh-model'], helperScript),
+    negative: await loadCheckModel('negative', values['tone-model'], helperScript),
   };
 
   const inputs: Input[] = values.stdin
@@ -189,7 +189,11 @@ function thresholdOption(value: string | undefined, name: string): number | unde
 }
 
 /** A model folder (default: the bundled one of the kind) ready to check; bad input when it cannot be loaded or lacks the kind's class. */
-async function loadCheckModel(kind: FindingKind, dir: string | undefined): Promise<CheckModel & { dir: string }> {
+async function loadCheckModel(
+  kind: FindingKind,
+  dir: string | undefined,
+  helperScript: string,
+): Promise<CheckModel & { dir: string }> {
   const folder = dir ?? bundledModelDir(CHECK_DEFAULTS[kind].model);
   const flag = kind === 'harsh' ? '--harsh-model' : '--tone-model';
   let model;
@@ -206,7 +210,7 @@ async function loadCheckModel(kind: FindingKind, dir: string | undefined): Promi
       EXIT_CHECK_BAD_INPUT,
     );
   }
-  return { classifier: new Classifier(model), label, dir: folder };
+  return { classifier: new Classifier(model, { helperScript }), label, dir: folder };
 }
 
 /**

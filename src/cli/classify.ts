@@ -2,13 +2,13 @@
 import * as readline from 'node:readline';
 import { Classification, Classifier } from '../core/classify/classifier';
 import { loadClassifierModel } from '../core/training/modelFiles';
-import { bundledModelDir, CliError, parseOptions } from './common';
+import { bundledModelDir, CliError, CommandContext, parseOptions } from './common';
 
 const STDIN_BATCH = 512;
 
-export async function classifyCommand(argv: string[]): Promise<void> {
+export async function classifyCommand(argv: string[], { helperScript }: CommandContext): Promise<void> {
   const { values, positionals } = parseOptions(argv, { model: { type: 'string' }, json: { type: 'boolean' } }, true);
-  const classifier = new Classifier(await loadModelOrFail(values.model));
+  const classifier = new Classifier(await loadModelOrFail(values.model), { helperScript });
   const print = (text: string, result: Classification) =>
     process.stdout.write(
       values.json ? `${JSON.stringify(toJson(text, result))}\n` : formatClassification(text, result),

@@ -5,6 +5,13 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import { CHECK_DEFAULTS } from '../core/comments/checkSettings';
 import { readLabelledFile, readPolarityPair } from '../core/readers';
 import { LabelledFormat, Problem, ReadResult } from '../core/readers/types';
+import { notANumber, PREPARE_SETTING_KEYS, settingsHelp, settingsSynopsis, TRAIN_SETTING_KEYS } from './trainingFlags';
+
+/** What main gives every command besides its arguments. */
+export interface CommandContext {
+  /** The engine helper thread's entry script (dist/engineHelper.js beside the bundled CLI). */
+  readonly helperScript: string;
+}
 
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_USAGE = 2;
@@ -18,34 +25,24 @@ export const USAGE = `Usage:
       Accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix on a labelled set.
       --split validation evaluates on the model's own validation split of its training data.
   sentiment-lens train (--pos FILE --neg FILE | --file FILE [--format F]) --out DIR
-      [--epochs N] [--seed N] [--cell gru|lstm|simple] [--units N] [--layers N]
-      [--embedding-dim N] [--dropout X] [--batch-size N] [--learning-rate X] [--max-length N]
-      [--validation-split X] [--min-count N] [--max-vocabulary N] [--patience N] [--skip-gram]
-      [--word-dropout X] [--supervision final|every-step] [--weight-averaging DECAY]
-      [--lexicon-weight X] [--linguistic-examples] [--tokenizer english|developer]
-      [--quantize none|float16|uint16|uint8] [--pretrained-vectors FILE] [--ensemble-members N]
-      Train a model; progress on stderr. Defaults are the bundled model's settings.
-      --ensemble-members N (1 to 5, default 1) trains N networks, with seeds S, S + 1, ... (S is
-      --seed) on the same split and vocabulary, and saves them as one model that averages their
-      probabilities (N times the training time, size and classification time).
-      --lexicon-weight X (default 0.3, 0 = off) adds lexicon terms to the loss: the trajectory stays
-      flat on words a sentiment lexicon (VADER, AFINN-165) does not rate, moves the lexicon's way on
-      rated words and the other way after "not", and comes back near neutral at "but".
-      --linguistic-examples (on by default) adds to each epoch the lexicon's strong words alone and
-      negated ("not good", labelled negative), contrasts such as "dull but beautiful" (labelled
-      positive) and training sentences joined by "but" (labelled as the second).
-      Both apply to data with a positive and a negative label; for other labels they are off, with a
-      warning (given explicitly, they are a usage error).
+${settingsSynopsis(TRAIN_SETTING_KEYS, '      ').join('\n')}
+      [--tokenizer english|developer] [--quantize none|float16|uint16|uint8] [--pretrained-vectors FILE]
+      Train a model; progress on stderr. Defaults are the bundled model's settings;
+      \`sentiment-lens train --help\` describes each one.
+      --lexicon-weight and --linguistic-examples apply to data with a positive and a negative label;
+      for other labels they are off, with a warning (given explicitly, they are a usage error).
       --out DIR must not exist, or be an empty folder, or hold a model saved before (which is
       replaced); any other file or folder is refused with exit 1 before training starts.
       --pretrained-vectors starts the embedding from word vectors (GloVe / word2vec / fastText
       text, or wink-embeddings JSON); the embedding size follows the file's.
   sentiment-lens prepare (--pos FILE --neg FILE | --file FILE [--format F]) --out DIR [--shards N]
-      [--seed N] [--validation-split X] [--min-count N] [--max-vocabulary N] [--max-length N]
-      [--tokenizer english|developer] [--name NAME] [--vocabulary-from MODEL_DIR]
-      Split, tokenize and encode the data as train does; write id-encoded .npy shards and the
-      model's metadata.json for the distributed PyTorch trainer in scale/ (docs/scale-out.md).
-      --vocabulary-from encodes with a model's vocabulary, labels and tokenizer (to fine-tune it).
+${settingsSynopsis(PREPARE_SETTING_KEYS, '      ').join('\n')}
+      [--tokenizer english|developer] [--name NAME] [--text-column C] [--label-column C]
+      [--vocabulary-from MODEL_DIR]
+      Split, tokenize and encode the data as train does; write id-encoded .npy shards,
+      dataset.json and the model's metadata.json to DIR for the distributed PyTorch trainer in
+      scale/ (docs/scale-out.md). --vocabulary-from encodes with a model's vocabulary, labels,
+      tokenizer and max length (to continue training it: train_ddp.py --init-model).
   sentiment-lens check [--json | --format text|json|sarif] [--harsh-threshold X]
       [--negative-threshold X] [--harsh-model DIR] [--tone-model DIR] [--language ID]
       (FILE... | --stdin [--stdin-filename NAME])
@@ -67,9 +64,15 @@ COMMAND --help prints that command's usage.
 Errors are one line; set SENTIMENT_LENS_DEBUG=1 to print the stack of an unexpected one.
 `;
 
+/** What a command's own usage adds to its entry of USAGE: each setting's help and default. */
+const COMMAND_DETAILS = new Map([
+  ['train', ['      Training settings:', ...settingsHelp(TRAIN_SETTING_KEYS, '        ')]],
+  ['prepare', ['      Settings:', ...settingsHelp(PREPARE_SETTING_KEYS, '        ')]],
+]);
+
 /**
- * The usage of one command: its entry of USAGE (the line naming it and the indented lines under it)
- * and the closing notes. The whole USAGE for a name it does not hold.
+ * The usage of one command: its entry of USAGE (the line naming it and the indented lines under it,
+ * then its COMMAND_DETAILS) and the closing notes. The whole USAGE for a name it does not hold.
  */
 export function commandUsage(name: string): string {
   const [commands, ...notes] = USAGE.split('\n\n');
@@ -80,7 +83,8 @@ export function commandUsage(name: string): string {
   if (start < 0) return USAGE;
   let end = start + 1;
   while (end < lines.length && !lines[end].startsWith('  sentiment-lens ')) end++;
-  return [['Usage:', ...lines.slice(start, end)].join('\n'), ...notes].join('\n\n');
+  const entry = ['Usage:', ...lines.slice(start, end), ...(COMMAND_DETAILS.get(name) ?? [])];
+  return [entry.join('\n'), ...notes].join('\n\n');
 }
 
 /** True when argv asks for help (--help or -h before any `--`). */
@@ -119,8 +123,7 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
 export function numberOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed))
-    throw new CliError(`--${name} expects a number, got "${value}"`, EXIT_USAGE);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new CliError(notANumber(name, value), EXIT_USAGE);
   return parsed;
 }
 

@@ -7,9 +7,9 @@ import { modelClassOf } from '../core/classify/labels';
 import { stratifiedSplit } from '../core/training/training';
 import { trainingSplit } from '../core/training/modelFiles';
 import { loadModelOrFail } from './classify';
-import { CliError, DATA_OPTIONS, EXIT_USAGE, parseOptions, readData } from './common';
+import { CliError, CommandContext, DATA_OPTIONS, EXIT_USAGE, parseOptions, readData } from './common';
 
-export async function evalCommand(argv: string[]): Promise<void> {
+export async function evalCommand(argv: string[], { helperScript }: CommandContext): Promise<void> {
   const { values } = parseOptions(argv, {
     ...DATA_OPTIONS,
     model: { type: 'string' },
@@ -44,7 +44,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   if (unknown.length)
     process.stderr.write(`warning: labels unknown to the model count as errors: ${listSome(unknown)}\n`);
   const predicted = predictClassIndices(
-    new Classifier(model),
+    new Classifier(model, { helperScript }),
     examples.map((e) => e.text),
     model.labels,
   );

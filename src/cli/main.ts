@@ -8,10 +8,11 @@ import { classifyCommand } from './classify';
 import { evalCommand } from './evaluate';
 import { trainCommand } from './train';
 import { prepareCommand } from './prepare';
-import { CliError, commandUsage, USAGE, EXIT_USAGE, wantsHelp } from './common';
+import { CliError, CommandContext, commandUsage, USAGE, EXIT_USAGE, wantsHelp } from './common';
+import { engineHelperScript } from '../worker/engineHelperScript';
 
 /** A command resolves to its exit code, or to nothing for 0. */
-const COMMANDS: Record<string, (argv: string[]) => Promise<void | number>> = {
+const COMMANDS: Record<string, (argv: string[], context: CommandContext) => Promise<void | number>> = {
   check: checkCommand,
   classify: classifyCommand,
   eval: evalCommand,
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const code = await command(rest);
+    const code = await command(rest, { helperScript: engineHelperScript() });
     return typeof code === 'number' ? code : 0;
   } catch (error) {
     if (error instanceof CliError) {

@@ -19,40 +19,23 @@ import {
   TrainingProgress,
 } from '../core/training/training';
 import { negativeLabelOf, positiveLabelOf } from '../core/classify/scoring';
-import { CliError, DATA_OPTIONS, EXIT_USAGE, numberOption, parseOptions, readData } from './common';
+import { CliError, CommandContext, DATA_OPTIONS, EXIT_USAGE, parseOptions, readData } from './common';
+import { settingFlag, settingFlagOptions, settingsFromFlags, TRAIN_SETTING_KEYS } from './trainingFlags';
 
-/** Options shared by `train` and the bundled-model script. */
+/** The flags of `train` besides the data: one per training setting (trainingFlags.ts), and these. */
 export const TRAINING_FLAGS = {
   out: { type: 'string' },
-  epochs: { type: 'string' },
-  seed: { type: 'string' },
-  'ensemble-members': { type: 'string' },
-  cell: { type: 'string' },
-  units: { type: 'string' },
-  layers: { type: 'string' },
-  'embedding-dim': { type: 'string' },
-  dropout: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'learning-rate': { type: 'string' },
-  'max-length': { type: 'string' },
-  'validation-split': { type: 'string' },
-  'min-count': { type: 'string' },
-  'max-vocabulary': { type: 'string' },
-  patience: { type: 'string' },
-  'skip-gram': { type: 'boolean' },
-  'word-dropout': { type: 'string' },
-  'weight-averaging': { type: 'string' },
-  'lexicon-weight': { type: 'string' },
-  'linguistic-examples': { type: 'boolean' },
-  supervision: { type: 'string' },
+  ...settingFlagOptions(TRAIN_SETTING_KEYS),
   tokenizer: { type: 'string' },
   quantize: { type: 'string' },
   name: { type: 'string' },
   'pretrained-vectors': { type: 'string' },
 } as const;
 
-export async function trainCommand(argv: string[]): Promise<void> {
+export async function trainCommand(argv: string[], { helperScript }: CommandContext): Promise<void> {
   const { values } = parseOptions(argv, { ...DATA_OPTIONS, ...TRAINING_FLAGS });
+  /** The settings' flags, by name (their options are derived, so parseArgs cannot type them). */
+  const given = (key: string) => (values as Readonly<Record<string, string | boolean | undefined>>)[settingFlag(key)];
   if (!values.out) throw new CliError('--out DIR is required', EXIT_USAGE);
   let options = trainingOptionsFromFlags(values);
   const quantize = (values.quantize ?? 'none') as QuantizationChoice;
@@ -62,11 +45,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
   await checkSaveTarget(values.out).catch(toCliError);
   const data = readData(values);
   // Both are on by default and then apply only where the labels allow; asked for, they must apply.
-  const askedLexicon = values['lexicon-weight'] !== undefined && options.lexiconWeight > 0;
-  if (askedLexicon || values['linguistic-examples'] === true) {
+  const askedLexicon = given('lexiconWeight') !== undefined && options.lexiconWeight > 0;
+  if (askedLexicon || given('linguisticExamples') === true) {
     const labels = Object.keys(data.labelCounts);
     if (positiveLabelOf(labels) === undefined || negativeLabelOf(labels) === undefined) {
-      const flag = askedLexicon ? '--lexicon-weight' : '--linguistic-examples';
+      const flag = `--${settingFlag(askedLexicon ? 'lexiconWeight' : 'linguisticExamples')}`;
       throw new CliError(
         `${flag} needs a positive and a negative label (such as pos / neg); this file's labels are ${listSome(labels.map((l) => abbreviate(l)))}`,
         EXIT_USAGE,
@@ -77,6 +60,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const hooks: { -readonly [K in keyof TrainingHooks]: TrainingHooks[K] } = {
     onProgress: reportProgress,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+    helperScript,
   };
   let pretrainedVectors: string | undefined;
   if (values['pretrained-vectors'] !== undefined) {
@@ -88,7 +72,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
         options.tokenizer,
       ),
     );
-    if (values['embedding-dim'] === undefined)
+    if (given('embeddingDim') === undefined)
       options = resolveTrainingOptions({ ...options, embeddingDim: vectors.dim });
     else if (vectors.dim !== options.embeddingDim) {
       throw new CliError(
@@ -123,38 +107,23 @@ export async function trainCommand(argv: string[]): Promise<void> {
   process.stdout.write(`${formatMetrics(result.metrics)}\n`);
 }
 
-/** Turns command-line flags into training options (unset flags keep the defaults). */
+/**
+ * Turns command-line flags into training options: the flags of the settings `keys` (default:
+ * train's) and --tokenizer; unset flags keep the defaults. A bad value is a usage error naming its flag.
+ */
 export function trainingOptionsFromFlags(
-  values: Partial<Record<keyof typeof TRAINING_FLAGS, string | boolean>>,
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  keys = TRAIN_SETTING_KEYS,
 ): TrainingOptions {
-  const num = (name: keyof typeof TRAINING_FLAGS) => numberOption(values[name] as string | undefined, name);
   const tokenizer = values.tokenizer as string | undefined;
   if (tokenizer !== undefined && tokenizer !== 'english' && tokenizer !== 'developer') {
     throw new CliError(`--tokenizer must be english or developer (got "${tokenizer}")`, EXIT_USAGE);
   }
+  const { settings, problems } = settingsFromFlags(keys, values);
+  if (problems.length) throw new CliError(problems.join('; '), EXIT_USAGE);
   try {
     return resolveTrainingOptions({
-      epochs: num('epochs'),
-      seed: num('seed'),
-      ensembleMembers: num('ensemble-members'),
-      cell: values.cell as TrainingOptions['cell'] | undefined,
-      units: num('units'),
-      layers: num('layers'),
-      embeddingDim: num('embedding-dim'),
-      dropout: num('dropout'),
-      batchSize: num('batch-size'),
-      learningRate: num('learning-rate'),
-      maxLength: num('max-length'),
-      validationSplit: num('validation-split'),
-      minCount: num('min-count'),
-      maxVocabulary: num('max-vocabulary'),
-      patience: num('patience'),
-      skipGram: values['skip-gram'] as boolean | undefined,
-      wordDropout: num('word-dropout'),
-      weightAveraging: num('weight-averaging'),
-      supervision: values.supervision as TrainingOptions['supervision'] | undefined,
-      lexiconWeight: num('lexicon-weight'),
-      linguisticExamples: values['linguistic-examples'] as boolean | undefined,
+      ...settings,
       tokenizer: tokenizer ? { kind: tokenizer, lowercase: true } : undefined,
     });
   } catch (error) {

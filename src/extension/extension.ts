@@ -9,6 +9,7 @@ import { createEditorApi, createEditorTestHooks } from './editorApi';
 import { HighlightHoverProvider } from './highlight/highlightHoverProvider';
 import { Highlighter } from './highlight/highlighter';
 import { ModelService } from './modelService';
+import { engineHelperScript } from '../worker/engineHelperScript';
 import { ModelStore } from './modelStore';
 import { StatusBar } from './statusBar';
 import { ModelManager } from './training/modelManager';
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): SentimentLensApi {
 
   // Models: folders, and lazy loading per feature
   const store = new ModelStore(context.extensionPath, context.globalStorageUri.fsPath);
-  const models = new ModelService(store, config, log);
+  const models = new ModelService(store, config, log, engineHelperScript());
   context.subscriptions.push(store, models);
 
   // Editor features: per-word highlights and their hovers, comment tone (diagnostics, live mode, workspace check), status bar

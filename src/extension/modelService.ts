@@ -37,6 +37,8 @@ export class ModelService implements vscode.Disposable {
     private readonly store: ModelStore,
     private readonly config: ConfigService,
     private readonly log: vscode.LogOutputChannel,
+    /** The engine helper thread's entry script, for the classifiers' second thread. */
+    private readonly helperScript: string,
   ) {
     this.disposables.push(
       store.onDidChange(() => this.clearCache()),
@@ -82,7 +84,7 @@ export class ModelService implements vscode.Disposable {
       const started = Date.now();
       pending = loadClassifierModel(entry.dir).then((model) => {
         this.log.info(`loaded model "${name}" from ${entry.dir} in ${Date.now() - started} ms`);
-        return { name, model, classifier: new Classifier(model) };
+        return { name, model, classifier: new Classifier(model, { helperScript: this.helperScript }) };
       });
       pending.catch(() => this.cache.delete(entry.dir));
       this.cache.set(entry.dir, pending);

@@ -2,7 +2,8 @@
  * The settings of a training run, one row each: key, default, allowed values, and the label and help
  * the training panel shows. Everything else derives from this table: TrainingOptions' type, defaults
  * and range checks (core/training/training.ts), the panel's message guard (panelMessages.ts), the panel's
- * defaults (host) and its form (webview). Imports nothing, so every layer can use it.
+ * defaults (host) and its form (webview), and the command line's flags with their checks and help
+ * (cli/trainingFlags.ts). Imports nothing, so every layer can use it.
  *
  * To add a setting, add a row to TRAINING_SETTINGS (a run option) or PANEL_ONLY_SETTINGS (a choice of
  * the panel that is not a TrainingOptions field); `panel: true` shows a run option in the panel.

@@ -40,7 +40,11 @@ export class WorkerSession {
   private running: { requestId: number; abort: AbortController } | undefined;
   private finished: FinishedRun | undefined;
 
-  constructor(private readonly post: (message: WorkerToHost) => void) {}
+  /** `helperScript`: the engine helper thread's entry script, for training and the report's classifier. */
+  constructor(
+    private readonly post: (message: WorkerToHost) => void,
+    private readonly helperScript: string,
+  ) {}
 
   /** Handles a checked message; returns when the work it started has ended. */
   async handle(message: HostToWorker): Promise<void> {
@@ -100,10 +104,11 @@ export class WorkerSession {
         onProgress: (progress) => this.post({ type: 'progress', requestId, progress }),
         onWarning: (message) => this.post({ type: 'warning', requestId, message }),
         initialEmbedding,
+        helperScript: this.helperScript,
       });
       const files = sourceFiles(message.source);
       this.finished = { result, files, description: sourceTitle(message.source) };
-      this.post({ type: 'done', requestId, report: buildReport(result) });
+      this.post({ type: 'done', requestId, report: buildReport(result, this.helperScript) });
     } catch (error) {
       if (error instanceof TrainingCancelledError || (error as Error)?.name === 'AbortError')
         this.post({ type: 'cancelled', requestId });
@@ -143,9 +148,9 @@ export class WorkerSession {
 }
 
 /** The report of a finished run: metrics and a few validation sentences with their trajectories. */
-export function buildReport(result: TrainingResult): ReportView {
+export function buildReport(result: TrainingResult, helperScript: string): ReportView {
   const { metrics, model } = result;
-  const classifier = new Classifier(model);
+  const classifier = new Classifier(model, { helperScript });
   const pool = result.validation.length ? result.validation : [];
   // A few sentences of each class, short ones first so that they fit the panel.
   const picked = model.labels

@@ -172,6 +172,21 @@ describe('module boundaries', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('keeps core/ to core/ and protocol/: no import from the other layers, no file looked up beside its own code', () => {
+    const core = path.join(src, 'core');
+    const offenders = filesUnder(core).flatMap((file) => {
+      const outside = localDependencies(file)
+        .filter((dependency) => !dependency.startsWith(core) && !dependency.startsWith(path.join(src, 'protocol')))
+        .map((dependency) => `imports ${path.relative(src, dependency)}`);
+      // Paths of scripts and folders (the engine helper's entry, the bundled models) come from the entry points.
+      const lookups = /\b__(?:dirname|filename)\b/.test(fs.readFileSync(file, 'utf8'))
+        ? ['uses __dirname/__filename']
+        : [];
+      return [...outside, ...lookups].map((problem) => `${path.relative(src, file)}: ${problem}`);
+    });
+    assert.deepEqual(offenders, []);
+  });
+
   it('keeps the protocol free of runtime dependencies (type imports and its own guards only)', () => {
     const offenders = filesUnder(path.join(src, 'protocol')).flatMap((file) =>
       runtimeImports(file)

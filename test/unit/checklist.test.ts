@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Classification, Classifier } from '../../src/core/classify/classifier';
 import { loadClassifierModel } from '../../src/core/training/modelFiles';
 import { capabilityRates, ChecklistCase, parseChecklistCases, scoreCase } from '../../scripts/checklistCases';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
 const root = path.join(__dirname, '..', '..');
 const casesFile = path.join(root, 'test', 'fixtures', 'checklist', 'movie-reviews.jsonl');
@@ -140,7 +141,9 @@ describe('checklist of the shipped movie-review model', () => {
 
   it('keeps every capability at or above its floor of pass rates', async () => {
     const model = await loadClassifierModel(path.join(root, 'model', 'movie-reviews'));
-    const classifications = new Classifier(model).classifyMany(cases.map((c) => c.text));
+    const classifications = new Classifier(model, { helperScript: ENGINE_HELPER_SCRIPT }).classifyMany(
+      cases.map((c) => c.text),
+    );
     const rates = capabilityRates(
       cases,
       cases.map((c, i) => scoreCase(c, classifications[i], model.labels)),

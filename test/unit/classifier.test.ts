@@ -5,6 +5,7 @@ import { initWeights } from '../../src/core/engine';
 import type { Architecture } from '../../src/core/model/architecture';
 import { DEFAULT_TOKENIZER } from '../../src/core/text/tokenizer';
 import { Vocabulary } from '../../src/core/text/vocabulary';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
 describe('classifier', () => {
   it('predictClassIndices classifies in bounded chunks and keeps only the label indices', () => {
@@ -35,13 +36,16 @@ describe('classifier', () => {
       dropout: 0,
     };
     const weights = initWeights(arch, 3);
-    const classifier = new Classifier({
-      arch,
-      weights,
-      vocabulary: new Vocabulary(['<pad>', '<unk>', 'good', 'bad']),
-      labels: ['negative', 'positive'],
-      tokenizer: DEFAULT_TOKENIZER,
-    });
+    const classifier = new Classifier(
+      {
+        arch,
+        weights,
+        vocabulary: new Vocabulary(['<pad>', '<unk>', 'good', 'bad']),
+        labels: ['negative', 'positive'],
+        tokenizer: DEFAULT_TOKENIZER,
+      },
+      { helperScript: ENGINE_HELPER_SCRIPT },
+    );
     const predictor = classifier.predictor;
     if (!(await predictor.whenHelperReady())) this.skip(); // one CPU: no helper thread to end
     assert.ok(predictor.hasHelper);
@@ -127,7 +131,10 @@ describe('classifier', () => {
     });
 
     it("dispose ends every network's helper thread", async function () {
-      const ensemble = new Classifier({ ...base, weights: initWeights(arch, 3), otherMembers: [initWeights(arch, 4)] });
+      const ensemble = new Classifier(
+        { ...base, weights: initWeights(arch, 3), otherMembers: [initWeights(arch, 4)] },
+        { helperScript: ENGINE_HELPER_SCRIPT },
+      );
       const predictors = ensemble.predictors;
       assert.equal(ensemble.predictor, predictors[0]);
       const ready = await Promise.all(predictors.map((predictor) => predictor.whenHelperReady()));

@@ -159,7 +159,7 @@ describe('cli: help and negated options', () => {
       this.timeout(120000);
       const bad = cli(['train', '--file', reviews, '--out', path.join(dir, 'bad'), '--lexicon-weight=-1']);
       assert.equal(bad.code, 2);
-      assert.match(bad.stderr, /lexicon weight must be in \[0, 10\]/);
+      assert.match(bad.stderr, /--lexicon-weight must be in \[0, 10\] \(got -1\)/);
       const labelsFile = path.join(dir, 'bugs.tsv');
       fs.writeFileSync(labelsFile, 'bug\tit crashes\nfeature\tadd a button\nbug\tit hangs\nfeature\tdark mode\n');
       const pairless = cli([
@@ -252,7 +252,7 @@ describe('cli: help and negated options', () => {
         assert.equal(bad.code, 2, value);
         assert.match(
           bad.stderr,
-          value === 'two' ? /--ensemble-members expects a number/ : /ensemble members must be an integer in \[1, 5\]/,
+          value === 'two' ? /--ensemble-members expects a number/ : /--ensemble-members must be an integer in \[1, 5\]/,
         );
       }
       assert.equal(fs.existsSync(path.join(dir, 'bad')), false);

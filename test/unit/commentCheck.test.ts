@@ -19,6 +19,7 @@ import { extractComments } from '../../src/core/comments';
 import { commentKey } from '../../src/core/comments/commentTone';
 import { loadClassifierModel } from '../../src/core/training/modelFiles';
 import { tokenize } from '../../src/core/text/tokenizer';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -262,7 +263,7 @@ describe('commentCheck', () => {
       assert.deepEqual([...model.labels].sort(), [HARSH_LABEL, NOT_HARSH_LABEL]);
       assert.equal(model.tokenizer.kind, 'developer');
       assert.equal(FINDING_KIND_INFO.harsh.labelOf(model.labels), HARSH_LABEL);
-      const result = new Classifier(model).classify('Who wrote this crap?');
+      const result = new Classifier(model, { helperScript: ENGINE_HELPER_SCRIPT }).classify('Who wrote this crap?');
       assert.ok(result.probabilities.harsh >= 0 && result.probabilities.harsh <= 1);
       assert.ok(Math.abs(result.probabilities.harsh + result.probabilities['not-harsh'] - 1) < 1e-5);
     });
@@ -274,8 +275,12 @@ describe('commentCheck', () => {
     });
 
     it('gives each sentence the probabilities the bundled models give that sentence alone', async () => {
-      const harsh = new Classifier(await loadClassifierModel(path.join(root, 'model', CHECK_DEFAULTS.harsh.model)));
-      const tone = new Classifier(await loadClassifierModel(path.join(root, 'model', CHECK_DEFAULTS.negative.model)));
+      const harsh = new Classifier(await loadClassifierModel(path.join(root, 'model', CHECK_DEFAULTS.harsh.model)), {
+        helperScript: ENGINE_HELPER_SCRIPT,
+      });
+      const tone = new Classifier(await loadClassifierModel(path.join(root, 'model', CHECK_DEFAULTS.negative.model)), {
+        helperScript: ENGINE_HELPER_SCRIPT,
+      });
       const source = '# Please rename this variable\n# Who wrote this crap? What the hell.\nx = 1\n';
       const check = await checkComments(source, 'python', {
         harsh: { classifier: harsh, label: 'harsh' },

@@ -250,7 +250,7 @@ describe('engine', () => {
     const weights = initWeights(arch, 1);
     weights.dense.bias.set([0.5, -1, 2]);
     const batch = randomBatch(arch, [3, 0, 4], 4, 8);
-    const result = new Predictor(arch, weights).predict(batch);
+    const result = new Predictor(arch, weights, { threads: 1 }).predict(batch);
     const exps = [0.5, -1, 2].map(Math.exp);
     const total = exps.reduce((a, b) => a + b, 0);
     exps.forEach((e, k) => assert.ok(Math.abs(result.finalProbabilities[3 + k] - e / total) < 1e-6));
@@ -266,7 +266,7 @@ describe('engine', () => {
   it('the cached input projection gives bit-identical probabilities, also when ids are new in a later batch', () => {
     const arch = makeArch('gru', 1, 8, 16);
     const weights = initWeights(arch, 12);
-    const predictor = new Predictor(arch, weights);
+    const predictor = new Predictor(arch, weights, { threads: 1 });
     for (const [seed, lengths] of [
       [1, [7, 3, 5]],
       [2, [6, 6, 1, 2]],

@@ -3,9 +3,17 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import type { Batch } from '../../src/core/model/batching';
 import { flattenWeights, type Architecture, type CellType } from '../../src/core/model/architecture';
-import { createTrainer, initWeights, ParallelTrainer, Random, Trainer } from '../../src/core/engine';
+import {
+  createTrainer,
+  initWeights,
+  MissingHelperScriptError,
+  ParallelTrainer,
+  Random,
+  Trainer,
+} from '../../src/core/engine';
 import { NetworkEngine } from '../../src/core/engine/network';
 import { maxAbsDiff, randomBatch as paddedBatch } from './engineBatches';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
 /** A batch of the given lengths (padded to the longest), random ids and labels. */
 function randomBatch(arch: Architecture, lengths: number[], seed: number, stepLabels = false): Batch {
@@ -69,6 +77,7 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
           const single = new Trainer(a, weights, { seed: 7, learningRate: 0.01 });
           const parallel = new ParallelTrainer(a, weights, {
             seed: 7,
+            helperScript: ENGINE_HELPER_SCRIPT,
             learningRate: 0.01,
             onWarning: (m) => assert.fail(m),
           });
@@ -105,7 +114,7 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
       helperScript: path.join(__dirname, 'no-such-helper.js'),
       onWarning: (m) => warnings.push(m),
     });
-    const working = new ParallelTrainer(a, weights, { seed: 1 });
+    const working = new ParallelTrainer(a, weights, { seed: 1, helperScript: ENGINE_HELPER_SCRIPT });
     try {
       assert.strictEqual(warnings.length, 1);
       assert.match(warnings[0], /no-such-helper\.js does not exist; training runs in one thread/);
@@ -125,7 +134,7 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
 
   it('dispose() ends the helper thread; training after it stays correct in one thread', async () => {
     const a = arch('gru');
-    const trainer = new ParallelTrainer(a, initWeights(a, 1), { seed: 1 });
+    const trainer = new ParallelTrainer(a, initWeights(a, 1), { seed: 1, helperScript: ENGINE_HELPER_SCRIPT });
     assert.ok(await trainer.whenHelperReady());
     const batch = randomBatch(a, [3, 4, 5], 1);
     trainer.trainBatch(batch);
@@ -141,7 +150,10 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
     const script = `
       const { initWeights, ParallelTrainer } = require(${JSON.stringify(engine)});
       const arch = { cell: 'gru', vocabSize: 20, embeddingDim: 8, units: 8, layers: 1, numClasses: 2, dropout: 0.5 };
-      const trainer = new ParallelTrainer(arch, initWeights(arch, 1), { onWarning: (m) => { console.error(m); process.exitCode = 2; } });
+      const trainer = new ParallelTrainer(arch, initWeights(arch, 1), {
+        helperScript: ${JSON.stringify(ENGINE_HELPER_SCRIPT)},
+        onWarning: (m) => { console.error(m); process.exitCode = 2; },
+      });
       trainer.whenHelperReady().then((ready) => {
         const batch = { ids: Int32Array.of(2, 3, 4, 5, 6, 0), lengths: Int32Array.of(3, 2), batchSize: 2, timeSteps: 3, labels: Int32Array.of(0, 1) };
         trainer.trainBatch(batch);
@@ -157,10 +169,19 @@ describe('engine: two-thread training (ParallelTrainer)', () => {
     assert.match(run.stdout, /steps on helper: 1 ready: true/);
   });
 
+  it('a trainer that may use a helper thread but has no helper script throws, whatever the machine', () => {
+    const a = arch('gru');
+    const weights = initWeights(a, 1);
+    assert.throws(() => new ParallelTrainer(a, weights), MissingHelperScriptError);
+    assert.throws(() => createTrainer(a, weights), /createTrainer: threads is not 1 but no helperScript was given/);
+    assert.throws(() => createTrainer(a, weights, { threads: 2 }), MissingHelperScriptError);
+    assert.ok(!(createTrainer(a, weights, { threads: 1 }) instanceof ParallelTrainer));
+  });
+
   it('createTrainer picks the thread count from the threads option', async () => {
     const a = arch('gru');
     const one = createTrainer(a, initWeights(a, 1), { threads: 1 });
-    const two = createTrainer(a, initWeights(a, 1), { threads: 2 });
+    const two = createTrainer(a, initWeights(a, 1), { threads: 2, helperScript: ENGINE_HELPER_SCRIPT });
     try {
       assert.ok(!(one instanceof ParallelTrainer));
       assert.strictEqual(one.threads, 1);

@@ -6,9 +6,17 @@ import type { Batch } from '../../src/core/model/batching';
 import { Classifier } from '../../src/core/classify/classifier';
 import type { Architecture, CellType } from '../../src/core/model/architecture';
 import { loadClassifierModel } from '../../src/core/training/modelFiles';
-import { initWeights, Predictor, Random, SPLIT_MIN_TOKENS } from '../../src/core/engine';
+import {
+  initWeights,
+  MissingHelperScriptError,
+  Predictor,
+  Random,
+  SPLIT_MIN_TOKENS,
+  Trainer,
+} from '../../src/core/engine';
 import { randomBatch as paddedBatch } from './engineBatches';
 import { dataPath, needsData } from './fullData';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
 /** A batch of `size` sentences of random lengths 0..maxLength, padded to the longest, random ids. */
 function randomBatch(arch: Architecture, size: number, maxLength: number, seed: number): Batch {
@@ -44,7 +52,7 @@ describe('engine: inference (Predictor)', () => {
       const a = arch(cell, layers);
       const weights = initWeights(a, 5);
       const one = new Predictor(a, weights, { threads: 1 });
-      const two = new Predictor(a, weights, { threads: 2 });
+      const two = new Predictor(a, weights, { threads: 2, helperScript: ENGINE_HELPER_SCRIPT });
       try {
         assert.ok(await two.whenHelperReady());
         const batches = [randomBatch(a, 40, 24, 1), randomBatch(a, 33, 30, 2), randomBatch(a, 64, 12, 3)];
@@ -68,7 +76,7 @@ describe('engine: inference (Predictor)', () => {
   it('after dispose() a large batch starts a new helper thread, with the same results meanwhile', async () => {
     const a = arch('gru');
     const weights = initWeights(a, 6);
-    const predictor = new Predictor(a, weights, { threads: 2 });
+    const predictor = new Predictor(a, weights, { threads: 2, helperScript: ENGINE_HELPER_SCRIPT });
     const batch = randomBatch(a, 40, 20, 7);
     const expected = new Predictor(a, weights, { threads: 1 }).predict(batch);
     try {
@@ -102,12 +110,21 @@ describe('engine: inference (Predictor)', () => {
     assert.strictEqual(predictor.helperBatches, 0);
   });
 
+  it("throws without a helper script unless threads is 1 or the weights are a Trainer's, whatever the machine", () => {
+    const a = arch('gru');
+    const weights = initWeights(a, 8);
+    assert.throws(() => new Predictor(a, weights), MissingHelperScriptError);
+    assert.throws(() => new Predictor(a, weights, { threads: 2 }), /Predictor: threads is not 1 but no helperScript/);
+    assert.doesNotThrow(() => new Predictor(a, weights, { threads: 1 }));
+    assert.doesNotThrow(() => new Predictor(a, new Trainer(a, weights).weights));
+  });
+
   it('a Classifier gives the same classifications with 1 and 2 threads on real sentences', async function () {
     const data = dataPath('rt-polaritydata', 'rt-polarity.neg');
     needsData(this, data);
     const model = await loadClassifierModel(path.join(__dirname, '..', 'fixtures', 'models', 'keras-converted-gru'));
     const texts = readFileSync(data, 'latin1').split('\n').filter(Boolean).slice(0, 300);
-    const twoThreads = new Classifier(model, { threads: 2 });
+    const twoThreads = new Classifier(model, { threads: 2, helperScript: ENGINE_HELPER_SCRIPT });
     const predictor = twoThreads.predictor;
     assert.ok(await predictor.whenHelperReady());
     const before = predictor.helperBatches;
@@ -123,7 +140,11 @@ describe('engine: inference (Predictor)', () => {
     const script = `
       const { initWeights, Predictor } = require(${JSON.stringify(engine)});
       const arch = { cell: 'gru', vocabSize: 50, embeddingDim: 8, units: 8, layers: 1, numClasses: 2, dropout: 0 };
-      const predictor = new Predictor(arch, initWeights(arch, 1), { threads: 2, onWarning: (m) => { console.error(m); process.exitCode = 2; } });
+      const predictor = new Predictor(arch, initWeights(arch, 1), {
+        threads: 2,
+        helperScript: ${JSON.stringify(ENGINE_HELPER_SCRIPT)},
+        onWarning: (m) => { console.error(m); process.exitCode = 2; },
+      });
       predictor.whenHelperReady().then((ready) => {
         const T = 20, B = 30;
         const ids = Int32Array.from({ length: B * T }, (_, i) => 1 + (i % 49));

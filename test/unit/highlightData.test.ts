@@ -4,13 +4,14 @@ import { classifyInChunks } from '../../src/core/classify/chunkedClassify';
 import { Classifier } from '../../src/core/classify/classifier';
 import { highlightText, highlightTextInChunks } from '../../src/core/classify/highlightData';
 import { loadClassifierModel } from '../../src/core/training/modelFiles';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
 const fixtureModel = path.join(__dirname, '..', 'fixtures', 'models', 'keras-converted-gru');
 
 describe('highlightData', () => {
   let classifier: Classifier;
   before(async () => {
-    classifier = new Classifier(await loadClassifierModel(fixtureModel));
+    classifier = new Classifier(await loadClassifierModel(fixtureModel), { helperScript: ENGINE_HELPER_SCRIPT });
   });
 
   it('classifies each sentence on its own, words at their ranges in the whole text', () => {
@@ -53,7 +54,7 @@ describe('highlightData', () => {
 describe('chunkedClassify', () => {
   let classifier: Classifier;
   before(async () => {
-    classifier = new Classifier(await loadClassifierModel(fixtureModel));
+    classifier = new Classifier(await loadClassifierModel(fixtureModel), { helperScript: ENGINE_HELPER_SCRIPT });
   });
 
   it('classifies every text in order, yielding between chunks', async () => {

@@ -13,14 +13,10 @@ import {
 } from '../../src/core/lexicon/lexiconTargets';
 import lexicon from '../../src/core/lexicon/sentimentLexicon.json';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../../src/core/model/architecture';
-import {
-  lengthBucketedBatches,
-  prepareTrainingBatch,
-  resolveTrainingOptions,
-  trainClassifier,
-} from '../../src/core/training/training';
+import { lengthBucketedBatches, prepareTrainingBatch, resolveTrainingOptions } from '../../src/core/training/training';
 import { Vocabulary } from '../../src/core/text/vocabulary';
 import { randomBatch } from './engineBatches';
+import { trainFromSource } from '../support/engineHelper';
 
 const WORDS = ['<pad>', '<unk>', 'the', 'film', 'is', 'not', 'good', 'bad', 'but', 'very', ',', 'wooden', 'great'];
 const vocabulary = new Vocabulary(WORDS);
@@ -84,7 +80,7 @@ describe('lexicon-regularised training', () => {
     assert.strictEqual(batch.ids[3], vocabulary.idOf('good'), 'the input is not changed');
   });
 
-  it('synthetic examples: strong words alone or negated, and "A , but B" pairs labelled as B from B on', () => {
+  it('synthetic examples: strong words alone, negated or among plain words, and "A , but B" pairs labelled as B from B on', () => {
     const settings = lexiconSettings(vocabulary, ['neg', 'pos'], 0);
     // 300 training sentences: 30 contrast pairs per epoch.
     const trainIds = Array.from({ length: 100 }, () => [
@@ -101,15 +97,39 @@ describe('lexicon-regularised training', () => {
       new Random(4),
     );
     const text = (seq: Int32Array) => [...seq].map((id) => WORDS[id]).join(' ');
-    const phrases = examples.ids.map(text).filter((t) => !t.includes('but'));
-    for (const [phrase, i] of phrases.map((p, k) => [p, k] as const)) {
-      const word = phrase.split(' ').pop()!;
-      const positive = (lexicon.valence as Record<string, number>)[word] > 0;
-      const negated = phrase.includes(' ');
-      assert.strictEqual(examples.labels[i], positive !== negated ? 1 : 0, phrase);
-      assert.strictEqual(examples.stepLabels[i][0], negated ? -1 : examples.labels[i], phrase);
+    const negators = ['not', "n't", 'never'];
+    const strongValence = (word: string) => {
+      const v = (lexicon.valence as Record<string, number>)[word];
+      return v !== undefined && Math.abs(v) >= 1.5 ? v : undefined;
+    };
+    const phrases = examples.ids
+      .map((seq, i) => ({ words: text(seq).split(' '), i }))
+      .filter(({ words }) => !words.includes('but'));
+    let inContext = 0;
+    for (const { words, i } of phrases) {
+      const phrase = words.join(' ');
+      // One strong word; a negator, if any, first; plain words around it (at most two after it).
+      const at = words.findIndex((w) => strongValence(w) !== undefined);
+      assert.ok(at >= 0 && words.slice(at + 1).every((w) => strongValence(w) === undefined), phrase);
+      assert.ok(words.length - at - 1 <= 2 && at <= 3, phrase);
+      const negated = negators.includes(words[0]);
+      assert.ok(
+        words.slice(1).every((w) => !negators.includes(w)),
+        phrase,
+      );
+      if (words.length > (negated ? 2 : 1)) inContext++;
+      const label = strongValence(words[at])! > 0 !== negated ? 1 : 0;
+      assert.strictEqual(examples.labels[i], label, phrase);
+      assert.deepStrictEqual(
+        [...examples.stepLabels[i]],
+        words.map((_, t) => (t < at ? -1 : label)),
+        phrase,
+      );
     }
-    assert.ok(phrases.some((p) => p.endsWith('good')) && phrases.some((p) => p.endsWith('bad')));
+    assert.ok(inContext > 0, 'some strong words come among plain words');
+    assert.ok(
+      phrases.some(({ words }) => words.at(-1) === 'good') && phrases.some(({ words }) => words.at(-1) === 'bad'),
+    );
     const pairs = examples.ids
       .map((seq, i) => ({ text: text(seq), label: examples.labels[i], steps: [...examples.stepLabels[i]] }))
       .filter((p) => p.text.includes(' but ') && p.text.includes('film'));
@@ -287,20 +307,20 @@ describe('lexicon-regularised training', () => {
       lexiconWeight: 0.5,
       threads: 1 as const,
     };
-    const first = await trainClassifier(data, options);
-    const second = await trainClassifier(data, options);
+    const first = await trainFromSource(data, options);
+    const second = await trainFromSource(data, options);
     assert.deepStrictEqual(first.model.weights.dense.kernel, second.model.weights.dense.kernel);
     assert.strictEqual(first.options.lexiconWeight, 0.5);
-    const off = await trainClassifier(data, { ...options, lexiconWeight: 0, linguisticExamples: false });
+    const off = await trainFromSource(data, { ...options, lexiconWeight: 0, linguisticExamples: false });
     assert.notDeepStrictEqual(first.model.weights.dense.kernel, off.model.weights.dense.kernel);
-    const synthetic = await trainClassifier(data, { ...options, lexiconWeight: 0, linguisticExamples: true });
+    const synthetic = await trainFromSource(data, { ...options, lexiconWeight: 0, linguisticExamples: true });
     assert.notDeepStrictEqual(synthetic.model.weights.dense.kernel, off.model.weights.dense.kernel);
     assert.strictEqual(synthetic.trainingExamples, data.length, 'synthetic examples are not counted as training data');
     // On by default, they stay off, with a warning, for labels without a positive / negative pair.
     const warnings: string[] = [];
     const bugs = data.map((d) => ({ ...d, label: d.label === 'pos' ? 'bug' : 'feature' }));
-    const plain = await trainClassifier(bugs, { ...options, lexiconWeight: 0, linguisticExamples: false });
-    const byDefault = await trainClassifier(
+    const plain = await trainFromSource(bugs, { ...options, lexiconWeight: 0, linguisticExamples: false });
+    const byDefault = await trainFromSource(
       bugs,
       { ...options, lexiconWeight: undefined, linguisticExamples: undefined },
       { onWarning: (m) => warnings.push(m) },

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { isHostToPanel, isPanelToHost, isPanelTrainingSettings } from '../../src/protocol/panelMessages';
 import { IDLE_RUN, RUNNING_STATUSES, sourceTitle } from '../../src/protocol/views';
 import { labelTone } from '../../src/protocol/labelTones';
-import { MODEL_NAME, MODEL_NAME_PATTERN } from '../../src/protocol/modelNames';
+import { MODEL_NAME, MODEL_NAME_PATTERN, suggestModelName } from '../../src/protocol/modelNames';
 import { isHostToWorker, isWorkerToHost } from '../../src/protocol/workerMessages';
 import { transferEmbedding } from '../../src/core/training/embeddingTransfer';
 import { FEATURE_IDS, featureName } from '../../src/protocol/features';
@@ -167,6 +167,15 @@ describe('modelNames', () => {
     for (const name of ['m', 'my-model_2.1', '9lives', 'a'.repeat(64)]) assert.ok(MODEL_NAME.test(name), name);
     for (const name of ['', '-x', '.hidden', 'a b', 'a/b', 'a'.repeat(65), 'ü'])
       assert.ok(!MODEL_NAME.test(name), name);
+  });
+
+  it('suggests a valid name from any folder name, or the fallback when nothing of it can be used', () => {
+    assert.equal(suggestModelName('my model (v2)', 'x'), 'my-model--v2-');
+    assert.equal(suggestModelName('.hidden-model', 'x'), 'hidden-model');
+    assert.equal(suggestModelName('ü', 'imported'), 'imported');
+    assert.equal(suggestModelName('b'.repeat(100), 'x'), 'b'.repeat(64));
+    for (const text of ['my model (v2)', '--a', 'ü-ber', 'b'.repeat(100)])
+      assert.ok(MODEL_NAME.test(suggestModelName(text, 'x')), text);
   });
 
   it('gives the panel a pattern that compiles with the v flag browsers use for the pattern attribute', () => {

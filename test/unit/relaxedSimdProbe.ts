@@ -8,6 +8,7 @@ import { NetworkEngine } from '../../src/core/engine/network';
 import { markWeightsMutable } from '../../src/core/engine/predict';
 import type { Architecture } from '../../src/core/model/architecture';
 import { maxAbsDiff, randomBatch } from './engineBatches';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
 async function main(): Promise<void> {
   const arch: Architecture = {
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const trainerWeights = initWeights(arch, 6);
   markWeightsMutable(trainerWeights);
   const one = new Predictor(arch, weights, { threads: 1 });
-  const two = new Predictor(arch, weights, { threads: 2 });
+  const two = new Predictor(arch, weights, { threads: 2, helperScript: ENGINE_HELPER_SCRIPT });
   await two.whenHelperReady();
   const relaxed1 = one.predict(batch);
   const relaxed2 = two.predict(batch);

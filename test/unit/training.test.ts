@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { saveTrainedModel } from '../../src/core/training/modelFiles';
-import { SKIP_GRAM_COVERAGE_LIMIT, trainClassifier, TrainingOptions } from '../../src/core/training/training';
+import { SKIP_GRAM_COVERAGE_LIMIT, TrainingOptions } from '../../src/core/training/training';
+import { trainFromSource } from '../support/engineHelper';
 
 const labelled = [
   ...Array.from({ length: 12 }, (_, i) => ({ text: `thanks a lot this works great ${i}`, label: 'positive' })),
@@ -25,12 +26,12 @@ const tiny: Partial<TrainingOptions> = {
 describe('training', () => {
   describe('pretrainingTexts', () => {
     it('keep the vocabulary to the labelled training part by default', async () => {
-      const result = await trainClassifier(labelled, { ...tiny, pretrainingTexts: unlabelled });
+      const result = await trainFromSource(labelled, { ...tiny, pretrainingTexts: unlabelled });
       assert.equal(result.model.vocabulary.tokens.includes('splendid'), false);
     });
 
     it('add their words to the vocabulary with vocabularySource training+pretraining', async () => {
-      const result = await trainClassifier(labelled, {
+      const result = await trainFromSource(labelled, {
         ...tiny,
         pretrainingTexts: unlabelled,
         vocabularySource: 'training+pretraining',
@@ -40,8 +41,8 @@ describe('training', () => {
 
     it('change the skip-gram vectors of the training words they share', async () => {
       const row = (embedding: Float32Array, id: number) => Array.from(embedding.subarray(id * 8, (id + 1) * 8));
-      const without = await trainClassifier(labelled, { ...tiny, epochs: 1, learningRate: 1e-9 });
-      const withTexts = await trainClassifier(labelled, {
+      const without = await trainFromSource(labelled, { ...tiny, epochs: 1, learningRate: 1e-9 });
+      const withTexts = await trainFromSource(labelled, {
         ...tiny,
         epochs: 1,
         learningRate: 1e-9,
@@ -53,7 +54,7 @@ describe('training', () => {
     });
 
     it('are not written to metadata.json, only their number', async () => {
-      const result = await trainClassifier(labelled, { ...tiny, pretrainingTexts: unlabelled });
+      const result = await trainFromSource(labelled, { ...tiny, pretrainingTexts: unlabelled });
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-training-'));
       try {
         await saveTrainedModel(path.join(dir, 'm'), result, {
@@ -84,11 +85,11 @@ describe('training: the initial embedding hook and skip-gram', () => {
 
   it(`skips skip-gram when the hook sets at least ${SKIP_GRAM_COVERAGE_LIMIT} of the rows, as if skipGram were off`, async () => {
     const phases: string[] = [];
-    const skipped = await trainClassifier(labelled, tiny, {
+    const skipped = await trainFromSource(labelled, tiny, {
       initialEmbedding: hookSetting(1),
       onProgress: (p) => phases.push(p.phase),
     });
-    const off = await trainClassifier(labelled, { ...tiny, skipGram: false }, { initialEmbedding: hookSetting(1) });
+    const off = await trainFromSource(labelled, { ...tiny, skipGram: false }, { initialEmbedding: hookSetting(1) });
     assert.equal(skipped.skipGramPretrained, false);
     assert.equal(phases.includes('pretraining'), false);
     assert.deepEqual(words(skipped), words(off));
@@ -97,7 +98,7 @@ describe('training: the initial embedding hook and skip-gram', () => {
 
   it('runs skip-gram when the hook sets fewer rows, and the rows it set start the run', async () => {
     const phases: string[] = [];
-    const result = await trainClassifier(
+    const result = await trainFromSource(
       labelled,
       { ...tiny, learningRate: 1e-9 },
       { initialEmbedding: hookSetting(0.5), onProgress: (p) => phases.push(p.phase) },
@@ -109,7 +110,7 @@ describe('training: the initial embedding hook and skip-gram', () => {
   });
 
   it('runs skip-gram without a hook and records it', async () => {
-    assert.equal((await trainClassifier(labelled, tiny)).skipGramPretrained, true);
-    assert.equal((await trainClassifier(labelled, { ...tiny, skipGram: false })).skipGramPretrained, false);
+    assert.equal((await trainFromSource(labelled, tiny)).skipGramPretrained, true);
+    assert.equal((await trainFromSource(labelled, { ...tiny, skipGram: false })).skipGramPretrained, false);
   });
 });

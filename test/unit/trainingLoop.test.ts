@@ -5,7 +5,6 @@ import {
   lengthBucketedBatches,
   prepareTrainingBatch,
   stratifiedSplit,
-  trainClassifier,
   TrainingCancelledError,
   type EpochRecord,
 } from '../../src/core/training/training';
@@ -13,6 +12,7 @@ import { OOV_ID } from '../../src/core/text/vocabulary';
 import { Classifier } from '../../src/core/classify/classifier';
 import { computeMetrics } from '../../src/core/model/metrics';
 import { flattenWeights } from '../../src/core/model/architecture';
+import { trainFromSource } from '../support/engineHelper';
 
 /** A small separable task: the sentiment words decide the label, the rest is filler. */
 function syntheticReviews(count: number, seed: number) {
@@ -102,7 +102,8 @@ describe('training loop', () => {
 
   it('learns a separable task and reports validation metrics of the best epoch', async function () {
     this.timeout(60000);
-    const result = await trainClassifier(syntheticReviews(200, 1), small);
+    // With the default linguistic examples the toy task is still climbing at epoch 6 for some seeds.
+    const result = await trainFromSource(syntheticReviews(200, 1), { ...small, epochs: 10 });
     assert.ok(result.metrics.accuracy >= 0.9, `validation accuracy ${result.metrics.accuracy}`);
     assert.equal(result.metrics.n, 40);
     assert.equal(result.history[result.bestEpoch - 1].validationAccuracy, result.metrics.accuracy);
@@ -110,7 +111,7 @@ describe('training loop', () => {
 
   it('validates and keeps the averaged weights when weight averaging is on', async function () {
     this.timeout(60000);
-    const result = await trainClassifier(syntheticReviews(200, 1), { ...small, weightAveraging: 0.9 });
+    const result = await trainFromSource(syntheticReviews(200, 1), { ...small, weightAveraging: 0.9 });
     assert.ok(result.metrics.accuracy >= 0.9, `validation accuracy ${result.metrics.accuracy}`);
     assert.equal(result.history[result.bestEpoch - 1].validationAccuracy, result.metrics.accuracy);
   });
@@ -120,9 +121,9 @@ describe('training loop', () => {
     const data = syntheticReviews(80, 2);
     const options = { ...small, epochs: 2 };
     const [a, b, c] = await Promise.all([
-      trainClassifier(data, options),
-      trainClassifier(data, options),
-      trainClassifier(data, { ...options, seed: 7 }),
+      trainFromSource(data, options),
+      trainFromSource(data, options),
+      trainFromSource(data, { ...options, seed: 7 }),
     ]);
     assert.deepEqual(a.model.weights.dense.kernel, b.model.weights.dense.kernel);
     assert.deepEqual(a.model.weights.embedding, b.model.weights.embedding);
@@ -132,7 +133,7 @@ describe('training loop', () => {
   it('stops early once validation has not improved for `patience` epochs', async function () {
     this.timeout(60000);
     // Adam steps of 1e-12 are below float32 resolution: the weights, and so the validation figures, never change.
-    const result = await trainClassifier(syntheticReviews(120, 3), {
+    const result = await trainFromSource(syntheticReviews(120, 3), {
       ...small,
       epochs: 10,
       patience: 2,
@@ -145,7 +146,7 @@ describe('training loop', () => {
   it('stops with TrainingCancelledError between batches when the signal is aborted', async () => {
     const controller = new AbortController();
     let batchesSeen = 0;
-    const run = trainClassifier(
+    const run = trainFromSource(
       syntheticReviews(200, 4),
       { ...small, epochs: 50 },
       {
@@ -162,7 +163,7 @@ describe('training loop', () => {
 
   it('refuses data with a single class, naming it', async () => {
     await assert.rejects(
-      trainClassifier([
+      trainFromSource([
         { text: 'a', label: 'x' },
         { text: 'b', label: 'x' },
       ]),
@@ -172,7 +173,7 @@ describe('training loop', () => {
 
   it('rejects out-of-range settings with a message naming them', async () => {
     await assert.rejects(
-      trainClassifier(syntheticReviews(10, 5), { dropout: 1.5, units: 0 }),
+      trainFromSource(syntheticReviews(10, 5), { dropout: 1.5, units: 0 }),
       /dropout must be in \[0, 1\).*units must be a positive integer|units must be a positive integer.*dropout/,
     );
   });
@@ -185,9 +186,9 @@ describe('training loop', () => {
       this.timeout(120000);
       const progress: { member?: number; members?: number; phase: string }[] = [];
       const [single, ensemble, again] = await Promise.all([
-        trainClassifier(data, options),
-        trainClassifier(data, { ...options, ensembleMembers: 3 }, { onProgress: (p) => progress.push(p) }),
-        trainClassifier(data, { ...options, ensembleMembers: 3 }),
+        trainFromSource(data, options),
+        trainFromSource(data, { ...options, ensembleMembers: 3 }, { onProgress: (p) => progress.push(p) }),
+        trainFromSource(data, { ...options, ensembleMembers: 3 }),
       ]);
       const networks = [ensemble.model.weights, ...(ensemble.model.otherMembers ?? [])];
       assert.equal(networks.length, 3);
@@ -222,7 +223,7 @@ describe('training loop', () => {
 
     it("reports the ensemble's validation metrics: its networks' probabilities averaged", async function () {
       this.timeout(120000);
-      const result = await trainClassifier(data, { ...options, ensembleMembers: 2 });
+      const result = await trainFromSource(data, { ...options, ensembleMembers: 2 });
       const classifier = new Classifier(result.model, { threads: 1 });
       const predicted = classifier
         .classifyMany(result.validation.map((v) => v.text))
@@ -235,7 +236,7 @@ describe('training loop', () => {
     it('stops with TrainingCancelledError while training the second network', async () => {
       const controller = new AbortController();
       let lastMember = 0;
-      const run = trainClassifier(
+      const run = trainFromSource(
         data,
         { ...options, ensembleMembers: 2 },
         {

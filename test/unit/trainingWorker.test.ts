@@ -180,6 +180,8 @@ describe('trainingWorker', () => {
     });
     const done = await harness.final(30);
     assert.equal(done.type, 'done', JSON.stringify(done));
+    const warnings = harness.received.filter((m) => m.requestId === 30 && m.type === 'warning');
+    assert.deepEqual(warnings, [], 'the engine helper thread started from the script the worker gave it');
     const progress = harness.received.filter((m) => m.requestId === 30 && m.type === 'progress');
     assert.ok(
       progress.some((m) => m.type === 'progress' && m.progress.phase === 'validated'),

@@ -53,6 +53,8 @@ export interface ClassifierOptions {
    * are the same either way.
    */
   readonly threads?: number;
+  /** The engine helper thread's entry script, from the entry point; required unless `threads` is 1. */
+  readonly helperScript?: string;
 }
 
 /**
@@ -71,7 +73,11 @@ export class Classifier {
   /** The Predictors this Classifier runs the model's networks with, in network order (created on first use, and again after dispose()). */
   get predictors(): readonly Predictor[] {
     this.ownPredictors ??= networksOf(this.model).map(
-      (weights) => new Predictor(this.model.arch, weights, { threads: this.options.threads }),
+      (weights) =>
+        new Predictor(this.model.arch, weights, {
+          threads: this.options.threads,
+          helperScript: this.options.helperScript,
+        }),
     );
     return this.ownPredictors;
   }

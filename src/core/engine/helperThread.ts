@@ -7,7 +7,8 @@
  * - inference (Predictor, predict.ts): the probabilities of half-batches, with a model's fixed
  *   weights copied once into a SharedArrayBuffer (the helper caches input projections as a
  *   Predictor does).
- * Its entry script is src/worker/engineHelper.ts (bundled to dist/engineHelper.js).
+ * Its entry script (src/worker/engineHelper.ts, bundled to dist/engineHelper.js) is given by the
+ * caller: each entry point (extension, CLI, training worker, tests) knows where it is; the engine does not.
  *
  * Protocol, over a dedicated MessagePort (the caller reads replies synchronously with
  * receiveMessageOnPort, so a step needs no event-loop turn on the caller's side):
@@ -16,7 +17,6 @@
  * - `signal[SIGNAL_STATE]`: STATE_STARTING until the helper is listening, then STATE_READY.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Batch } from '../model/batching';
@@ -82,6 +82,19 @@ export type HelperRequestBody = HelperRequest extends infer R
     ? Omit<R, 'id'>
     : never
   : never;
+
+/**
+ * The error of a caller that may start a helper thread (its `threads` is not 1) but was given no
+ * entry script: the engine never guesses where the script is, nor quietly drops to one thread.
+ */
+export class MissingHelperScriptError extends Error {
+  constructor(who: string) {
+    super(
+      `${who}: threads is not 1 but no helperScript was given (the engine helper thread's entry script, which the entry point passes: dist/engineHelper.js when bundled); pass it, or threads: 1`,
+    );
+    this.name = 'MissingHelperScriptError';
+  }
+}
 
 /** Views of `buffer` as consecutive Float32Arrays of the given lengths. */
 export function sharedWeightViews(buffer: SharedArrayBuffer, lengths: readonly number[]): Float32Array[] {
@@ -163,26 +176,23 @@ export class HelperThread {
   }
 
   /**
-   * Starts a helper thread over a shared copy of `weights` (flattenWeights() order). Returns the
-   * reason instead when it cannot (no entry script, no worker). `keepsProcessAlive` false unrefs
-   * the thread, so that an idle helper never keeps the process from exiting.
+   * Starts a helper thread running `helperScript` (a JavaScript file that calls runEngineHelper)
+   * over a shared copy of `weights` (flattenWeights() order). Returns the reason instead when it
+   * cannot (no such script, no worker). `keepsProcessAlive` false unrefs the thread, so that an
+   * idle helper never keeps the process from exiting.
    */
   static start(
     arch: Architecture,
     weights: readonly Float32Array[],
     options: {
       purpose: HelperPurpose;
-      helperScript?: string;
+      helperScript: string;
       keepsProcessAlive: boolean;
       onFailure: (message: string) => void;
     },
   ): HelperThread | string {
-    let entry: HelperEntry;
-    try {
-      entry = helperEntry(options.helperScript);
-    } catch (error) {
-      return `engine helper thread not started: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    const script = path.resolve(options.helperScript);
+    if (!existsSync(script)) return `engine helper thread not started: ${script} does not exist`;
     const weightLengths = weights.map((a) => a.length);
     const shared = new SharedArrayBuffer(weightLengths.reduce((a, b) => a + b, 0) * 4);
     const mirror = sharedWeightViews(shared, weightLengths);
@@ -198,7 +208,7 @@ export class HelperThread {
       port: port2,
     };
     try {
-      const worker = new Worker(entry.script, { eval: entry.eval, workerData, transferList: [port2] });
+      const worker = new Worker(script, { workerData, transferList: [port2] });
       port1.unref();
       if (!options.keepsProcessAlive) worker.unref();
       return new HelperThread(worker, port1, new Int32Array(signal), mirror, options.onFailure);
@@ -273,35 +283,4 @@ export class HelperThread {
     this.port.close();
     return this.worker.terminate().then(() => undefined);
   }
-}
-
-interface HelperEntry {
-  /** A path, or code when `eval`. */
-  readonly script: string;
-  readonly eval: boolean;
-}
-
-/**
- * Where the helper's entry is; throws when there is none. `explicit` if given; else
- * dist/engineHelper.js beside this code when it is bundled (extension host, training worker, CLI:
- * all in dist/); else, when running from source (tsx, unit tests), src/worker/engineHelper.ts,
- * started as an eval'd worker that first registers tsx/cjs.
- */
-function helperEntry(explicit: string | undefined): HelperEntry {
-  const fromSource = (source: string): HelperEntry => {
-    // A worker does not inherit the parent's require hooks, so it registers tsx/cjs itself first.
-    const tsx = createRequire(source).resolve('tsx/cjs');
-    return { script: `require(${JSON.stringify(tsx)});\nrequire(${JSON.stringify(source)});`, eval: true };
-  };
-  if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`${explicit} does not exist`);
-    return explicit.endsWith('.ts')
-      ? fromSource(path.resolve(explicit))
-      : { script: path.resolve(explicit), eval: false };
-  }
-  const bundled = path.join(__dirname, 'engineHelper.js');
-  if (existsSync(bundled)) return { script: bundled, eval: false };
-  const source = path.resolve(__dirname, '..', '..', 'worker', 'engineHelper.ts');
-  if (existsSync(source)) return fromSource(source);
-  throw new Error(`neither ${bundled} nor ${source} exists`);
 }

@@ -1,13 +1,7 @@
 /** The fast training / inference engine over Float32Arrays (no tfjs, no vscode). */
 export { initWeights, cloneWeights, orthogonal } from './initWeights';
-export {
-  predict,
-  Predictor,
-  sharedPredictor,
-  releaseSharedPredictor,
-  defaultInferenceThreads,
-  SPLIT_MIN_TOKENS,
-} from './predict';
+export { predict, Predictor, defaultInferenceThreads, SPLIT_MIN_TOKENS } from './predict';
+export { MissingHelperScriptError } from './helperThread';
 export { relaxedSimdAvailable } from './kernels';
 export type { PredictorOptions } from './predict';
 export { Trainer, computeGradients, clipByGlobalNorm, globalNorm } from './trainer';

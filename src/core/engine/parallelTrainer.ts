@@ -15,13 +15,13 @@
  * and when the helper is not ready yet, has failed, or could not start, the calling thread
  * computes both halves itself, in the same order of summation.
  *
- * The helper thread and how its entry script is found: helperThread.ts. If it cannot start or
- * fails, training goes on in one thread and `onWarning` is told.
+ * The helper thread: helperThread.ts; its entry script is the `helperScript` option, which is
+ * required. If the helper cannot start or fails, training goes on in one thread and `onWarning` is told.
  */
 import * as os from 'node:os';
 import type { Batch } from '../model/batching';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
-import { HelperThread } from './helperThread';
+import { HelperThread, MissingHelperScriptError } from './helperThread';
 import { countLossPositions, type DropoutKey, type LossAndGradients, type SparseEmbeddingGradient } from './network';
 import { selectSentences, splitSentences } from './packing';
 import { Trainer, type TrainerOptions } from './trainer';
@@ -34,8 +34,11 @@ export function defaultTrainingThreads(): 1 | 2 {
 /**
  * A Trainer for `options.threads` (default {@link defaultTrainingThreads}): a {@link Trainer}
  * for 1, a {@link ParallelTrainer} for 2. Call `dispose()` when done (it ends the helper thread).
+ * Throws a {@link MissingHelperScriptError} when `threads` is not 1 and there is no `helperScript`
+ * (whatever the machine, so that a missing script never goes unnoticed on one CPU).
  */
 export function createTrainer(arch: Architecture, weights: NetworkWeights, options: TrainerOptions = {}): Trainer {
+  if (options.threads !== 1 && options.helperScript === undefined) throw new MissingHelperScriptError('createTrainer');
   const threads = options.threads ?? defaultTrainingThreads();
   return threads >= 2 ? new ParallelTrainer(arch, weights, options) : new Trainer(arch, weights, options);
 }
@@ -43,7 +46,8 @@ export function createTrainer(arch: Architecture, weights: NetworkWeights, optio
 /**
  * A {@link Trainer} whose trainBatch computes half of each batch on a helper thread. Same results
  * as a Trainer up to float summation order (and bit-identical whether or not the helper runs).
- * `dispose()` must be called: the helper thread keeps the process alive until then.
+ * `dispose()` must be called: the helper thread keeps the process alive until then. Needs
+ * `options.helperScript` (else throws a {@link MissingHelperScriptError}).
  */
 export class ParallelTrainer extends Trainer {
   /** Steps whose second half the helper thread computed (the others ran both halves here). */
@@ -51,8 +55,9 @@ export class ParallelTrainer extends Trainer {
   private readonly helper: TrainingHelper | undefined;
 
   constructor(arch: Architecture, weights: NetworkWeights, options: TrainerOptions = {}) {
+    if (options.helperScript === undefined) throw new MissingHelperScriptError('ParallelTrainer');
     super(arch, weights, options);
-    this.helper = TrainingHelper.start(arch, this.weights, options);
+    this.helper = TrainingHelper.start(arch, this.weights, options.helperScript, options);
   }
 
   /** 2 while the helper thread is starting or running; 1 once it could not start, failed or was disposed. */
@@ -121,10 +126,15 @@ class TrainingHelper {
   }
 
   /** Starts the helper thread, or tells onWarning why it cannot and returns undefined. */
-  static start(arch: Architecture, weights: NetworkWeights, options: TrainerOptions): TrainingHelper | undefined {
+  static start(
+    arch: Architecture,
+    weights: NetworkWeights,
+    helperScript: string,
+    options: TrainerOptions,
+  ): TrainingHelper | undefined {
     const thread = HelperThread.start(arch, flattenWeights(weights), {
       purpose: 'training',
-      helperScript: options.helperScript,
+      helperScript,
       keepsProcessAlive: true,
       onFailure: (message) => options.onWarning?.(`${message}; training goes on in one thread`),
     });

@@ -8,7 +8,7 @@
 import * as os from 'node:os';
 import type { Batch } from '../model/batching';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
-import { HelperThread } from './helperThread';
+import { HelperThread, MissingHelperScriptError } from './helperThread';
 import { InputProjectionCache, NetworkEngine, type Probabilities } from './network';
 import { selectSentences, splitSentences } from './packing';
 
@@ -40,44 +40,14 @@ export function markWeightsMutable(weights: NetworkWeights): void {
 }
 
 /**
- * Predictors reused by {@link predict}, one per weights object (dropped with the weights). For
- * callers without an owner of their own (training's validation, benchmarks); a long-lived user of a
- * model (Classifier) owns a {@link Predictor} instead and disposes it with the model.
- */
-const predictors = new WeakMap<NetworkWeights, Predictor>();
-
-/**
- * Per-step and final class probabilities of a padded batch, no dropout.
+ * Per-step and final class probabilities of one padded batch, no dropout, in the calling thread.
  * Returns stepProbabilities [B, T, C] (0 at steps >= length) and finalProbabilities [B, C]
  * (softmax at step length-1; for length 0 the softmax of the dense bias alone).
- * Reuses one {@link Predictor} per weights object (its workspace, its helper thread and, for
- * weights that no Trainer updates in place, its input-projection cache), so repeated calls with a
- * loaded model get faster as its vocabulary is seen; weights given here must not be changed
- * afterwards except by a Trainer. `threads`: see {@link PredictorOptions.threads}.
+ * A Predictor made for this call: whoever predicts repeatedly owns a {@link Predictor} instead
+ * (its workspace, input-projection cache and helper thread last as long as it does).
  */
-export function predict(arch: Architecture, weights: NetworkWeights, batch: Batch, threads?: number): Probabilities {
-  return sharedPredictor(arch, weights).predict(batch, threads);
-}
-
-/** The Predictor that {@link predict} uses for these weights (created with default options if needed). */
-export function sharedPredictor(arch: Architecture, weights: NetworkWeights): Predictor {
-  let predictor = predictors.get(weights);
-  if (!predictor || predictor.arch !== arch) {
-    predictor = new Predictor(arch, weights);
-    predictors.set(weights, predictor);
-  }
-  return predictor;
-}
-
-/**
- * Ends the Predictor that {@link predict} keeps for these weights (its helper thread, which holds
- * a copy of the weights, and its caches) and forgets it; a later predict() with them starts a new
- * one. Call it when the model is dropped, so the copy does not outlive it.
- */
-export function releaseSharedPredictor(weights: NetworkWeights): Promise<void> {
-  const predictor = predictors.get(weights);
-  predictors.delete(weights);
-  return predictor ? predictor.dispose() : Promise.resolve();
+export function predict(arch: Architecture, weights: NetworkWeights, batch: Batch): Probabilities {
+  return new Predictor(arch, weights, { threads: 1 }).predict(batch);
 }
 
 /** Options of a {@link Predictor}. */
@@ -90,7 +60,11 @@ export interface PredictorOptions {
   threads?: number;
   /** Told when the helper thread cannot start or fails (inference then goes on in one thread). */
   onWarning?: (message: string) => void;
-  /** The helper thread's entry script (default: see helperThread.ts). */
+  /**
+   * The helper thread's entry script, from the entry point (dist/engineHelper.js when bundled).
+   * Required unless `threads` is 1 or the weights are a Trainer's: without it the constructor throws
+   * a {@link MissingHelperScriptError}.
+   */
   helperScript?: string;
 }
 
@@ -116,12 +90,15 @@ export class Predictor {
   /** Set once the helper could not start or failed: this Predictor stays in one thread. */
   private helperBroken = false;
 
+  /** Throws a {@link MissingHelperScriptError} when it may use two threads but has no helper script. */
   constructor(
     readonly arch: Architecture,
-    private readonly weights: NetworkWeights,
+    readonly weights: NetworkWeights,
     private readonly options: PredictorOptions = {},
   ) {
     const mutable = mutableWeights.has(weights);
+    if (!mutable && options.threads !== 1 && options.helperScript === undefined)
+      throw new MissingHelperScriptError('Predictor');
     // Relaxed SIMD (where the runtime has it) for finished models only: the validation of a
     // training run, on weights a Trainer updates, stays on the plain kernels, so that early stopping,
     // and so the trained weights, do not depend on the runtime.
@@ -130,9 +107,9 @@ export class Predictor {
     this.threads = mutable ? 1 : (options.threads ?? defaultInferenceThreads());
   }
 
-  /** Same as {@link predict}; `threads` overrides the Predictor's option for this call (never above 1 for a Trainer's weights). */
-  predict(batch: Batch, threads = this.threads): Probabilities {
-    if (threads < 2 || !this.projection || batch.batchSize < 2 || realTokens(batch) < SPLIT_MIN_TOKENS)
+  /** Per-step and final probabilities of a batch: see {@link predict}. */
+  predict(batch: Batch): Probabilities {
+    if (this.threads < 2 || !this.projection || batch.batchSize < 2 || realTokens(batch) < SPLIT_MIN_TOKENS)
       return this.predictHere(batch);
     const helper = this.startHelper();
     if (!helper?.ready) return this.predictHere(batch);
@@ -186,7 +163,8 @@ export class Predictor {
 
   /** The helper thread, started (or restarted after an idle stop) when needed; undefined once broken. */
   private startHelper(): HelperThread | undefined {
-    if (this.helperBroken) return undefined;
+    const helperScript = this.options.helperScript;
+    if (this.helperBroken || helperScript === undefined) return undefined;
     if (this.helper?.usable) return this.helper;
     if (this.helper?.failed) {
       this.helperBroken = true;
@@ -195,7 +173,7 @@ export class Predictor {
     const onWarning = this.options.onWarning; // not `this`: the helper must not keep the Predictor alive
     const helper = HelperThread.start(this.arch, flattenWeights(this.weights), {
       purpose: 'inference',
-      helperScript: this.options.helperScript,
+      helperScript,
       keepsProcessAlive: false,
       onFailure: (message) => onWarning?.(`${message}; inference goes on in one thread`),
     });

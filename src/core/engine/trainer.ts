@@ -41,8 +41,9 @@ export interface TrainerOptions {
   /** Told when the helper thread cannot start or fails (training then goes on in one thread). */
   onWarning?: (message: string) => void;
   /**
-   * The helper thread's entry script (default: dist/engineHelper.js beside the bundle, or
-   * src/worker/engineHelper.ts through tsx when running from source).
+   * The helper thread's entry script, from the entry point (dist/engineHelper.js when bundled).
+   * Required for two threads: {@link createTrainer} (unless `threads` is 1) and a ParallelTrainer
+   * throw a MissingHelperScriptError without it.
    */
   helperScript?: string;
 }

@@ -11,7 +11,7 @@ import { Metrics, computeMetrics } from '../model/metrics';
 import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from '../text/tokenizer';
 import { OOV_ID, PAD_ID, Vocabulary } from '../text/vocabulary';
 import { Random } from '../engine/random';
-import { createTrainer, initWeights, predict } from '../engine';
+import { createTrainer, initWeights, MissingHelperScriptError, Predictor } from '../engine';
 import { markWeightsMutable } from '../engine/predict';
 import { trainSkipGram } from './skipgram';
 import {
@@ -176,6 +176,12 @@ export interface TrainingHooks {
   ) => Float32Array | undefined;
   /** Told when training cannot use a second thread (it then goes on in one). */
   readonly onWarning?: (message: string) => void;
+  /**
+   * The engine helper thread's entry script, from the entry point (dist/engineHelper.js when
+   * bundled): the second thread of training and of the final metrics. Required unless
+   * `options.threads` is 1 (the run then stays in one thread throughout).
+   */
+  readonly helperScript?: string;
 }
 
 /** Error thrown when a run is cancelled. */
@@ -266,6 +272,8 @@ export async function trainClassifier(
   hooks: TrainingHooks = {},
 ): Promise<TrainingResult> {
   const options = resolveTrainingOptions(partialOptions);
+  // Before any work: a run that may use a helper thread needs its script.
+  if (options.threads !== 1 && hooks.helperScript === undefined) throw new MissingHelperScriptError('trainClassifier');
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const prepared = prepareTrainingData(data, options);
@@ -311,8 +319,21 @@ export async function trainClassifier(
   const metricsIds = validation.length ? validationIds : trainIds;
   const metricsGold = validation.length ? validationLabels : trainLabels;
   const networks = runs.map((run) => run.weights);
-  const predicted =
-    members === 1 ? predictClasses(arch, networks[0], metricsIds) : predictEnsembleClasses(arch, networks, metricsIds);
+  // Without a helper script (options.threads is 1, checked above) the metrics stay in one thread too.
+  const metricsPredictors = networks.map(
+    (weights) =>
+      new Predictor(arch, weights, {
+        threads: hooks.helperScript === undefined ? 1 : undefined,
+        helperScript: hooks.helperScript,
+        onWarning: hooks.onWarning,
+      }),
+  );
+  let predicted: Int32Array;
+  try {
+    predicted = predictEnsembleClasses(metricsPredictors, metricsIds);
+  } finally {
+    await Promise.all(metricsPredictors.map((predictor) => predictor.dispose()));
+  }
   return {
     model: {
       arch,
@@ -404,7 +425,11 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
     seed,
     threads: options.threads,
     onWarning: hooks.onWarning,
+    helperScript: hooks.helperScript,
   });
+  // Validation reads the weights that the Trainer (or the running average) updates in place: one
+  // Predictor for them (one thread, its workspace kept between epochs), ended with the network's run.
+  let validator: Predictor | undefined;
   const random = new Random(seed + 1);
   const tokensInEpoch = trainIds.reduce((sum, ids) => sum + ids.length, 0);
   const history: EpochRecord[] = [];
@@ -469,9 +494,15 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
         }
       }
       const seconds = (performance.now() - epochStart) / 1000;
-      const evaluation = validation.length
-        ? evaluateIds(arch, averaged ?? trainer.weights, validationIds, validationLabels)
-        : { loss: lossSum / seen, accuracy: correct / seen };
+      let evaluation = { loss: lossSum / seen, accuracy: correct / seen };
+      if (validation.length) {
+        const validated = averaged ?? trainer.weights;
+        if (validator?.weights !== validated) {
+          await validator?.dispose();
+          validator = new Predictor(arch, validated, { threads: 1 });
+        }
+        evaluation = evaluateIds(validator, validationIds, validationLabels);
+      }
       history.push({
         epoch,
         loss: lossSum / seen,
@@ -508,6 +539,7 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
     }
   } finally {
     await trainer.dispose();
+    await validator?.dispose();
   }
   return {
     seed,
@@ -675,17 +707,16 @@ export function prepareTrainingBatch(
   };
 }
 
-/** Mean cross-entropy and accuracy of the network on encoded sentences. */
+/** Mean cross-entropy and accuracy of the predictor's network on encoded sentences. */
 export function evaluateIds(
-  arch: Architecture,
-  weights: NetworkWeights,
+  predictor: Predictor,
   ids: readonly Int32Array[],
   gold: Int32Array,
   batchSize = 256,
 ): { loss: number; accuracy: number } {
   let loss = 0;
   let correct = 0;
-  forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => {
+  forEachPrediction(predictor, ids, batchSize, (i, probabilities) => {
     loss -= Math.log(Math.max(probabilities[gold[i]], 1e-12));
     if (argmax(probabilities) === gold[i]) correct++;
   });
@@ -693,31 +724,26 @@ export function evaluateIds(
 }
 
 /** Predicted class index of every encoded sentence. */
-export function predictClasses(
-  arch: Architecture,
-  weights: NetworkWeights,
-  ids: readonly Int32Array[],
-  batchSize = 256,
-): Int32Array {
+export function predictClasses(predictor: Predictor, ids: readonly Int32Array[], batchSize = 256): Int32Array {
   const out = new Int32Array(ids.length);
-  forEachPrediction(arch, weights, ids, batchSize, (i, probabilities) => (out[i] = argmax(probabilities)));
+  forEachPrediction(predictor, ids, batchSize, (i, probabilities) => (out[i] = argmax(probabilities)));
   return out;
 }
 
 /**
- * Predicted class index of every encoded sentence under a seed ensemble: the largest of its
- * networks' mean final probabilities (averaged as the Classifier averages them).
+ * Predicted class index of every encoded sentence under a seed ensemble, one Predictor per network:
+ * the largest of its networks' mean final probabilities (averaged as the Classifier averages them);
+ * with one Predictor, the same as {@link predictClasses}.
  */
 export function predictEnsembleClasses(
-  arch: Architecture,
-  networks: readonly NetworkWeights[],
+  predictors: readonly Predictor[],
   ids: readonly Int32Array[],
   batchSize = 256,
 ): Int32Array {
-  const C = arch.numClasses;
-  const finals = networks.map((weights) => {
+  const C = predictors[0].arch.numClasses;
+  const finals = predictors.map((predictor) => {
     const probabilities = new Float32Array(ids.length * C);
-    forEachPrediction(arch, weights, ids, batchSize, (i, values) => probabilities.set(values, i * C));
+    forEachPrediction(predictor, ids, batchSize, (i, values) => probabilities.set(values, i * C));
     return probabilities;
   });
   const { finalProbabilities } = averageProbabilities(
@@ -728,19 +754,17 @@ export function predictEnsembleClasses(
 
 /** Runs the network over sentences sorted by length (less padding) and calls back in any order with each sentence's final probabilities. */
 function forEachPrediction(
-  arch: Architecture,
-  weights: NetworkWeights,
+  predictor: Predictor,
   ids: readonly Int32Array[],
   batchSize: number,
   visit: (index: number, probabilities: Float32Array) => void,
 ): void {
+  const classes = predictor.arch.numClasses;
   const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
   for (let start = 0; start < order.length; start += batchSize) {
     const members = order.slice(start, start + batchSize);
-    const { finalProbabilities } = predict(arch, weights, padBatch(members.map((i) => ids[i])));
-    members.forEach((index, row) =>
-      visit(index, finalProbabilities.subarray(row * arch.numClasses, (row + 1) * arch.numClasses)),
-    );
+    const { finalProbabilities } = predictor.predict(padBatch(members.map((i) => ids[i])));
+    members.forEach((index, row) => visit(index, finalProbabilities.subarray(row * classes, (row + 1) * classes)));
   }
 }
 

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelView } from '../../protocol/views';
 import { Feature, FEATURE_IDS, featureName } from '../../protocol/features';
+import { suggestModelName } from '../../protocol/modelNames';
 import type { ConfigService } from '../config';
 import type { ModelService } from '../modelService';
 import { ModelEntry, ModelStore } from '../modelStore';
@@ -171,11 +172,7 @@ export class ModelManager {
         })
       )?.[0];
     if (!folder) return;
-    const suggested =
-      path
-        .basename(folder.fsPath)
-        .replace(/[^A-Za-z0-9._-]/g, '-')
-        .replace(/^[^A-Za-z0-9]+/, '') || 'imported-model';
+    const suggested = suggestModelName(path.basename(folder.fsPath), 'imported-model');
     const name = await vscode.window.showInputBox({
       prompt: 'Name of the imported model',
       value: suggested,

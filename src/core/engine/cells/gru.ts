@@ -1,24 +1,18 @@
 /** GRU cell (Keras reset_after=false; gates z, r, h): its gate arithmetic runs in the SIMD kernels. */
-import { roundUp8, type Matrix, type Workspace } from '../kernels';
+import type { Matrix, Workspace } from '../kernels';
+import { BaseCell } from './baseCell';
 import type { CellScratch, LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
 
 /** One GRU layer's cell: gates [z, r, h] (G = 3), with r * h_prev kept for the backward pass. */
-export class GruCell implements RecurrentCell {
-  private readonly Hp: number;
-  private readonly GH: number;
+export class GruCell extends BaseCell implements RecurrentCell {
   /** r * h_prev [N, Hp]. */
   private readonly rh: Matrix;
   /** dLoss/d(r * h_prev) of one step [B, Hp]. */
   private dRH = -1;
 
   /** Allocates the cell's buffers in `ws` (before its commit) for `rows` packed rows. */
-  constructor(
-    private readonly ws: Workspace,
-    private readonly H: number,
-    rows: number,
-  ) {
-    this.Hp = roundUp8(H);
-    this.GH = 3 * this.Hp;
+  constructor(ws: Workspace, H: number, rows: number) {
+    super(ws, H, 3);
     this.rh = ws.alloc(rows, H);
   }
 

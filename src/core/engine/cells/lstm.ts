@@ -1,12 +1,11 @@
 /** LSTM cell (Keras; gates i, f, c, o): gate arithmetic in JavaScript over the workspace. */
-import { roundUp8, type Matrix, type Workspace } from '../kernels';
+import type { Matrix, Workspace } from '../kernels';
 import { sigmoid, tanh } from './activations';
-import type { CellScratch, LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
+import type { CellScratch, LayerMatrices, RecurrentCell, StepRows } from './cell';
+import { RowwiseCell } from './rowwiseCell';
 
 /** One LSTM layer's cell: gates [i, f, c, o] (G = 4), with the cell state and its tanh kept for the backward pass. */
-export class LstmCell implements RecurrentCell {
-  private readonly Hp: number;
-  private readonly GH: number;
+export class LstmCell extends RowwiseCell implements RecurrentCell {
   /** Cell state [N, Hp]. */
   private readonly c: Matrix;
   /** tanh of the cell state [N, Hp]. */
@@ -16,13 +15,8 @@ export class LstmCell implements RecurrentCell {
   private nextC = -1;
 
   /** Allocates the cell's buffers in `ws` (before its commit) for `rows` packed rows. */
-  constructor(
-    private readonly ws: Workspace,
-    private readonly H: number,
-    rows: number,
-  ) {
-    this.Hp = roundUp8(H);
-    this.GH = 4 * this.Hp;
+  constructor(ws: Workspace, H: number, rows: number) {
+    super(ws, H, 4);
     this.c = ws.alloc(rows, H);
     this.tc = ws.alloc(rows, H);
   }
@@ -60,48 +54,40 @@ export class LstmCell implements RecurrentCell {
     this.nextC = scratch[2].offset;
   }
 
-  backwardStep(
-    layer: LayerMatrices,
-    grads: LayerGradientMatrices,
-    { t, n, r0, p0 }: StepRows,
-    nNext: number,
-    dOut: number,
-    carryH: number,
-    nextH: number,
+  protected backwardRow(
+    { t, r0, p0 }: StepRows,
+    i: number,
+    g: number,
+    dg: number,
+    dOutRow: number,
+    carryRow: number,
   ): void {
-    const { ws, H, Hp, GH, c, tc, carryC, nextC } = this;
-    const gates = layer.gates;
-    const { dGates: dG, uT } = grads;
+    const { ws, H, Hp, c, tc, carryC, nextC } = this;
     const data = ws.data;
-    for (let i = 0; i < n; i++) {
-      const g = gates.offset + (r0 + i) * GH;
-      const dg = dG.offset + (r0 + i) * GH;
-      const s = (r0 + i) * Hp;
-      const sp = t > 0 ? c.offset + (p0 + i) * Hp : -1;
-      const carried = i < nNext;
-      for (let j = 0; j < H; j++) {
-        const dh = data[dOut + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
-        const ig = data[g + j];
-        const fg = data[g + Hp + j];
-        const gg = data[g + 2 * Hp + j];
-        const og = data[g + 3 * Hp + j];
-        const tcc = data[tc.offset + s + j];
-        const dc = (carried ? data[carryC + i * Hp + j] : 0) + dh * og * (1 - tcc * tcc);
-        const cp = sp >= 0 ? data[sp + j] : 0;
-        data[dg + j] = dc * gg * ig * (1 - ig);
-        data[dg + Hp + j] = dc * cp * fg * (1 - fg);
-        data[dg + 2 * Hp + j] = dc * ig * (1 - gg * gg);
-        data[dg + 3 * Hp + j] = dh * tcc * og * (1 - og);
-        data[nextC + i * Hp + j] = dc * fg;
-      }
+    const s = (r0 + i) * Hp;
+    const sp = t > 0 ? c.offset + (p0 + i) * Hp : -1;
+    const carried = carryRow >= 0;
+    for (let j = 0; j < H; j++) {
+      const dh = data[dOutRow + j] + (carried ? data[carryRow + j] : 0);
+      const ig = data[g + j];
+      const fg = data[g + Hp + j];
+      const gg = data[g + 2 * Hp + j];
+      const og = data[g + 3 * Hp + j];
+      const tcc = data[tc.offset + s + j];
+      const dc = (carried ? data[carryC + i * Hp + j] : 0) + dh * og * (1 - tcc * tcc);
+      const cp = sp >= 0 ? data[sp + j] : 0;
+      data[dg + j] = dc * gg * ig * (1 - ig);
+      data[dg + Hp + j] = dc * cp * fg * (1 - fg);
+      data[dg + 2 * Hp + j] = dc * ig * (1 - gg * gg);
+      data[dg + 3 * Hp + j] = dh * tcc * og * (1 - og);
+      data[nextC + i * Hp + j] = dc * fg;
     }
-    if (t > 0) ws.gemm(n, Hp, GH, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, false);
-    this.carryC = nextC;
-    this.nextC = carryC;
   }
 
-  recurrentKernelGradient(layer: LayerMatrices, { dGates: dG, dU }: LayerGradientMatrices, tokens: number): void {
-    const { ws, Hp, GH } = this;
-    ws.gemm(Hp, GH, tokens, layer.hp.offset, Hp, true, dG.offset, GH, dU.offset, GH, false);
+  /** The carry of dLoss/dc computed for step t - 1 is read by it. */
+  protected override endBackwardStep(): void {
+    const carried = this.carryC;
+    this.carryC = this.nextC;
+    this.nextC = carried;
   }
 }

@@ -1,21 +1,14 @@
 /** Simple RNN cell (Keras SimpleRNN, tanh): h = tanh(x W + h_prev U + b). */
-import { roundUp8, type Workspace } from '../kernels';
+import type { Workspace } from '../kernels';
 import { tanh } from './activations';
-import type { LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
+import type { LayerMatrices, RecurrentCell, StepRows } from './cell';
+import { RowwiseCell } from './rowwiseCell';
 
-/** One simple-RNN layer's cell: one gate block (G = 1) holding h itself. */
-export class SimpleCell implements RecurrentCell {
-  private readonly Hp: number;
-  /** One gate block: GH = Hp. */
-  private readonly GH: number;
-
+/** One simple-RNN layer's cell: one gate block (G = 1, so GH = Hp) holding h itself. */
+export class SimpleCell extends RowwiseCell implements RecurrentCell {
   /** Needs no buffers of its own. */
-  constructor(
-    private readonly ws: Workspace,
-    private readonly H: number,
-  ) {
-    this.Hp = roundUp8(H);
-    this.GH = this.Hp;
+  constructor(ws: Workspace, H: number) {
+    super(ws, H, 1);
   }
 
   forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows): void {
@@ -36,35 +29,13 @@ export class SimpleCell implements RecurrentCell {
 
   beginBackward(): void {}
 
-  backwardStep(
-    layer: LayerMatrices,
-    grads: LayerGradientMatrices,
-    { t, n, r0 }: StepRows,
-    nNext: number,
-    dOut: number,
-    carryH: number,
-    nextH: number,
-  ): void {
-    const { ws, H, Hp, GH } = this;
-    const gates = layer.gates;
-    const { dGates: dG, uT } = grads;
+  protected backwardRow(_step: StepRows, _i: number, g: number, dg: number, dOutRow: number, carryRow: number): void {
+    const { ws, H } = this;
     const data = ws.data;
-    for (let i = 0; i < n; i++) {
-      const g = gates.offset + (r0 + i) * GH;
-      const dg = dG.offset + (r0 + i) * GH;
-      const s = (r0 + i) * Hp;
-      const carried = i < nNext;
-      for (let j = 0; j < H; j++) {
-        const dh = data[dOut + s + j] + (carried ? data[carryH + i * Hp + j] : 0);
-        const v = data[g + j];
-        data[dg + j] = dh * (1 - v * v);
-      }
+    for (let j = 0; j < H; j++) {
+      const dh = data[dOutRow + j] + (carryRow >= 0 ? data[carryRow + j] : 0);
+      const v = data[g + j];
+      data[dg + j] = dh * (1 - v * v);
     }
-    if (t > 0) ws.gemm(n, Hp, GH, dG.offset + r0 * GH, GH, false, uT.offset, Hp, nextH, Hp, false);
-  }
-
-  recurrentKernelGradient(layer: LayerMatrices, { dGates: dG, dU }: LayerGradientMatrices, tokens: number): void {
-    const { ws, Hp, GH } = this;
-    ws.gemm(Hp, GH, tokens, layer.hp.offset, Hp, true, dG.offset, GH, dU.offset, GH, false);
   }
 }
