@@ -2,7 +2,7 @@
 // defaults: starting from the bundled model's embedding) on the movie-review training data through the panel's path: the bundled training
 // worker (dist/trainingWorker.js) in a worker_threads Worker, driven by the host<->worker protocol.
 // Also measures the longest block of this (host) thread meanwhile, as the extension does.
-// Usage: npm run build && node scripts/benchPanelTraining.mjs [--epochs=N] [--data=DIR]
+// Usage: npm run build && node scripts/benchPanelTraining.mjs [--epochs=N] [--members=N] [--data=DIR]
 import { Worker } from 'node:worker_threads';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,7 +30,7 @@ const settings = {
   maxLength: 60,
   validationSplit: 0.1,
   seed: 42,
-  ensembleMembers: 1,
+  ensembleMembers: Number(arg('members', 2)),
   skipGram: true,
   lexiconWeight: 0.3,
   linguisticExamples: true,

@@ -28,6 +28,8 @@ const REVIEW_COMMON: Partial<TrainingOptions> = {
   // Measured on movie reviews only; these models were chosen without them.
   lexiconWeight: 0,
   linguisticExamples: false,
+  // One network each: their cross-validation was of single networks.
+  ensembleMembers: 1,
 };
 
 /** The harshness model (harsh / not-harsh). */

@@ -183,7 +183,7 @@ export const TRAINING_SETTINGS = [
     integer: true,
     min: 1,
     max: 5,
-    default: 1,
+    default: 2,
     panel: true,
     label: 'Ensemble members',
     help: "Networks trained with seeds seed, seed + 1, ... on the same vocabulary and split, saved in one model that averages their probabilities: more accurate, but each member adds one network's training time, size and time to classify.",

@@ -186,7 +186,7 @@ describe('training loop', () => {
       this.timeout(120000);
       const progress: { member?: number; members?: number; phase: string }[] = [];
       const [single, ensemble, again] = await Promise.all([
-        trainFromSource(data, options),
+        trainFromSource(data, { ...options, ensembleMembers: 1 }),
         trainFromSource(data, { ...options, ensembleMembers: 3 }, { onProgress: (p) => progress.push(p) }),
         trainFromSource(data, { ...options, ensembleMembers: 3 }),
       ]);
