@@ -45,6 +45,8 @@ export interface ClassifierOptions {
    * are the same either way.
    */
   readonly threads?: number;
+  /** Integer recurrent products (see PredictorOptions.integerKernels). */
+  readonly integerKernels?: boolean;
 }
 
 /**
@@ -61,7 +63,10 @@ export class Classifier {
 
   /** The Predictor this Classifier runs the model with (created on first use, and again after dispose()). */
   get predictor(): Predictor {
-    this.ownPredictor ??= new Predictor(this.model.arch, this.model.weights, { threads: this.options.threads });
+    this.ownPredictor ??= new Predictor(this.model.arch, this.model.weights, {
+      threads: this.options.threads,
+      integerKernels: this.options.integerKernels,
+    });
     return this.ownPredictor;
   }
 

@@ -1,6 +1,7 @@
 /** LSTM cell (Keras; gates i, f, c, o): gate arithmetic in JavaScript over the workspace. */
 import { roundUp8, type Matrix, type Workspace } from '../kernels';
 import { sigmoid, tanh } from './activations';
+import { quantizedProduct } from '../quantized';
 import type { CellScratch, LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
 
 /** One LSTM layer's cell: gates [i, f, c, o] (G = 4), with the cell state and its tanh kept for the backward pass. */
@@ -29,8 +30,10 @@ export class LstmCell implements RecurrentCell {
 
   forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows): void {
     const { ws, H, Hp, GH, c, tc } = this;
-    const { gates, h, u } = layer;
-    if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+    const { gates, h, u, quantized } = layer;
+    if (t > 0 && quantized)
+      quantizedProduct(ws, quantized, n, h.offset + p0 * Hp, Hp, 0, GH, gates.offset + r0 * GH, GH);
+    else if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
     const data = ws.data;
     for (let i = 0; i < n; i++) {
       const g = gates.offset + (r0 + i) * GH;

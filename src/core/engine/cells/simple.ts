@@ -1,6 +1,7 @@
 /** Simple RNN cell (Keras SimpleRNN, tanh): h = tanh(x W + h_prev U + b). */
 import { roundUp8, type Workspace } from '../kernels';
 import { tanh } from './activations';
+import { quantizedProduct } from '../quantized';
 import type { LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
 
 /** One simple-RNN layer's cell: one gate block (G = 1) holding h itself. */
@@ -20,8 +21,10 @@ export class SimpleCell implements RecurrentCell {
 
   forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows): void {
     const { ws, H, Hp, GH } = this;
-    const { gates, h, u } = layer;
-    if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+    const { gates, h, u, quantized } = layer;
+    if (t > 0 && quantized)
+      quantizedProduct(ws, quantized, n, h.offset + p0 * Hp, Hp, 0, GH, gates.offset + r0 * GH, GH);
+    else if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
     const data = ws.data;
     for (let i = 0; i < n; i++) {
       const g = gates.offset + (r0 + i) * GH;
