@@ -549,7 +549,7 @@ export class NetworkEngine {
     // When only the embedding size is not (e.g. 100), only layer 0's input carries padding: the
     // columns E..Dp of x and the rows E..Dp of the input kernel (and so of its transpose).
     if (Hp !== H) data.fill(0, 0, ws.allocated);
-    else if (roundUp8(E) !== E) zeroInputPadding(data, layers[0]);
+    else if (roundUp8(E) !== E) zeroInputPadding(data, layers[0], projection ? 0 : undefined);
     layers.forEach((layer, l) => {
       if (layer.quantized) this.loadQuantizedKernel(arch, layer.quantized, weights.rnn[l].recurrentKernel);
     });
@@ -681,6 +681,7 @@ export class NetworkEngine {
       const { x, gates } = layer;
       fresh.forEach((id, k) => {
         data.set(weights.embedding.subarray(id * E, id * E + E), x.offset + k * x.ld);
+        data.fill(0, x.offset + k * x.ld + E, x.offset + (k + 1) * x.ld);
         data.set(layer.bias, gates.offset + k * GH);
       });
       ws.gemm(fresh.length, GH, layer.inputDim, x.offset, x.ld, false, layer.w.offset, GH, gates.offset, GH, true);
@@ -843,10 +844,14 @@ export class NetworkEngine {
   }
 }
 
-/** Zeros the padding of a layer's input: columns inputDim.. of x, rows inputDim.. of w (and of dW when training). */
-function zeroInputPadding(data: Float32Array, layer: LayerState): void {
+/**
+ * Zeros the padding of a layer's input: columns inputDim.. of x (of its first `xRows` rows), rows
+ * inputDim.. of w (and of dW when training). With an input-projection cache, x holds only the
+ * tokens not cached yet, whose padding projectFromCache zeros itself (xRows = 0).
+ */
+function zeroInputPadding(data: Float32Array, layer: LayerState, xRows = layer.x.rows): void {
   const { x, w, inputDim } = layer;
-  for (let r = 0; r < x.rows; r++) data.fill(0, x.offset + r * x.ld + inputDim, x.offset + (r + 1) * x.ld);
+  for (let r = 0; r < xRows; r++) data.fill(0, x.offset + r * x.ld + inputDim, x.offset + (r + 1) * x.ld);
   for (const m of layer.backward ? [w, layer.backward.dW] : [w])
     data.fill(0, m.offset + inputDim * m.ld, m.offset + m.rows * m.ld);
 }
