@@ -1,0 +1,89 @@
+/**
+ * A/B of the inference kernels on a bundled model: float recurrent gemm against the integer
+ * kernels (Predictor option `integerKernels`), interleaved in one process, on the rt-polarity
+ * validation sentences of the bench (959, split as pytorch_gru.py splits them) in batches of 64:
+ * the network alone (ids -> per-step and final probabilities, batches in validation order as
+ * pytorch_gru.py makes them) and the whole classifier (Classifier.classifyMany), 1 and 2 threads.
+ * Prints ms per pass (min / median / max) and the largest probability difference float vs integer.
+ *
+ *   npx tsx scripts/benchIntegerKernels.ts [--repeats 20] [--model model/movie-reviews]
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Classifier } from '../src/core/classify/classifier';
+import { Predictor } from '../src/core/engine';
+import { padBatch } from '../src/core/model/batching';
+import { tokenTexts } from '../src/core/text/tokenizer';
+import { loadClassifierModel } from '../src/core/training/modelFiles';
+import { cpuSeconds, formatSummary, loadMovieReviews, sharedFolder } from './bench/context';
+
+const BATCH = 64;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { repeats: { type: 'string', default: '20' }, model: { type: 'string', default: 'model/movie-reviews' } },
+  });
+  const repeats = Number(values.repeats);
+  const model = await loadClassifierModel(resolve(values.model!));
+  const { arch, weights, vocabulary, tokenizer } = model;
+  const texts = loadMovieReviews(sharedFolder()).validation.map((d) => d.text);
+  const ids = texts.map((text) => vocabulary.encode(tokenTexts(text, tokenizer)));
+  const batches: ReturnType<typeof padBatch>[] = [];
+  for (let start = 0; start < ids.length; start += BATCH) batches.push(padBatch(ids.slice(start, start + BATCH)));
+
+  const variants = ['float', 'integer'] as const;
+  const predictors = Object.fromEntries(
+    variants.map((v) => [v, new Predictor(arch, weights, { integerKernels: v === 'integer' })]),
+  );
+  const classifiers = Object.fromEntries(
+    variants.map((v) => [v, new Classifier(model, { integerKernels: v === 'integer' })]),
+  );
+  await Promise.all(variants.map((v) => predictors[v].whenHelperReady()));
+  await Promise.all(variants.map((v) => classifiers[v].predictor.whenHelperReady()));
+
+  // Agreement float vs integer, and 1 vs 2 threads of each.
+  let maxDiff = 0;
+  let sameThreads = true;
+  for (const batch of batches) {
+    const f = predictors.float.predict(batch, 1).stepProbabilities;
+    const i1 = predictors.integer.predict(batch, 1).stepProbabilities;
+    const i2 = predictors.integer.predict(batch, 2).stepProbabilities;
+    for (let k = 0; k < f.length; k++) maxDiff = Math.max(maxDiff, Math.abs(f[k] - i1[k]));
+    sameThreads &&= i1.every((x, k) => x === i2[k]);
+  }
+  console.log(
+    `${texts.length} sentences, ${ids.reduce((n, l) => n + l.length, 0)} tokens; max |float - integer| per-step probability ${maxDiff.toExponential(2)}; integer 1 vs 2 threads ${sameThreads ? 'identical' : 'DIFFERENT'}`,
+  );
+
+  const times = new Map<string, { wall: number[]; cpu: number[] }>();
+  const time = (name: string, pass: () => void) => {
+    const entry = times.get(name) ?? { wall: [], cpu: [] };
+    times.set(name, entry);
+    const start = performance.now();
+    const cpu = cpuSeconds();
+    pass();
+    entry.wall.push(performance.now() - start);
+    entry.cpu.push((cpuSeconds() - cpu) * 1000);
+  };
+  for (const v of variants) classifiers[v].classifyMany(texts, BATCH); // fills the projection caches
+  for (let r = 0; r < repeats; r++) {
+    for (const threads of [1, 2]) {
+      for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
+        time(`network ${v} ${threads}t`, () => {
+          for (const batch of batches) predictors[v].predict(batch, threads);
+        });
+      }
+    }
+    for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
+      time(`classifier ${v} 2t`, () => classifiers[v].classifyMany(texts, BATCH));
+    }
+  }
+  console.log(`ms per pass over the ${texts.length} sentences, min / median / max of ${repeats} (interleaved):`);
+  for (const [name, { wall, cpu }] of times) {
+    console.log(`  ${name.padEnd(22)} wall ${formatSummary(wall, 1)}  CPU ${formatSummary(cpu, 1)}`);
+  }
+  await Promise.all(variants.map((v) => predictors[v].dispose()));
+  await Promise.all(variants.map((v) => classifiers[v].dispose()));
+}
+
+void main();
