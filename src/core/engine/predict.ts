@@ -94,7 +94,10 @@ export interface PredictorOptions {
   helperScript?: string;
   /**
    * Integer recurrent products (int16 operands, exact int32 sums; quantized.ts) instead of float
-   * gemm. Default false. Never for weights a Trainer updates in place.
+   * gemm: default true. Per-step probabilities then differ from the float kernels' (and tfjs's) by
+   * up to ~1e-3, with the same labels on the bundled models' data (docs/performance.md); false
+   * gives the float kernels. Never used for weights a Trainer updates in place (training's
+   * validation, which drives early stopping, stays on the float kernels).
    */
   integerKernels?: boolean;
 }
@@ -132,7 +135,7 @@ export class Predictor {
     // Relaxed SIMD (where the runtime has it) for finished models only: the validation of a
     // training run, on weights a Trainer updates, stays on the plain kernels, so that early stopping,
     // and so the trained weights, do not depend on the runtime.
-    this.integerKernels = !mutable && (options.integerKernels ?? false);
+    this.integerKernels = !mutable && (options.integerKernels ?? true);
     this.engine = new NetworkEngine({ relaxedSimd: !mutable, integerKernels: this.integerKernels });
     this.projection = mutable ? undefined : new InputProjectionCache(arch.vocabSize);
     this.threads = mutable ? 1 : (options.threads ?? defaultInferenceThreads());
