@@ -376,7 +376,9 @@ function qRowBlock(rows: number, label: string): string {
  * - quantize_rows(n, K, src, lds, dst, ldq, scales, qmax): for each of n rows of K floats (K a
  *   multiple of 8; row stride lds floats), scale = max |x| / qmax, stored as f32 at scales + 4 i, and
  *   q = round(x / scale) (ties to even, see roundToInt; 0 for an all-zero row) as K int16 at dst (row stride ldq
- *   int16). The division is a product with qmax / max |x|, computed once per row.
+ *   int16). The division is a product with qmax / max |x|, computed once per row. The maximum
+ *   is taken over the bit patterns of |x| as int32 (ordered as the floats are, for non-negative
+ *   floats): one instruction, where f32x4.max expands into several for its NaN rules.
  * - qgemm(M, N, KP, A, lda, B, ldb, C, ldc, sa, sb): C[M, N] += (A B)(i, j) * sa[i] * sb[j] over f32,
  *   where A is int16 [M, 2 KP] (row stride lda bytes), B int16 [2 KP, N] stored as pairs: the
  *   4 bytes of (B(2p, j), B(2p + 1, j)) at B + 4 (p ldb + j), and sa (per row of A), sb (per column
@@ -407,11 +409,11 @@ function integerKernels(): string {
         (block $max_done
           (loop $max
             (br_if $max_done (i32.ge_s (local.get $j) (local.get $end)))
-            (local.set $m (f32x4.max (local.get $m) (f32x4.abs ${ld('$row', '$j')})))
+            (local.set $m (i32x4.max_s (local.get $m) (f32x4.abs ${ld('$row', '$j')})))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $max)))
-        (local.set $m (f32x4.max (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
-        (local.set $m (f32x4.max (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
+        (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+        (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
         (local.set $max (f32x4.extract_lane 0 (local.get $m)))
         (f32.store (i32.add (local.get $scales) (i32.shl (local.get $i) (i32.const 2))) (f32.div (local.get $max) (local.get $qmax)))
         (local.set $inv (f32x4.splat (select (f32.div (local.get $qmax) (local.get $max)) (f32.const 0) (f32.gt (local.get $max) (f32.const 0)))))
