@@ -66,7 +66,19 @@ describe('engine: integer inference kernels', () => {
       ws.data.set(colScale, sb.offset);
       const initial = Array.from({ length: M * N }, () => rng.next() - 0.5);
       ws.data.set(initial, c.offset);
-      ws.kernels.qgemm(M, N, K / 2, a.offset * 4, K * 2, b.offset * 4, N, c.offset * 4, N, sa.offset * 4, sb.offset * 4);
+      ws.kernels.qgemm(
+        M,
+        N,
+        K / 2,
+        a.offset * 4,
+        K * 2,
+        b.offset * 4,
+        N,
+        c.offset * 4,
+        N,
+        sa.offset * 4,
+        sb.offset * 4,
+      );
       for (let i = 0; i < M; i++) {
         for (let j = 0; j < N; j++) {
           let sum = 0;
