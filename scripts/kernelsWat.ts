@@ -96,7 +96,7 @@ export function kernelsWat(relaxed = false): string {
     (local $a v128) (local $b0 v128) (local $b1 v128) ${locals}
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile', relaxed)}${rowBlock(2, 'two', relaxed)}${rowBlock(1, 'one', relaxed)})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}
+    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile', relaxed)}${rowBlock(2, 'two', relaxed)}${rowBlock(1, 'one', relaxed)})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}${integerKernels()}
 )`;
 }
 
@@ -115,7 +115,9 @@ const ROUNDING_MAGIC = 12582912;
 /**
  * Statements that set local `into` to exp of the 4 lanes of expression `x` (Cephes expf: range
  * reduction by ln 2 in two parts, degree-6 polynomial, 2^n built in the exponent bits). Relative
- * error ~1e-7; the input is clamped to [-87.3, 88] so the result stays a finite normal float.
+ * error ~1e-7; the input is clamped to [-87.3, 88] so the result stays a finite normal float, with
+ * f32x4.pmax / pmin (one instruction each; f32x4.max / min expand into several for their NaN and
+ * signed-zero rules, which cannot matter against these bounds: the results are the same, NaN included).
  * Generated inline rather than as a function: V8 does not inline calls between wasm functions,
  * and the call cost about as much as the polynomial. n = round(x log2 e) comes from adding and
  * subtracting {@link ROUNDING_MAGIC}, whose sum also holds n in its low mantissa bits: the same
@@ -123,7 +125,7 @@ const ROUNDING_MAGIC = 12582912;
  */
 function exp4(into: string, x: string): string {
   return `
-    (local.set $ex_x (f32x4.min (f32x4.max ${x} ${f4(-87.3)}) ${f4(88)}))
+    (local.set $ex_x (f32x4.pmin (f32x4.pmax ${x} ${f4(-87.3)}) ${f4(88)}))
     (local.set $ex_m (f32x4.add (f32x4.mul (local.get $ex_x) ${f4(1.4426950408889634)}) ${f4(ROUNDING_MAGIC)}))
     (local.set $ex_n (f32x4.sub (local.get $ex_m) ${f4(ROUNDING_MAGIC)}))
     (local.set $ex_x (f32x4.sub (local.get $ex_x) (f32x4.mul (local.get $ex_n) ${f4(0.693359375)})))
@@ -302,6 +304,143 @@ const ADAM_KERNEL = `
         )}
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
         (br $each))))`;
+
+/**
+ * The 4 lanes of float expression `x` (|x| < 2^22) rounded to the nearest integer (ties to even) as
+ * int32: adding {@link ROUNDING_MAGIC} leaves the integer in the sum's low mantissa bits, and
+ * subtracting the magic number's bit pattern as an integer leaves it alone. The same values as
+ * f32x4.nearest then i32x4.trunc_sat_f32x4_s, which V8 expands into several instructions each.
+ */
+function roundToInt(x: string): string {
+  return `(i32x4.sub (f32x4.add ${x} ${f4(ROUNDING_MAGIC)}) (i32x4.splat (i32.const ${0x4b400000})))`;
+}
+
+/** Rows of C computed together by the integer gemm's main tile (x 8 columns). */
+export const QGEMM_TILE_ROWS = 6;
+
+function qRowBlock(rows: number, label: string): string {
+  const r = [...Array(rows).keys()];
+  const init = r
+    .map(
+      (i) => `
+        (local.set $c${i}0 (v128.const i32x4 0 0 0 0)) (local.set $c${i}1 (v128.const i32x4 0 0 0 0))
+        (local.set $pa${i} (i32.add (local.get $A) (i32.mul (i32.add (local.get $i) (i32.const ${i})) (local.get $lda))))`,
+    )
+    .join('');
+  const body = r
+    .map(
+      (i) => `
+            (local.set $a (v128.load32_splat (local.get $pa${i})))
+            (local.set $c${i}0 (i32x4.add (local.get $c${i}0) (i32x4.dot_i16x8_s (local.get $a) (local.get $b0))))
+            (local.set $c${i}1 (i32x4.add (local.get $c${i}1) (i32x4.dot_i16x8_s (local.get $a) (local.get $b1))))
+            (local.set $pa${i} (i32.add (local.get $pa${i}) (i32.const 4)))`,
+    )
+    .join('');
+  const store = r
+    .map(
+      (i) => `
+        (local.set $pc (i32.add (local.get $C) (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${i})) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $s (f32x4.splat (f32.load (i32.add (local.get $sa) (i32.shl (i32.add (local.get $i) (i32.const ${i})) (i32.const 2))))))
+        (v128.store (local.get $pc) (f32x4.add (v128.load (local.get $pc))
+          (f32x4.mul (f32x4.convert_i32x4_s (local.get $c${i}0)) (f32x4.mul (local.get $s) (local.get $s0)))))
+        (v128.store offset=16 (local.get $pc) (f32x4.add (v128.load offset=16 (local.get $pc))
+          (f32x4.mul (f32x4.convert_i32x4_s (local.get $c${i}1)) (f32x4.mul (local.get $s) (local.get $s1)))))`,
+    )
+    .join('');
+  return `
+    (block $rows_done_${label}
+      (loop $rows_${label}
+        (br_if $rows_done_${label} (i32.gt_s (i32.add (local.get $i) (i32.const ${rows})) (local.get $M)))
+        (local.set $j (i32.const 0))
+        (block $cols_done_${label}
+          (loop $cols_${label}
+            (br_if $cols_done_${label} (i32.ge_s (local.get $j) (local.get $N)))${init}
+            (local.set $pb (i32.add (local.get $B) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $k (local.get $KP))
+            (block $k_done_${label}
+              (br_if $k_done_${label} (i32.le_s (local.get $k) (i32.const 0)))
+              (loop $k_${label}
+                (local.set $b0 (v128.load (local.get $pb)))
+                (local.set $b1 (v128.load offset=16 (local.get $pb)))${body}
+                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                (br_if $k_${label} (i32.gt_s (local.get $k) (i32.const 0)))))
+            (local.set $s0 (v128.load (i32.add (local.get $sb) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $s1 (v128.load offset=16 (i32.add (local.get $sb) (i32.shl (local.get $j) (i32.const 2)))))${store}
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $cols_${label})))
+        (local.set $i (i32.add (local.get $i) (i32.const ${rows})))
+        (br $rows_${label})))`;
+}
+
+/**
+ * The integer kernels of inference (standard SIMD; pointers are byte offsets):
+ * - quantize_rows(n, K, src, lds, dst, ldq, scales, qmax): for each of n rows of K floats (K a
+ *   multiple of 8; row stride lds floats), scale = max |x| / qmax, stored as f32 at scales + 4 i, and
+ *   q = round(x / scale) (ties to even, see roundToInt; 0 for an all-zero row) as K int16 at dst (row stride ldq
+ *   int16). The division is a product with qmax / max |x|, computed once per row. The maximum
+ *   is taken over the bit patterns of |x| as int32 (ordered as the floats are, for non-negative
+ *   floats): one instruction, where f32x4.max expands into several for its NaN rules.
+ * - qgemm(M, N, KP, A, lda, B, ldb, C, ldc, sa, sb): C[M, N] += (A B)(i, j) * sa[i] * sb[j] over f32,
+ *   where A is int16 [M, 2 KP] (row stride lda bytes), B int16 [2 KP, N] stored as pairs: the
+ *   4 bytes of (B(2p, j), B(2p + 1, j)) at B + 4 (p ldb + j), and sa (per row of A), sb (per column
+ *   of B) are f32. Products of pairs of k (i32x4.dot_i16x8_s) are summed exactly in int32, then
+ *   converted and scaled once: the caller keeps 2 KP * max|A| * max|B| below 2^31. N must be a
+ *   multiple of 8.
+ */
+function integerKernels(): string {
+  const tileRows = QGEMM_TILE_ROWS;
+  const locals = [
+    ...[...Array(tileRows).keys()].map((i) => `(local $pa${i} i32)`),
+    ...[...Array(tileRows).keys()].flatMap((i) => [`(local $c${i}0 v128)`, `(local $c${i}1 v128)`]),
+  ].join(' ');
+  return `
+  (func (export "quantize_rows") (param $n i32) (param $K i32) (param $src i32) (param $lds i32)
+    (param $dst i32) (param $ldq i32) (param $scales i32) (param $qmax f32)
+    (local $i i32) (local $j i32) (local $end i32) (local $row i32) (local $out i32)
+    (local $m v128) (local $inv v128) (local $x v128) (local $max f32)
+    (local.set $lds (i32.shl (local.get $lds) (i32.const 2)))
+    (local.set $ldq (i32.shl (local.get $ldq) (i32.const 1)))
+    (local.set $end (i32.shl (local.get $K) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $row (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $lds))))
+        (local.set $m (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $max_done
+          (loop $max
+            (br_if $max_done (i32.ge_s (local.get $j) (local.get $end)))
+            (local.set $m (i32x4.max_s (local.get $m) (f32x4.abs ${ld('$row', '$j')})))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $max)))
+        (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+        (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
+        (local.set $max (f32x4.extract_lane 0 (local.get $m)))
+        (f32.store (i32.add (local.get $scales) (i32.shl (local.get $i) (i32.const 2))) (f32.div (local.get $max) (local.get $qmax)))
+        (local.set $inv (f32x4.splat (select (f32.div (local.get $qmax) (local.get $max)) (f32.const 0) (f32.gt (local.get $max) (f32.const 0)))))
+        (local.set $out (i32.add (local.get $dst) (i32.mul (local.get $i) (local.get $ldq))))
+        (local.set $j (i32.const 0))
+        (block $q_done
+          (loop $q
+            (br_if $q_done (i32.ge_s (local.get $j) (local.get $end)))
+            (v128.store (local.get $out) (i16x8.narrow_i32x4_s
+              ${roundToInt(`(f32x4.mul ${ld('$row', '$j')} (local.get $inv))`)}
+              ${roundToInt(`(f32x4.mul ${ld('$row', '$j', '(i32.const 16)')} (local.get $inv))`)}))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 32)))
+            (br $q)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+  (func (export "qgemm")
+    (param $M i32) (param $N i32) (param $KP i32) (param $A i32) (param $lda i32)
+    (param $B i32) (param $ldb i32) (param $C i32) (param $ldc i32) (param $sa i32) (param $sb i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $pb i32) (local $pc i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128) (local $s v128) (local $s0 v128) (local $s1 v128) ${locals}
+    (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $i (i32.const 0))${qRowBlock(tileRows, 'tile')}${qRowBlock(2, 'two')}${qRowBlock(1, 'one')})`;
+}
 
 /** Assembles kernelsWat(relaxed) with wabt (dev dependency, dev time only). */
 export async function assembleKernels(relaxed = false): Promise<Uint8Array> {

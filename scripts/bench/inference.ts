@@ -72,6 +72,9 @@ export async function inferenceSection(ctx: BenchContext, model: OurModel, withT
   console.log(
     `  relaxed SIMD (fused multiply-add gemm): ${relaxedSimdAvailable() ? 'in use' : 'not in this runtime (Node 20: node --experimental-wasm-relaxed-simd), plain kernels'}`,
   );
+  console.log(
+    `  recurrent products: ${predictors[0].integerKernels ? 'integer kernels (the default; Predictor option integerKernels: false for float)' : 'float kernels'}`,
+  );
   const first = new Rates();
   first.time(texts.length, classify(1));
   console.log(

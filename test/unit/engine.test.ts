@@ -29,6 +29,11 @@ function makeArch(cell: CellType, layers: number, embeddingDim: number, units: n
   return { cell, vocabSize: 23, embeddingDim, units, layers, numClasses: 3, dropout };
 }
 
+/** predict() on the float kernels (the path that matches tfjs to float rounding). */
+function floatPredict(arch: Architecture, weights: NetworkWeights, batch: Batch) {
+  return new Predictor(arch, weights, { threads: 1, integerKernels: false }).predict(batch);
+}
+
 /** Adds `extra` padding columns to a batch. */
 function widen(batch: Batch, extra: number): Batch {
   const T = batch.timeSteps + extra;
@@ -147,7 +152,7 @@ describe('engine', () => {
       const arch = makeArch(cell, layers, E, H);
       const weights = initWeights(arch, 11);
       const batch = randomBatch(arch, [7, 1, 4, 7, 2], 7, 5);
-      const ours = predict(arch, weights, batch);
+      const ours = floatPredict(arch, weights, batch);
       const theirs = tfjsStepProbabilities(arch, weights, batch);
       const C = arch.numClasses;
       let maxDiff = 0;
@@ -169,6 +174,22 @@ describe('engine', () => {
         }
       }
       assert.ok(maxDiff < 1e-5, `max difference ${maxDiff}`);
+    });
+
+    it(`predict with the integer kernels (the default) stays within 2e-3 of the tfjs Layers model per step (${cell}, ${layers} layer(s), E=${E}, H=${H})`, () => {
+      const arch = makeArch(cell, layers, E, H);
+      const weights = initWeights(arch, 11);
+      const batch = randomBatch(arch, [7, 1, 4, 7, 2], 7, 5);
+      const ours = predict(arch, weights, batch);
+      assert.ok(new Predictor(arch, weights, { threads: 1 }).integerKernels);
+      const theirs = tfjsStepProbabilities(arch, weights, batch);
+      let diff = 0;
+      for (let b = 0; b < batch.batchSize; b++) {
+        const real = (b * batch.timeSteps + batch.lengths[b]) * arch.numClasses;
+        const from = b * batch.timeSteps * arch.numClasses;
+        diff = Math.max(diff, maxAbsDiff(ours.stepProbabilities.subarray(from, real), theirs.subarray(from, real)));
+      }
+      assert.ok(diff < 2e-3 && diff > 0, `max difference ${diff}`);
     });
 
     for (const stepLoss of [false, true]) {
@@ -197,7 +218,7 @@ describe('engine', () => {
       weights.dense.kernel.forEach((_, i) => (weights.dense.kernel[i] = 16 * (rng.next() - 0.5)));
       weights.dense.bias.forEach((_, i) => (weights.dense.bias[i] = 4 * (rng.next() - 0.5)));
       const batch = randomBatch(arch, [9, 4, 1, 9, 6, 2, 8], 9, 23);
-      const ours = predict(arch, weights, batch);
+      const ours = floatPredict(arch, weights, batch);
       const theirs = tfjsStepProbabilities(arch, weights, batch);
       let maxDiff = 0;
       let minProbability = 1;
@@ -274,7 +295,7 @@ describe('engine', () => {
     ] as [number, number[]][]) {
       const batch = randomBatch(arch, lengths, 7, seed);
       const cached = predictor.predict(batch);
-      const plain = new NetworkEngine().predict(arch, weights, batch);
+      const plain = new NetworkEngine({ integerKernels: predictor.integerKernels }).predict(arch, weights, batch);
       assert.deepStrictEqual(cached.stepProbabilities, plain.stepProbabilities);
       assert.deepStrictEqual(cached.finalProbabilities, plain.finalProbabilities);
     }

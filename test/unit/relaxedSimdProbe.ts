@@ -1,7 +1,7 @@
 /**
  * Run by enginePredict.test.ts in a child process started with --experimental-wasm-relaxed-simd:
  * prints as JSON whether relaxed SIMD is available, whether a Predictor's engine uses it, and how far
- * its probabilities (1 and 2 threads) are from the plain kernels' (a Trainer's weights never use it).
+ * its probabilities (1 and 2 threads) are from the plain kernels (both with the Predictor's integer setting; a Trainer's weights never use it).
  */
 import { initWeights, Predictor, relaxedSimdAvailable } from '../../src/core/engine';
 import { NetworkEngine } from '../../src/core/engine/network';
@@ -23,12 +23,12 @@ async function main(): Promise<void> {
   const weights = initWeights(arch, 5);
   const lengths = Array.from({ length: 40 }, (_, i) => 1 + ((i * 7) % 19));
   const batch = randomBatch(arch, lengths, undefined, 9);
-  const plain = new NetworkEngine().predict(arch, weights, batch);
   const trainerWeights = initWeights(arch, 6);
   markWeightsMutable(trainerWeights);
   const one = new Predictor(arch, weights, { threads: 1 });
   const two = new Predictor(arch, weights, { threads: 2, helperScript: ENGINE_HELPER_SCRIPT });
   await two.whenHelperReady();
+  const plain = new NetworkEngine({ integerKernels: one.integerKernels }).predict(arch, weights, batch);
   const relaxed1 = one.predict(batch);
   const relaxed2 = two.predict(batch);
   await two.dispose();

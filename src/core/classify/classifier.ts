@@ -55,6 +55,8 @@ export interface ClassifierOptions {
   readonly threads?: number;
   /** The engine helper thread's entry script, from the entry point; required unless `threads` is 1. */
   readonly helperScript?: string;
+  /** Integer recurrent products (see PredictorOptions.integerKernels). */
+  readonly integerKernels?: boolean;
 }
 
 /**
@@ -76,6 +78,7 @@ export class Classifier {
       (weights) =>
         new Predictor(this.model.arch, weights, {
           threads: this.options.threads,
+          integerKernels: this.options.integerKernels,
           helperScript: this.options.helperScript,
         }),
     );

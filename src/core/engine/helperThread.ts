@@ -49,6 +49,8 @@ export type HelperPurpose = 'training' | 'inference';
 export interface HelperData {
   readonly arch: Architecture;
   readonly purpose: HelperPurpose;
+  /** Inference: integer recurrent products, as the calling thread's Predictor (bit-identical results). */
+  readonly integerKernels?: boolean;
   /** Every weight array back to back, in flattenWeights() order; lengths in `weightLengths`. */
   readonly weights: SharedArrayBuffer;
   readonly weightLengths: readonly number[];
@@ -112,7 +114,10 @@ export function runEngineHelper(data: HelperData): void {
   const weights = unflattenWeights(arch, sharedWeightViews(data.weights, data.weightLengths));
   const signal = new Int32Array(data.signal);
   // As the calling thread's Predictor: relaxed SIMD where the runtime has it, for inference only.
-  const engine = new NetworkEngine({ relaxedSimd: purpose === 'inference' });
+  const engine = new NetworkEngine({
+    relaxedSimd: purpose === 'inference',
+    integerKernels: purpose === 'inference' && data.integerKernels === true,
+  });
   const projection = purpose === 'inference' ? new InputProjectionCache(arch.vocabSize) : undefined;
   port.on('message', (request: HelperRequest) => {
     let reply: HelperReply;
@@ -186,6 +191,7 @@ export class HelperThread {
     weights: readonly Float32Array[],
     options: {
       purpose: HelperPurpose;
+      integerKernels?: boolean;
       helperScript: string;
       keepsProcessAlive: boolean;
       onFailure: (message: string) => void;
@@ -202,6 +208,7 @@ export class HelperThread {
     const workerData: HelperData = {
       arch,
       purpose: options.purpose,
+      integerKernels: options.integerKernels,
       weights: shared,
       weightLengths,
       signal,

@@ -36,6 +36,29 @@ export interface KernelExports {
   ): void;
   gru_bwd_r(n: number, Hp: number, g: number, dg: number, hp: number, dRH: number, next: number): void;
   softmax_rows(n: number, C: number, ld: number, p: number, bias: number): void;
+  quantize_rows(
+    n: number,
+    K: number,
+    src: number,
+    lds: number,
+    dst: number,
+    ldq: number,
+    scales: number,
+    qmax: number,
+  ): void;
+  qgemm(
+    M: number,
+    N: number,
+    KP: number,
+    A: number,
+    lda: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+    sa: number,
+    sb: number,
+  ): void;
   adam(
     w: number,
     g: number,

@@ -19,6 +19,7 @@ import {
 } from './cells';
 import { roundUp8, Workspace, type Matrix } from './kernels';
 import { packBatch, type Packing } from './packing';
+import { quantizationLimit, quantizeColumns, type ColumnQuantized, type QuantizedRecurrence } from './quantized';
 import { mixSeed, Random } from './random';
 
 /**
@@ -147,10 +148,20 @@ export class InputProjectionCache {
 export class NetworkEngine {
   private readonly ws: Workspace;
   private slotOfRow: Int32Array = new Int32Array(0);
+  /** Whether inference runs the recurrent products on integer kernels. */
+  readonly integerKernels: boolean;
+  /** Each recurrent kernel quantized for the integer products, computed once per weights array. */
+  private readonly quantizedKernels = new WeakMap<Float32Array, ColumnQuantized>();
 
-  /** @param options.relaxedSimd relaxed-SIMD gemm where the runtime has it (inference only; see Workspace). */
-  constructor(options: { relaxedSimd?: boolean } = {}) {
+  /**
+   * @param options.relaxedSimd relaxed-SIMD gemm where the runtime has it (inference only; see Workspace).
+   * @param options.integerKernels inference computes the recurrent products with int16 operands
+   *   and exact int32 sums (quantized.ts) instead of float gemm; training passes never do. The
+   *   weights must then not change while this engine is in use (their quantized copy is kept).
+   */
+  constructor(options: { relaxedSimd?: boolean; integerKernels?: boolean } = {}) {
     this.ws = new Workspace(options);
+    this.integerKernels = options.integerKernels === true;
   }
 
   /**
@@ -487,6 +498,17 @@ export class NetworkEngine {
       const hp = ws.alloc(N, H);
       const cell = createCell(arch.cell, ws, H, N);
       const y = mask ? ws.alloc(N, H) : h;
+      const quantized: QuantizedRecurrence | null =
+        !training && this.integerKernels
+          ? {
+              kernel: ws.alloc(Hp / 2, GH, GH),
+              kernelScales: ws.alloc(1, GH),
+              input: ws.alloc(B, Hp / 2, Hp / 2),
+              inputScales: ws.alloc(1, B),
+              depth: Hp,
+              qmax: quantizationLimit(Hp),
+            }
+          : null;
       const backward: BackwardMatrices | null = training
         ? {
             wT: ws.alloc(GH, Dp, Dp),
@@ -502,6 +524,7 @@ export class NetworkEngine {
         x,
         w,
         u,
+        quantized,
         bias: new Float32Array(GH),
         gates,
         h,
@@ -526,7 +549,10 @@ export class NetworkEngine {
     // When only the embedding size is not (e.g. 100), only layer 0's input carries padding: the
     // columns E..Dp of x and the rows E..Dp of the input kernel (and so of its transpose).
     if (Hp !== H) data.fill(0, 0, ws.allocated);
-    else if (roundUp8(E) !== E) zeroInputPadding(data, layers[0]);
+    else if (roundUp8(E) !== E) zeroInputPadding(data, layers[0], projection ? 0 : undefined);
+    layers.forEach((layer, l) => {
+      if (layer.quantized) this.loadQuantizedKernel(arch, layer.quantized, weights.rnn[l].recurrentKernel);
+    });
 
     // Embedding gather into packed rows.
     const x0 = layers[0].x;
@@ -575,6 +601,29 @@ export class NetworkEngine {
       }
     }
     return { layers, carryH, nextH, cellScratch, dYTop };
+  }
+
+  /** Copies a recurrent kernel's integer form into the workspace (quantizing it on first use). */
+  private loadQuantizedKernel(arch: Architecture, q: QuantizedRecurrence, recurrentKernel: Float32Array): void {
+    let quantized = this.quantizedKernels.get(recurrentKernel);
+    if (!quantized) {
+      const H = arch.units;
+      const G = gatesPerCell(arch.cell);
+      const Hp = roundUp8(H);
+      const GH = G * Hp;
+      if (recurrentKernel.length !== H * G * H)
+        throw new Error(`weight size ${recurrentKernel.length}, expected ${H * G * H}`);
+      const padded = new Float32Array(Hp * GH);
+      for (let r = 0; r < H; r++) {
+        for (let g = 0; g < G; g++)
+          padded.set(recurrentKernel.subarray((r * G + g) * H, (r * G + g + 1) * H), r * GH + g * Hp);
+      }
+      quantized = quantizeColumns(padded, Hp, GH, GH, q.qmax);
+      this.quantizedKernels.set(recurrentKernel, quantized);
+    }
+    const buffer = this.ws.data.buffer;
+    new Int16Array(buffer, q.kernel.offset * 4, quantized.pairs.length).set(quantized.pairs);
+    this.ws.data.set(quantized.scales, q.kernelScales.offset);
   }
 
   /** Copies one layer's Keras weights into the padded internal layout (and transposes them for a training pass). */
@@ -632,6 +681,7 @@ export class NetworkEngine {
       const { x, gates } = layer;
       fresh.forEach((id, k) => {
         data.set(weights.embedding.subarray(id * E, id * E + E), x.offset + k * x.ld);
+        data.fill(0, x.offset + k * x.ld + E, x.offset + (k + 1) * x.ld);
         data.set(layer.bias, gates.offset + k * GH);
       });
       ws.gemm(fresh.length, GH, layer.inputDim, x.offset, x.ld, false, layer.w.offset, GH, gates.offset, GH, true);
@@ -794,10 +844,14 @@ export class NetworkEngine {
   }
 }
 
-/** Zeros the padding of a layer's input: columns inputDim.. of x, rows inputDim.. of w (and of dW when training). */
-function zeroInputPadding(data: Float32Array, layer: LayerState): void {
+/**
+ * Zeros the padding of a layer's input: columns inputDim.. of x (of its first `xRows` rows), rows
+ * inputDim.. of w (and of dW when training). With an input-projection cache, x holds only the
+ * tokens not cached yet, whose padding projectFromCache zeros itself (xRows = 0).
+ */
+function zeroInputPadding(data: Float32Array, layer: LayerState, xRows = layer.x.rows): void {
   const { x, w, inputDim } = layer;
-  for (let r = 0; r < x.rows; r++) data.fill(0, x.offset + r * x.ld + inputDim, x.offset + (r + 1) * x.ld);
+  for (let r = 0; r < xRows; r++) data.fill(0, x.offset + r * x.ld + inputDim, x.offset + (r + 1) * x.ld);
   for (const m of layer.backward ? [w, layer.backward.dW] : [w])
     data.fill(0, m.offset + inputDim * m.ld, m.offset + m.rows * m.ld);
 }

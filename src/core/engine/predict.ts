@@ -66,6 +66,14 @@ export interface PredictorOptions {
    * a {@link MissingHelperScriptError}.
    */
   helperScript?: string;
+  /**
+   * Integer recurrent products (int16 operands, exact int32 sums; quantized.ts) instead of float
+   * gemm: default true. Per-step probabilities then differ from the float kernels' (and tfjs's) by
+   * up to ~1e-3, with the same labels on the bundled models' data (docs/performance.md); false
+   * gives the float kernels. Never used for weights a Trainer updates in place (training's
+   * validation, which drives early stopping, stays on the float kernels).
+   */
+  integerKernels?: boolean;
 }
 
 /** Ends helper threads whose Predictor was garbage-collected. */
@@ -85,6 +93,8 @@ export class Predictor {
   private readonly engine: NetworkEngine;
   private readonly projection: InputProjectionCache | undefined;
   private readonly threads: number;
+  /** Whether the recurrent products run on the integer kernels. */
+  readonly integerKernels: boolean;
   private helper: HelperThread | undefined;
   private helperIdle: NodeJS.Timeout | undefined;
   /** Set once the helper could not start or failed: this Predictor stays in one thread. */
@@ -102,7 +112,8 @@ export class Predictor {
     // Relaxed SIMD (where the runtime has it) for finished models only: the validation of a
     // training run, on weights a Trainer updates, stays on the plain kernels, so that early stopping,
     // and so the trained weights, do not depend on the runtime.
-    this.engine = new NetworkEngine({ relaxedSimd: !mutable });
+    this.integerKernels = !mutable && (options.integerKernels ?? true);
+    this.engine = new NetworkEngine({ relaxedSimd: !mutable, integerKernels: this.integerKernels });
     this.projection = mutable ? undefined : new InputProjectionCache(arch.vocabSize);
     this.threads = mutable ? 1 : (options.threads ?? defaultInferenceThreads());
   }
@@ -173,6 +184,7 @@ export class Predictor {
     const onWarning = this.options.onWarning; // not `this`: the helper must not keep the Predictor alive
     const helper = HelperThread.start(this.arch, flattenWeights(this.weights), {
       purpose: 'inference',
+      integerKernels: this.integerKernels,
       helperScript,
       keepsProcessAlive: false,
       onFailure: (message) => onWarning?.(`${message}; inference goes on in one thread`),

@@ -8,6 +8,7 @@
  * [*, G * units] Keras matrix lives at columns g * Hp .. g * Hp + units - 1.
  */
 import type { Matrix } from '../kernels';
+import type { QuantizedRecurrence } from '../quantized';
 
 /** One recurrent layer's workspace matrices that every step reads or writes (N = packed rows). */
 export interface LayerMatrices {
@@ -19,6 +20,8 @@ export interface LayerMatrices {
   readonly hp: Matrix;
   /** [Hp, G * Hp] recurrent kernel. */
   readonly u: Matrix;
+  /** The recurrent kernel for integer products (inference with integer kernels), else null. */
+  readonly quantized: QuantizedRecurrence | null;
 }
 
 /** One layer's matrices of the backward pass. */

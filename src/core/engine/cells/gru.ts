@@ -1,6 +1,7 @@
 /** GRU cell (Keras reset_after=false; gates z, r, h): its gate arithmetic runs in the SIMD kernels. */
 import type { Matrix, Workspace } from '../kernels';
 import { BaseCell } from './baseCell';
+import { quantizedProduct } from '../quantized';
 import type { CellScratch, LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
 
 /** One GRU layer's cell: gates [z, r, h] (G = 3), with r * h_prev kept for the backward pass. */
@@ -18,11 +19,16 @@ export class GruCell extends BaseCell implements RecurrentCell {
 
   forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows, previous: number): void {
     const { ws, H, Hp, GH, rh } = this;
-    const { gates, h, u } = layer;
+    const { gates, h, u, quantized } = layer;
     const k = ws.kernels;
-    if (t > 0) ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+    if (t > 0 && quantized)
+      quantizedProduct(ws, quantized, n, h.offset + p0 * Hp, Hp, 0, 2 * Hp, gates.offset + r0 * GH, GH);
+    else if (t > 0)
+      ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
     k.gru_fwd_zr(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (rh.offset + r0 * Hp) * 4);
-    if (t > 0)
+    if (t > 0 && quantized)
+      quantizedProduct(ws, quantized, n, rh.offset + r0 * Hp, Hp, 2 * Hp, Hp, gates.offset + r0 * GH + 2 * Hp, GH);
+    else if (t > 0)
       ws.gemm(
         n,
         Hp,
