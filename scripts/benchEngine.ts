@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     if (trainer instanceof ParallelTrainer && !(await trainer.whenHelperReady()))
       console.warn('helper thread not ready');
   }
-  const predictor = new Predictor(arch, trainers[0].weights);
+  const predictor = new Predictor(arch, trainers[0].weights, { weightsChangeInPlace: true });
 
   // Warm-up (JIT tiers, workspace growth, every embedding row touched so dense Adam is at full cost).
   for (const trainer of trainers) for (const batch of trainBatches.slice(0, 3)) trainer.trainBatch(batch);

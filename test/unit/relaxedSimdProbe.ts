@@ -5,7 +5,6 @@
  */
 import { initWeights, Predictor, relaxedSimdAvailable } from '../../src/core/engine';
 import { NetworkEngine } from '../../src/core/engine/network';
-import { markWeightsMutable } from '../../src/core/engine/predict';
 import type { Architecture } from '../../src/core/model/architecture';
 import { maxAbsDiff, randomBatch } from './engineBatches';
 import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
@@ -24,7 +23,6 @@ async function main(): Promise<void> {
   const lengths = Array.from({ length: 40 }, (_, i) => 1 + ((i * 7) % 19));
   const batch = randomBatch(arch, lengths, undefined, 9);
   const trainerWeights = initWeights(arch, 6);
-  markWeightsMutable(trainerWeights);
   const one = new Predictor(arch, weights, { threads: 1 });
   const two = new Predictor(arch, weights, { threads: 2, helperScript: ENGINE_HELPER_SCRIPT });
   await two.whenHelperReady();
@@ -38,7 +36,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       available: relaxedSimdAvailable(),
       predictorUsesIt: engineOf(one),
-      trainerWeightsUseIt: engineOf(new Predictor(arch, trainerWeights)),
+      trainerWeightsUseIt: engineOf(new Predictor(arch, trainerWeights, { weightsChangeInPlace: true })),
       helperBatches: two.helperBatches,
       maxDiffFromPlain: Math.max(
         maxAbsDiff(relaxed1.stepProbabilities, plain.stepProbabilities),

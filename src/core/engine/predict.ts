@@ -28,18 +28,6 @@ export function defaultInferenceThreads(): 1 | 2 {
 }
 
 /**
- * Weights that change in place (a Trainer's own copy): never given an input-projection cache,
- * whose rows would go stale, nor a helper thread, whose copy would. Per thread, like every
- * module-level value.
- */
-const mutableWeights = new WeakSet<NetworkWeights>();
-
-/** Marks weights as updated in place, so that inference never caches anything derived from them. */
-export function markWeightsMutable(weights: NetworkWeights): void {
-  mutableWeights.add(weights);
-}
-
-/**
  * Per-step and final class probabilities of one padded batch, no dropout, in the calling thread.
  * Returns stepProbabilities [B, T, C] (0 at steps >= length) and finalProbabilities [B, C]
  * (softmax at step length-1; for length 0 the softmax of the dense bias alone).
@@ -55,14 +43,21 @@ export interface PredictorOptions {
   /**
    * Threads per batch: 1, or 2 (batches of at least {@link SPLIT_MIN_TOKENS} real tokens are
    * split with a helper thread, started on the first such batch and used once it is ready).
-   * Default {@link defaultInferenceThreads}. Weights updated in place by a Trainer always use 1.
+   * Default {@link defaultInferenceThreads}. Weights that change in place always use 1.
    */
   threads?: number;
+  /**
+   * The weights are updated in place while this Predictor lives (a Trainer's own copy, a running
+   * average during training): no input-projection cache, whose rows would go stale, no helper
+   * thread, whose copy would, and the plain float kernels, so that training's validation (and so
+   * early stopping and the trained weights) does not depend on the runtime. Default false.
+   */
+  weightsChangeInPlace?: boolean;
   /** Told when the helper thread cannot start or fails (inference then goes on in one thread). */
   onWarning?: (message: string) => void;
   /**
    * The helper thread's entry script, from the entry point (dist/engineHelper.js when bundled).
-   * Required unless `threads` is 1 or the weights are a Trainer's: without it the constructor throws
+   * Required unless `threads` is 1 or `weightsChangeInPlace`: without it the constructor throws
    * a {@link MissingHelperScriptError}.
    */
   helperScript?: string;
@@ -70,8 +65,8 @@ export interface PredictorOptions {
    * Integer recurrent products (int16 operands, exact int32 sums; quantized.ts) instead of float
    * gemm: default true. Per-step probabilities then differ from the float kernels' (and tfjs's) by
    * up to ~1e-3, with the same labels on the bundled models' data (docs/performance.md); false
-   * gives the float kernels. Never used for weights a Trainer updates in place (training's
-   * validation, which drives early stopping, stays on the float kernels).
+   * gives the float kernels. Never used with `weightsChangeInPlace` (training's validation, which
+   * drives early stopping, stays on the float kernels).
    */
   integerKernels?: boolean;
 }
@@ -106,7 +101,7 @@ export class Predictor {
     readonly weights: NetworkWeights,
     private readonly options: PredictorOptions = {},
   ) {
-    const mutable = mutableWeights.has(weights);
+    const mutable = options.weightsChangeInPlace === true;
     if (!mutable && options.threads !== 1 && options.helperScript === undefined)
       throw new MissingHelperScriptError('Predictor');
     // Relaxed SIMD (where the runtime has it) for finished models only: the validation of a

@@ -7,7 +7,6 @@ import { flattenWeights, unflattenWeights, type Architecture, type NetworkWeight
 import { cloneWeights } from './initWeights';
 import { Workspace, type Matrix } from './kernels';
 import { NetworkEngine, type DropoutKey, type EngineGradients, type LossAndGradients } from './network';
-import { markWeightsMutable } from './predict';
 
 /** Options of a {@link Trainer}. */
 export interface TrainerOptions {
@@ -181,7 +180,6 @@ export class Trainer {
       return view;
     });
     this.weights = unflattenWeights(arch, views);
-    markWeightsMutable(this.weights);
   }
 
   /** A deep copy of the current weights. */

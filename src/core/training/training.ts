@@ -12,7 +12,6 @@ import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from '../text/tokeni
 import { OOV_ID, PAD_ID, Vocabulary } from '../text/vocabulary';
 import { Random } from '../engine/random';
 import { createTrainer, initWeights, MissingHelperScriptError, Predictor } from '../engine';
-import { markWeightsMutable } from '../engine/predict';
 import { trainSkipGram } from './skipgram';
 import {
   settingProblems,
@@ -468,9 +467,8 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
           if (averaged) {
             updateAverage(averaged, trainer.weights, options.weightAveraging);
           } else {
+            // Updated in place after every batch, like the Trainer's weights.
             averaged = copyWeights(trainer.weights);
-            // Updated in place after every batch: inference must not cache anything derived from it.
-            markWeightsMutable(averaged);
           }
         }
         // Loss and accuracy over the loss positions: sentences, or labelled steps when every step is supervised.
@@ -499,7 +497,7 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
         const validated = averaged ?? trainer.weights;
         if (validator?.weights !== validated) {
           await validator?.dispose();
-          validator = new Predictor(arch, validated, { threads: 1 });
+          validator = new Predictor(arch, validated, { threads: 1, weightsChangeInPlace: true });
         }
         evaluation = evaluateIds(validator, validationIds, validationLabels);
       }
