@@ -416,7 +416,7 @@ ${formatMetrics(info.quantizations.find((q) => q.kind === recipe.quantize)?.metr
 ${
   result.members
     ? `
-Each network alone at its best epoch (float32): ${result.members.map((m, i) => `network ${i + 1} (seed ${m.seed}) ${m.accuracy.toFixed(4)}`).join(', ')}; the ensemble (float32) ${result.metrics.accuracy.toFixed(4)}.
+Each network alone at its best epoch (float32): ${result.members.map((m, i) => `network ${i + 1} (seed ${m.seed}) ${m.accuracy.toFixed(4)}`).join(', ')}; the ensemble (float32) ${result.metrics.accuracy.toFixed(4)}. Each network's figure is that of the epoch this split chose for it, so it is optimistic; the ensemble's chose nothing. Cross-validation, below, compares them fairly.
 `
     : ''
 }${(result.members ?? [{ history: result.history, seed: o.seed }])
