@@ -41,6 +41,24 @@ function rowBlock(rows: number, label: string, relaxed: boolean): string {
     )
     .join('');
   void accs;
+  return rowColumnLoops({ rows, label, init, kCount: '$K', body, afterK: '', store });
+}
+
+/**
+ * The loops shared by the gemm kernels: `rows` rows of A at a time (from $i), 8 columns of B at a time
+ * (from 0 to $N), and for each block the loop over k ($pb walking B's rows by $ldb) of `body`, with
+ * `init` before it, `afterK` and `store` after it.
+ */
+function rowColumnLoops(parts: {
+  rows: number;
+  label: string;
+  init: string;
+  kCount: string;
+  body: string;
+  afterK: string;
+  store: string;
+}): string {
+  const { rows, label, init, kCount, body, afterK, store } = parts;
   return `
     (block $rows_done_${label}
       (loop $rows_${label}
@@ -50,7 +68,7 @@ function rowBlock(rows: number, label: string, relaxed: boolean): string {
           (loop $cols_${label}
             (br_if $cols_done_${label} (i32.ge_s (local.get $j) (local.get $N)))${init}
             (local.set $pb (i32.add (local.get $B) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $k (local.get $K))
+            (local.set $k (local.get ${kCount}))
             (block $k_done_${label}
               (br_if $k_done_${label} (i32.le_s (local.get $k) (i32.const 0)))
               (loop $k_${label}
@@ -58,7 +76,7 @@ function rowBlock(rows: number, label: string, relaxed: boolean): string {
                 (local.set $b1 (v128.load offset=16 (local.get $pb)))${body}
                 (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
                 (local.set $k (i32.sub (local.get $k) (i32.const 1)))
-                (br_if $k_${label} (i32.gt_s (local.get $k) (i32.const 0)))))${store}
+                (br_if $k_${label} (i32.gt_s (local.get $k) (i32.const 0)))))${afterK}${store}
             (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br $cols_${label})))
         (local.set $i (i32.add (local.get $i) (i32.const ${rows})))
@@ -347,30 +365,10 @@ function qRowBlock(rows: number, label: string): string {
           (f32x4.mul (f32x4.convert_i32x4_s (local.get $c${i}1)) (f32x4.mul (local.get $s) (local.get $s1)))))`,
     )
     .join('');
-  return `
-    (block $rows_done_${label}
-      (loop $rows_${label}
-        (br_if $rows_done_${label} (i32.gt_s (i32.add (local.get $i) (i32.const ${rows})) (local.get $M)))
-        (local.set $j (i32.const 0))
-        (block $cols_done_${label}
-          (loop $cols_${label}
-            (br_if $cols_done_${label} (i32.ge_s (local.get $j) (local.get $N)))${init}
-            (local.set $pb (i32.add (local.get $B) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $k (local.get $KP))
-            (block $k_done_${label}
-              (br_if $k_done_${label} (i32.le_s (local.get $k) (i32.const 0)))
-              (loop $k_${label}
-                (local.set $b0 (v128.load (local.get $pb)))
-                (local.set $b1 (v128.load offset=16 (local.get $pb)))${body}
-                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
-                (local.set $k (i32.sub (local.get $k) (i32.const 1)))
-                (br_if $k_${label} (i32.gt_s (local.get $k) (i32.const 0)))))
+  const afterK = `
             (local.set $s0 (v128.load (i32.add (local.get $sb) (i32.shl (local.get $j) (i32.const 2)))))
-            (local.set $s1 (v128.load offset=16 (i32.add (local.get $sb) (i32.shl (local.get $j) (i32.const 2)))))${store}
-            (local.set $j (i32.add (local.get $j) (i32.const 8)))
-            (br $cols_${label})))
-        (local.set $i (i32.add (local.get $i) (i32.const ${rows})))
-        (br $rows_${label})))`;
+            (local.set $s1 (v128.load offset=16 (i32.add (local.get $sb) (i32.shl (local.get $j) (i32.const 2)))))`;
+  return rowColumnLoops({ rows, label, init, kCount: '$KP', body, afterK, store });
 }
 
 /**

@@ -22,6 +22,11 @@ function cli(args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** `train --file FILE --out OUT` with the tiny run's flags and `extra`. */
+function trainTiny(file: string, out: string, ...extra: string[]) {
+  return cli(['train', '--file', file, '--out', out, ...TINY_RUN, ...extra]);
+}
+
 describe('cli: help and negated options', () => {
   it('finds the commands in the usage text', () => {
     assert.ok(
@@ -90,7 +95,7 @@ describe('cli: help and negated options', () => {
     /** Trains one tiny epoch with `flags`; returns stderr and the saved metadata's training.skipGram. */
     function train(name: string, flags: string[]) {
       const out = path.join(dir, name);
-      const run = cli(['train', '--file', reviews, '--out', out, ...TINY_RUN, ...flags]);
+      const run = trainTiny(reviews, out, ...flags);
       assert.equal(run.code, 0, run.stderr);
       const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
       return { stderr: run.stderr, skipGram: metadata.training.skipGram as boolean };
@@ -120,33 +125,14 @@ describe('cli: help and negated options', () => {
     it('trains with the lexicon terms and records their weight in the model', function () {
       this.timeout(120000);
       const out = path.join(dir, 'lexicon');
-      const run = cli([
-        'train',
-        '--file',
-        reviews,
-        '--out',
-        out,
-        ...TINY_RUN,
-        '--no-skip-gram',
-        '--lexicon-weight',
-        '0.5',
-      ]);
+      const run = trainTiny(reviews, out, '--no-skip-gram', '--lexicon-weight', '0.5');
       assert.equal(run.code, 0, run.stderr);
       assert.equal(
         JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')).training.hyperparameters.lexiconWeight,
         0.5,
       );
       const examplesOut = path.join(dir, 'examples');
-      const examples = cli([
-        'train',
-        '--file',
-        reviews,
-        '--out',
-        examplesOut,
-        ...TINY_RUN,
-        '--no-skip-gram',
-        '--linguistic-examples',
-      ]);
+      const examples = trainTiny(reviews, examplesOut, '--no-skip-gram', '--linguistic-examples');
       assert.equal(examples.code, 0, examples.stderr);
       assert.equal(
         JSON.parse(fs.readFileSync(path.join(examplesOut, 'metadata.json'), 'utf8')).training.hyperparameters
@@ -206,17 +192,7 @@ describe('cli: help and negated options', () => {
     it('trains and saves an ensemble that classify and eval use; a missing network file is bad input', function () {
       this.timeout(240000);
       const out = path.join(dir, 'ensemble');
-      const run = cli([
-        'train',
-        '--file',
-        reviews,
-        '--out',
-        out,
-        ...TINY_RUN,
-        '--no-skip-gram',
-        '--ensemble-members',
-        '2',
-      ]);
+      const run = trainTiny(reviews, out, '--no-skip-gram', '--ensemble-members', '2');
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /an ensemble of 2 networks \(seeds 42 to 43\)/);
       assert.match(run.stderr, /network 2\/2 {2}epoch 1\/1/);

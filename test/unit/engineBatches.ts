@@ -37,6 +37,17 @@ export function randomBatch(
   };
 }
 
+/** A batch of `size` sentences of random lengths 0..maxLength, padded to the longest, random ids. */
+export function randomLengthsBatch(arch: Architecture, size: number, maxLength: number, seed: number): Batch {
+  const rng = new Random(seed);
+  return randomBatch(
+    arch,
+    Array.from({ length: size }, () => rng.int(maxLength + 1)),
+    undefined,
+    seed + 1,
+  );
+}
+
 /** The largest absolute difference between two arrays of the same length. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.strictEqual(a.length, b.length);

@@ -1,26 +1,14 @@
 import * as assert from 'assert';
 import { readFileSync } from 'fs';
-import type { Batch } from '../../src/core/model/batching';
 import type { Architecture, CellType } from '../../src/core/model/architecture';
 import { Classifier } from '../../src/core/classify/classifier';
 import { initWeights, Predictor, Random, SPLIT_MIN_TOKENS } from '../../src/core/engine';
 import { Workspace } from '../../src/core/engine/kernels';
 import { quantizationLimit, quantizeColumns } from '../../src/core/engine/quantized';
 import { loadClassifierModel } from '../../src/core/training/modelFiles';
-import { maxAbsDiff, randomBatch as paddedBatch } from './engineBatches';
+import { maxAbsDiff, randomLengthsBatch as randomBatch } from './engineBatches';
 import { dataPath, needsData } from './fullData';
 import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
-
-/** A batch of `size` sentences of random lengths 0..maxLength, padded to the longest, random ids. */
-function randomBatch(arch: Architecture, size: number, maxLength: number, seed: number): Batch {
-  const rng = new Random(seed);
-  return paddedBatch(
-    arch,
-    Array.from({ length: size }, () => rng.int(maxLength + 1)),
-    undefined,
-    seed + 1,
-  );
-}
 
 const arch = (cell: CellType, units = 20, layers = 1): Architecture => ({
   cell,

@@ -6,28 +6,10 @@ import type { Batch } from '../../src/core/model/batching';
 import { Classifier } from '../../src/core/classify/classifier';
 import type { Architecture, CellType } from '../../src/core/model/architecture';
 import { loadClassifierModel } from '../../src/core/training/modelFiles';
-import {
-  initWeights,
-  MissingHelperScriptError,
-  Predictor,
-  Random,
-  SPLIT_MIN_TOKENS,
-  Trainer,
-} from '../../src/core/engine';
-import { randomBatch as paddedBatch } from './engineBatches';
+import { initWeights, MissingHelperScriptError, Predictor, SPLIT_MIN_TOKENS, Trainer } from '../../src/core/engine';
+import { randomLengthsBatch as randomBatch } from './engineBatches';
 import { dataPath, needsData } from './fullData';
 import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
-
-/** A batch of `size` sentences of random lengths 0..maxLength, padded to the longest, random ids. */
-function randomBatch(arch: Architecture, size: number, maxLength: number, seed: number): Batch {
-  const rng = new Random(seed);
-  return paddedBatch(
-    arch,
-    Array.from({ length: size }, () => rng.int(maxLength + 1)),
-    undefined,
-    seed + 1,
-  );
-}
 
 function tokens(batch: Batch): number {
   return batch.lengths.reduce((a, b) => a + b, 0);
