@@ -22,6 +22,7 @@ import {
 import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from '../lexicon/lexiconTargets';
 import { negativeLabelOf, positiveLabelOf } from '../classify/scoring';
 import { averageProbabilities } from '../classify/ensemble';
+import type { ClassifierModel } from '../classify/classifier';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
 export interface LabelledText {
@@ -106,16 +107,11 @@ export interface EpochRecord {
   readonly tokensPerSecond: number;
 }
 
-/** A trained network (or seed ensemble of networks) with everything needed to use and save it. */
-export interface TrainedModel {
-  readonly arch: Architecture;
-  /** The (first) network's weights. */
-  readonly weights: NetworkWeights;
-  /** A seed ensemble's other networks (2, 3, ...), trained with seeds seed + 1, seed + 2, ...; absent for one network. */
-  readonly otherMembers?: readonly NetworkWeights[];
-  readonly vocabulary: Vocabulary;
-  readonly labels: readonly string[];
-  readonly tokenizer: TokenizerSettings;
+/**
+ * A trained network (or seed ensemble of networks, the others trained with seeds seed + 1, seed + 2,
+ * ...) with everything needed to use and save it.
+ */
+export interface TrainedModel extends ClassifierModel {
   readonly maxLength: number;
 }
 

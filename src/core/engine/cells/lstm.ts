@@ -3,7 +3,6 @@ import type { Matrix, Workspace } from '../kernels';
 import { sigmoid, tanh } from './activations';
 import type { CellScratch, LayerMatrices, RecurrentCell, StepRows } from './cell';
 import { RowwiseCell } from './rowwiseCell';
-import { quantizedProduct } from '../quantized';
 
 /** One LSTM layer's cell: gates [i, f, c, o] (G = 4), with the cell state and its tanh kept for the backward pass. */
 export class LstmCell extends RowwiseCell implements RecurrentCell {
@@ -24,10 +23,8 @@ export class LstmCell extends RowwiseCell implements RecurrentCell {
 
   forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows): void {
     const { ws, H, Hp, GH, c, tc } = this;
-    const { gates, h, u, quantized } = layer;
-    if (t > 0 && quantized)
-      quantizedProduct(ws, quantized, n, h.offset + p0 * Hp, Hp, 0, GH, gates.offset + r0 * GH, GH);
-    else if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+    const { gates, h } = layer;
+    this.addRecurrentProduct(layer, { t, n, r0, p0 });
     const data = ws.data;
     for (let i = 0; i < n; i++) {
       const g = gates.offset + (r0 + i) * GH;

@@ -1,6 +1,7 @@
 /** The backward step of the cells whose gate arithmetic runs in JavaScript, row by row (LSTM, simple RNN). */
 import { BaseCell } from './baseCell';
 import type { LayerGradientMatrices, LayerMatrices, StepRows } from './cell';
+import { quantizedProduct } from '../quantized';
 
 /**
  * A cell whose backward step fills dGates one packed row at a time ({@link backwardRow}), then
@@ -8,6 +9,17 @@ import type { LayerGradientMatrices, LayerMatrices, StepRows } from './cell';
  * h_prev^T dGates over every gate block.
  */
 export abstract class RowwiseCell extends BaseCell {
+  /**
+   * Adds h_prev U to the step's gate rows (every gate block at once; nothing at t = 0): with the
+   * integer kernels when the layer has its quantized recurrent kernel, else the float gemm.
+   */
+  protected addRecurrentProduct({ gates, h, u, quantized }: LayerMatrices, { t, n, r0, p0 }: StepRows): void {
+    const { ws, H, Hp, GH } = this;
+    if (t > 0 && quantized)
+      quantizedProduct(ws, quantized, n, h.offset + p0 * Hp, Hp, 0, GH, gates.offset + r0 * GH, GH);
+    else if (t > 0) ws.gemm(n, GH, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+  }
+
   backwardStep(
     { gates }: LayerMatrices,
     { dGates: dG, uT }: LayerGradientMatrices,
