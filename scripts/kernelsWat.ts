@@ -6,6 +6,7 @@
  * (needs the `wabt` dev dependency; the runtime never loads wabt). A unit test checks that the
  * checked-in binary matches this source.
  */
+import { assembleWat } from './wabt';
 
 /** Rows of C computed together by the main gemm tile (x 8 columns). */
 export const GEMM_TILE_ROWS = 6;
@@ -442,23 +443,7 @@ function integerKernels(): string {
 
 /** Assembles kernelsWat(relaxed) with wabt (dev dependency, dev time only). */
 export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
-  const wabtFactory = require('wabt') as () => Promise<{
-    parseWat(
-      name: string,
-      text: string,
-      features?: Record<string, boolean>,
-    ): {
-      toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
-      destroy(): void;
-    };
-  }>;
-  const wabt = await wabtFactory();
-  const module = wabt.parseWat('kernels.wat', kernelsWat(relaxed), { simd: true, relaxed_simd: relaxed });
-  try {
-    return module.toBinary({}).buffer;
-  } finally {
-    module.destroy();
-  }
+  return assembleWat('kernels.wat', kernelsWat(relaxed), { simd: true, relaxed_simd: relaxed });
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@
  * (needs the `wabt` dev dependency; the runtime never loads wabt). A unit test checks that the
  * checked-in binary matches this source.
  */
+import { assembleWat } from './wabt';
 
 import { SKIPGRAM_MAX_EXP, SKIPGRAM_SIGMOID_TABLE_SIZE } from '../src/core/training/skipgram';
 
@@ -94,23 +95,7 @@ export function skipgramWat(): string {
 
 /** Assembles skipgramWat() with wabt (dev dependency, dev time only). */
 export async function assembleSkipgramKernel(): Promise<Uint8Array> {
-  const wabtFactory = require('wabt') as () => Promise<{
-    parseWat(
-      name: string,
-      text: string,
-      features?: Record<string, boolean>,
-    ): {
-      toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
-      destroy(): void;
-    };
-  }>;
-  const wabt = await wabtFactory();
-  const module = wabt.parseWat('skipgram.wat', skipgramWat(), { simd: true, sat_float_to_int: true });
-  try {
-    return module.toBinary({}).buffer;
-  } finally {
-    module.destroy();
-  }
+  return assembleWat('skipgram.wat', skipgramWat(), { simd: true, sat_float_to_int: true });
 }
 
 if (require.main === module) {

@@ -1,30 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { isHostToPanel, isPanelToHost, isPanelTrainingSettings } from '../../src/protocol/panelMessages';
 import { IDLE_RUN, RUNNING_STATUSES, sourceTitle } from '../../src/protocol/views';
+import { SMALL_PANEL_SETTINGS } from './panelSettingsFixture';
 import { labelTone } from '../../src/protocol/labelTones';
 import { MODEL_NAME, MODEL_NAME_PATTERN, suggestModelName } from '../../src/protocol/modelNames';
 import { isHostToWorker, isWorkerToHost } from '../../src/protocol/workerMessages';
 import { transferEmbedding } from '../../src/core/training/embeddingTransfer';
 import { FEATURE_IDS, featureName } from '../../src/protocol/features';
 
-const settings = {
-  cell: 'gru',
-  units: 16,
-  layers: 1,
-  embeddingDim: 16,
-  dropout: 0.2,
-  epochs: 3,
-  batchSize: 8,
-  learningRate: 0.01,
-  maxLength: 40,
-  validationSplit: 0.2,
-  seed: 7,
-  ensembleMembers: 1,
-  skipGram: false,
-  lexiconWeight: 0,
-  linguisticExamples: false,
-  startFromBundled: false,
-};
+const settings = SMALL_PANEL_SETTINGS;
 
 describe('protocol', () => {
   it('accepts every well-formed panel-to-host message', () => {

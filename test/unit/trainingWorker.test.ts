@@ -5,28 +5,11 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadClassifierModel } from '../../src/core/training/modelFiles';
 import type { HostToWorker, WorkerToHost } from '../../src/protocol/workerMessages';
-import type { PanelTrainingSettings } from '../../src/protocol/trainingSettings';
+import { SMALL_PANEL_SETTINGS } from './panelSettingsFixture';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'workspace', 'training');
 const MAX_BYTES = 100 * 1024 * 1024;
-const SMALL: PanelTrainingSettings = {
-  cell: 'gru',
-  units: 16,
-  layers: 1,
-  embeddingDim: 16,
-  dropout: 0.2,
-  epochs: 3,
-  batchSize: 8,
-  learningRate: 0.01,
-  maxLength: 40,
-  validationSplit: 0.2,
-  seed: 7,
-  ensembleMembers: 1,
-  skipGram: false,
-  lexiconWeight: 0,
-  linguisticExamples: false,
-  startFromBundled: false,
-};
+const SMALL = SMALL_PANEL_SETTINGS;
 
 /** The real worker entry in a plain Node worker thread (TypeScript through tsx). */
 class WorkerHarness {
