@@ -205,6 +205,8 @@ describe('training panel', function () {
   });
 
   it('logs and ignores malformed messages from the panel', async () => {
+    // The previous test's last state update may still be on its way to the panel.
+    await settle(500);
     posted.length = 0;
     hooks.postFromPanel({ type: 'start', requestId: 'one' });
     hooks.postFromPanel({ type: 'runScript', code: 'alert(1)' });
