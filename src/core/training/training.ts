@@ -5,7 +5,7 @@
  * seed ensemble, one such network per seed on the same split and vocabulary.
  */
 import { abbreviate, listSome } from '../readers/displayText';
-import { Architecture, CellType, flattenWeights, NetworkWeights } from '../model/architecture';
+import { Architecture, CellType, NetworkWeights } from '../model/architecture';
 import { Batch, padBatch } from '../model/batching';
 import { Metrics, computeMetrics } from '../model/metrics';
 import { TokenizerSettings, DEFAULT_TOKENIZER, tokenTexts } from '../text/tokenizer';
@@ -13,6 +13,7 @@ import { OOV_ID, PAD_ID, Vocabulary } from '../text/vocabulary';
 import { Random } from '../engine/random';
 import { createTrainer, initWeights, MissingHelperScriptError, Predictor } from '../engine';
 import { trainSkipGram } from './skipgram';
+import { WeightAverage } from './weightAverage';
 import {
   settingProblems,
   TRAINING_SETTING_DEFAULTS,
@@ -434,7 +435,7 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
     Math.floor(Math.ceil(train.length / options.batchSize) / (hooks.progressPerEpoch ?? 20)),
   );
 
-  let averaged: NetworkWeights | undefined;
+  let average: WeightAverage | undefined;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStart = performance.now();
@@ -460,11 +461,11 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
           prepareTrainingBatch(batches[b], options, random, lexicon && lexicon.weight > 0 ? lexicon : undefined),
         );
         if (options.weightAveraging > 0) {
-          if (averaged) {
-            updateAverage(averaged, trainer.weights, options.weightAveraging);
+          if (average) {
+            average.update(trainer.weights);
           } else {
             // Updated in place after every batch, like the Trainer's weights.
-            averaged = copyWeights(trainer.weights);
+            average = new WeightAverage(arch, trainer.weights, options.weightAveraging);
           }
         }
         // Loss and accuracy over the loss positions: sentences, or labelled steps when every step is supervised.
@@ -490,7 +491,7 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
       const seconds = (performance.now() - epochStart) / 1000;
       let evaluation = { loss: lossSum / seen, accuracy: correct / seen };
       if (validation.length) {
-        const validated = averaged ?? trainer.weights;
+        const validated = average?.weights ?? trainer.weights;
         if (validator?.weights !== validated) {
           await validator?.dispose();
           validator = new Predictor(arch, validated, { threads: 1, weightsChangeInPlace: true });
@@ -513,7 +514,7 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
           epoch,
           accuracy: evaluation.accuracy,
           loss: evaluation.loss,
-          weights: copyWeights(averaged ?? trainer.weights),
+          weights: copyWeights(average?.weights ?? trainer.weights),
         };
       hooks.onProgress?.({
         phase: 'validated',
@@ -767,19 +768,6 @@ export function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
-}
-
-/** average = decay * average + (1 - decay) * current, in place; returns `average`. */
-function updateAverage(average: NetworkWeights, current: NetworkWeights, decay: number): NetworkWeights {
-  const targets = flattenWeights(average);
-  const sources = flattenWeights(current);
-  const keep = Math.fround(decay);
-  const take = 1 - keep;
-  targets.forEach((target, i) => {
-    const source = sources[i];
-    for (let j = 0; j < target.length; j++) target[j] = keep * target[j] + take * source[j];
-  });
-  return average;
 }
 
 function copyWeights(weights: NetworkWeights): NetworkWeights {
