@@ -57,7 +57,7 @@ def parse_args(argv=None):
     p.add_argument("--batch-size", type=int, default=64, help="global batch, split over the processes")
     p.add_argument("--learning-rate", type=float, default=1e-3)
     p.add_argument("--clip-norm", type=float, default=5.0)
-    p.add_argument("--patience", type=int, default=4, help="epochs without a better validation accuracy before stopping (0: never)")
+    p.add_argument("--patience", type=int, default=2, help="epochs without a better validation accuracy before stopping (0: never)")
     p.add_argument("--weight-averaging", type=float, default=0.99, help="decay of the weights' moving average (0: off)")
     p.add_argument("--word-dropout", type=float, default=0.25)
     p.add_argument("--supervision", choices=["final", "every-step"], default="every-step")

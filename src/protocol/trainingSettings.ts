@@ -211,7 +211,7 @@ export const TRAINING_SETTINGS = [
     kind: 'number',
     integer: true,
     min: 0,
-    default: 4,
+    default: 2,
     label: 'Patience',
     help: 'Epochs without a better validation accuracy before stopping (0: never stop early).',
   },
