@@ -592,7 +592,7 @@ export class NetworkEngine {
           const rng = new Random(mixSeed(dropout!.seed, dropout!.step, l, sentence));
           for (let t = 0; t < packing.sortedLengths[p]; t++) {
             const at = m + (packing.offsets[t] + p) * Hp;
-            for (let j = 0; j < H; j++) data[at + j] = rng.next() < keep ? scale : 0;
+            rng.fillKeepMask(data, at, H, keep, scale);
           }
         }
         const y = layer.y.offset;
