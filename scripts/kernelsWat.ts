@@ -446,15 +446,37 @@ export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
   return assembleWat('kernels.wat', kernelsWat(relaxed), { simd: true, relaxed_simd: relaxed });
 }
 
+/**
+ * WebAssembly text of the optimizer module: the same `adam` kernel as the kernel module, over an
+ * imported shared memory (`env.memory`), so that a trainer and its helper thread can each update
+ * their own part of the weights held in one memory.
+ */
+export function optimizerWat(): string {
+  return `(module
+  (import "env" "memory" (memory 1 65536 shared))${ADAM_KERNEL}
+)`;
+}
+
+/** Assembles optimizerWat() with wabt (dev dependency, dev time only). */
+export async function assembleOptimizer(): Promise<Uint8Array> {
+  return assembleWat('optimizer.wat', optimizerWat(), { simd: true, threads: true });
+}
+
 if (require.main === module) {
-  void Promise.all([assembleKernels(false), assembleKernels(true)]).then(([binary, relaxedBinary]) => {
-    const fs = require('fs') as typeof import('fs');
-    const text =
-      "/** The engine's WebAssembly kernels, assembled from scripts/kernelsWat.ts (regenerate: npx tsx scripts/kernelsWat.ts). */\n" +
-      `export const KERNELS_WASM_BASE64 =\n  '${Buffer.from(binary).toString('base64')}';\n\n` +
-      '/** The same with relaxed-SIMD multiply-adds in gemm (only for runtimes that validate it). */\n' +
-      `export const KERNELS_RELAXED_WASM_BASE64 =\n  '${Buffer.from(relaxedBinary).toString('base64')}';\n`;
-    fs.writeFileSync(require('path').join(__dirname, '..', 'src', 'core', 'engine', 'kernelsBinary.ts'), text);
-    console.log(`wrote src/core/engine/kernelsBinary.ts (${binary.length} and ${relaxedBinary.length} bytes)`);
-  });
+  void Promise.all([assembleKernels(false), assembleKernels(true), assembleOptimizer()]).then(
+    ([binary, relaxedBinary, optimizerBinary]) => {
+      const fs = require('fs') as typeof import('fs');
+      const text =
+        "/** The engine's WebAssembly kernels, assembled from scripts/kernelsWat.ts (regenerate: npx tsx scripts/kernelsWat.ts). */\n" +
+        `export const KERNELS_WASM_BASE64 =\n  '${Buffer.from(binary).toString('base64')}';\n\n` +
+        '/** The same with relaxed-SIMD multiply-adds in gemm (only for runtimes that validate it). */\n' +
+        `export const KERNELS_RELAXED_WASM_BASE64 =\n  '${Buffer.from(relaxedBinary).toString('base64')}';\n\n` +
+        '/** Adam over an imported shared memory (a trainer and its helper thread update one memory). */\n' +
+        `export const OPTIMIZER_WASM_BASE64 =\n  '${Buffer.from(optimizerBinary).toString('base64')}';\n`;
+      fs.writeFileSync(require('path').join(__dirname, '..', 'src', 'core', 'engine', 'kernelsBinary.ts'), text);
+      console.log(
+        `wrote src/core/engine/kernelsBinary.ts (${binary.length}, ${relaxedBinary.length} and ${optimizerBinary.length} bytes)`,
+      );
+    },
+  );
 }

@@ -20,8 +20,12 @@ import {
   Random,
   Trainer,
 } from '../../src/core/engine';
-import { assembleKernels } from '../../scripts/kernelsWat';
-import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
+import { assembleKernels, assembleOptimizer } from '../../scripts/kernelsWat';
+import {
+  KERNELS_RELAXED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+  OPTIMIZER_WASM_BASE64,
+} from '../../src/core/engine/kernelsBinary';
 import { NetworkEngine, type EngineGradients } from '../../src/core/engine/network';
 import { maxAbsDiff, randomBatch } from './engineBatches';
 
@@ -142,9 +146,10 @@ describe('engine', () => {
     await ensureBackend();
   });
 
-  it('checked-in kernel binaries (plain and relaxed SIMD) match the WebAssembly text source', async () => {
+  it('checked-in kernel binaries (plain, relaxed SIMD, optimizer) match the WebAssembly text source', async () => {
     assert.strictEqual(Buffer.from(await assembleKernels()).toString('base64'), KERNELS_WASM_BASE64);
     assert.strictEqual(Buffer.from(await assembleKernels(true)).toString('base64'), KERNELS_RELAXED_WASM_BASE64);
+    assert.strictEqual(Buffer.from(await assembleOptimizer()).toString('base64'), OPTIMIZER_WASM_BASE64);
   });
 
   for (const [cell, layers, E, H] of configurations) {

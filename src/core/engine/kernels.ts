@@ -3,7 +3,7 @@
  * bump-allocated workspace of f32 buffers. Runs in the Node main thread and in worker_threads
  * (synchronous compile of a ~1 KB module).
  */
-import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64, OPTIMIZER_WASM_BASE64 } from './kernelsBinary';
 
 /** The kernel module's exports (see scripts/kernelsWat.ts). */
 export interface KernelExports {
@@ -75,7 +75,13 @@ export interface KernelExports {
   ): void;
 }
 
+/** The optimizer module's exports (see optimizerWat in scripts/kernelsWat.ts): the kernel module's adam. */
+export interface OptimizerExports {
+  adam: KernelExports['adam'];
+}
+
 let compiledModule: WebAssembly.Module | undefined;
+let compiledOptimizerModule: WebAssembly.Module | undefined;
 let compiledRelaxedModule: WebAssembly.Module | undefined;
 let relaxedSupport: boolean | undefined;
 
@@ -103,6 +109,15 @@ function kernelModule(relaxed: boolean): WebAssembly.Module {
  * 128 rows of X and of dG stay in cache across the tiles of C (1.5x at K = 2,800, measured).
  */
 const TRANSPOSED_K_SLICE = 128;
+
+/**
+ * An instance of the optimizer module over `memory`, a shared WebAssembly.Memory (the module is
+ * compiled once per thread).
+ */
+export function optimizerKernels(memory: WebAssembly.Memory): OptimizerExports {
+  compiledOptimizerModule ??= new WebAssembly.Module(Buffer.from(OPTIMIZER_WASM_BASE64, 'base64'));
+  return new WebAssembly.Instance(compiledOptimizerModule, { env: { memory } }).exports as unknown as OptimizerExports;
+}
 
 /** Rounds n up to a multiple of 8 (the gemm kernel's column granularity). */
 export function roundUp8(n: number): number {

@@ -5,8 +5,8 @@
 import type { Batch } from '../model/batching';
 import { flattenWeights, unflattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { cloneWeights } from './initWeights';
-import { Workspace, type Matrix } from './kernels';
 import { NetworkEngine, type DropoutKey, type EngineGradients, type LossAndGradients } from './network';
+import { OptimizerMemory, optimizerLayout, type AdamRange, type AdamStep } from './optimizerMemory';
 
 /** Options of a {@link Trainer}. */
 export interface TrainerOptions {
@@ -147,9 +147,8 @@ export class Trainer {
   private readonly epsilon: number;
   private readonly clipNorm: number;
   private readonly embeddingUpdate: 'dense' | 'lazy';
-  /** Weights, gradients and Adam moments of every weight array, in flattenWeights() order. */
-  private readonly optimizer = new Workspace();
-  private readonly slots: { w: Matrix; g: Matrix; m: Matrix; v: Matrix; length: number }[];
+  /** Weights, gradients and Adam moments of every weight array, in flattenWeights() order (shared memory). */
+  protected readonly optimizer: OptimizerMemory;
 
   constructor(
     protected readonly arch: Architecture,
@@ -165,17 +164,15 @@ export class Trainer {
     this.embeddingUpdate = options.embeddingUpdate ?? 'dense';
     this.seed = options.seed ?? 0;
     // Each array padded to a multiple of 16 floats (zeros), so the SIMD Adam runs over whole vectors.
-    const ws = this.optimizer;
-    const padded = (n: number) => ws.alloc(1, n, (n + 15) & ~15);
-    this.slots = flattenWeights(weights).map((w, i) => {
-      const moments = i === 0 && !this.trainEmbedding ? 0 : w.length;
-      return { w: padded(w.length), g: padded(moments), m: padded(moments), v: padded(moments), length: w.length };
-    });
-    ws.commit();
-    const data = ws.data;
-    data.fill(0);
-    const views = flattenWeights(weights).map((w, i) => {
-      const view = data.subarray(this.slots[i].w.offset, this.slots[i].w.offset + w.length);
+    const arrays = flattenWeights(weights);
+    this.optimizer = new OptimizerMemory(
+      optimizerLayout(
+        arrays.map((w) => w.length),
+        arrays.map((_, i) => i === 0 && !this.trainEmbedding),
+      ),
+    );
+    const views = arrays.map((w, i) => {
+      const view = this.optimizer.weights(i);
       view.set(w);
       return view;
     });
@@ -216,46 +213,46 @@ export class Trainer {
     return this.engine.lossAndGradients(this.arch, this.weights, batch, dropout, this.trainEmbedding);
   }
 
+  /**
+   * Runs Adam over the given ranges of the optimizer memory (gradients in place). A
+   * ParallelTrainer gives part of them to its helper thread.
+   */
+  protected runAdam(ranges: AdamRange[], step: AdamStep): void {
+    this.optimizer.adam(ranges, step);
+  }
+
   /** Adam on every weight with the gradients scaled by `scale` (clipping). */
   private applyAdam(gradients: EngineGradients, scale: number): void {
     this.step++;
     const { beta1, beta2, epsilon, learningRate } = this;
     const c1 = 1 - Math.pow(beta1, this.step);
     const c2 = 1 - Math.pow(beta2, this.step);
-    const ws = this.optimizer;
-    const data = ws.data;
+    const adamStep: AdamStep = { learningRate, beta1, beta2, epsilon, c1, c2, scale };
+    const optimizer = this.optimizer;
+    const data = optimizer.data;
+    const slots = optimizer.layout.slots;
     const grads = [
       null,
       ...gradients.rnn.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]),
       gradients.dense.kernel,
       gradients.dense.bias,
     ];
-    const run = (slot: (typeof this.slots)[number]) =>
-      ws.kernels.adam(
-        slot.w.offset * 4,
-        slot.g.offset * 4,
-        slot.m.offset * 4,
-        slot.v.offset * 4,
-        slot.w.ld,
-        learningRate,
-        beta1,
-        beta2,
-        epsilon,
-        c1,
-        c2,
-        scale,
-      );
-    for (let k = 1; k < this.slots.length; k++) {
-      data.set(grads[k]!, this.slots[k].g.offset);
-      run(this.slots[k]);
+    const ranges: AdamRange[] = [];
+    for (let k = 1; k < slots.length; k++) {
+      data.set(grads[k]!, slots[k].g);
+      ranges.push({ slot: k, from: 0, to: slots[k].padded });
     }
     const sparse = gradients.embedding;
-    if (!this.trainEmbedding || !sparse) return;
+    if (!this.trainEmbedding || !sparse) {
+      this.runAdam(ranges, adamStep);
+      return;
+    }
     const E = this.arch.embeddingDim;
-    const slot = this.slots[0];
+    const slot = slots[0];
     if (this.embeddingUpdate === 'lazy') {
-      const m = data.subarray(slot.m.offset, slot.m.offset + slot.length);
-      const v = data.subarray(slot.v.offset, slot.v.offset + slot.length);
+      this.runAdam(ranges, adamStep);
+      const m = data.subarray(slot.m, slot.m + slot.length);
+      const v = data.subarray(slot.v, slot.v + slot.length);
       const values = sparse.values;
       if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] *= scale;
       for (let k = 0; k < sparse.rows.length; k++) {
@@ -280,11 +277,12 @@ export class Trainer {
     // Dense Adam, as tfjs / Keras do: the batch's rows are scattered into a zero gradient and
     // every row is updated. Rows never touched have zero moments, so their update is exactly 0.
     for (let k = 0; k < sparse.rows.length; k++) {
-      data.set(sparse.values.subarray(k * E, k * E + E), slot.g.offset + sparse.rows[k] * E);
+      data.set(sparse.values.subarray(k * E, k * E + E), slot.g + sparse.rows[k] * E);
     }
-    run(slot);
+    ranges.push({ slot: 0, from: 0, to: slot.padded });
+    this.runAdam(ranges, adamStep);
     for (let k = 0; k < sparse.rows.length; k++) {
-      data.fill(0, slot.g.offset + sparse.rows[k] * E, slot.g.offset + sparse.rows[k] * E + E);
+      data.fill(0, slot.g + sparse.rows[k] * E, slot.g + sparse.rows[k] * E + E);
     }
   }
 }
