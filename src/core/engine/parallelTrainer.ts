@@ -23,7 +23,7 @@ import * as os from 'node:os';
 import type { Batch } from '../model/batching';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { HelperThread, MissingHelperScriptError } from './helperThread';
-import { countLossPositions, type DropoutKey, type LossAndGradients, type SparseEmbeddingGradient } from './network';
+import { countLossPositions, type DropoutKey, type LossAndGradients } from './network';
 import { selectSentences, splitSentences } from './packing';
 import type { AdamRange, AdamStep, OptimizerMemory } from './optimizerMemory';
 import { Trainer, type TrainerOptions } from './trainer';
@@ -108,9 +108,9 @@ export class ParallelTrainer extends Trainer {
     if (!helper.receiveAdam(requestId)) super.runAdam(theirs, step);
   }
 
-  protected override lossAndGradients(batch: Batch, dropout: DropoutKey | undefined): LossAndGradients {
+  protected override gradientParts(batch: Batch, dropout: DropoutKey | undefined): LossAndGradients[] {
     const { own, other } = splitSentences(batch);
-    if (other.length === 0) return super.lossAndGradients(batch, dropout);
+    if (other.length === 0) return super.gradientParts(batch, dropout);
     const lossCount = countLossPositions(batch);
     const ownBatch = selectSentences(batch, own);
     const otherBatch = selectSentences(batch, other);
@@ -136,7 +136,7 @@ export class ParallelTrainer extends Trainer {
         this.trainEmbedding,
         lossCount,
       );
-    return addInto(mine, theirs, this.arch.embeddingDim);
+    return [mine, theirs];
   }
 }
 
@@ -180,48 +180,4 @@ class TrainingHelper {
   receiveAdam(id: number): boolean {
     return this.thread.receive(id)?.type === 'adamDone';
   }
-}
-
-/** Adds `b`'s loss, counts and gradients into `a` (in place) and returns `a`. */
-function addInto(a: LossAndGradients, b: LossAndGradients, E: number): LossAndGradients {
-  const add = (into: Float32Array, from: Float32Array) => {
-    for (let i = 0; i < into.length; i++) into[i] += from[i];
-  };
-  a.gradients.rnn.forEach((layer, l) => {
-    const other = b.gradients.rnn[l];
-    add(layer.kernel, other.kernel);
-    add(layer.recurrentKernel, other.recurrentKernel);
-    add(layer.bias, other.bias);
-  });
-  add(a.gradients.dense.kernel, b.gradients.dense.kernel);
-  add(a.gradients.dense.bias, b.gradients.dense.bias);
-  const ea = a.gradients.embedding;
-  const eb = b.gradients.embedding;
-  return {
-    loss: a.loss + b.loss,
-    correct: a.correct + b.correct,
-    count: a.count + b.count,
-    gradients: { ...a.gradients, embedding: ea && eb ? mergeSparse(ea, eb, E) : (ea ?? eb) },
-  };
-}
-
-/** The sum of two sparse embedding gradients (rows of `a` first, then `b`'s new rows). */
-function mergeSparse(a: SparseEmbeddingGradient, b: SparseEmbeddingGradient, E: number): SparseEmbeddingGradient {
-  const slot = new Map<number, number>();
-  a.rows.forEach((row, k) => slot.set(row, k));
-  let extra = 0;
-  b.rows.forEach((row) => {
-    if (!slot.has(row)) slot.set(row, a.rows.length + extra++);
-  });
-  const rows = new Int32Array(a.rows.length + extra);
-  const values = new Float32Array(rows.length * E);
-  rows.set(a.rows);
-  values.set(a.values);
-  b.rows.forEach((row, k) => {
-    const s = slot.get(row)!;
-    rows[s] = row;
-    const at = s * E;
-    for (let e = 0; e < E; e++) values[at + e] += b.values[k * E + e];
-  });
-  return { rows, values };
 }
