@@ -115,7 +115,7 @@ export function kernelsWat(relaxed = false): string {
     (local $a v128) (local $b0 v128) (local $b1 v128) ${locals}
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile', relaxed)}${rowBlock(2, 'two', relaxed)}${rowBlock(1, 'one', relaxed)})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}${integerKernels()}
+    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile', relaxed)}${rowBlock(2, 'two', relaxed)}${rowBlock(1, 'one', relaxed)})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}${integerKernels()}${ELEMENTWISE_KERNELS}
 )`;
 }
 
@@ -323,6 +323,48 @@ const ADAM_KERNEL = `
         )}
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
         (br $each))))`;
+
+/**
+ * Element-wise helpers of a training pass:
+ * - `mul(n4, dst, a, b)`: dst = a * b over n4 floats (a multiple of 4; dst may be a or b), the
+ *   dropout masks' products;
+ * - `column_sums(n, cols, src, ld, sums)`: sums[j] += src[i, j] for i = 0 .. n-1 in order, in f64
+ *   (f32 rows of src with ld floats each, cols a multiple of 4, sums [cols] f64 at byte offset
+ *   sums): a bias gradient, summed as a float64 loop over the rows would.
+ */
+const ELEMENTWISE_KERNELS = `
+  (func (export "mul") (param $n4 i32) (param $dst i32) (param $a i32) (param $b i32)
+    (local $at i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $at) (local.get $end)))
+        ${st('$dst', '$at', `(f32x4.mul ${ld('$a', '$at')} ${ld('$b', '$at')})`)}
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $each))))
+  (func (export "column_sums") (param $n i32) (param $cols i32) (param $src i32) (param $ld i32) (param $sums i32)
+    (local $i i32) (local $j i32) (local $x v128) (local $ps i32) (local $pd i32)
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_s (local.get $j) (local.get $cols)))
+            (local.set $ps (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $pd (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $x (v128.load (local.get $ps)))
+            (v128.store (local.get $pd)
+              (f64x2.add (v128.load (local.get $pd)) (f64x2.promote_low_f32x4 (local.get $x))))
+            (v128.store offset=16 (local.get $pd)
+              (f64x2.add (v128.load offset=16 (local.get $pd))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $cols)))
+        (local.set $src (i32.add (local.get $src) (local.get $ld)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))`;
 
 /**
  * The 4 lanes of float expression `x` (|x| < 2^22) rounded to the nearest integer (ties to even) as

@@ -59,6 +59,8 @@ export interface KernelExports {
     sa: number,
     sb: number,
   ): void;
+  mul(n4: number, dst: number, a: number, b: number): void;
+  column_sums(n: number, cols: number, src: number, ld: number, sums: number): void;
   adam(
     w: number,
     g: number,

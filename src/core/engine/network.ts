@@ -109,6 +109,8 @@ interface BackwardMatrices extends LayerGradientMatrices {
   readonly wT: Matrix; // [G*Hp, Dp]
   readonly dX: Matrix; // [N, Dp]
   readonly dW: Matrix; // [Dp, G*Hp]
+  /** The bias gradient's column sums in float64 [G*Hp] (2 f32 elements each). */
+  readonly biasSums: Matrix;
 }
 
 /** The workspace layout of one pass. */
@@ -352,8 +354,7 @@ export class NetworkEngine {
       if (layer.mask) {
         const m = layer.mask.offset;
         const d = dOut.offset;
-        const n = packing.tokens * Hp;
-        for (let i = 0; i < n; i++) data[d + i] *= data[m + i];
+        this.ws.kernels.mul(packing.tokens * Hp, d * 4, d * 4, m * 4);
       }
       this.backwardLayer(H, layer, grads, pass, dOut, packing, needInputGrad);
       rnnGrads[l] = this.readLayerGradients(arch, layer, grads, packing.tokens);
@@ -517,6 +518,7 @@ export class NetworkEngine {
             dX: ws.alloc(N, inputDim),
             dW: ws.alloc(Dp, GH, GH),
             dU: ws.alloc(Hp, GH, GH),
+            biasSums: ws.alloc(1, 2 * GH),
           }
         : null;
       const layer: LayerState = {
@@ -595,9 +597,7 @@ export class NetworkEngine {
             rng.fillKeepMask(data, at, H, keep, scale);
           }
         }
-        const y = layer.y.offset;
-        const h = layer.h.offset;
-        for (let i = 0; i < n; i++) data[y + i] = data[h + i] * data[m + i];
+        ws.kernels.mul(n, layer.y.offset * 4, layer.h.offset * 4, m * 4);
       }
     }
     return { layers, carryH, nextH, cellScratch, dYTop };
@@ -799,12 +799,11 @@ export class NetworkEngine {
       return out;
     };
     const bias = new Float32Array(G * H);
-    const sums = new Float64Array(GH);
-    const dG = grads.dGates;
-    for (let row = 0; row < tokens; row++) {
-      const o = dG.offset + row * GH;
-      for (let k = 0; k < GH; k++) sums[k] += data[o + k];
-    }
+    // Column sums of dGates over the tokens, in float64 and row order (column_sums kernel).
+    const sumsAt = grads.biasSums.offset;
+    data.fill(0, sumsAt, sumsAt + 2 * GH);
+    this.ws.kernels.column_sums(tokens, GH, grads.dGates.offset * 4, GH, sumsAt * 4);
+    const sums = new Float64Array(data.buffer, sumsAt * 4, GH);
     for (let g = 0; g < G; g++) for (let j = 0; j < H; j++) bias[g * H + j] = sums[g * Hp + j];
     return { kernel: read(grads.dW, layer.inputDim), recurrentKernel: read(grads.dU, H), bias };
   }
