@@ -330,7 +330,12 @@ const ADAM_KERNEL = `
  *   dropout masks' products;
  * - `column_sums(n, cols, src, ld, sums)`: sums[j] += src[i, j] for i = 0 .. n-1 in order, in f64
  *   (f32 rows of src with ld floats each, cols a multiple of 4, sums [cols] f64 at byte offset
- *   sums): a bias gradient, summed as a float64 loop over the rows would.
+ *   sums): a bias gradient, summed as a float64 loop over the rows would;
+ * - `keep_mask(states, lanes, n, stride, out, threshold, scale)`: n values of each of `lanes` (1-4)
+ *   inverted-dropout mask rows at byte offsets out + q * stride, drawn from 4 mulberry32 streams
+ *   side by side (their states: 4 u32 at byte offset states, advanced n times, lanes past `lanes`
+ *   included): scale where the draw is below threshold (unsigned), else 0. The same draws as
+ *   Random.fillKeepMask per stream.
  */
 const ELEMENTWISE_KERNELS = `
   (func (export "mul") (param $n4 i32) (param $dst i32) (param $a i32) (param $b i32)
@@ -364,7 +369,35 @@ const ELEMENTWISE_KERNELS = `
             (br $cols)))
         (local.set $src (i32.add (local.get $src) (local.get $ld)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows))))`;
+        (br $rows))))
+  (func (export "keep_mask") (param $states i32) (param $lanes i32) (param $n i32) (param $stride i32)
+    (param $out i32) (param $threshold i32) (param $scale f32)
+    (local $s v128) (local $t v128) (local $v v128) (local $vt v128) (local $vs v128) (local $j i32) (local $at i32)
+    (local.set $s (v128.load (local.get $states)))
+    (local.set $vt (i32x4.splat (local.get $threshold)))
+    (local.set $vs (f32x4.splat (local.get $scale)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $s (i32x4.add (local.get $s) (i32x4.splat (i32.const 0x6d2b79f5))))
+        (local.set $t (i32x4.mul (v128.xor (local.get $s) (i32x4.shr_u (local.get $s) (i32.const 15)))
+          (v128.or (local.get $s) (i32x4.splat (i32.const 1)))))
+        (local.set $t (v128.xor (local.get $t) (i32x4.add (local.get $t)
+          (i32x4.mul (v128.xor (local.get $t) (i32x4.shr_u (local.get $t) (i32.const 7)))
+            (v128.or (local.get $t) (i32x4.splat (i32.const 61)))))))
+        (local.set $t (v128.xor (local.get $t) (i32x4.shr_u (local.get $t) (i32.const 14))))
+        (local.set $v (v128.and (i32x4.lt_u (local.get $t) (local.get $vt)) (local.get $vs)))
+        (local.set $at (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
+        (f32.store (local.get $at) (f32x4.extract_lane 0 (local.get $v)))
+        (if (i32.gt_s (local.get $lanes) (i32.const 1))
+          (then (f32.store (i32.add (local.get $at) (local.get $stride)) (f32x4.extract_lane 1 (local.get $v)))))
+        (if (i32.gt_s (local.get $lanes) (i32.const 2))
+          (then (f32.store (i32.add (local.get $at) (i32.shl (local.get $stride) (i32.const 1))) (f32x4.extract_lane 2 (local.get $v)))))
+        (if (i32.gt_s (local.get $lanes) (i32.const 3))
+          (then (f32.store (i32.add (local.get $at) (i32.mul (local.get $stride) (i32.const 3))) (f32x4.extract_lane 3 (local.get $v)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $each)))
+    (v128.store (local.get $states) (local.get $s)))`;
 
 /**
  * The 4 lanes of float expression `x` (|x| < 2^22) rounded to the nearest integer (ties to even) as

@@ -61,6 +61,15 @@ export interface KernelExports {
   ): void;
   mul(n4: number, dst: number, a: number, b: number): void;
   column_sums(n: number, cols: number, src: number, ld: number, sums: number): void;
+  keep_mask(
+    states: number,
+    lanes: number,
+    n: number,
+    stride: number,
+    out: number,
+    threshold: number,
+    scale: number,
+  ): void;
   adam(
     w: number,
     g: number,

@@ -3,6 +3,11 @@
  * shuffling helpers. Deterministic: the same seed always gives the same sequence.
  */
 
+/** The 32-bit state a {@link Random} of this seed starts from (mulberry32's, for generators elsewhere). */
+export function randomState(seed: number): number {
+  return (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+}
+
 /** Seeded PRNG. Not cryptographic; 32-bit state. */
 export class Random {
   private state: number;
@@ -10,7 +15,7 @@ export class Random {
 
   /** @param seed any number; its low 32 bits seed the generator. */
   constructor(seed: number) {
-    this.state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+    this.state = randomState(seed);
   }
 
   /** Next uint32 in [0, 2^32). */
