@@ -103,8 +103,9 @@ export class ParallelTrainer extends Trainer {
     const mine = ranges.map((range, i) => (i === at ? { slot: 0, from: split, to: embedding.to } : range));
     const requestId = helper.thread.send({ type: 'adam', ranges: theirs, step });
     super.runAdam(mine, step);
-    // Without the helper's answer (it failed, and is ended), its part is updated here. A failure is
-    // an error before its kernel ran, or a thread that died or hung: nothing the kernel half did.
+    // Without the helper's answer (it failed and is ended), its part is updated here. That is exact
+    // when it failed before its kernel ran (an error, a thread that exited); a thread that stalled
+    // for the whole reply timeout inside the kernel could leave some elements updated twice.
     if (!helper.receiveAdam(requestId)) super.runAdam(theirs, step);
   }
 
