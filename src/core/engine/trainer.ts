@@ -139,7 +139,8 @@ export function clipByGlobalNorm(gradients: EngineGradients, clipNorm: number): 
 export class Trainer {
   /**
    * The weights being trained (owned by the trainer; updated in place). The arrays are views of
-   * the optimizer's WebAssembly memory, which never grows after construction.
+   * the optimizer's shared WebAssembly memory (a SharedArrayBuffer), which never grows after
+   * construction.
    */
   readonly weights: NetworkWeights;
   /** Adam steps taken. */
