@@ -3,7 +3,7 @@
  * side by side on this machine, plus trajectory latency, peak memory and the editor figures. Sections live in
  * scripts/bench/*.ts; each prints its own figures, and new sections are added to SECTIONS order.
  *
- *   npm run bench [-- --quick] [-- --rounds 3 --epochs 2] [-- --no-torch]
+ *   npm run bench [-- --quick] [-- --rounds 3 --epochs 2] [-- --no-torch] [-- --training-only]
  *   SENTIMENT_LENS_SHARED=/path/to/shared npm run bench
  */
 import { spawnSync } from 'child_process';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   }
   console.log('');
   const model = await trainingSection(ctx, torch);
+  if (options.trainingOnly) return;
   await inferenceSection(ctx, model, torch);
   memorySection(ctx);
   await startupSection(ctx, torch);

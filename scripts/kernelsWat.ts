@@ -115,7 +115,7 @@ export function kernelsWat(relaxed = false): string {
     (local $a v128) (local $b0 v128) (local $b1 v128) ${locals}
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile', relaxed)}${rowBlock(2, 'two', relaxed)}${rowBlock(1, 'one', relaxed)})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}${integerKernels()}
+    (local.set $i (i32.const 0))${rowBlock(tileRows, 'tile', relaxed)}${rowBlock(2, 'two', relaxed)}${rowBlock(1, 'one', relaxed)})${GRU_KERNELS}${SOFTMAX_KERNEL}${ADAM_KERNEL}${integerKernels()}${ELEMENTWISE_KERNELS}
 )`;
 }
 
@@ -325,6 +325,81 @@ const ADAM_KERNEL = `
         (br $each))))`;
 
 /**
+ * Element-wise helpers of a training pass:
+ * - `mul(n4, dst, a, b)`: dst = a * b over n4 floats (a multiple of 4; dst may be a or b), the
+ *   dropout masks' products;
+ * - `column_sums(n, cols, src, ld, sums)`: sums[j] += src[i, j] for i = 0 .. n-1 in order, in f64
+ *   (f32 rows of src with ld floats each, cols a multiple of 4, sums [cols] f64 at byte offset
+ *   sums): a bias gradient, summed as a float64 loop over the rows would;
+ * - `keep_mask(states, lanes, n, stride, out, threshold, scale)`: n values of each of `lanes` (1-4)
+ *   inverted-dropout mask rows at byte offsets out + q * stride, drawn from 4 mulberry32 streams
+ *   side by side (their states: 4 u32 at byte offset states, advanced n times, lanes past `lanes`
+ *   included): scale where the draw is below threshold (unsigned), else 0. The same draws as
+ *   Random.fillKeepMask per stream.
+ */
+const ELEMENTWISE_KERNELS = `
+  (func (export "mul") (param $n4 i32) (param $dst i32) (param $a i32) (param $b i32)
+    (local $at i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $at) (local.get $end)))
+        ${st('$dst', '$at', `(f32x4.mul ${ld('$a', '$at')} ${ld('$b', '$at')})`)}
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $each))))
+  (func (export "column_sums") (param $n i32) (param $cols i32) (param $src i32) (param $ld i32) (param $sums i32)
+    (local $i i32) (local $j i32) (local $x v128) (local $ps i32) (local $pd i32)
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_s (local.get $j) (local.get $cols)))
+            (local.set $ps (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $pd (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $x (v128.load (local.get $ps)))
+            (v128.store (local.get $pd)
+              (f64x2.add (v128.load (local.get $pd)) (f64x2.promote_low_f32x4 (local.get $x))))
+            (v128.store offset=16 (local.get $pd)
+              (f64x2.add (v128.load offset=16 (local.get $pd))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $cols)))
+        (local.set $src (i32.add (local.get $src) (local.get $ld)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+  (func (export "keep_mask") (param $states i32) (param $lanes i32) (param $n i32) (param $stride i32)
+    (param $out i32) (param $threshold i32) (param $scale f32)
+    (local $s v128) (local $t v128) (local $v v128) (local $vt v128) (local $vs v128) (local $j i32) (local $at i32)
+    (local.set $s (v128.load (local.get $states)))
+    (local.set $vt (i32x4.splat (local.get $threshold)))
+    (local.set $vs (f32x4.splat (local.get $scale)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $s (i32x4.add (local.get $s) (i32x4.splat (i32.const 0x6d2b79f5))))
+        (local.set $t (i32x4.mul (v128.xor (local.get $s) (i32x4.shr_u (local.get $s) (i32.const 15)))
+          (v128.or (local.get $s) (i32x4.splat (i32.const 1)))))
+        (local.set $t (v128.xor (local.get $t) (i32x4.add (local.get $t)
+          (i32x4.mul (v128.xor (local.get $t) (i32x4.shr_u (local.get $t) (i32.const 7)))
+            (v128.or (local.get $t) (i32x4.splat (i32.const 61)))))))
+        (local.set $t (v128.xor (local.get $t) (i32x4.shr_u (local.get $t) (i32.const 14))))
+        (local.set $v (v128.and (i32x4.lt_u (local.get $t) (local.get $vt)) (local.get $vs)))
+        (local.set $at (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
+        (f32.store (local.get $at) (f32x4.extract_lane 0 (local.get $v)))
+        (if (i32.gt_s (local.get $lanes) (i32.const 1))
+          (then (f32.store (i32.add (local.get $at) (local.get $stride)) (f32x4.extract_lane 1 (local.get $v)))))
+        (if (i32.gt_s (local.get $lanes) (i32.const 2))
+          (then (f32.store (i32.add (local.get $at) (i32.shl (local.get $stride) (i32.const 1))) (f32x4.extract_lane 2 (local.get $v)))))
+        (if (i32.gt_s (local.get $lanes) (i32.const 3))
+          (then (f32.store (i32.add (local.get $at) (i32.mul (local.get $stride) (i32.const 3))) (f32x4.extract_lane 3 (local.get $v)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $each)))
+    (v128.store (local.get $states) (local.get $s)))`;
+
+/**
  * The 4 lanes of float expression `x` (|x| < 2^22) rounded to the nearest integer (ties to even) as
  * int32: adding {@link ROUNDING_MAGIC} leaves the integer in the sum's low mantissa bits, and
  * subtracting the magic number's bit pattern as an integer leaves it alone. The same values as
@@ -446,15 +521,37 @@ export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
   return assembleWat('kernels.wat', kernelsWat(relaxed), { simd: true, relaxed_simd: relaxed });
 }
 
+/**
+ * WebAssembly text of the optimizer module: the same `adam` kernel as the kernel module, over an
+ * imported shared memory (`env.memory`), so that a trainer and its helper thread can each update
+ * their own part of the weights held in one memory.
+ */
+export function optimizerWat(): string {
+  return `(module
+  (import "env" "memory" (memory 1 65536 shared))${ADAM_KERNEL}
+)`;
+}
+
+/** Assembles optimizerWat() with wabt (dev dependency, dev time only). */
+export async function assembleOptimizer(): Promise<Uint8Array> {
+  return assembleWat('optimizer.wat', optimizerWat(), { simd: true, threads: true });
+}
+
 if (require.main === module) {
-  void Promise.all([assembleKernels(false), assembleKernels(true)]).then(([binary, relaxedBinary]) => {
-    const fs = require('fs') as typeof import('fs');
-    const text =
-      "/** The engine's WebAssembly kernels, assembled from scripts/kernelsWat.ts (regenerate: npx tsx scripts/kernelsWat.ts). */\n" +
-      `export const KERNELS_WASM_BASE64 =\n  '${Buffer.from(binary).toString('base64')}';\n\n` +
-      '/** The same with relaxed-SIMD multiply-adds in gemm (only for runtimes that validate it). */\n' +
-      `export const KERNELS_RELAXED_WASM_BASE64 =\n  '${Buffer.from(relaxedBinary).toString('base64')}';\n`;
-    fs.writeFileSync(require('path').join(__dirname, '..', 'src', 'core', 'engine', 'kernelsBinary.ts'), text);
-    console.log(`wrote src/core/engine/kernelsBinary.ts (${binary.length} and ${relaxedBinary.length} bytes)`);
-  });
+  void Promise.all([assembleKernels(false), assembleKernels(true), assembleOptimizer()]).then(
+    ([binary, relaxedBinary, optimizerBinary]) => {
+      const fs = require('fs') as typeof import('fs');
+      const text =
+        "/** The engine's WebAssembly kernels, assembled from scripts/kernelsWat.ts (regenerate: npx tsx scripts/kernelsWat.ts). */\n" +
+        `export const KERNELS_WASM_BASE64 =\n  '${Buffer.from(binary).toString('base64')}';\n\n` +
+        '/** The same with relaxed-SIMD multiply-adds in gemm (only for runtimes that validate it). */\n' +
+        `export const KERNELS_RELAXED_WASM_BASE64 =\n  '${Buffer.from(relaxedBinary).toString('base64')}';\n\n` +
+        '/** Adam over an imported shared memory (a trainer and its helper thread update one memory). */\n' +
+        `export const OPTIMIZER_WASM_BASE64 =\n  '${Buffer.from(optimizerBinary).toString('base64')}';\n`;
+      fs.writeFileSync(require('path').join(__dirname, '..', 'src', 'core', 'engine', 'kernelsBinary.ts'), text);
+      console.log(
+        `wrote src/core/engine/kernelsBinary.ts (${binary.length}, ${relaxedBinary.length} and ${optimizerBinary.length} bytes)`,
+      );
+    },
+  );
 }

@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly noTorch: boolean;
   /** Threads of our training (1 or 2; default: 2 on a machine with two or more CPUs). */
   readonly threads: 1 | 2;
+  /** Run the training section only (--training-only). */
+  readonly trainingOnly: boolean;
 }
 
 /** What the training section leaves for later sections. */
@@ -43,7 +45,7 @@ export interface BenchContext {
   readonly outcome: TrainingOutcome;
 }
 
-/** Parses argv: --quick, --rounds N, --epochs N, --no-torch, --threads 1|2. */
+/** Parses argv: --quick, --rounds N, --epochs N, --no-torch, --threads 1|2, --training-only. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const value = (name: string): number | undefined => {
     const at = argv.indexOf(`--${name}`);
@@ -55,6 +57,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     rounds: value('rounds') ?? (quick ? 1 : 3),
     epochs: value('epochs') ?? (quick ? 1 : 2),
     noTorch: argv.includes('--no-torch'),
+    trainingOnly: argv.includes('--training-only'),
     threads: value('threads') === undefined ? defaultTrainingThreads() : value('threads')! >= 2 ? 2 : 1,
   };
 }

@@ -20,9 +20,15 @@ import {
   Random,
   Trainer,
 } from '../../src/core/engine';
-import { assembleKernels } from '../../scripts/kernelsWat';
-import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/core/engine/kernelsBinary';
+import { assembleKernels, assembleOptimizer } from '../../scripts/kernelsWat';
+import {
+  KERNELS_RELAXED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+  OPTIMIZER_WASM_BASE64,
+} from '../../src/core/engine/kernelsBinary';
 import { NetworkEngine, type EngineGradients } from '../../src/core/engine/network';
+import { Workspace } from '../../src/core/engine/kernels';
+import { randomState } from '../../src/core/engine/random';
 import { maxAbsDiff, randomBatch } from './engineBatches';
 
 function makeArch(cell: CellType, layers: number, embeddingDim: number, units: number, dropout = 0): Architecture {
@@ -142,9 +148,56 @@ describe('engine', () => {
     await ensureBackend();
   });
 
-  it('checked-in kernel binaries (plain and relaxed SIMD) match the WebAssembly text source', async () => {
+  it('keep_mask draws the same masks as Random.fillKeepMask, four streams at a time, for 1 to 4 lanes', () => {
+    const ws = new Workspace();
+    const H = 37;
+    const stride = 40;
+    const states = ws.alloc(1, 4);
+    const out = ws.alloc(4, stride, stride);
+    ws.commit();
+    for (const keep of [0.5, 0.3, 0.77]) {
+      for (let lanes = 1; lanes <= 4; lanes++) {
+        const seeds = [11, 22, 33, 44].map((s) => s * lanes + Math.round(keep * 100));
+        const stateView = new Uint32Array(ws.data.buffer, states.offset * 4, 4);
+        seeds.forEach((seed, q) => (stateView[q] = randomState(seed)));
+        ws.data.fill(-1, out.offset, out.offset + 4 * stride);
+        const expected = new Float32Array(4 * stride).fill(-1);
+        const streams = seeds.map((seed) => new Random(seed));
+        for (let step = 0; step < 3; step++) {
+          const threshold = Math.ceil(keep * 4294967296);
+          ws.kernels.keep_mask(states.offset * 4, lanes, H, stride * 4, out.offset * 4, threshold | 0, 1 / keep);
+          for (let q = 0; q < lanes; q++) streams[q].fillKeepMask(expected, q * stride, H, keep, 1 / keep);
+          assert.deepStrictEqual(
+            ws.data.slice(out.offset, out.offset + 4 * stride),
+            expected,
+            `keep ${keep}, lanes ${lanes}`,
+          );
+        }
+      }
+    }
+  });
+
+  it('column_sums adds each column of f32 rows in float64, row by row, as a float64 loop does', () => {
+    const ws = new Workspace();
+    const rows = 301;
+    const cols = 24;
+    const ld = 32;
+    const src = ws.alloc(rows, ld, ld);
+    const sums = ws.alloc(1, 2 * cols);
+    ws.commit();
+    const random = new Random(5);
+    for (let i = 0; i < rows * ld; i++) ws.data[src.offset + i] = (random.next() - 0.5) * 10 ** random.int(8);
+    ws.data.fill(0, sums.offset, sums.offset + 2 * cols);
+    ws.kernels.column_sums(rows, cols, src.offset * 4, ld, sums.offset * 4);
+    const expected = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected[c] += ws.data[src.offset + r * ld + c];
+    assert.deepStrictEqual(new Float64Array(ws.data.buffer, sums.offset * 4, cols).slice(), expected);
+  });
+
+  it('checked-in kernel binaries (plain, relaxed SIMD, optimizer) match the WebAssembly text source', async () => {
     assert.strictEqual(Buffer.from(await assembleKernels()).toString('base64'), KERNELS_WASM_BASE64);
     assert.strictEqual(Buffer.from(await assembleKernels(true)).toString('base64'), KERNELS_RELAXED_WASM_BASE64);
+    assert.strictEqual(Buffer.from(await assembleOptimizer()).toString('base64'), OPTIMIZER_WASM_BASE64);
   });
 
   for (const [cell, layers, E, H] of configurations) {
@@ -366,6 +419,15 @@ describe('engine', () => {
     runs[0].forEach((w, i) => assert.deepStrictEqual(runs[1][i], w));
     flattenWeights(weights).forEach((w, i) => assert.deepStrictEqual(w, before[i]));
     assert.ok(maxAbsDiff(runs[0][1], before[1]) > 0, 'weights moved');
+  });
+
+  it("a step's gradient norm is exactly globalNorm of the engine's gradients (same values, same order)", () => {
+    const arch = makeArch('gru', 1, 12, 8, 0.5);
+    const weights = initWeights(arch, 4);
+    const batch = randomBatch(arch, [6, 4, 5, 2, 6], 6, 8);
+    const gradients = new NetworkEngine().lossAndGradients(arch, weights, batch, { seed: 3, step: 0 }).gradients;
+    const trainer = new Trainer(arch, weights, { seed: 3, clipNorm: 0 });
+    assert.strictEqual(trainer.trainBatch(batch).gradientNorm, globalNorm(gradients));
   });
 
   it('clipping scales the global norm down to clipNorm when it exceeds it, and leaves smaller norms alone', () => {

@@ -2,8 +2,8 @@
  * The engine's helper thread: a worker_thread that computes part of a batch while the calling
  * thread computes the rest and then waits for it synchronously. Two uses:
  * - training (ParallelTrainer, parallelTrainer.ts): the loss and gradients of half-batches, with
- *   the trainer's current weights read from a SharedArrayBuffer mirror that the trainer refreshes
- *   before each request;
+ *   the trainer's current weights read in place from its shared optimizer memory
+ *   (optimizerMemory.ts), and part of each Adam step over that memory;
  * - inference (Predictor, predict.ts): the probabilities of half-batches, with a model's fixed
  *   weights copied once into a SharedArrayBuffer (the helper caches input projections as a
  *   Predictor does).
@@ -28,6 +28,7 @@ import {
   type LossAndGradients,
   type Probabilities,
 } from './network';
+import { OptimizerMemory, type AdamRange, type AdamStep, type OptimizerLayout } from './optimizerMemory';
 
 /** Index of the helper's state in the signal array. */
 export const SIGNAL_STATE = 0;
@@ -51,9 +52,15 @@ export interface HelperData {
   readonly purpose: HelperPurpose;
   /** Inference: integer recurrent products, as the calling thread's Predictor (bit-identical results). */
   readonly integerKernels?: boolean;
-  /** Every weight array back to back, in flattenWeights() order; lengths in `weightLengths`. */
+  /** Every weight array, in flattenWeights() order, at `weightOffsets` (f32 elements) with `weightLengths`. */
   readonly weights: SharedArrayBuffer;
+  readonly weightOffsets: readonly number[];
   readonly weightLengths: readonly number[];
+  /**
+   * Training: the trainer's optimizer memory (whose buffer is `weights`: the helper reads the
+   * current weights in place) and its layout, for the helper's part of each Adam step.
+   */
+  readonly optimizer?: { readonly memory: WebAssembly.Memory; readonly layout: OptimizerLayout };
   /** Int32Array of 2: state and replies (see the indices above). */
   readonly signal: SharedArrayBuffer;
   readonly port: MessagePort;
@@ -70,12 +77,15 @@ export type HelperRequest =
       /** Loss positions of the whole batch (the divisor of loss and gradients). */
       readonly lossCount: number;
     }
-  | { readonly type: 'predict'; readonly id: number; readonly batch: Batch };
+  | { readonly type: 'predict'; readonly id: number; readonly batch: Batch }
+  /** Adam over these ranges of the optimizer memory, the gradients being in place. */
+  | { readonly type: 'adam'; readonly id: number; readonly ranges: AdamRange[]; readonly step: AdamStep };
 
 /** The helper's answer to the request with the same id. */
 export type HelperReply =
   | { readonly type: 'result'; readonly id: number; readonly result: LossAndGradients }
   | { readonly type: 'probabilities'; readonly id: number; readonly result: Probabilities }
+  | { readonly type: 'adamDone'; readonly id: number }
   | { readonly type: 'failed'; readonly id: number; readonly message: string };
 
 /** A request without its id (the caller's side numbers them). */
@@ -98,20 +108,30 @@ export class MissingHelperScriptError extends Error {
   }
 }
 
-/** Views of `buffer` as consecutive Float32Arrays of the given lengths. */
-export function sharedWeightViews(buffer: SharedArrayBuffer, lengths: readonly number[]): Float32Array[] {
+/** Views of `buffer` as Float32Arrays of the given lengths at the given element offsets. */
+export function sharedWeightViews(
+  buffer: SharedArrayBuffer,
+  offsets: readonly number[],
+  lengths: readonly number[],
+): Float32Array[] {
+  return lengths.map((length, i) => new Float32Array(buffer, offsets[i] * 4, length));
+}
+
+/** Element offsets of arrays of the given lengths laid out back to back. */
+function consecutiveOffsets(lengths: readonly number[]): number[] {
   let at = 0;
   return lengths.map((length) => {
-    const view = new Float32Array(buffer, at * 4, length);
+    const offset = at;
     at += length;
-    return view;
+    return offset;
   });
 }
 
 /** Runs the helper's loop in the current (worker) thread until it is terminated. */
 export function runEngineHelper(data: HelperData): void {
   const { arch, port, purpose } = data;
-  const weights = unflattenWeights(arch, sharedWeightViews(data.weights, data.weightLengths));
+  const weights = unflattenWeights(arch, sharedWeightViews(data.weights, data.weightOffsets, data.weightLengths));
+  const optimizer = data.optimizer && new OptimizerMemory(data.optimizer.layout, data.optimizer.memory);
   const signal = new Int32Array(data.signal);
   // As the calling thread's Predictor: relaxed SIMD where the runtime has it, for inference only.
   const engine = new NetworkEngine({
@@ -123,7 +143,11 @@ export function runEngineHelper(data: HelperData): void {
     let reply: HelperReply;
     let transfer: ArrayBuffer[] = [];
     try {
-      if (request.type === 'predict') {
+      if (request.type === 'adam') {
+        if (!optimizer) throw new Error('this helper thread has no optimizer memory');
+        optimizer.adam(request.ranges, request.step);
+        reply = { type: 'adamDone', id: request.id };
+      } else if (request.type === 'predict') {
         if (purpose !== 'inference') throw new Error('this helper thread was started for training');
         const result = engine.predict(arch, weights, request.batch, projection);
         reply = { type: 'probabilities', id: request.id, result };
@@ -182,9 +206,10 @@ export class HelperThread {
 
   /**
    * Starts a helper thread running `helperScript` (a JavaScript file that calls runEngineHelper)
-   * over a shared copy of `weights` (flattenWeights() order). Returns the reason instead when it
-   * cannot (no such script, no worker). `keepsProcessAlive` false unrefs the thread, so that an
-   * idle helper never keeps the process from exiting.
+   * over a shared copy of `weights` (flattenWeights() order), or, given `optimizer`, over the
+   * weights in the optimizer's shared memory themselves (`weights` are then ignored). Returns the
+   * reason instead when it cannot (no such script, no worker). `keepsProcessAlive` false unrefs
+   * the thread, so that an idle helper never keeps the process from exiting.
    */
   static start(
     arch: Architecture,
@@ -195,14 +220,26 @@ export class HelperThread {
       helperScript: string;
       keepsProcessAlive: boolean;
       onFailure: (message: string) => void;
+      optimizer?: OptimizerMemory;
     },
   ): HelperThread | string {
     const script = path.resolve(options.helperScript);
     if (!existsSync(script)) return `engine helper thread not started: ${script} does not exist`;
-    const weightLengths = weights.map((a) => a.length);
-    const shared = new SharedArrayBuffer(weightLengths.reduce((a, b) => a + b, 0) * 4);
-    const mirror = sharedWeightViews(shared, weightLengths);
-    weights.forEach((a, i) => mirror[i].set(a));
+    const optimizer = options.optimizer;
+    let shared: SharedArrayBuffer;
+    let weightOffsets: number[];
+    let weightLengths: number[];
+    if (optimizer) {
+      shared = optimizer.memory.buffer as unknown as SharedArrayBuffer;
+      weightOffsets = optimizer.layout.slots.map((slot) => slot.w);
+      weightLengths = optimizer.layout.slots.map((slot) => slot.length);
+    } else {
+      weightLengths = weights.map((a) => a.length);
+      weightOffsets = consecutiveOffsets(weightLengths);
+      shared = new SharedArrayBuffer(weightLengths.reduce((a, b) => a + b, 0) * 4);
+    }
+    const mirror = sharedWeightViews(shared, weightOffsets, weightLengths);
+    if (!optimizer) weights.forEach((a, i) => mirror[i].set(a));
     const signal = new SharedArrayBuffer(8);
     const { port1, port2 } = new MessageChannel();
     const workerData: HelperData = {
@@ -210,7 +247,9 @@ export class HelperThread {
       purpose: options.purpose,
       integerKernels: options.integerKernels,
       weights: shared,
+      weightOffsets,
       weightLengths,
+      optimizer: optimizer && { memory: optimizer.memory, layout: optimizer.layout },
       signal,
       port: port2,
     };

@@ -20,7 +20,7 @@ import {
 import { roundUp8, Workspace, type Matrix } from './kernels';
 import { packBatch, type Packing } from './packing';
 import { quantizationLimit, quantizeColumns, type ColumnQuantized, type QuantizedRecurrence } from './quantized';
-import { mixSeed, Random } from './random';
+import { mixSeed, Random, randomState } from './random';
 
 /**
  * Which dropout masks a training pass draws. Each sentence's mask of layer l comes from its own
@@ -109,6 +109,8 @@ interface BackwardMatrices extends LayerGradientMatrices {
   readonly wT: Matrix; // [G*Hp, Dp]
   readonly dX: Matrix; // [N, Dp]
   readonly dW: Matrix; // [Dp, G*Hp]
+  /** The bias gradient's column sums in float64 [G*Hp] (2 f32 elements each). */
+  readonly biasSums: Matrix;
 }
 
 /** The workspace layout of one pass. */
@@ -148,6 +150,8 @@ export class InputProjectionCache {
 export class NetworkEngine {
   private readonly ws: Workspace;
   private slotOfRow: Int32Array = new Int32Array(0);
+  /** Four mulberry32 states for the keep_mask kernel (laid out by every forward pass). */
+  private maskStates: Matrix = { offset: 0, rows: 0, cols: 0, ld: 0 };
   /** Whether inference runs the recurrent products on integer kernels. */
   readonly integerKernels: boolean;
   /** Each recurrent kernel quantized for the integer products, computed once per weights array. */
@@ -352,8 +356,7 @@ export class NetworkEngine {
       if (layer.mask) {
         const m = layer.mask.offset;
         const d = dOut.offset;
-        const n = packing.tokens * Hp;
-        for (let i = 0; i < n; i++) data[d + i] *= data[m + i];
+        this.ws.kernels.mul(packing.tokens * Hp, d * 4, d * 4, m * 4);
       }
       this.backwardLayer(H, layer, grads, pass, dOut, packing, needInputGrad);
       rnnGrads[l] = this.readLayerGradients(arch, layer, grads, packing.tokens);
@@ -517,6 +520,7 @@ export class NetworkEngine {
             dX: ws.alloc(N, inputDim),
             dW: ws.alloc(Dp, GH, GH),
             dU: ws.alloc(Hp, GH, GH),
+            biasSums: ws.alloc(1, 2 * GH),
           }
         : null;
       const layer: LayerState = {
@@ -542,6 +546,7 @@ export class NetworkEngine {
     const nextH = ws.alloc(B, H);
     const cellScratch: CellScratch = [ws.alloc(B, H), ws.alloc(B, H), ws.alloc(B, H)];
     const dYTop = training ? ws.alloc(N, H) : null;
+    this.maskStates = ws.alloc(1, 4);
     ws.commit();
     const data = ws.data;
     // Padding must hold zeros, not what earlier calls left in memory. When the units are not a
@@ -586,21 +591,55 @@ export class NetworkEngine {
         const m = layer.mask.offset;
         const n = packing.tokens * Hp;
         data.fill(0, m, m + n); // padding columns
-        for (let p = 0; p < batch.batchSize; p++) {
-          const row = packing.order[p];
-          const sentence = dropout!.sentences ? dropout!.sentences[row] : row;
-          const rng = new Random(mixSeed(dropout!.seed, dropout!.step, l, sentence));
-          for (let t = 0; t < packing.sortedLengths[p]; t++) {
-            const at = m + (packing.offsets[t] + p) * Hp;
-            for (let j = 0; j < H; j++) data[at + j] = rng.next() < keep ? scale : 0;
-          }
-        }
-        const y = layer.y.offset;
-        const h = layer.h.offset;
-        for (let i = 0; i < n; i++) data[y + i] = data[h + i] * data[m + i];
+        this.drawMasks(batch, packing, dropout!, l, layer.mask, H, keep, scale);
+        ws.kernels.mul(n, layer.y.offset * 4, layer.h.offset * 4, m * 4);
       }
     }
     return { layers, carryH, nextH, cellScratch, dYTop };
+  }
+
+  /**
+   * Fills layer l's dropout mask [N, Hp] (real columns; padding is zero): each sentence's rows from
+   * its own Random(mixSeed(seed, step, l, sentence)), H values per step in order, `scale` where
+   * next() < keep. Four sentences at a time (consecutive packed rows) in the keep_mask kernel, the
+   * same draws as Random.fillKeepMask.
+   */
+  private drawMasks(
+    batch: Batch,
+    packing: Packing,
+    dropout: DropoutKey,
+    l: number,
+    mask: Matrix,
+    H: number,
+    keep: number,
+    scale: number,
+  ): void {
+    const Hp = mask.ld;
+    const threshold = Math.ceil(keep * 4294967296); // next() < keep exactly when the uint32 draw is below this
+    const B = batch.batchSize;
+    const streamOf = (p: number) => {
+      const row = packing.order[p];
+      return mixSeed(dropout.seed, dropout.step, l, dropout.sentences ? dropout.sentences[row] : row);
+    };
+    if (threshold > 0xffffffff) {
+      for (let p = 0; p < B; p++) {
+        const rng = new Random(streamOf(p));
+        for (let t = 0; t < packing.sortedLengths[p]; t++)
+          rng.fillKeepMask(this.ws.data, mask.offset + (packing.offsets[t] + p) * Hp, H, keep, scale);
+      }
+      return;
+    }
+    const states = new Uint32Array(this.ws.data.buffer, this.maskStates.offset * 4, 4);
+    const kernels = this.ws.kernels;
+    for (let p0 = 0; p0 < B; p0 += 4) {
+      for (let q = 0; q < 4; q++) states[q] = p0 + q < B ? randomState(streamOf(p0 + q)) : 0;
+      let lanes = Math.min(4, B - p0);
+      for (let t = 0; t < packing.sortedLengths[p0]; t++) {
+        while (packing.sortedLengths[p0 + lanes - 1] <= t) lanes--;
+        const out = mask.offset + (packing.offsets[t] + p0) * Hp;
+        kernels.keep_mask(this.maskStates.offset * 4, lanes, H, Hp * 4, out * 4, threshold | 0, scale);
+      }
+    }
   }
 
   /** Copies a recurrent kernel's integer form into the workspace (quantizing it on first use). */
@@ -799,12 +838,11 @@ export class NetworkEngine {
       return out;
     };
     const bias = new Float32Array(G * H);
-    const sums = new Float64Array(GH);
-    const dG = grads.dGates;
-    for (let row = 0; row < tokens; row++) {
-      const o = dG.offset + row * GH;
-      for (let k = 0; k < GH; k++) sums[k] += data[o + k];
-    }
+    // Column sums of dGates over the tokens, in float64 and row order (column_sums kernel).
+    const sumsAt = grads.biasSums.offset;
+    data.fill(0, sumsAt, sumsAt + 2 * GH);
+    this.ws.kernels.column_sums(tokens, GH, grads.dGates.offset * 4, GH, sumsAt * 4);
+    const sums = new Float64Array(data.buffer, sumsAt * 4, GH);
     for (let g = 0; g < G; g++) for (let j = 0; j < H; j++) bias[g * H + j] = sums[g * Hp + j];
     return { kernel: read(grads.dW, layer.inputDim), recurrentKernel: read(grads.dU, H), bias };
   }

@@ -6,10 +6,11 @@
  * sum is the whole batch's mean-loss gradient), then clipping and one Adam step run as in
  * {@link Trainer}.
  *
- * Weights reach the helper through a SharedArrayBuffer mirror: the trainer's own weights live in
- * its WebAssembly memory (which is not shared), so before each request it copies into the mirror
- * the recurrent and dense weights (~0.4 MB for GRU 128) and only the embedding rows of the
- * helper's half (a few hundred rows), not the whole 8.5 MB embedding.
+ * The trainer's weights, gradients and Adam moments live in a shared WebAssembly memory
+ * (optimizerMemory.ts): the helper reads the current weights in place, and after the gradients
+ * are summed and clipped it applies Adam to the first part of the embedding while the calling
+ * thread updates the rest (Adam is element by element, so the weights are the same as when one
+ * thread updates them all).
  *
  * Results do not depend on the helper: dropout masks are keyed by sentence (see DropoutKey),
  * and when the helper is not ready yet, has failed, or could not start, the calling thread
@@ -22,8 +23,9 @@ import * as os from 'node:os';
 import type { Batch } from '../model/batching';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { HelperThread, MissingHelperScriptError } from './helperThread';
-import { countLossPositions, type DropoutKey, type LossAndGradients, type SparseEmbeddingGradient } from './network';
+import { countLossPositions, type DropoutKey, type LossAndGradients } from './network';
 import { selectSentences, splitSentences } from './packing';
+import type { AdamRange, AdamStep, OptimizerMemory } from './optimizerMemory';
 import { Trainer, type TrainerOptions } from './trainer';
 
 /** 2 when the machine has at least two CPUs, else 1. */
@@ -57,7 +59,12 @@ export class ParallelTrainer extends Trainer {
   constructor(arch: Architecture, weights: NetworkWeights, options: TrainerOptions = {}) {
     if (options.helperScript === undefined) throw new MissingHelperScriptError('ParallelTrainer');
     super(arch, weights, options);
-    this.helper = TrainingHelper.start(arch, this.weights, options.helperScript, options);
+    this.helper = TrainingHelper.start(arch, this, options.helperScript, options);
+  }
+
+  /** The optimizer memory, for the helper thread. */
+  get optimizerMemory(): OptimizerMemory {
+    return this.optimizer;
   }
 
   /** 2 while the helper thread is starting or running; 1 once it could not start, failed or was disposed. */
@@ -78,17 +85,39 @@ export class ParallelTrainer extends Trainer {
     return this.helper ? this.helper.thread.dispose() : Promise.resolve();
   }
 
-  protected override lossAndGradients(batch: Batch, dropout: DropoutKey | undefined): LossAndGradients {
+  /**
+   * Gives the helper thread the first elements of the embedding's range (about half of all the
+   * elements Adam updates) and runs the rest here, when the helper is ready; else runs all here.
+   */
+  protected override runAdam(ranges: AdamRange[], step: AdamStep): void {
+    const helper = this.helper;
+    const at = ranges.findIndex((range) => range.slot === 0);
+    if (!helper?.thread.ready || at < 0) {
+      super.runAdam(ranges, step);
+      return;
+    }
+    const embedding = ranges[at];
+    const total = ranges.reduce((n, range) => n + range.to - range.from, 0);
+    const split = Math.min(embedding.to, embedding.from + ((total >> 1) & ~15));
+    const theirs: AdamRange[] = [{ slot: 0, from: embedding.from, to: split }];
+    const mine = ranges.map((range, i) => (i === at ? { slot: 0, from: split, to: embedding.to } : range));
+    const requestId = helper.thread.send({ type: 'adam', ranges: theirs, step });
+    super.runAdam(mine, step);
+    // Without the helper's answer (it failed and is ended), its part is updated here. That is exact
+    // when it failed before its kernel ran (an error, a thread that exited); a thread that stalled
+    // for the whole reply timeout inside the kernel could leave some elements updated twice.
+    if (!helper.receiveAdam(requestId)) super.runAdam(theirs, step);
+  }
+
+  protected override gradientParts(batch: Batch, dropout: DropoutKey | undefined): LossAndGradients[] {
     const { own, other } = splitSentences(batch);
-    if (other.length === 0) return super.lossAndGradients(batch, dropout);
+    if (other.length === 0) return super.gradientParts(batch, dropout);
     const lossCount = countLossPositions(batch);
     const ownBatch = selectSentences(batch, own);
     const otherBatch = selectSentences(batch, other);
     const otherDropout = dropout && { ...dropout, sentences: other };
     const helper = this.helper;
-    const requestId = helper?.thread.ready
-      ? helper.send(this.weights, otherBatch, otherDropout, this.trainEmbedding, lossCount)
-      : -1;
+    const requestId = helper?.thread.ready ? helper.send(otherBatch, otherDropout, this.trainEmbedding, lossCount) : -1;
     const mine = this.engine.lossAndGradients(
       this.arch,
       this.weights,
@@ -108,68 +137,37 @@ export class ParallelTrainer extends Trainer {
         this.trainEmbedding,
         lossCount,
       );
-    return addInto(mine, theirs, this.arch.embeddingDim);
+    return [mine, theirs];
   }
 }
 
-/** The trainer's side of the helper thread: keeps the helper's weight mirror up to date. */
+/** The trainer's side of the helper thread, which reads the weights in the trainer's optimizer memory. */
 class TrainingHelper {
-  /** Request count at the last copy of each embedding row into the mirror. */
-  private readonly rowStamp: Int32Array;
-  private requests = 0;
-
-  private constructor(
-    private readonly arch: Architecture,
-    readonly thread: HelperThread,
-  ) {
-    this.rowStamp = new Int32Array(arch.vocabSize).fill(-1);
-  }
+  private constructor(readonly thread: HelperThread) {}
 
   /** Starts the helper thread, or tells onWarning why it cannot and returns undefined. */
   static start(
     arch: Architecture,
-    weights: NetworkWeights,
+    trainer: ParallelTrainer,
     helperScript: string,
     options: TrainerOptions,
   ): TrainingHelper | undefined {
-    const thread = HelperThread.start(arch, flattenWeights(weights), {
+    const thread = HelperThread.start(arch, flattenWeights(trainer.weights), {
       purpose: 'training',
       helperScript,
       keepsProcessAlive: true,
       onFailure: (message) => options.onWarning?.(`${message}; training goes on in one thread`),
+      optimizer: trainer.optimizerMemory,
     });
     if (typeof thread === 'string') {
       options.onWarning?.(`${thread}; training runs in one thread`);
       return undefined;
     }
-    return new TrainingHelper(arch, thread);
+    return new TrainingHelper(thread);
   }
 
-  /** Refreshes the mirror for `batch` and sends it; returns the request id. */
-  send(
-    weights: NetworkWeights,
-    batch: Batch,
-    dropout: DropoutKey | undefined,
-    embeddingGradient: boolean,
-    lossCount: number,
-  ): number {
-    const stamp = ++this.requests;
-    const mirror = this.thread.mirror;
-    const arrays = flattenWeights(weights);
-    for (let i = 1; i < arrays.length; i++) mirror[i].set(arrays[i]);
-    const embedding = arrays[0];
-    const mirrorEmbedding = mirror[0];
-    const E = this.arch.embeddingDim;
-    const T = batch.timeSteps;
-    for (let b = 0; b < batch.batchSize; b++) {
-      const len = Math.min(T, batch.lengths[b]);
-      for (let t = 0; t < len; t++) {
-        const row = batch.ids[b * T + t];
-        if (row < 0 || row >= this.rowStamp.length || this.rowStamp[row] === stamp) continue;
-        this.rowStamp[row] = stamp;
-        mirrorEmbedding.set(embedding.subarray(row * E, row * E + E), row * E);
-      }
-    }
+  /** Sends a half-batch (the helper reads the current weights in place); returns the request id. */
+  send(batch: Batch, dropout: DropoutKey | undefined, embeddingGradient: boolean, lossCount: number): number {
     return this.thread.send({ type: 'step', batch, dropout, embeddingGradient, lossCount });
   }
 
@@ -178,48 +176,9 @@ class TrainingHelper {
     const reply = this.thread.receive(id);
     return reply?.type === 'result' ? reply.result : undefined;
   }
-}
 
-/** Adds `b`'s loss, counts and gradients into `a` (in place) and returns `a`. */
-function addInto(a: LossAndGradients, b: LossAndGradients, E: number): LossAndGradients {
-  const add = (into: Float32Array, from: Float32Array) => {
-    for (let i = 0; i < into.length; i++) into[i] += from[i];
-  };
-  a.gradients.rnn.forEach((layer, l) => {
-    const other = b.gradients.rnn[l];
-    add(layer.kernel, other.kernel);
-    add(layer.recurrentKernel, other.recurrentKernel);
-    add(layer.bias, other.bias);
-  });
-  add(a.gradients.dense.kernel, b.gradients.dense.kernel);
-  add(a.gradients.dense.bias, b.gradients.dense.bias);
-  const ea = a.gradients.embedding;
-  const eb = b.gradients.embedding;
-  return {
-    loss: a.loss + b.loss,
-    correct: a.correct + b.correct,
-    count: a.count + b.count,
-    gradients: { ...a.gradients, embedding: ea && eb ? mergeSparse(ea, eb, E) : (ea ?? eb) },
-  };
-}
-
-/** The sum of two sparse embedding gradients (rows of `a` first, then `b`'s new rows). */
-function mergeSparse(a: SparseEmbeddingGradient, b: SparseEmbeddingGradient, E: number): SparseEmbeddingGradient {
-  const slot = new Map<number, number>();
-  a.rows.forEach((row, k) => slot.set(row, k));
-  let extra = 0;
-  b.rows.forEach((row) => {
-    if (!slot.has(row)) slot.set(row, a.rows.length + extra++);
-  });
-  const rows = new Int32Array(a.rows.length + extra);
-  const values = new Float32Array(rows.length * E);
-  rows.set(a.rows);
-  values.set(a.values);
-  b.rows.forEach((row, k) => {
-    const s = slot.get(row)!;
-    rows[s] = row;
-    const at = s * E;
-    for (let e = 0; e < E; e++) values[at + e] += b.values[k * E + e];
-  });
-  return { rows, values };
+  /** Waits (blocking) for the end of Adam request `id`; false if the helper failed. */
+  receiveAdam(id: number): boolean {
+    return this.thread.receive(id)?.type === 'adamDone';
+  }
 }

@@ -5,8 +5,14 @@
 import type { Batch } from '../model/batching';
 import { flattenWeights, unflattenWeights, type Architecture, type NetworkWeights } from '../model/architecture';
 import { cloneWeights } from './initWeights';
-import { Workspace, type Matrix } from './kernels';
-import { NetworkEngine, type DropoutKey, type EngineGradients, type LossAndGradients } from './network';
+import {
+  NetworkEngine,
+  type DropoutKey,
+  type EngineGradients,
+  type LossAndGradients,
+  type SparseEmbeddingGradient,
+} from './network';
+import { OptimizerMemory, optimizerLayout, type AdamRange, type AdamStep } from './optimizerMemory';
 
 /** Options of a {@link Trainer}. */
 export interface TrainerOptions {
@@ -133,7 +139,8 @@ export function clipByGlobalNorm(gradients: EngineGradients, clipNorm: number): 
 export class Trainer {
   /**
    * The weights being trained (owned by the trainer; updated in place). The arrays are views of
-   * the optimizer's WebAssembly memory, which never grows after construction.
+   * the optimizer's shared WebAssembly memory (a SharedArrayBuffer), which never grows after
+   * construction.
    */
   readonly weights: NetworkWeights;
   /** Adam steps taken. */
@@ -147,9 +154,11 @@ export class Trainer {
   private readonly epsilon: number;
   private readonly clipNorm: number;
   private readonly embeddingUpdate: 'dense' | 'lazy';
-  /** Weights, gradients and Adam moments of every weight array, in flattenWeights() order. */
-  private readonly optimizer = new Workspace();
-  private readonly slots: { w: Matrix; g: Matrix; m: Matrix; v: Matrix; length: number }[];
+  /** Weights, gradients and Adam moments of every weight array, in flattenWeights() order (shared memory). */
+  protected readonly optimizer: OptimizerMemory;
+  /** Per embedding row, the last mark gatherGradients gave it (marks grow by 2 per step). */
+  private rowMarks = new Int32Array(0);
+  private markCount = 0;
 
   constructor(
     protected readonly arch: Architecture,
@@ -165,17 +174,15 @@ export class Trainer {
     this.embeddingUpdate = options.embeddingUpdate ?? 'dense';
     this.seed = options.seed ?? 0;
     // Each array padded to a multiple of 16 floats (zeros), so the SIMD Adam runs over whole vectors.
-    const ws = this.optimizer;
-    const padded = (n: number) => ws.alloc(1, n, (n + 15) & ~15);
-    this.slots = flattenWeights(weights).map((w, i) => {
-      const moments = i === 0 && !this.trainEmbedding ? 0 : w.length;
-      return { w: padded(w.length), g: padded(moments), m: padded(moments), v: padded(moments), length: w.length };
-    });
-    ws.commit();
-    const data = ws.data;
-    data.fill(0);
-    const views = flattenWeights(weights).map((w, i) => {
-      const view = data.subarray(this.slots[i].w.offset, this.slots[i].w.offset + w.length);
+    const arrays = flattenWeights(weights);
+    this.optimizer = new OptimizerMemory(
+      optimizerLayout(
+        arrays.map((w) => w.length),
+        arrays.map((_, i) => i === 0 && !this.trainEmbedding),
+      ),
+    );
+    const views = arrays.map((w, i) => {
+      const view = this.optimizer.weights(i);
       view.set(w);
       return view;
     });
@@ -204,58 +211,159 @@ export class Trainer {
    */
   trainBatch(batch: Batch): TrainStepResult {
     const dropout = this.arch.dropout > 0 ? { seed: this.seed, step: this.step } : undefined;
-    const { loss, correct, count, gradients } = this.lossAndGradients(batch, dropout);
-    const gradientNorm = globalNorm(gradients);
-    const clip = this.clipNorm > 0 && Number.isFinite(this.clipNorm) && gradientNorm > this.clipNorm;
-    this.applyAdam(gradients, clip ? this.clipNorm / gradientNorm : 1);
+    const parts = this.gradientParts(batch, dropout);
+    let loss = 0;
+    let correct = 0;
+    let count = 0;
+    for (const part of parts) {
+      loss += part.loss;
+      correct += part.correct;
+      count += part.count;
+    }
+    if (this.embeddingUpdate === 'lazy') {
+      const gradients = parts.reduce((sum, part) => sumGradients(sum, part, this.arch.embeddingDim)).gradients;
+      const gradientNorm = globalNorm(gradients);
+      this.applyAdam(gradients, this.clipScale(gradientNorm));
+      return { loss, correct, count, gradientNorm };
+    }
+    const gradientNorm = this.gatherGradients(parts);
+    this.step++;
+    const { beta1, beta2, epsilon, learningRate } = this;
+    const c1 = 1 - Math.pow(beta1, this.step);
+    const c2 = 1 - Math.pow(beta2, this.step);
+    const ranges = this.optimizer.allRanges();
+    const embedding = parts.some((part) => part.gradients.embedding !== null);
+    this.runAdam(embedding ? ranges : ranges.filter((range) => range.slot !== 0), {
+      learningRate,
+      beta1,
+      beta2,
+      epsilon,
+      c1,
+      c2,
+      scale: this.clipScale(gradientNorm),
+    });
+    // The embedding's gradient is zero again outside the next batch's rows.
+    const data = this.optimizer.data;
+    const g = this.optimizer.layout.slots[0].g;
+    const E = this.arch.embeddingDim;
+    for (const part of parts) {
+      const rows = part.gradients.embedding?.rows ?? [];
+      for (let k = 0; k < rows.length; k++) data.fill(0, g + rows[k] * E, g + rows[k] * E + E);
+    }
     return { loss, correct, count, gradientNorm };
   }
 
-  /** Mean loss and its gradients of a whole batch at the current weights. */
-  protected lossAndGradients(batch: Batch, dropout: DropoutKey | undefined): LossAndGradients {
-    return this.engine.lossAndGradients(this.arch, this.weights, batch, dropout, this.trainEmbedding);
+  /** The factor that clips gradients of global norm `norm` to clipNorm (1 when they are shorter or clipping is off). */
+  private clipScale(norm: number): number {
+    const clip = this.clipNorm > 0 && Number.isFinite(this.clipNorm) && norm > this.clipNorm;
+    return clip ? this.clipNorm / norm : 1;
   }
 
-  /** Adam on every weight with the gradients scaled by `scale` (clipping). */
+  /**
+   * Loss and gradients of a whole batch at the current weights, in parts that add up to the
+   * whole batch's (one part here; a ParallelTrainer's two halves). Their sum is taken in order.
+   */
+  protected gradientParts(batch: Batch, dropout: DropoutKey | undefined): LossAndGradients[] {
+    return [this.engine.lossAndGradients(this.arch, this.weights, batch, dropout, this.trainEmbedding)];
+  }
+
+  /**
+   * Writes the sum of the parts' gradients into the optimizer memory's gradient slots (the
+   * embedding's rows into its dense gradient, whose other rows are zero) and returns their global
+   * norm. The same float32 sums and the same norm, summed in the same order, as
+   * {@link sumGradients} then {@link globalNorm}: the embedding's rows in order of first
+   * appearance across the parts, then the recurrent and dense arrays.
+   */
+  private gatherGradients(parts: LossAndGradients[]): number {
+    const data = this.optimizer.data;
+    const slots = this.optimizer.layout.slots;
+    const E = this.arch.embeddingDim;
+    let sum = 0;
+    if (parts.some((part) => part.gradients.embedding)) {
+      const g = slots[0].g;
+      if (this.rowMarks.length !== this.arch.vocabSize) this.rowMarks = new Int32Array(this.arch.vocabSize);
+      const marks = this.rowMarks;
+      const written = ++this.markCount;
+      const counted = ++this.markCount;
+      for (const part of parts) {
+        const { rows, values } = part.gradients.embedding ?? EMPTY_SPARSE;
+        for (let k = 0; k < rows.length; k++) {
+          const at = g + rows[k] * E;
+          if (marks[rows[k]] === written) for (let e = 0; e < E; e++) data[at + e] += values[k * E + e];
+          else data.set(values.subarray(k * E, k * E + E), at);
+          marks[rows[k]] = written;
+        }
+      }
+      for (const part of parts) {
+        const rows = part.gradients.embedding?.rows ?? EMPTY_SPARSE.rows;
+        for (let k = 0; k < rows.length; k++) {
+          if (marks[rows[k]] === counted) continue;
+          marks[rows[k]] = counted;
+          const at = g + rows[k] * E;
+          for (let e = 0; e < E; e++) sum += data[at + e] * data[at + e];
+        }
+      }
+    }
+    const arrays = parts.map((part) => gradientArrays({ ...part.gradients, embedding: null }));
+    for (let k = 0; k < arrays[0].length; k++) {
+      const g = slots[k + 1].g;
+      const first = arrays[0][k];
+      if (arrays.length === 1) {
+        data.set(first, g);
+        for (let i = 0; i < first.length; i++) sum += first[i] * first[i];
+        continue;
+      }
+      if (arrays.length !== 2) throw new Error(`gatherGradients: ${arrays.length} parts`);
+      const second = arrays[1][k];
+      for (let i = 0; i < first.length; i++) {
+        const x = Math.fround(first[i] + second[i]);
+        data[g + i] = x;
+        sum += x * x;
+      }
+    }
+    return Math.sqrt(sum);
+  }
+
+  /**
+   * Runs Adam over the given ranges of the optimizer memory (gradients in place). A
+   * ParallelTrainer gives part of them to its helper thread.
+   */
+  protected runAdam(ranges: AdamRange[], step: AdamStep): void {
+    this.optimizer.adam(ranges, step);
+  }
+
+  /** Adam on every weight with the gradients scaled by `scale` (clipping); the 'lazy' embedding update. */
   private applyAdam(gradients: EngineGradients, scale: number): void {
     this.step++;
     const { beta1, beta2, epsilon, learningRate } = this;
     const c1 = 1 - Math.pow(beta1, this.step);
     const c2 = 1 - Math.pow(beta2, this.step);
-    const ws = this.optimizer;
-    const data = ws.data;
+    const adamStep: AdamStep = { learningRate, beta1, beta2, epsilon, c1, c2, scale };
+    const optimizer = this.optimizer;
+    const data = optimizer.data;
+    const slots = optimizer.layout.slots;
     const grads = [
       null,
       ...gradients.rnn.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]),
       gradients.dense.kernel,
       gradients.dense.bias,
     ];
-    const run = (slot: (typeof this.slots)[number]) =>
-      ws.kernels.adam(
-        slot.w.offset * 4,
-        slot.g.offset * 4,
-        slot.m.offset * 4,
-        slot.v.offset * 4,
-        slot.w.ld,
-        learningRate,
-        beta1,
-        beta2,
-        epsilon,
-        c1,
-        c2,
-        scale,
-      );
-    for (let k = 1; k < this.slots.length; k++) {
-      data.set(grads[k]!, this.slots[k].g.offset);
-      run(this.slots[k]);
+    const ranges: AdamRange[] = [];
+    for (let k = 1; k < slots.length; k++) {
+      data.set(grads[k]!, slots[k].g);
+      ranges.push({ slot: k, from: 0, to: slots[k].padded });
     }
     const sparse = gradients.embedding;
-    if (!this.trainEmbedding || !sparse) return;
+    if (!this.trainEmbedding || !sparse) {
+      this.runAdam(ranges, adamStep);
+      return;
+    }
     const E = this.arch.embeddingDim;
-    const slot = this.slots[0];
+    const slot = slots[0];
     if (this.embeddingUpdate === 'lazy') {
-      const m = data.subarray(slot.m.offset, slot.m.offset + slot.length);
-      const v = data.subarray(slot.v.offset, slot.v.offset + slot.length);
+      this.runAdam(ranges, adamStep);
+      const m = data.subarray(slot.m, slot.m + slot.length);
+      const v = data.subarray(slot.v, slot.v + slot.length);
       const values = sparse.values;
       if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] *= scale;
       for (let k = 0; k < sparse.rows.length; k++) {
@@ -280,11 +388,12 @@ export class Trainer {
     // Dense Adam, as tfjs / Keras do: the batch's rows are scattered into a zero gradient and
     // every row is updated. Rows never touched have zero moments, so their update is exactly 0.
     for (let k = 0; k < sparse.rows.length; k++) {
-      data.set(sparse.values.subarray(k * E, k * E + E), slot.g.offset + sparse.rows[k] * E);
+      data.set(sparse.values.subarray(k * E, k * E + E), slot.g + sparse.rows[k] * E);
     }
-    run(slot);
+    ranges.push({ slot: 0, from: 0, to: slot.padded });
+    this.runAdam(ranges, adamStep);
     for (let k = 0; k < sparse.rows.length; k++) {
-      data.fill(0, slot.g.offset + sparse.rows[k] * E, slot.g.offset + sparse.rows[k] * E + E);
+      data.fill(0, slot.g + sparse.rows[k] * E, slot.g + sparse.rows[k] * E + E);
     }
   }
 }
@@ -314,4 +423,50 @@ function adamRow(
     const vi = (v[i] = beta2 * v[i] + oneMinusB2 * gi * gi);
     w[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
   }
+}
+
+const EMPTY_SPARSE: SparseEmbeddingGradient = { rows: new Int32Array(0), values: new Float32Array(0) };
+
+/** The sum of two parts' losses, counts and gradients (`a`'s arrays are added into, in place). */
+export function sumGradients(a: LossAndGradients, b: LossAndGradients, E: number): LossAndGradients {
+  const add = (into: Float32Array, from: Float32Array) => {
+    for (let i = 0; i < into.length; i++) into[i] += from[i];
+  };
+  a.gradients.rnn.forEach((layer, l) => {
+    const other = b.gradients.rnn[l];
+    add(layer.kernel, other.kernel);
+    add(layer.recurrentKernel, other.recurrentKernel);
+    add(layer.bias, other.bias);
+  });
+  add(a.gradients.dense.kernel, b.gradients.dense.kernel);
+  add(a.gradients.dense.bias, b.gradients.dense.bias);
+  const ea = a.gradients.embedding;
+  const eb = b.gradients.embedding;
+  return {
+    loss: a.loss + b.loss,
+    correct: a.correct + b.correct,
+    count: a.count + b.count,
+    gradients: { ...a.gradients, embedding: ea && eb ? mergeSparse(ea, eb, E) : (ea ?? eb) },
+  };
+}
+
+/** The sum of two sparse embedding gradients (rows of `a` first, then `b`'s new rows). */
+function mergeSparse(a: SparseEmbeddingGradient, b: SparseEmbeddingGradient, E: number): SparseEmbeddingGradient {
+  const slot = new Map<number, number>();
+  a.rows.forEach((row, k) => slot.set(row, k));
+  let extra = 0;
+  b.rows.forEach((row) => {
+    if (!slot.has(row)) slot.set(row, a.rows.length + extra++);
+  });
+  const rows = new Int32Array(a.rows.length + extra);
+  const values = new Float32Array(rows.length * E);
+  rows.set(a.rows);
+  values.set(a.values);
+  b.rows.forEach((row, k) => {
+    const s = slot.get(row)!;
+    rows[s] = row;
+    const at = s * E;
+    for (let e = 0; e < E; e++) values[at + e] += b.values[k * E + e];
+  });
+  return { rows, values };
 }
