@@ -412,7 +412,11 @@ function roundToInt(x: string): string {
 /** Rows of C computed together by the integer gemm's main tile (x 8 columns). */
 export const QGEMM_TILE_ROWS = 6;
 
-function qRowBlock(rows: number, label: string): string {
+/**
+ * One row block of the integer gemm. With `fromRows`, each row's addend is read from the row
+ * whose byte address is the i32 at $P + 4 i, plus $poff, instead of from C itself.
+ */
+function qRowBlock(rows: number, label: string, fromRows = false): string {
   const r = [...Array(rows).keys()];
   const init = r
     .map(
@@ -434,10 +438,15 @@ function qRowBlock(rows: number, label: string): string {
     .map(
       (i) => `
         (local.set $pc (i32.add (local.get $C) (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${i})) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
-        (local.set $s (f32x4.splat (f32.load (i32.add (local.get $sa) (i32.shl (i32.add (local.get $i) (i32.const ${i})) (i32.const 2))))))
-        (v128.store (local.get $pc) (f32x4.add (v128.load (local.get $pc))
+        (local.set $s (f32x4.splat (f32.load (i32.add (local.get $sa) (i32.shl (i32.add (local.get $i) (i32.const ${i})) (i32.const 2))))))${
+          fromRows
+            ? `
+        (local.set $pp (i32.add (i32.add (i32.load (i32.add (local.get $P) (i32.shl (i32.add (local.get $i) (i32.const ${i})) (i32.const 2)))) (local.get $poff)) (i32.shl (local.get $j) (i32.const 2))))`
+            : ''
+        }
+        (v128.store (local.get $pc) (f32x4.add (v128.load (local.get ${fromRows ? '$pp' : '$pc'}))
           (f32x4.mul (f32x4.convert_i32x4_s (local.get $c${i}0)) (f32x4.mul (local.get $s) (local.get $s0)))))
-        (v128.store offset=16 (local.get $pc) (f32x4.add (v128.load offset=16 (local.get $pc))
+        (v128.store offset=16 (local.get $pc) (f32x4.add (v128.load offset=16 (local.get ${fromRows ? '$pp' : '$pc'}))
           (f32x4.mul (f32x4.convert_i32x4_s (local.get $c${i}1)) (f32x4.mul (local.get $s) (local.get $s1)))))`,
     )
     .join('');
@@ -461,6 +470,10 @@ function qRowBlock(rows: number, label: string): string {
  *   of B) are f32. Products of pairs of k (i32x4.dot_i16x8_s) are summed exactly in int32, then
  *   converted and scaled once: the caller keeps 2 KP * max|A| * max|B| below 2^31. N must be a
  *   multiple of 8.
+ * - qgemm_from(M, N, KP, A, lda, B, ldb, C, ldc, sa, sb, P, poff): the same, but C(i, j) =
+ *   X_i(j) + (A B)(i, j) * sa[i] * sb[j], where X_i is the f32 row at byte address
+ *   i32[P + 4 i] + poff (the same operations as qgemm with C(i, :) = X_i beforehand: inference
+ *   reads each row's input projection from the projection cache instead of copying it into C).
  */
 function integerKernels(): string {
   const tileRows = QGEMM_TILE_ROWS;
@@ -513,7 +526,16 @@ function integerKernels(): string {
     (local $a v128) (local $b0 v128) (local $b1 v128) (local $s v128) (local $s0 v128) (local $s1 v128) ${locals}
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $i (i32.const 0))${qRowBlock(tileRows, 'tile')}${qRowBlock(2, 'two')}${qRowBlock(1, 'one')})`;
+    (local.set $i (i32.const 0))${qRowBlock(tileRows, 'tile')}${qRowBlock(2, 'two')}${qRowBlock(1, 'one')})
+  (func (export "qgemm_from")
+    (param $M i32) (param $N i32) (param $KP i32) (param $A i32) (param $lda i32)
+    (param $B i32) (param $ldb i32) (param $C i32) (param $ldc i32) (param $sa i32) (param $sb i32)
+    (param $P i32) (param $poff i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $pb i32) (local $pc i32) (local $pp i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128) (local $s v128) (local $s0 v128) (local $s1 v128) ${locals}
+    (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $i (i32.const 0))${qRowBlock(tileRows, 'tile', true)}${qRowBlock(2, 'two', true)}${qRowBlock(1, 'one', true)})`;
 }
 
 /** Assembles kernelsWat(relaxed) with wabt (dev dependency, dev time only). */

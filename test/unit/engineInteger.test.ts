@@ -80,6 +80,45 @@ describe('engine: integer inference kernels', () => {
     }
   });
 
+  it("qgemm_from gives exactly what qgemm gives after copying each row's addend into C", () => {
+    const rng = new Random(8);
+    for (const [M, N, K] of [
+      [1, 8, 16],
+      [9, 24, 40],
+      [64, 256, 128],
+    ]) {
+      const limit = quantizationLimit(K);
+      const ws = new Workspace();
+      const a = ws.alloc(M, K / 2, K / 2);
+      const b = ws.alloc(K / 2, N, N);
+      const copied = ws.alloc(M, N);
+      const inPlace = ws.alloc(M, N);
+      const sa = ws.alloc(1, M);
+      const sb = ws.alloc(1, N);
+      const sources = ws.alloc(2 * M, N + 8); // rows of addends, read at column offset 8
+      const addresses = ws.alloc(1, M);
+      ws.commit();
+      const memory16 = new Int16Array(ws.data.buffer);
+      for (let i = 0; i < M * K; i++) memory16[a.offset * 2 + i] = randomInt(rng, limit);
+      for (let i = 0; i < K * N; i++) memory16[b.offset * 2 + i] = randomInt(rng, limit);
+      for (let i = 0; i < M; i++) ws.data[sa.offset + i] = rng.next() + 0.5;
+      for (let j = 0; j < N; j++) ws.data[sb.offset + j] = rng.next() + 0.5;
+      for (let i = 0; i < sources.rows * sources.ld; i++) ws.data[sources.offset + i] = rng.next() - 0.5;
+      ws.data.fill(Number.NaN, inPlace.offset, inPlace.offset + M * N); // overwritten whole
+      const rowOf = Array.from({ length: M }, () => rng.int(sources.rows));
+      const memory32 = new Int32Array(ws.data.buffer);
+      rowOf.forEach((row, i) => {
+        memory32[addresses.offset + i] = (sources.offset + row * sources.ld) * 4;
+        const from = sources.offset + row * sources.ld + 8;
+        ws.data.copyWithin(copied.offset + i * N, from, from + N);
+      });
+      const args = [M, N, K / 2, a.offset * 4, K * 2, b.offset * 4, N] as const;
+      ws.kernels.qgemm(...args, copied.offset * 4, N, sa.offset * 4, sb.offset * 4);
+      ws.kernels.qgemm_from(...args, inPlace.offset * 4, N, sa.offset * 4, sb.offset * 4, addresses.offset * 4, 32);
+      assert.deepStrictEqual(ws.view(inPlace), ws.view(copied), `M=${M} N=${N} K=${K}`);
+    }
+  });
+
   it('quantizationLimit keeps every int32 sum of K products in range', () => {
     for (const K of [8, 16, 128, 136, 256, 512, 1024, 4096]) {
       const q = quantizationLimit(K);

@@ -59,6 +59,21 @@ export interface KernelExports {
     sa: number,
     sb: number,
   ): void;
+  qgemm_from(
+    M: number,
+    N: number,
+    KP: number,
+    A: number,
+    lda: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+    sa: number,
+    sb: number,
+    P: number,
+    poff: number,
+  ): void;
   mul(n4: number, dst: number, a: number, b: number): void;
   column_sums(n: number, cols: number, src: number, ld: number, sums: number): void;
   keep_mask(
