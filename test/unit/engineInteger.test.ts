@@ -4,6 +4,7 @@ import type { Architecture, CellType } from '../../src/core/model/architecture';
 import { Classifier } from '../../src/core/classify/classifier';
 import { initWeights, Predictor, Random, SPLIT_MIN_TOKENS } from '../../src/core/engine';
 import { Workspace } from '../../src/core/engine/kernels';
+import { InputProjectionCache, NetworkEngine } from '../../src/core/engine/network';
 import { quantizationLimit, quantizeColumns } from '../../src/core/engine/quantized';
 import { loadClassifierModel } from '../../src/core/training/modelFiles';
 import { maxAbsDiff, randomLengthsBatch as randomBatch } from './engineBatches';
@@ -117,6 +118,23 @@ describe('engine: integer inference kernels', () => {
       ws.kernels.qgemm_from(...args, inPlace.offset * 4, N, sa.offset * 4, sb.offset * 4, addresses.offset * 4, 32);
       assert.deepStrictEqual(ws.view(inPlace), ws.view(copied), `M=${M} N=${N} K=${K}`);
     }
+  });
+
+  it('a projection cache gives the same probabilities when it moves to another engine or its engine runs uncached passes', () => {
+    const a = arch('gru', 20, 2);
+    const weights = initWeights(a, 24);
+    const first = new NetworkEngine({ integerKernels: true });
+    const second = new NetworkEngine({ integerKernels: true });
+    const cache = new InputProjectionCache(a.vocabSize);
+    const batches = [1, 2, 3, 4].map((seed) => randomBatch(a, 15, 20, seed));
+    const expected = batches.map((batch) => new NetworkEngine({ integerKernels: true }).predict(a, weights, batch));
+    batches.forEach((batch, k) => {
+      assert.deepStrictEqual(first.predict(a, weights, batch, cache), expected[k], `batch ${k}, first engine`);
+      assert.deepStrictEqual(first.predict(a, weights, batch), expected[k], `batch ${k}, uncached`);
+      assert.deepStrictEqual(first.predict(a, weights, batch, cache), expected[k], `batch ${k}, after uncached`);
+      assert.deepStrictEqual(second.predict(a, weights, batch, cache), expected[k], `batch ${k}, second engine`);
+    });
+    assert.ok(cache.rows > 0);
   });
 
   it('quantizationLimit keeps every int32 sum of K products in range', () => {

@@ -132,14 +132,25 @@ interface Pass {
  * uncached path, so results are bit-identical. Valid only while the weights do not change.
  */
 export class InputProjectionCache {
-  /** slotOfId[id] = row of `table` holding id's projection, -1 if not computed yet. */
+  /** slotOfId[id] = row of the table holding id's projection, -1 if not computed yet. */
   readonly slotOfId: Int32Array;
-  /** [rows, G * Hp]; grows by doubling. */
-  table = new Float32Array(0);
+  /** Rows of the table in use. */
   rows = 0;
+  /**
+   * The engine whose workspace holds the table ([rows, G * Hp] at its start, where the kernels
+   * read it in place); another engine starts the cache afresh.
+   */
+  holder: NetworkEngine | null = null;
 
   constructor(vocabSize: number) {
     this.slotOfId = new Int32Array(vocabSize).fill(-1);
+  }
+
+  /** Forgets every row (the table's holder no longer keeps them). */
+  clear(): void {
+    this.slotOfId.fill(-1);
+    this.rows = 0;
+    this.holder = null;
   }
 }
 
@@ -150,6 +161,8 @@ export class InputProjectionCache {
 export class NetworkEngine {
   private readonly ws: Workspace;
   private slotOfRow: Int32Array = new Int32Array(0);
+  /** The projection cache whose table lies at the start of the workspace, if any. */
+  private projectionHeld: InputProjectionCache | null = null;
   /** Four mulberry32 states for the keep_mask kernel (laid out by every forward pass). */
   private maskStates: Matrix = { offset: 0, rows: 0, cols: 0, ld: 0 };
   /** Whether inference runs the recurrent products on integer kernels. */
@@ -486,7 +499,25 @@ export class NetworkEngine {
     const N = Math.max(packing.tokens, 1);
     const B = Math.max(batch.batchSize, 1);
     const useDropout = training && dropout !== undefined && arch.dropout > 0;
+    for (let t = 0; t < packing.steps; t++) {
+      for (let p = 0; p < packing.active[t]; p++) {
+        const id = batch.ids[packing.order[p] * batch.timeSteps + t];
+        if (id < 0 || id >= arch.vocabSize) throw new Error(`token id ${id} out of range [0, ${arch.vocabSize})`);
+      }
+    }
     ws.reset();
+    // A projection cache's table comes first, so that it stays in place from call to call.
+    if (this.projectionHeld && this.projectionHeld !== projection) this.projectionHeld.holder = null;
+    this.projectionHeld = null;
+    let fresh: number[] = [];
+    let table: Matrix | null = null;
+    if (projection) {
+      // The cache counts as held only once its new rows are in the table (below).
+      if (projection.holder !== this) projection.clear();
+      projection.holder = null;
+      fresh = missingProjections(batch, packing, projection);
+      table = ws.alloc(projection.rows + fresh.length, GH, GH);
+    }
     const layers: LayerState[] = [];
     let x = ws.alloc(N, E);
     for (let l = 0; l < arch.layers; l++) {
@@ -547,13 +578,16 @@ export class NetworkEngine {
     const cellScratch: CellScratch = [ws.alloc(B, H), ws.alloc(B, H), ws.alloc(B, H)];
     const dYTop = training ? ws.alloc(N, H) : null;
     this.maskStates = ws.alloc(1, 4);
+    // Byte address of each packed row's projection in the table (i32).
+    const projectionRows = table ? ws.alloc(1, N) : null;
     ws.commit();
     const data = ws.data;
+    const tableEnd = table ? table.offset + table.rows * table.ld : 0;
     // Padding must hold zeros, not what earlier calls left in memory. When the units are not a
     // multiple of 8, the gate kernels work on padded columns of most buffers: zero all of them.
     // When only the embedding size is not (e.g. 100), only layer 0's input carries padding: the
     // columns E..Dp of x and the rows E..Dp of the input kernel (and so of its transpose).
-    if (Hp !== H) data.fill(0, 0, ws.allocated);
+    if (Hp !== H) data.fill(0, tableEnd, ws.allocated);
     else if (roundUp8(E) !== E) zeroInputPadding(data, layers[0], projection ? 0 : undefined);
     layers.forEach((layer, l) => {
       if (layer.quantized) this.loadQuantizedKernel(arch, layer.quantized, weights.rnn[l].recurrentKernel);
@@ -561,15 +595,13 @@ export class NetworkEngine {
 
     // Embedding gather into packed rows.
     const x0 = layers[0].x;
-    for (let t = 0; t < packing.steps; t++) {
-      for (let p = 0; p < packing.active[t]; p++) {
-        const id = batch.ids[packing.order[p] * batch.timeSteps + t];
-        if (id < 0 || id >= arch.vocabSize) throw new Error(`token id ${id} out of range [0, ${arch.vocabSize})`);
-      }
-    }
-    if (projection) {
+    let projected: ProjectedInput | undefined;
+    if (projection && table && projectionRows) {
       this.loadLayerWeights(arch, layers[0], weights.rnn[0]);
-      this.projectFromCache(arch, weights, batch, packing, layers[0], projection);
+      this.projectFromCache(arch, weights, batch, packing, layers[0], projection, fresh, table, projectionRows);
+      projected = { table, rows: projectionRows };
+      projection.holder = this;
+      this.projectionHeld = projection;
     } else {
       for (let t = 0; t < packing.steps; t++) {
         for (let p = 0; p < packing.active[t]; p++) {
@@ -582,9 +614,9 @@ export class NetworkEngine {
 
     for (let l = 0; l < arch.layers; l++) {
       const layer = layers[l];
-      const projected = l === 0 && projection !== undefined;
-      if (!projected) this.loadLayerWeights(arch, layer, weights.rnn[l]);
-      this.forwardLayer(H, G, layer, packing, !projected);
+      const input = l === 0 ? projected : undefined;
+      if (!input) this.loadLayerWeights(arch, layer, weights.rnn[l]);
+      this.forwardLayer(H, G, layer, packing, input);
       if (layer.mask) {
         const keep = 1 - arch.dropout;
         const scale = 1 / keep;
@@ -691,8 +723,9 @@ export class NetworkEngine {
   }
 
   /**
-   * Fills layer 0's gates with the cached input projections of the batch's tokens, computing
-   * the missing ones first (their embeddings gathered into the first rows of x, one gemm).
+   * Adds the projections of `fresh` (the batch's token ids missing from the cache, in slot order)
+   * to the table (their embeddings gathered into the first rows of x, one gemm into the table's
+   * new rows) and writes the byte address of each packed row's projection into `rows`.
    */
   private projectFromCache(
     arch: Architecture,
@@ -701,50 +734,40 @@ export class NetworkEngine {
     packing: Packing,
     layer: LayerState,
     cache: InputProjectionCache,
+    fresh: readonly number[],
+    table: Matrix,
+    rows: Matrix,
   ): void {
     const ws = this.ws;
     const data = ws.data;
     const E = arch.embeddingDim;
-    const GH = layer.gates.ld;
-    const fresh: number[] = [];
-    for (let t = 0; t < packing.steps; t++) {
-      for (let p = 0; p < packing.active[t]; p++) {
-        const id = batch.ids[packing.order[p] * batch.timeSteps + t];
-        if (cache.slotOfId[id] < 0) {
-          cache.slotOfId[id] = cache.rows + fresh.length;
-          fresh.push(id);
-        }
-      }
-    }
+    const GH = table.ld;
     if (fresh.length > 0) {
-      const { x, gates } = layer;
+      const { x } = layer;
+      const first = table.offset + cache.rows * GH;
       fresh.forEach((id, k) => {
         data.set(weights.embedding.subarray(id * E, id * E + E), x.offset + k * x.ld);
         data.fill(0, x.offset + k * x.ld + E, x.offset + (k + 1) * x.ld);
-        data.set(layer.bias, gates.offset + k * GH);
+        data.set(layer.bias, first + k * GH);
       });
-      ws.gemm(fresh.length, GH, layer.inputDim, x.offset, x.ld, false, layer.w.offset, GH, gates.offset, GH, true);
-      const needed = (cache.rows + fresh.length) * GH;
-      if (cache.table.length < needed) {
-        const grown = new Float32Array(Math.max(needed, 2 * cache.table.length));
-        grown.set(cache.table.subarray(0, cache.rows * GH));
-        cache.table = grown;
-      }
-      cache.table.set(data.subarray(gates.offset, gates.offset + fresh.length * GH), cache.rows * GH);
+      ws.gemm(fresh.length, GH, layer.inputDim, x.offset, x.ld, false, layer.w.offset, GH, first, GH, true);
       cache.rows += fresh.length;
     }
-    const gatesOffset = layer.gates.offset;
-    const table = cache.table;
+    const addresses = new Int32Array(data.buffer, rows.offset * 4, packing.tokens);
     for (let t = 0; t < packing.steps; t++) {
       for (let p = 0; p < packing.active[t]; p++) {
         const slot = cache.slotOfId[batch.ids[packing.order[p] * batch.timeSteps + t]];
-        data.set(table.subarray(slot * GH, slot * GH + GH), gatesOffset + (packing.offsets[t] + p) * GH);
+        addresses[packing.offsets[t] + p] = (table.offset + slot * GH) * 4;
       }
     }
   }
 
-  /** One layer forward over every time step: the input projection, then each step's cell. */
-  private forwardLayer(H: number, G: number, layer: LayerState, packing: Packing, projectInput = true): void {
+  /**
+   * One layer forward over every time step: the input projection (or, given `projected`, the
+   * cached projection rows: copied into a step's gates, or read in place by cells that can), then
+   * each step's cell.
+   */
+  private forwardLayer(H: number, G: number, layer: LayerState, packing: Packing, projected?: ProjectedInput): void {
     const ws = this.ws;
     const data = ws.data;
     const Hp = roundUp8(H);
@@ -752,7 +775,7 @@ export class NetworkEngine {
     const N = packing.tokens;
     const { x, w, gates, h, hp, cell } = layer;
     // Input projection of every token at once: gates = X W + b (unless already filled from a cache).
-    if (projectInput) {
+    if (!projected) {
       for (let row = 0; row < N; row++) data.set(layer.bias, gates.offset + row * GH);
       ws.gemm(N, GH, layer.inputDim, x.offset, x.ld, false, w.offset, GH, gates.offset, GH, true);
     }
@@ -768,7 +791,17 @@ export class NetworkEngine {
       if (t === 0) data.fill(0, previous, previous + n * Hp);
       else if (keepPrevious) data.copyWithin(previous, h.offset + p0 * Hp, h.offset + (p0 + n) * Hp);
       else previous = h.offset + p0 * Hp;
-      cell.forwardStep(layer, { t, n, r0, p0 }, previous);
+      let projection: number | undefined;
+      if (projected && t > 0 && layer.quantized && cell.readsProjectionInPlace) {
+        projection = (projected.rows.offset + r0) * 4;
+      } else if (projected) {
+        const addresses = new Int32Array(data.buffer, (projected.rows.offset + r0) * 4, n);
+        for (let i = 0; i < n; i++) {
+          const from = addresses[i] >> 2;
+          data.copyWithin(gates.offset + (r0 + i) * GH, from, from + GH);
+        }
+      }
+      cell.forwardStep(layer, { t, n, r0, p0 }, previous, projection);
     }
   }
 
@@ -887,6 +920,32 @@ export class NetworkEngine {
  * inputDim.. of w (and of dW when training). With an input-projection cache, x holds only the
  * tokens not cached yet, whose padding projectFromCache zeros itself (xRows = 0).
  */
+/** Layer 0's input projections read from a projection cache's table (see projectFromCache). */
+interface ProjectedInput {
+  /** The table [rows, G * Hp]. */
+  readonly table: Matrix;
+  /** [1, N] i32: byte address of each packed row's projection in the table. */
+  readonly rows: Matrix;
+}
+
+/**
+ * The batch's token ids missing from the cache, in order of first appearance; gives each the
+ * slot it will have once the table holds it (cache.rows + its index).
+ */
+function missingProjections(batch: Batch, packing: Packing, cache: InputProjectionCache): number[] {
+  const fresh: number[] = [];
+  for (let t = 0; t < packing.steps; t++) {
+    for (let p = 0; p < packing.active[t]; p++) {
+      const id = batch.ids[packing.order[p] * batch.timeSteps + t];
+      if (cache.slotOfId[id] < 0) {
+        cache.slotOfId[id] = cache.rows + fresh.length;
+        fresh.push(id);
+      }
+    }
+  }
+  return fresh;
+}
+
 function zeroInputPadding(data: Float32Array, layer: LayerState, xRows = layer.x.rows): void {
   const { x, w, inputDim } = layer;
   for (let r = 0; r < xRows; r++) data.fill(0, x.offset + r * x.ld + inputDim, x.offset + (r + 1) * x.ld);

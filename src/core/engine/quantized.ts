@@ -74,7 +74,9 @@ export interface QuantizedRecurrence {
 /**
  * C[rows, cols] += A[rows, Hp] x U[:, col0 .. col0 + cols), with the integer kernel: A (float
  * rows at element offset a, row stride lda) is quantized per row into the scratch first.
- * Offsets are in f32 elements of the workspace; cols must be a multiple of 8.
+ * Offsets are in f32 elements of the workspace; cols must be a multiple of 8. Given `from`,
+ * C(i, :) = X_i + the product instead, where X_i is the f32 row at byte address
+ * i32[from.rows + 4 i] + from.offset (the same result as copying X_i into C first).
  */
 export function quantizedProduct(
   ws: Workspace,
@@ -86,11 +88,30 @@ export function quantizedProduct(
   cols: number,
   c: number,
   ldc: number,
+  from?: { readonly rows: number; readonly offset: number },
 ): void {
   if (rows <= 0) return;
   const k = ws.kernels;
   const { input, inputScales, kernel, kernelScales, depth } = q;
   k.quantize_rows(rows, depth, a * 4, lda, input.offset * 4, input.ld * 2, inputScales.offset * 4, q.qmax);
+  if (from) {
+    k.qgemm_from(
+      rows,
+      cols,
+      depth >> 1,
+      input.offset * 4,
+      input.ld * 4,
+      (kernel.offset + col0) * 4,
+      kernel.ld,
+      c * 4,
+      ldc,
+      inputScales.offset * 4,
+      (kernelScales.offset + col0) * 4,
+      from.rows,
+      from.offset,
+    );
+    return;
+  }
   k.qgemm(
     rows,
     cols,

@@ -48,11 +48,19 @@ export type CellScratch = readonly [Matrix, Matrix, Matrix];
 /** One layer's recurrent cell (GRU, LSTM or simple RNN); not for concurrent use. */
 export interface RecurrentCell {
   /**
+   * Whether forwardStep can read the step's input projections in place (`projection`) when it
+   * makes integer recurrent products (t > 0, layer.quantized); otherwise the engine copies them
+   * into the step's gates first.
+   */
+  readonly readsProjectionInPlace: boolean;
+  /**
    * Step t forward: adds the recurrent term (h of the previous step x U) to the step's gates, then
    * applies the gate arithmetic and writes the step's rows of h. `previous`: offset of the rows'
-   * previous states (zeros at t = 0).
+   * previous states (zeros at t = 0). `projection`, only given to a cell that reads projections
+   * in place: byte address of n i32 byte addresses, each of one row's input projection
+   * [G * Hp] (the step's gates then hold nothing yet, and the products write them whole).
    */
-  forwardStep(layer: LayerMatrices, step: StepRows, previous: number): void;
+  forwardStep(layer: LayerMatrices, step: StepRows, previous: number, projection?: number): void;
   /** Called before the first (last in time) backwardStep of a layer. */
   beginBackward(scratch: CellScratch): void;
   /**

@@ -17,17 +17,31 @@ export class GruCell extends BaseCell implements RecurrentCell {
     this.rh = ws.alloc(rows, H);
   }
 
-  forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows, previous: number): void {
+  readonly readsProjectionInPlace = true;
+
+  forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows, previous: number, projection?: number): void {
     const { ws, H, Hp, GH, rh } = this;
     const { gates, h, u, quantized } = layer;
     const k = ws.kernels;
+    const from = (column: number) => (projection === undefined ? undefined : { rows: projection, offset: column * 4 });
     if (t > 0 && quantized)
-      quantizedProduct(ws, quantized, n, h.offset + p0 * Hp, Hp, 0, 2 * Hp, gates.offset + r0 * GH, GH);
+      quantizedProduct(ws, quantized, n, h.offset + p0 * Hp, Hp, 0, 2 * Hp, gates.offset + r0 * GH, GH, from(0));
     else if (t > 0)
       ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
     k.gru_fwd_zr(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (rh.offset + r0 * Hp) * 4);
     if (t > 0 && quantized)
-      quantizedProduct(ws, quantized, n, rh.offset + r0 * Hp, Hp, 2 * Hp, Hp, gates.offset + r0 * GH + 2 * Hp, GH);
+      quantizedProduct(
+        ws,
+        quantized,
+        n,
+        rh.offset + r0 * Hp,
+        Hp,
+        2 * Hp,
+        Hp,
+        gates.offset + r0 * GH + 2 * Hp,
+        GH,
+        from(2 * Hp),
+      );
     else if (t > 0)
       ws.gemm(
         n,

@@ -21,6 +21,8 @@ export class LstmCell extends RowwiseCell implements RecurrentCell {
     this.tc = ws.alloc(rows, H);
   }
 
+  readonly readsProjectionInPlace = false;
+
   forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows): void {
     const { ws, H, Hp, GH, c, tc } = this;
     const { gates, h } = layer;

@@ -11,6 +11,8 @@ export class SimpleCell extends RowwiseCell implements RecurrentCell {
     super(ws, H, 1);
   }
 
+  readonly readsProjectionInPlace = false;
+
   forwardStep(layer: LayerMatrices, { t, n, r0, p0 }: StepRows): void {
     const { ws, H, Hp, GH } = this;
     const { gates, h } = layer;
