@@ -144,8 +144,12 @@ async function main(): Promise<void> {
       outOfFold.push({ index: testIndices[k], fold: f, label: test[k].label, positive: c.probabilities.positive }),
     );
     accuracies.push(accuracy);
+    // A distilled run's model is its student; its teachers' figures are on their early-stopping split only.
+    const teachers = result.distillation
+      ? `; teachers' best epochs ${result.distillation.teachers.map((t) => t.bestEpoch).join(', ')}, their ensemble's validation ${result.distillation.teachersAccuracy.toFixed(4)}`
+      : '';
     process.stdout.write(
-      `fold ${f + 1}/${folds}: ${test.length} sentences, accuracy ${accuracy.toFixed(4)} (best epoch ${result.bestEpoch}, its validation ${result.metrics.accuracy.toFixed(4)}), ${result.seconds.toFixed(0)} s\n`,
+      `fold ${f + 1}/${folds}: ${test.length} sentences, accuracy ${accuracy.toFixed(4)} (best epoch ${result.bestEpoch}, its validation ${result.metrics.accuracy.toFixed(4)}${teachers}), ${result.seconds.toFixed(0)} s\n`,
     );
   }
   for (const { name, rates: checklist } of caseFiles) {

@@ -38,6 +38,12 @@ export async function trainCommand(argv: string[], { helperScript }: CommandCont
   const given = (key: string) => (values as Readonly<Record<string, string | boolean | undefined>>)[settingFlag(key)];
   if (!values.out) throw new CliError('--out DIR is required', EXIT_USAGE);
   let options = trainingOptionsFromFlags(values);
+  // Off by default; asked for, it must apply (the run would otherwise warn and save the ensemble).
+  if (given('distill') === true && options.ensembleMembers < 2)
+    throw new CliError(
+      `--distill needs --ensemble-members 2 or more: the distilled network learns from them (got ${options.ensembleMembers})`,
+      EXIT_USAGE,
+    );
   const quantize = (values.quantize ?? 'none') as QuantizationChoice;
   if (!['none', 'float16', 'uint16', 'uint8'].includes(quantize))
     throw new CliError(`--quantize must be none, float16, uint16 or uint8 (got "${quantize}")`, EXIT_USAGE);
@@ -89,7 +95,7 @@ export async function trainCommand(argv: string[], { helperScript }: CommandCont
     });
   }
   process.stderr.write(
-    `training on ${data.examples.length} examples (${listSome(Object.entries(data.labelCounts).map(([l, n]) => `${abbreviate(l)} ${n}`))}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs${options.ensembleMembers > 1 ? `, an ensemble of ${options.ensembleMembers} networks (seeds ${options.seed} to ${options.seed + options.ensembleMembers - 1})` : ''}\n`,
+    `training on ${data.examples.length} examples (${listSome(Object.entries(data.labelCounts).map(([l, n]) => `${abbreviate(l)} ${n}`))}), ${options.cell} ${options.layers}x${options.units}, embedding ${options.embeddingDim}, ${options.epochs} epochs${ensembleText(options)}\n`,
   );
   const result = await trainClassifier(data.examples, options, hooks);
   await saveTrainedModel(values.out, result, {
@@ -102,7 +108,9 @@ export async function trainCommand(argv: string[], { helperScript }: CommandCont
   }).catch(toCliError);
   const bestEpochs = result.members
     ? `best epochs ${result.members.map((member) => member.bestEpoch).join(', ')}`
-    : `best epoch ${result.bestEpoch}`;
+    : result.distillation
+      ? `teachers' best epochs ${result.distillation.teachers.map((teacher) => teacher.bestEpoch).join(', ')} (their ensemble's accuracy ${result.distillation.teachersAccuracy.toFixed(4)}), the distilled network's ${result.bestEpoch}`
+      : `best epoch ${result.bestEpoch}`;
   process.stderr.write(`${bestEpochs}, ${result.seconds.toFixed(1)} s; saved to ${values.out}\n`);
   process.stdout.write(`${formatMetrics(result.metrics)}\n`);
 }
@@ -129,6 +137,16 @@ export function trainingOptionsFromFlags(
   } catch (error) {
     throw new CliError((error as Error).message, EXIT_USAGE);
   }
+}
+
+/** How many networks a run trains, for its first line: nothing for one network. */
+function ensembleText(options: TrainingOptions): string {
+  const members = options.ensembleMembers;
+  if (members < 2) return '';
+  const seeds = `seeds ${options.seed} to ${options.seed + members - 1}`;
+  return options.distill
+    ? `, ${members} networks (${seeds}) distilled into one (seed ${options.seed + members})`
+    : `, an ensemble of ${members} networks (${seeds})`;
 }
 
 function reportProgress(p: TrainingProgress): void {

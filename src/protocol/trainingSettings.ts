@@ -189,6 +189,14 @@ export const TRAINING_SETTINGS = [
     help: "Networks trained with seeds seed, seed + 1, ... on the same vocabulary and split, saved in one model that averages their probabilities: more accurate, but each member adds one network's training time, size and time to classify.",
   },
   {
+    key: 'distill',
+    kind: 'boolean',
+    default: false,
+    panel: true,
+    label: 'Distil into one network',
+    help: "With two or more ensemble members: trains them, then one more network to follow their averaged probabilities after every word (half) and the labels (half), and saves that network alone: one network's size and time to classify, for one more network's training time.",
+  },
+  {
     key: 'minCount',
     kind: 'number',
     integer: true,

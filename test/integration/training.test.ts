@@ -70,6 +70,7 @@ const FAST: PanelTrainingSettings = {
   validationSplit: 0.2,
   seed: 3,
   ensembleMembers: 1,
+  distill: false,
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,

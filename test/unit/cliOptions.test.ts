@@ -233,5 +233,59 @@ describe('cli: help and negated options', () => {
       }
       assert.equal(fs.existsSync(path.join(dir, 'bad')), false);
     });
+
+    it('--distill trains two teachers and saves the distilled network alone, recording both', function () {
+      this.timeout(240000);
+      const out = path.join(dir, 'distilled');
+      const run = trainTiny(reviews, out, '--no-skip-gram', '--ensemble-members', '2', '--distill');
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /2 networks \(seeds 42 to 43\) distilled into one \(seed 44\)/);
+      assert.match(run.stderr, /network 3\/3 {2}epoch 1\/1/);
+      assert.match(
+        run.stderr,
+        /teachers' best epochs 1, 1 \(their ensemble's accuracy 0\.\d{4}\), the distilled network's 1/,
+      );
+      assert.deepEqual(fs.readdirSync(out).sort(), ['metadata.json', 'model.json', 'weights.bin']);
+      const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8'));
+      const hyperparameters = metadata.training.hyperparameters;
+      assert.equal(metadata.members, undefined);
+      assert.equal(hyperparameters.distill, true);
+      assert.equal(hyperparameters.ensembleMembers, 2);
+      assert.equal(hyperparameters.bestEpoch, 1);
+      assert.deepEqual(
+        hyperparameters.distillation.teachers.map((t: { seed: number }) => t.seed),
+        [42, 43],
+      );
+      assert.equal(hyperparameters.distillation.studentSeed, 44);
+      assert.equal(hyperparameters.distillation.studentAccuracy, metadata.metrics.validation.accuracy);
+      assert.equal(typeof hyperparameters.distillation.teachersAccuracy, 'number');
+      const classified = cli(['classify', '--model', out, '--json', 'a fine film']);
+      assert.equal(classified.code, 0, classified.stderr);
+    });
+
+    it('refuses --distill with fewer than two networks with exit 2; --no-distill trains the ensemble', function () {
+      this.timeout(120000);
+      const bad = cli([
+        'train',
+        '--file',
+        reviews,
+        '--out',
+        path.join(dir, 'bad'),
+        '--ensemble-members',
+        '1',
+        '--distill',
+      ]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--distill needs --ensemble-members 2 or more/);
+      assert.equal(fs.existsSync(path.join(dir, 'bad')), false);
+      const out = path.join(dir, 'not-distilled');
+      const run = trainTiny(reviews, out, '--no-skip-gram', '--ensemble-members', '2', '--distill', '--no-distill');
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(fs.existsSync(path.join(out, 'model-2.json')));
+      assert.equal(
+        JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')).training.hyperparameters.distill,
+        undefined,
+      );
+    });
   });
 });

@@ -14,6 +14,7 @@ export const SMALL_PANEL_SETTINGS: PanelTrainingSettings = {
   validationSplit: 0.2,
   seed: 7,
   ensembleMembers: 1,
+  distill: false,
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,

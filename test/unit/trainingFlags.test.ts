@@ -83,6 +83,20 @@ describe('trainingFlags', () => {
     assert.equal(trainingOptionsFromFlags({ units: '8' }, PREPARE_SETTING_KEYS).units, TRAINING_SETTING_DEFAULTS.units);
   });
 
+  it('parses --distill as an on/off flag, off by default', () => {
+    assert.equal(TRAINING_SETTING_DEFAULTS.distill, false);
+    assert.equal(trainingOptionsFromFlags({}).distill, false);
+    assert.deepEqual(settingsFromFlags(TRAIN_SETTING_KEYS, { distill: true, 'ensemble-members': '3' }).settings, {
+      ensembleMembers: 3,
+      distill: true,
+    });
+    assert.equal(trainingOptionsFromFlags({ distill: false }).distill, false);
+    assert.match(
+      settingsHelp(TRAIN_SETTING_KEYS, '  ').join('\n'),
+      /^ {2}--distill {2,}With two or more ensemble members/m,
+    );
+  });
+
   it("shows each flag in the synopsis and its help with the table's default", () => {
     const synopsis = settingsSynopsis(TRAIN_SETTING_KEYS, '  ').join(' ');
     assert.match(synopsis, /\[--cell gru\|lstm\|simple\] \[--units N\]/);

@@ -5,6 +5,7 @@ import {
   lengthBucketedBatches,
   prepareTrainingBatch,
   stratifiedSplit,
+  teacherStepTargets,
   TrainingCancelledError,
   type EpochRecord,
 } from '../../src/core/training/training';
@@ -12,6 +13,8 @@ import { OOV_ID } from '../../src/core/text/vocabulary';
 import { Classifier } from '../../src/core/classify/classifier';
 import { computeMetrics } from '../../src/core/model/metrics';
 import { flattenWeights } from '../../src/core/model/architecture';
+import { initWeights, Predictor } from '../../src/core/engine';
+import type { Architecture } from '../../src/core/model/architecture';
 import { trainFromSource } from '../support/engineHelper';
 
 /** A small separable task: the sentiment words decide the label, the rest is filler. */
@@ -250,5 +253,120 @@ describe('training loop', () => {
       await assert.rejects(run, TrainingCancelledError);
       assert.equal(lastMember, 2);
     });
+  });
+
+  describe('distillation', () => {
+    const data = syntheticReviews(160, 6);
+    const options = { ...small, epochs: 3, threads: 1, ensembleMembers: 2, distill: true } as const;
+
+    it('trains the teachers as an ensemble would, then one student saved alone, with their records', async function () {
+      this.timeout(120000);
+      const progress: { member?: number; members?: number; phase: string }[] = [];
+      const [ensemble, distilled] = await Promise.all([
+        trainFromSource(data, { ...options, distill: false }),
+        trainFromSource(data, options, { onProgress: (p) => progress.push(p) }),
+      ]);
+      assert.equal(distilled.model.otherMembers, undefined, 'one network');
+      assert.equal(distilled.members, undefined);
+      const record = distilled.distillation!;
+      assert.deepEqual(
+        record.teachers.map((t) => [t.seed, t.bestEpoch, t.accuracy]),
+        ensemble.members!.map((m) => [m.seed, m.bestEpoch, m.accuracy]),
+        'the teachers are the ensemble networks',
+      );
+      assert.equal(record.teachersAccuracy, ensemble.metrics.accuracy);
+      assert.equal(record.studentSeed, 44);
+      assert.equal(record.studentAccuracy, distilled.metrics.accuracy);
+      assert.equal(
+        distilled.bestEpoch,
+        distilled.history.find((e) => e.validationAccuracy === record.studentAccuracy)!.epoch,
+      );
+      assert.notDeepEqual(flattenWeights(distilled.model.weights), flattenWeights(ensemble.model.weights));
+      assert.deepEqual(distilled.model.vocabulary.tokens, ensemble.model.vocabulary.tokens);
+      // The student is one more network for progress.
+      assert.deepEqual([...new Set(progress.map((p) => `${p.member}/${p.members}`))], ['1/3', '2/3', '3/3']);
+    });
+
+    it('is off, with a warning, for a single network', async function () {
+      this.timeout(60000);
+      const warnings: string[] = [];
+      const result = await trainFromSource(
+        data,
+        { ...options, ensembleMembers: 1 },
+        { onWarning: (message) => warnings.push(message) },
+      );
+      assert.equal(result.distillation, undefined);
+      assert.deepEqual(warnings, ['distillation is off: it needs at least two ensemble members to learn from']);
+    });
+
+    it('stops with TrainingCancelledError while training the student', async () => {
+      const controller = new AbortController();
+      let lastMember = 0;
+      const run = trainFromSource(data, options, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          lastMember = p.member ?? 0;
+          if (p.member === 3 && p.phase === 'training') controller.abort();
+        },
+      });
+      await assert.rejects(run, TrainingCancelledError);
+      assert.equal(lastMember, 3);
+    });
+  });
+
+  it("carries each sentence's step targets into its batch, and the label's one-hot for sentences without", () => {
+    const ids = [Int32Array.of(2, 3), Int32Array.of(4), Int32Array.of(5, 6, 7)];
+    const labels = Int32Array.of(0, 1, 1);
+    const own = [Float32Array.of(0.6, 0.4, 0.8, 0.2), undefined, Float32Array.of(0.5, 0.5, 0.1, 0.9, 0.3, 0.7)];
+    const [batch] = lengthBucketedBatches(ids, labels, 3, new Random(1), [undefined, Int32Array.of(-1), undefined], {
+      classes: 2,
+      targets: own,
+    });
+    const T = batch.timeSteps;
+    for (let b = 0; b < 3; b++) {
+      const sentence = ids.findIndex((s) => s[0] === batch.ids[b * T]);
+      const row = [...batch.stepSoftTargets!.subarray(b * T * 2, (b + 1) * T * 2)];
+      // Its own step label -1: no target.
+      const expected = own[sentence] ? [...own[sentence]!].map((v) => Math.round(v * 100) / 100) : [0, 0];
+      while (expected.length < T * 2) expected.push(0);
+      assert.deepEqual(
+        row.map((v) => Math.round(v * 100) / 100),
+        expected,
+      );
+    }
+    const final = prepareTrainingBatch(batch, { wordDropout: 0, supervision: 'final' }, new Random(2));
+    assert.equal(final.stepSoftTargets, undefined);
+    const lastOf = (b: number) => {
+      const length = batch.lengths[b];
+      return [...batch.stepSoftTargets!.subarray((b * T + length - 1) * 2, (b * T + length) * 2)];
+    };
+    for (let b = 0; b < 3; b++) assert.deepEqual([...final.softTargets!.subarray(b * 2, b * 2 + 2)], lastOf(b));
+    const everyStep = prepareTrainingBatch(batch, { wordDropout: 0, supervision: 'every-step' }, new Random(2));
+    assert.equal(everyStep.stepSoftTargets, batch.stepSoftTargets);
+  });
+
+  it("mixes the teachers' mean probabilities after every token with the label's one-hot", async () => {
+    const arch: Architecture = {
+      cell: 'gru',
+      vocabSize: 10,
+      embeddingDim: 4,
+      units: 3,
+      layers: 1,
+      numClasses: 2,
+      dropout: 0,
+    };
+    const teachers = [1, 2].map((seed) => new Predictor(arch, initWeights(arch, seed), { threads: 1 }));
+    const ids = [Int32Array.of(2, 3, 4), Int32Array.of(), Int32Array.of(5)];
+    const labels = Int32Array.of(1, 0, 0);
+    const targets = await teacherStepTargets(teachers, ids, labels, 0.25);
+    ids.forEach((sentence, i) => {
+      const [a, b] = teachers.map((teacher) => teacher.predict(padBatch([sentence])).stepProbabilities);
+      assert.equal(targets[i].length, sentence.length * 2);
+      for (let k = 0; k < targets[i].length; k++) {
+        const expected = 0.25 * ((a[k] + b[k]) / 2) + (k % 2 === labels[i] ? 0.75 : 0);
+        assert.ok(Math.abs(targets[i][k] - expected) < 1e-6, `sentence ${i}, value ${k}`);
+      }
+    });
+    await Promise.all(teachers.map((teacher) => teacher.dispose()));
   });
 });

@@ -44,6 +44,7 @@ describe('trainingSettings', () => {
         'validationSplit',
         'seed',
         'ensembleMembers',
+        'distill',
         'skipGram',
         'lexiconWeight',
         'linguisticExamples',

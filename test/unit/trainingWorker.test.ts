@@ -265,4 +265,44 @@ describe('trainingWorker', () => {
     assert.equal((await harness.final(52)).type, 'cancelled');
     assert.deepEqual(files(), before);
   });
+
+  it('distils a seed ensemble into one saved network from the panel settings; cancelling in the student keeps the old model', async () => {
+    const source = { kind: 'file', path: path.join(fixtures, 'reviews.tsv') } as const;
+    harness.send({
+      type: 'train',
+      requestId: 53,
+      source,
+      maxBytes: MAX_BYTES,
+      settings: { ...SMALL, ensembleMembers: 2, distill: true },
+    });
+    const done = await harness.final(53);
+    assert.equal(done.type, 'done', JSON.stringify(done));
+    const networks = harness.received.flatMap((m) =>
+      m.requestId === 53 && m.type === 'progress' ? [`${m.progress.member}/${m.progress.members}`] : [],
+    );
+    assert.deepEqual([...new Set(networks)], ['1/3', '2/3', '3/3'], 'the student is one more network');
+    const dir = path.join(tmp, 'models', 'distilled-model');
+    harness.send({ type: 'save', requestId: 54, dir, name: 'distilled-model' });
+    assert.equal((await harness.final(54)).type, 'saved');
+    const model = await loadClassifierModel(dir);
+    assert.equal(model.otherMembers?.length ?? 0, 0, 'one network');
+    assert.equal(model.metadata.members, undefined);
+    assert.equal(model.metadata.training.hyperparameters.distill, true);
+    const files = () => fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name))]);
+    const before = files();
+
+    harness.send({
+      type: 'train',
+      requestId: 55,
+      source,
+      maxBytes: MAX_BYTES,
+      settings: { ...SMALL, ensembleMembers: 2, distill: true, epochs: 1, batchSize: 2 },
+    });
+    await harness.next(
+      (m) => m.requestId === 55 && m.type === 'progress' && m.progress.member === 3 && m.progress.phase === 'training',
+    );
+    harness.send({ type: 'cancel', requestId: 55 });
+    assert.equal((await harness.final(55)).type, 'cancelled');
+    assert.deepEqual(files(), before);
+  });
 });

@@ -271,6 +271,8 @@ export class NetworkEngine {
     const positionRows: number[] = [];
     const positionLabels: number[] = [];
     const positionSentences: number[] = [];
+    // Where each position's target distribution starts in the soft targets, if the batch has any.
+    const positionTargets: number[] = [];
     if (batch.stepLabels) {
       for (let p = 0; p < B; p++) {
         const b = packing.order[p];
@@ -280,6 +282,7 @@ export class NetworkEngine {
             positionRows.push(packing.offsets[t] + p);
             positionLabels.push(label);
             positionSentences.push(b);
+            positionTargets.push((b * T + t) * C);
           }
         }
       }
@@ -291,8 +294,16 @@ export class NetworkEngine {
         positionSentences.push(packing.order[p]);
       }
     }
-    const soft = batch.softTargets;
-    if (soft && soft.length !== B * C) throw new Error(`softTargets has ${soft.length} values, expected ${B * C}`);
+    const stepSoft = batch.stepSoftTargets;
+    if (stepSoft) {
+      if (!batch.stepLabels) throw new Error('stepSoftTargets need stepLabels');
+      if (batch.softTargets) throw new Error('a batch has softTargets or stepSoftTargets, not both');
+      if (stepSoft.length !== B * T * C)
+        throw new Error(`stepSoftTargets has ${stepSoft.length} values, expected ${B * T * C}`);
+    }
+    const soft = stepSoft ?? batch.softTargets;
+    if (soft && !stepSoft && soft.length !== B * C)
+      throw new Error(`softTargets has ${soft.length} values, expected ${B * C}`);
     const count = positionRows.length;
     const normalizer = lossCount ?? count;
     let lossSum = 0;
@@ -318,7 +329,7 @@ export class NetworkEngine {
       }
       if (argmax === label) correct++;
       if (soft) {
-        const at = positionSentences[q] * C;
+        const at = stepSoft ? positionTargets[q] : positionSentences[q] * C;
         for (let k = 0; k < C; k++) {
           const target = soft[at + k];
           if (target > 0) lossSum += target * (Math.log(sum) + max - logits[k]);

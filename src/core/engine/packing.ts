@@ -78,6 +78,9 @@ export function selectSentences(batch: Batch, rows: Int32Array): Batch {
     ...(batch.softTargets
       ? { softTargets: selectRows(batch.softTargets, rows, batch.softTargets.length / batch.batchSize) }
       : {}),
+    ...(batch.stepSoftTargets
+      ? { stepSoftTargets: selectRows(batch.stepSoftTargets, rows, batch.stepSoftTargets.length / batch.batchSize) }
+      : {}),
   };
 }
 

@@ -19,6 +19,13 @@ export interface Batch {
    * one-hot. The labels still count the correct predictions.
    */
   readonly softTargets?: Float32Array;
+  /**
+   * Optional target distribution of each step [batchSize, timeSteps, numClasses] (distillation under
+   * every-step supervision): the cross-entropy at each labelled step (stepLabels >= 0) is taken against
+   * that step's row instead of its label's one-hot; other steps' rows are ignored. Needs stepLabels, and
+   * excludes softTargets. The step labels still count the correct predictions.
+   */
+  readonly stepSoftTargets?: Float32Array;
   /** Optional lexicon terms of the loss (lexicon-regularised training; see core/lexicon/lexiconTargets.ts). */
   readonly lexicon?: LexiconTargets;
 }

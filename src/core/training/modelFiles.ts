@@ -49,13 +49,23 @@ export interface SaveInfo {
 /**
  * Saves a training run's best model with its metadata (atomically; see saveModel). A seed ensemble's
  * networks are saved together; its hyperparameters hold each network's seed, best epoch, accuracy and
- * history under `members` in place of `bestEpoch` and `history`.
+ * history under `members` in place of `bestEpoch` and `history`. A distilled run saves its student
+ * alone, with the student's `bestEpoch` and `history`, `distill: true`, `ensembleMembers` (the
+ * teachers) and under `distillation` the teachers' records, their ensemble's accuracy and the student's.
  */
 export async function saveTrainedModel(dir: string, result: TrainingResult, info: SaveInfo): Promise<ModelMetadata> {
   const { model, options } = result;
   // The pretraining texts themselves would bloat metadata.json; their number is enough to describe the run.
-  // A single network's hyperparameters are written as they were before ensembles existed (no ensembleMembers).
-  const { tokenizer, labels: _labels, pretrainingTexts, ensembleMembers, ...hyperparameters } = options;
+  // A single network's hyperparameters are written as they were before ensembles existed (no ensembleMembers,
+  // and no distill unless the run distilled).
+  const {
+    tokenizer,
+    labels: _labels,
+    pretrainingTexts,
+    ensembleMembers,
+    distill: _distill,
+    ...hyperparameters
+  } = options;
   return saveModel(
     dir,
     {
@@ -85,6 +95,7 @@ export async function saveTrainedModel(dir: string, result: TrainingResult, info
                   validationExamples: result.validationExamples,
                   history: result.history,
                 }),
+            ...(result.distillation ? { ensembleMembers, distill: true, distillation: result.distillation } : {}),
           },
           durationSeconds: Math.round(result.seconds * 10) / 10,
           skipGram: result.skipGramPretrained,

@@ -2,7 +2,8 @@
  * Training a classifier from labelled texts: stratified validation split, vocabulary from the
  * training part, optional skip-gram pretraining of the embedding, length-bucketed batches through
  * the fast engine, validation after every epoch, early stopping, and the best epoch's weights; for a
- * seed ensemble, one such network per seed on the same split and vocabulary.
+ * seed ensemble, one such network per seed on the same split and vocabulary, and optionally one more
+ * network distilled from them.
  */
 import { abbreviate, listSome } from '../readers/displayText';
 import { Architecture, CellType, NetworkWeights } from '../model/architecture';
@@ -22,7 +23,7 @@ import {
 } from '../../protocol/trainingSettings';
 import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from '../lexicon/lexiconTargets';
 import { negativeLabelOf, positiveLabelOf } from '../classify/scoring';
-import { averageProbabilities } from '../classify/ensemble';
+import { averageProbabilities, predictEnsemble } from '../classify/ensemble';
 import type { ClassifierModel } from '../classify/classifier';
 
 /** A labelled text; other fields (line numbers, ...) are ignored. */
@@ -116,6 +117,23 @@ export interface TrainedModel extends ClassifierModel {
   readonly maxLength: number;
 }
 
+/**
+ * A distilled run (options.distill with ensembleMembers >= 2): the teachers it trained and how the
+ * saved network, the student, was trained from them.
+ */
+export interface DistillationRecord {
+  /** The teacher networks' records (seeds seed, seed + 1, ...), in order. */
+  readonly teachers: readonly MemberRecord[];
+  /** Validation accuracy of the teachers' ensemble (their probabilities averaged), for comparison with the student's. */
+  readonly teachersAccuracy: number;
+  /** The student's seed: the run's seed plus the number of teachers. */
+  readonly studentSeed: number;
+  /** The student's own validation accuracy at its best epoch (the training part's when there is no validation part). */
+  readonly studentAccuracy: number;
+  /** Share of the teachers' distribution in the student's targets; the rest is the label's one-hot. */
+  readonly teacherWeight: number;
+}
+
 /** One network of a seed ensemble: how its training went. */
 export interface MemberRecord {
   /** Its seed: the run's seed plus its index (0 for the first network). */
@@ -134,12 +152,14 @@ export interface TrainingResult {
    * a seed ensemble, of the ensemble (its networks' probabilities averaged).
    */
   readonly metrics: Metrics;
-  /** The (first) network's epochs. */
+  /** The (first) network's epochs; for a distilled run, the student's. */
   readonly history: readonly EpochRecord[];
-  /** The (first) network's best epoch. */
+  /** The (first) network's best epoch; for a distilled run, the student's. */
   readonly bestEpoch: number;
-  /** For a seed ensemble: every network's record, in network order; absent for one network. */
+  /** For a seed ensemble: every network's record, in network order; absent for one network (a distilled run included). */
   readonly members?: readonly MemberRecord[];
+  /** For a distilled run: its teachers and the student's seed and accuracy; the model is the student alone. */
+  readonly distillation?: DistillationRecord;
   /** Whether skip-gram pretraining ran: options.skipGram, unless initialEmbedding covered enough of the vocabulary (SKIP_GRAM_COVERAGE_LIMIT). */
   readonly skipGramPretrained: boolean;
   readonly trainingExamples: number;
@@ -256,11 +276,22 @@ export function prepareTrainingData<T extends LabelledText>(
 }
 
 /**
+ * Share of the teachers' averaged distribution in a distilled student's target at each supervised
+ * step; the rest is the label's one-hot. Half and half: a standard mix (Hinton et al., 2015, found a
+ * mix of soft and hard targets better than soft ones alone), not tuned on this project's data.
+ */
+export const DISTILLATION_TEACHER_WEIGHT = 0.5;
+
+/**
  * Trains a classifier: one network, or with options.ensembleMembers = N > 1 a seed ensemble of N
  * networks trained one after the other with seeds seed, seed + 1, ..., on the same split and
  * vocabulary, each with its own early stopping (network k is the network a run with seed + k - 1 would
- * train, apart from the split and vocabulary, which the run's seed makes). Inputs are not changed.
- * Yields to the event loop between batches so that a worker can receive a cancel message.
+ * train, apart from the split and vocabulary, which the run's seed makes). With options.distill the N
+ * networks are teachers: one more network, the student (seed + N, same split, vocabulary and recipe),
+ * is trained on targets that mix the teachers' averaged probabilities after every word of each
+ * training sentence with the label (DISTILLATION_TEACHER_WEIGHT), and the model is the student alone.
+ * Inputs are not changed. Yields to the event loop between batches so that a worker can receive a
+ * cancel message.
  */
 export async function trainClassifier(
   data: readonly LabelledText[],
@@ -303,9 +334,24 @@ export async function trainClassifier(
   const lexicon =
     lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, lexiconWeight) : undefined;
   const members = options.ensembleMembers;
+  const distill = options.distill && members >= 2;
+  if (options.distill && !distill)
+    hooks.onWarning?.('distillation is off: it needs at least two ensemble members to learn from');
   // The hook is asked once, with the first network's fresh embedding; every network starts from the rows it sets.
   const start = startingEmbedding(hooks, vocabulary, initWeights(arch, options.seed).embedding, options.embeddingDim);
-  const context: RunContext = { options, hooks, prepared, arch, lexicon, linguisticExamples, members, elapsed, start };
+  // Progress counts a distilled run's student as one more network.
+  const networksTrained = members + (distill ? 1 : 0);
+  const context: RunContext = {
+    options,
+    hooks,
+    prepared,
+    arch,
+    lexicon,
+    linguisticExamples,
+    members: networksTrained,
+    elapsed,
+    start,
+  };
   const runs: MemberRun[] = [];
   for (let member = 0; member < members; member++) {
     if (hooks.signal?.aborted) throw new TrainingCancelledError();
@@ -314,38 +360,64 @@ export async function trainClassifier(
 
   const metricsIds = validation.length ? validationIds : trainIds;
   const metricsGold = validation.length ? validationLabels : trainLabels;
-  const networks = runs.map((run) => run.weights);
   // Without a helper script (options.threads is 1, checked above) the metrics stay in one thread too.
-  const metricsPredictors = networks.map(
-    (weights) =>
-      new Predictor(arch, weights, {
-        threads: hooks.helperScript === undefined ? 1 : undefined,
-        helperScript: hooks.helperScript,
-        onWarning: hooks.onWarning,
-      }),
-  );
+  const predictorsOf = (networks: readonly NetworkWeights[]) =>
+    networks.map(
+      (weights) =>
+        new Predictor(arch, weights, {
+          threads: hooks.helperScript === undefined ? 1 : undefined,
+          helperScript: hooks.helperScript,
+          onWarning: hooks.onWarning,
+        }),
+    );
+  let distillation: DistillationRecord | undefined;
+  let student: MemberRun | undefined;
+  if (distill) {
+    if (hooks.signal?.aborted) throw new TrainingCancelledError();
+    const teachers = predictorsOf(runs.map((run) => run.weights));
+    let targets: Float32Array[];
+    let teachersPredicted: Int32Array;
+    try {
+      targets = await teacherStepTargets(teachers, trainIds, trainLabels, DISTILLATION_TEACHER_WEIGHT, hooks.signal);
+      teachersPredicted = predictEnsembleClasses(teachers, metricsIds);
+    } finally {
+      await Promise.all(teachers.map((predictor) => predictor.dispose()));
+    }
+    student = await trainMember(context, members, targets);
+    distillation = {
+      teachers: runs.map(({ seed, bestEpoch, accuracy, history }) => ({ seed, bestEpoch, accuracy, history })),
+      teachersAccuracy: computeMetrics(metricsGold, teachersPredicted, labels).accuracy,
+      studentSeed: student.seed,
+      studentAccuracy: student.accuracy,
+      teacherWeight: DISTILLATION_TEACHER_WEIGHT,
+    };
+  }
+  const networks = student ? [student.weights] : runs.map((run) => run.weights);
+  const metricsPredictors = predictorsOf(networks);
   let predicted: Int32Array;
   try {
     predicted = predictEnsembleClasses(metricsPredictors, metricsIds);
   } finally {
     await Promise.all(metricsPredictors.map((predictor) => predictor.dispose()));
   }
+  const first = student ?? runs[0];
   return {
     model: {
       arch,
       weights: networks[0],
-      ...(members > 1 ? { otherMembers: networks.slice(1) } : {}),
+      ...(networks.length > 1 ? { otherMembers: networks.slice(1) } : {}),
       vocabulary,
       labels,
       tokenizer: options.tokenizer,
       maxLength: options.maxLength,
     },
     metrics: computeMetrics(metricsGold, predicted, labels),
-    history: runs[0].history,
-    bestEpoch: runs[0].bestEpoch,
-    ...(members > 1
+    history: first.history,
+    bestEpoch: first.bestEpoch,
+    ...(networks.length > 1
       ? { members: runs.map(({ seed, bestEpoch, accuracy, history }) => ({ seed, bestEpoch, accuracy, history })) }
       : {}),
+    ...(distillation ? { distillation } : {}),
     skipGramPretrained: runs[0].skipGramPretrained,
     trainingExamples: train.length,
     validationExamples: validation.length,
@@ -363,6 +435,7 @@ interface RunContext {
   readonly arch: Architecture;
   readonly lexicon: LexiconSettings | undefined;
   readonly linguisticExamples: boolean;
+  /** Networks the run trains (a distilled run's student included), for progress. */
   readonly members: number;
   readonly elapsed: () => number;
   /** The rows of the embedding the initialEmbedding hook sets, if any. */
@@ -375,8 +448,12 @@ interface MemberRun extends MemberRecord {
   readonly skipGramPretrained: boolean;
 }
 
-/** Trains network `member` (from 0) of a run with seed options.seed + member. */
-async function trainMember(context: RunContext, member: number): Promise<MemberRun> {
+/**
+ * Trains network `member` (from 0) of a run with seed options.seed + member. `targets` (a distilled
+ * student's): each training sentence's target distribution at every step, [length, classes] (see
+ * {@link teacherStepTargets}); the synthetic linguistic examples keep their labels.
+ */
+async function trainMember(context: RunContext, member: number, targets?: readonly Float32Array[]): Promise<MemberRun> {
   const { options, hooks, arch, lexicon, linguisticExamples, members, elapsed, start } = context;
   const { vocabulary, trainIds, trainLabels, validationIds, validationLabels, pretrainingTokens, train, validation } =
     context.prepared;
@@ -442,6 +519,7 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
       const synthetic = linguisticExamples
         ? syntheticExamples(lexicon!, vocabulary, trainIds, trainLabels, options.maxLength, random)
         : undefined;
+      const stepTargets = targets && { classes: arch.numClasses, targets };
       const batches = synthetic
         ? lengthBucketedBatches(
             [...trainIds, ...synthetic.ids],
@@ -449,8 +527,9 @@ async function trainMember(context: RunContext, member: number): Promise<MemberR
             options.batchSize,
             random,
             [...trainIds.map(() => undefined), ...synthetic.stepLabels],
+            stepTargets,
           )
-        : lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random);
+        : lengthBucketedBatches(trainIds, trainLabels, options.batchSize, random, undefined, stepTargets);
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
@@ -618,7 +697,11 @@ export function stratifiedSplit<T extends LabelledText>(
  * Batches of similar lengths, so little work goes into padding: shuffle, cut into pools of 32
  * batches, sort each pool by length, slice into batches, shuffle the batch order. `stepLabels`
  * (optional, per sequence) gives some sequences their own label per step; a batch with any of them
- * carries batch.stepLabels, the other sequences' steps labelled with their label.
+ * carries batch.stepLabels, the other sequences' steps labelled with their label. `stepTargets`
+ * (optional, a distilled student's) gives some sequences a target distribution per step ([length,
+ * classes] each): every batch then carries batch.stepSoftTargets, the other sequences' steps
+ * targeted at the one-hot of their step label (zeros where a step is unlabelled, and at padding).
+ * The random stream is used the same way with or without them.
  */
 export function lengthBucketedBatches(
   ids: readonly Int32Array[],
@@ -626,6 +709,7 @@ export function lengthBucketedBatches(
   batchSize: number,
   random: Random,
   stepLabels?: readonly (Int32Array | undefined)[],
+  stepTargets?: { readonly classes: number; readonly targets: readonly (Float32Array | undefined)[] },
 ): Batch[] {
   const order = random.shuffled(ids.map((_, i) => i));
   const poolSize = batchSize * 32;
@@ -639,20 +723,78 @@ export function lengthBucketedBatches(
         Infinity,
         members.map((i) => labels[i]),
       );
+      const own = stepLabels && members.some((i) => stepLabels[i]) ? members.map((i) => stepLabels[i]) : undefined;
+      const labelled = own ? { ...batch, stepLabels: memberStepLabels(batch, own) } : batch;
       batches.push(
-        stepLabels && members.some((i) => stepLabels[i])
+        stepTargets
           ? {
-              ...batch,
-              stepLabels: memberStepLabels(
-                batch,
-                members.map((i) => stepLabels[i]),
+              ...labelled,
+              stepSoftTargets: memberStepTargets(
+                labelled,
+                members.map((i) => stepTargets.targets[i]),
+                stepTargets.classes,
               ),
             }
-          : batch,
+          : labelled,
       );
     }
   }
   return random.shuffled(batches);
+}
+
+/**
+ * Per-step targets of a batch [B, T, C]: a member's own rows where given, else the one-hot of its
+ * step label (batch.stepLabels, or its label at each real step); zeros at padding and unlabelled steps.
+ */
+function memberStepTargets(batch: Batch, own: readonly (Float32Array | undefined)[], C: number): Float32Array {
+  const T = batch.timeSteps;
+  const out = new Float32Array(batch.batchSize * T * C);
+  own.forEach((rows, b) => {
+    const length = batch.lengths[b];
+    if (rows) {
+      out.set(rows.subarray(0, length * C), b * T * C);
+      return;
+    }
+    for (let t = 0; t < length; t++) {
+      const label = batch.stepLabels ? batch.stepLabels[b * T + t] : batch.labels![b];
+      if (label >= 0) out[(b * T + t) * C + label] = 1;
+    }
+  });
+  return out;
+}
+
+/**
+ * A distilled student's targets: for each training sentence [length, classes], at every step
+ * `teacherWeight` times the teachers' mean softmax after that token (inference, no dropout) plus
+ * (1 - teacherWeight) times its label's one-hot. Yields between batches; an aborted signal stops it
+ * with a TrainingCancelledError.
+ */
+export async function teacherStepTargets(
+  teachers: readonly Predictor[],
+  ids: readonly Int32Array[],
+  labels: Int32Array,
+  teacherWeight: number,
+  signal?: AbortSignal,
+  batchSize = 256,
+): Promise<Float32Array[]> {
+  const C = teachers[0].arch.numClasses;
+  const targets = ids.map((sentence) => new Float32Array(sentence.length * C));
+  const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
+  for (let start = 0; start < order.length; start += batchSize) {
+    await yieldToEventLoop();
+    if (signal?.aborted) throw new TrainingCancelledError();
+    const members = order.slice(start, start + batchSize);
+    const batch = padBatch(members.map((i) => ids[i]));
+    const { stepProbabilities } = predictEnsemble(teachers, batch);
+    const T = batch.timeSteps;
+    members.forEach((index, row) => {
+      const target = targets[index];
+      const from = stepProbabilities.subarray(row * T * C, (row * T + ids[index].length) * C);
+      for (let k = 0; k < target.length; k++) target[k] = teacherWeight * from[k];
+      for (let t = 0; t < ids[index].length; t++) target[t * C + labels[index]] += 1 - teacherWeight;
+    });
+  }
+  return targets;
 }
 
 /** Per-step labels of a batch [B, T]: a member's own where given, else its label at each real step; -1 at padding. */
@@ -669,8 +811,10 @@ function memberStepLabels(batch: Batch, own: readonly (Int32Array | undefined)[]
 /**
  * The batch as the trainer sees it: word dropout applied to a copy of the ids, per-step labels
  * when every step is supervised (a batch's own stepLabels, from synthetic examples, are kept then and
- * dropped for final-token supervision), and the lexicon terms' targets when `lexicon` is given. The
- * input batch is not changed.
+ * dropped for final-token supervision), and the lexicon terms' targets when `lexicon` is given. A
+ * batch's stepSoftTargets (a distilled student's) are kept under every-step supervision; under
+ * final-token supervision they become softTargets, each sentence's row at its last real step (its
+ * label's one-hot for an empty sentence). The input batch is not changed.
  */
 export function prepareTrainingBatch(
   batch: Batch,
@@ -693,13 +837,29 @@ export function prepareTrainingBatch(
       stepLabels.fill(batch.labels[b], b * batch.timeSteps, b * batch.timeSteps + batch.lengths[b]);
     }
   }
-  const { stepLabels: _own, ...rest } = batch;
+  const { stepLabels: _own, stepSoftTargets, ...rest } = batch;
+  const everyStep = stepLabels !== undefined;
   return {
     ...rest,
     ids,
     ...(stepLabels ? { stepLabels } : {}),
+    ...(stepSoftTargets && everyStep ? { stepSoftTargets } : {}),
+    ...(stepSoftTargets && !everyStep ? { softTargets: finalStepTargets(batch, stepSoftTargets) } : {}),
     ...(lexicon ? { lexicon: lexiconTargets(batch, ids, lexicon) } : {}),
   };
+}
+
+/** Each sentence's row of per-step targets [B, T, C] at its last real step, [B, C]; its label's one-hot when it is empty. */
+function finalStepTargets(batch: Batch, stepTargets: Float32Array): Float32Array {
+  const { batchSize: B, timeSteps: T } = batch;
+  const C = stepTargets.length / (B * T);
+  const out = new Float32Array(B * C);
+  for (let b = 0; b < B; b++) {
+    const length = Math.min(T, batch.lengths[b]);
+    if (length > 0) out.set(stepTargets.subarray((b * T + length - 1) * C, (b * T + length) * C), b * C);
+    else out[b * C + batch.labels![b]] = 1;
+  }
+  return out;
 }
 
 /** Mean cross-entropy and accuracy of the predictor's network on encoded sentences. */
