@@ -31,6 +31,7 @@ const settings = {
   validationSplit: 0.1,
   seed: 42,
   ensembleMembers: Number(arg('members', 2)),
+  distill: false,
   skipGram: true,
   lexiconWeight: 0.3,
   linguisticExamples: true,
@@ -46,6 +47,14 @@ const monitor = setInterval(() => {
   last = now;
 }, 10);
 const started = performance.now();
+// The worker ignores a message it does not accept (settings of another shape): say so instead of waiting forever.
+const silenceLimitMs = 120_000;
+let lastMessage = performance.now();
+const watchdog = setInterval(() => {
+  if (performance.now() - lastMessage < silenceLimitMs) return;
+  console.error(`no message from the training worker in ${silenceLimitMs / 1000} s: were the settings refused?`);
+  process.exit(1);
+}, 1000);
 worker.postMessage({
   type: 'train',
   requestId: 1,
@@ -59,6 +68,7 @@ worker.postMessage({
   },
 });
 worker.on('message', async (message) => {
+  lastMessage = performance.now();
   if (message.type === 'progress' && message.progress.phase === 'validated') {
     const p = message.progress;
     console.error(
@@ -66,6 +76,7 @@ worker.on('message', async (message) => {
     );
   } else if (message.type === 'done' || message.type === 'error') {
     clearInterval(monitor);
+    clearInterval(watchdog);
     const wall = (performance.now() - started) / 1000;
     const r = message.report;
     console.log(
