@@ -3,7 +3,7 @@ import type { Batch } from '../../src/core/model/batching';
 import { computeGradients, initWeights, ParallelTrainer, Random, Trainer } from '../../src/core/engine';
 import { selectSentences } from '../../src/core/engine/packing';
 import { NetworkEngine } from '../../src/core/engine/network';
-import { flattenWeights, type Architecture } from '../../src/core/model/architecture';
+import { flattenWeights, type Architecture, type NetworkWeights } from '../../src/core/model/architecture';
 import { maxAbsDiff, randomBatch } from './engineBatches';
 import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
@@ -16,6 +16,30 @@ const arch: Architecture = {
   numClasses: 3,
   dropout: 0,
 };
+
+/** Central differences of the loss at five random elements of every weight array against the analytic gradients. */
+function assertFiniteDifferences(weights: NetworkWeights, batch: Batch, seed: number): void {
+  const lossOf = () => new NetworkEngine().lossAndGradients(arch, weights, batch, undefined, true).loss;
+  const analytic = flattenWeights(computeGradients(arch, weights, batch).gradients);
+  const arrays = flattenWeights(weights);
+  const random = new Random(seed);
+  for (let a = 0; a < arrays.length; a++) {
+    for (let k = 0; k < 5; k++) {
+      const i = random.int(arrays[a].length);
+      const saved = arrays[a][i];
+      arrays[a][i] = saved + 1e-2;
+      const up = lossOf();
+      arrays[a][i] = saved - 1e-2;
+      const down = lossOf();
+      arrays[a][i] = saved;
+      const numeric = (up - down) / 2e-2;
+      assert.ok(
+        Math.abs(numeric - analytic[a][i]) < 2e-3 + 0.02 * Math.abs(numeric),
+        `array ${a} index ${i}: numeric ${numeric}, analytic ${analytic[a][i]}`,
+      );
+    }
+  }
+}
 
 /** The one-hot rows of a batch's labels, [B, C]. */
 function oneHot(batch: Batch): Float32Array {
@@ -73,26 +97,7 @@ describe('engine: soft targets (distillation)', () => {
       const weights = initWeights(arch, 5);
       const plain = randomBatch(arch, [5, 3, 4], undefined, 22, stepLabels);
       const batch: Batch = { ...plain, softTargets: randomTargets(plain, 3) };
-      const lossOf = () => new NetworkEngine().lossAndGradients(arch, weights, batch, undefined, true).loss;
-      const analytic = flattenWeights(computeGradients(arch, weights, batch).gradients);
-      const arrays = flattenWeights(weights);
-      const random = new Random(8);
-      for (let a = 0; a < arrays.length; a++) {
-        for (let k = 0; k < 5; k++) {
-          const i = random.int(arrays[a].length);
-          const saved = arrays[a][i];
-          arrays[a][i] = saved + 1e-2;
-          const up = lossOf();
-          arrays[a][i] = saved - 1e-2;
-          const down = lossOf();
-          arrays[a][i] = saved;
-          const numeric = (up - down) / 2e-2;
-          assert.ok(
-            Math.abs(numeric - analytic[a][i]) < 2e-3 + 0.02 * Math.abs(numeric),
-            `array ${a} index ${i}: numeric ${numeric}, analytic ${analytic[a][i]}`,
-          );
-        }
-      }
+      assertFiniteDifferences(weights, batch, 8);
     });
   }
 
@@ -128,26 +133,7 @@ describe('engine: soft targets (distillation)', () => {
         [...batch.stepSoftTargets!.subarray(0, arch.numClasses)],
         [...batch.stepSoftTargets!.subarray(arch.numClasses, 2 * arch.numClasses)],
       );
-      const lossOf = () => new NetworkEngine().lossAndGradients(arch, weights, batch, undefined, true).loss;
-      const analytic = flattenWeights(computeGradients(arch, weights, batch).gradients);
-      const arrays = flattenWeights(weights);
-      const random = new Random(9);
-      for (let a = 0; a < arrays.length; a++) {
-        for (let k = 0; k < 5; k++) {
-          const i = random.int(arrays[a].length);
-          const saved = arrays[a][i];
-          arrays[a][i] = saved + 1e-2;
-          const up = lossOf();
-          arrays[a][i] = saved - 1e-2;
-          const down = lossOf();
-          arrays[a][i] = saved;
-          const numeric = (up - down) / 2e-2;
-          assert.ok(
-            Math.abs(numeric - analytic[a][i]) < 2e-3 + 0.02 * Math.abs(numeric),
-            `array ${a} index ${i}: numeric ${numeric}, analytic ${analytic[a][i]}`,
-          );
-        }
-      }
+      assertFiniteDifferences(weights, batch, 9);
     });
 
     it('travel with a batch split between two threads, and a batch without step labels or of a wrong size is refused', () => {
