@@ -11,6 +11,18 @@ const fixtures = path.join(__dirname, '..', 'fixtures', 'workspace', 'training')
 const MAX_BYTES = 100 * 1024 * 1024;
 const SMALL = SMALL_PANEL_SETTINGS;
 
+/**
+ * The training fixture repeated `times` times in a file of `dir`: a run on it lasts long enough for a
+ * cancel sent on its first progress message to arrive while its last network still trains, however
+ * slowly the test's thread answers.
+ */
+function repeatedFixture(dir: string, times: number): string {
+  const file = path.join(dir, `reviews-x${times}.tsv`);
+  const [header, ...rows] = fs.readFileSync(path.join(fixtures, 'reviews.tsv'), 'utf8').trimEnd().split('\n');
+  fs.writeFileSync(file, `${header}\n${`${rows.join('\n')}\n`.repeat(times)}`);
+  return file;
+}
+
 /** The real worker entry in a plain Node worker thread (TypeScript through tsx). */
 class WorkerHarness {
   readonly worker = new Worker(path.join(__dirname, '..', '..', 'src', 'worker', 'trainingWorker.ts'), {
@@ -254,7 +266,7 @@ describe('trainingWorker', () => {
     harness.send({
       type: 'train',
       requestId: 52,
-      source,
+      source: { kind: 'file', path: repeatedFixture(tmp, 20) },
       maxBytes: MAX_BYTES,
       settings: { ...SMALL, ensembleMembers: 2, epochs: 1, batchSize: 2 },
     });
@@ -294,7 +306,7 @@ describe('trainingWorker', () => {
     harness.send({
       type: 'train',
       requestId: 55,
-      source,
+      source: { kind: 'file', path: repeatedFixture(tmp, 20) },
       maxBytes: MAX_BYTES,
       settings: { ...SMALL, ensembleMembers: 2, distill: true, epochs: 1, batchSize: 2 },
     });
