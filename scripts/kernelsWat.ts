@@ -159,16 +159,37 @@ function exp4(into: string, x: string): string {
       (i32x4.shl (i32x4.add (local.get $ex_m) (i32x4.splat (i32.const ${127 - 0x4b400000}))) (i32.const 23))))`;
 }
 
+/**
+ * The exp of inference's gate kernels: like {@link exp4} (same clamp, same 2^n in the exponent
+ * bits) but through 2^t with t = x log2 e: n = round(t), f = t - n in [-1/2, 1/2], and 2^f from a
+ * degree-5 polynomial fitted for relative error (1.9e-7 at most on [-1/2, 1/2] in f32 Horner; the
+ * rounding of t adds up to |t| 6e-8, which only matters where sigmoid and tanh have saturated).
+ * Fewer and shorter dependent operations than exp4's two-part reduction and degree-7 polynomial.
+ */
+function exp4Inference(into: string, x: string): string {
+  return `
+    (local.set $ex_x (f32x4.mul (f32x4.pmin (f32x4.pmax ${x} ${f4(-87.3)}) ${f4(88)}) ${f4(1.4426950408889634)}))
+    (local.set $ex_m (f32x4.add (local.get $ex_x) ${f4(ROUNDING_MAGIC)}))
+    (local.set $ex_x (f32x4.sub (local.get $ex_x) (f32x4.sub (local.get $ex_m) ${f4(ROUNDING_MAGIC)})))
+    (local.set $ex_p (f32x4.add (f32x4.mul ${f4(0.0013264728477224708)} (local.get $ex_x)) ${f4(0.009671512991189957)}))
+    (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(0.05550733581185341)}))
+    (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(0.24022242426872253)}))
+    (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(0.6931470036506653)}))
+    (local.set $ex_p (f32x4.add (f32x4.mul (local.get $ex_p) (local.get $ex_x)) ${f4(1)}))
+    (local.set ${into} (f32x4.mul (local.get $ex_p)
+      (i32x4.shl (i32x4.add (local.get $ex_m) (i32x4.splat (i32.const ${127 - 0x4b400000}))) (i32.const 23))))`;
+}
+
 /** Statements that set local `into` to sigmoid(x) = 1 / (1 + exp(-x)) (inlined exp4). */
-function sigmoid4(into: string, x: string): string {
-  return `${exp4(into, `(f32x4.neg ${x})`)}
+function sigmoid4(into: string, x: string, exp = exp4): string {
+  return `${exp(into, `(f32x4.neg ${x})`)}
     (local.set ${into} (f32x4.div ${f4(1)} (f32x4.add ${f4(1)} (local.get ${into}))))`;
 }
 
 /** Statements that set local `into` to tanh(x) = 1 - 2 / (exp(2x) + 1) (inlined exp4). */
-function tanh4(into: string, x: string): string {
+function tanh4(into: string, x: string, exp = exp4): string {
   return `
-    (local.set ${into} ${x})${exp4(into, `(f32x4.add (local.get ${into}) (local.get ${into}))`)}
+    (local.set ${into} ${x})${exp(into, `(f32x4.add (local.get ${into}) (local.get ${into}))`)}
     (local.set ${into} (f32x4.sub ${f4(1)} (f32x4.div ${f4(2)} (f32x4.add (local.get ${into}) ${f4(1)}))))`;
 }
 
@@ -409,6 +430,104 @@ function roundToInt(x: string): string {
   return `(i32x4.sub (f32x4.add ${x} ${f4(ROUNDING_MAGIC)}) (i32x4.splat (i32.const ${0x4b400000})))`;
 }
 
+/**
+ * Statements that end one row's quantization (see quantize_rows): given $m, the running maximum of
+ * the row's |x| bit patterns per lane, store the row's scale max |x| / $qmax as f32 at byte address
+ * `scaleAt` and write the $end / 4 floats at byte address $row (a multiple of 8) rounded to int16 at
+ * $out onwards. Uses locals $m, $max, $inv, $j, $row, $out, $end and parameter $qmax.
+ */
+function quantizeRow(label: string, scaleAt: string): string {
+  return `
+        (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+        (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
+        (local.set $max (f32x4.extract_lane 0 (local.get $m)))
+        (f32.store ${scaleAt} (f32.div (local.get $max) (local.get $qmax)))
+        (local.set $inv (f32x4.splat (select (f32.div (local.get $qmax) (local.get $max)) (f32.const 0) (f32.gt (local.get $max) (f32.const 0)))))
+        (local.set $j (i32.const 0))
+        (block $${label}_done
+          (loop $${label}
+            (br_if $${label}_done (i32.ge_s (local.get $j) (local.get $end)))
+            (v128.store (local.get $out) (i16x8.narrow_i32x4_s
+              ${roundToInt(`(f32x4.mul ${ld('$row', '$j')} (local.get $inv))`)}
+              ${roundToInt(`(f32x4.mul ${ld('$row', '$j', '(i32.const 16)')} (local.get $inv))`)}))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 32)))
+            (br $${label})))`;
+}
+
+/** Locals of {@link quantizeRow} (besides $j and the $qmax parameter). */
+const QUANTIZE_ROW_LOCALS =
+  '(local $m v128) (local $max f32) (local $inv v128) (local $row i32) (local $out i32) (local $end i32)';
+
+/**
+ * A loop over the n rows of a GRU step for the inference kernels: for each row, $rg is the byte
+ * address of its gates [z | r | h~] (Hp each), $rp of its previous state, $row of the state row the
+ * kernel writes (base `dest`, row stride Hp), $out of its quantized row (base $q, row stride Hp
+ * int16); `body` runs for each 4 columns ($j bytes in, up to $end = Hp * 4) and keeps in $m the
+ * maximum of |written value| bit patterns, then the row is quantized into $q with its scale at
+ * $scales + 4 i.
+ */
+function gruInferenceLoop(dest: string, body: string): string {
+  return `
+    (local.set $end (i32.shl (local.get $Hp) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $rg (i32.add (local.get $g) (i32.mul (local.get $i) (i32.mul (local.get $end) (i32.const 3)))))
+        (local.set $rp (i32.add (local.get $hp) (i32.mul (local.get $i) (local.get $end))))
+        (local.set $row (i32.add (local.get ${dest}) (i32.mul (local.get $i) (local.get $end))))
+        (local.set $m (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_s (local.get $j) (local.get $end)))${body}
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cols)))
+        (local.set $out (i32.add (local.get $q) (i32.mul (local.get $i) (i32.shl (local.get $Hp) (i32.const 1)))))${quantizeRow('q', '(i32.add (local.get $scales) (i32.shl (local.get $i) (i32.const 2)))')}
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))`;
+}
+
+const GRU_INFERENCE_LOCALS = `(local $i i32) (local $j i32) (local $rg i32) (local $rp i32) ${QUANTIZE_ROW_LOCALS} (local $z v128) (local $x v128)`;
+const at = (base: string, extra = '') =>
+  extra
+    ? `(i32.add (i32.add (local.get ${base}) (local.get $j)) ${extra})`
+    : `(i32.add (local.get ${base}) (local.get $j))`;
+const HPB = '(local.get $end)';
+const HPB2 = '(i32.shl (local.get $end) (i32.const 1))';
+
+/**
+ * GRU kernels of inference with integer recurrent products (the same arithmetic as gru_fwd_zr and
+ * gru_fwd_h, then the row quantized as quantize_rows does it, for the next product; pointers are
+ * byte offsets, q int16 rows of Hp, scales f32):
+ * - gru_inf_zr(n, Hp, g, hp, rh, q, scales, qmax): z = sigmoid in place; rh = sigmoid(r's
+ *   pre-activation) * hp, and rh quantized into q / scales (r itself is not stored);
+ * - gru_inf_h(n, Hp, g, hp, h, q, scales, qmax): h = z * hp + (1 - z) * tanh(h~'s pre-activation),
+ *   and h quantized into q / scales (h~ is not stored).
+ */
+const GRU_INFERENCE_KERNELS = `
+  (func (export "gru_inf_zr") (param $n i32) (param $Hp i32) (param $g i32) (param $hp i32) (param $rh i32)
+    (param $q i32) (param $scales i32) (param $qmax f32)
+    ${GRU_INFERENCE_LOCALS} ${EXP4_LOCALS}${gruInferenceLoop(
+      '$rh',
+      `${sigmoid4('$z', `(v128.load ${at('$rg')})`, exp4Inference)}
+            (v128.store ${at('$rg')} (local.get $z))${sigmoid4('$x', `(v128.load ${at('$rg', HPB)})`, exp4Inference)}
+            (local.set $x (f32x4.mul (local.get $x) (v128.load ${at('$rp')})))
+            (v128.store ${at('$row')} (local.get $x))
+            (local.set $m (i32x4.max_s (local.get $m) (f32x4.abs (local.get $x))))`,
+    )})
+  (func (export "gru_inf_h") (param $n i32) (param $Hp i32) (param $g i32) (param $hp i32) (param $h i32)
+    (param $q i32) (param $scales i32) (param $qmax f32)
+    ${GRU_INFERENCE_LOCALS} ${EXP4_LOCALS}${gruInferenceLoop(
+      '$h',
+      `
+            (local.set $z (v128.load ${at('$rg')}))${tanh4('$x', `(v128.load ${at('$rg', HPB2)})`, exp4Inference)}
+            (local.set $x (f32x4.add (f32x4.mul (local.get $z) (v128.load ${at('$rp')})) (f32x4.mul (f32x4.sub ${f4(1)} (local.get $z)) (local.get $x))))
+            (v128.store ${at('$row')} (local.get $x))
+            (local.set $m (i32x4.max_s (local.get $m) (f32x4.abs (local.get $x))))`,
+    )})`;
+
 /** Rows of C computed together by the integer gemm's main tile (x 8 columns). */
 export const QGEMM_TILE_ROWS = 6;
 
@@ -501,22 +620,7 @@ function integerKernels(): string {
             (local.set $m (i32x4.max_s (local.get $m) (f32x4.abs ${ld('$row', '$j')})))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $max)))
-        (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
-        (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
-        (local.set $max (f32x4.extract_lane 0 (local.get $m)))
-        (f32.store (i32.add (local.get $scales) (i32.shl (local.get $i) (i32.const 2))) (f32.div (local.get $max) (local.get $qmax)))
-        (local.set $inv (f32x4.splat (select (f32.div (local.get $qmax) (local.get $max)) (f32.const 0) (f32.gt (local.get $max) (f32.const 0)))))
-        (local.set $out (i32.add (local.get $dst) (i32.mul (local.get $i) (local.get $ldq))))
-        (local.set $j (i32.const 0))
-        (block $q_done
-          (loop $q
-            (br_if $q_done (i32.ge_s (local.get $j) (local.get $end)))
-            (v128.store (local.get $out) (i16x8.narrow_i32x4_s
-              ${roundToInt(`(f32x4.mul ${ld('$row', '$j')} (local.get $inv))`)}
-              ${roundToInt(`(f32x4.mul ${ld('$row', '$j', '(i32.const 16)')} (local.get $inv))`)}))
-            (local.set $out (i32.add (local.get $out) (i32.const 16)))
-            (local.set $j (i32.add (local.get $j) (i32.const 32)))
-            (br $q)))
+        (local.set $out (i32.add (local.get $dst) (i32.mul (local.get $i) (local.get $ldq))))${quantizeRow('q', '(i32.add (local.get $scales) (i32.shl (local.get $i) (i32.const 2)))')}
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
   (func (export "qgemm")
@@ -535,7 +639,7 @@ function integerKernels(): string {
     (local $a v128) (local $b0 v128) (local $b1 v128) (local $s v128) (local $s0 v128) (local $s1 v128) ${locals}
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $i (i32.const 0))${qRowBlock(tileRows, 'tile', true)}${qRowBlock(2, 'two', true)}${qRowBlock(1, 'one', true)})`;
+    (local.set $i (i32.const 0))${qRowBlock(tileRows, 'tile', true)}${qRowBlock(2, 'two', true)}${qRowBlock(1, 'one', true)})${GRU_INFERENCE_KERNELS}`;
 }
 
 /** Assembles kernelsWat(relaxed) with wabt (dev dependency, dev time only). */

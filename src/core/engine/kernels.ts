@@ -23,6 +23,8 @@ export interface KernelExports {
   ): void;
   gru_fwd_zr(n: number, Hp: number, g: number, hp: number, rh: number): void;
   gru_fwd_h(n: number, Hp: number, g: number, hp: number, h: number): void;
+  gru_inf_zr(n: number, Hp: number, g: number, hp: number, rh: number, q: number, scales: number, qmax: number): void;
+  gru_inf_h(n: number, Hp: number, g: number, hp: number, h: number, q: number, scales: number, qmax: number): void;
   gru_bwd_a(
     n: number,
     nNext: number,

@@ -91,9 +91,28 @@ export function quantizedProduct(
   from?: { readonly rows: number; readonly offset: number },
 ): void {
   if (rows <= 0) return;
+  const { input, inputScales, depth } = q;
+  ws.kernels.quantize_rows(rows, depth, a * 4, lda, input.offset * 4, input.ld * 2, inputScales.offset * 4, q.qmax);
+  quantizedInputProduct(ws, q, rows, col0, cols, c, ldc, from);
+}
+
+/**
+ * The same product as {@link quantizedProduct} with its input rows already quantized into the
+ * scratch (`input`, `inputScales`), as the GRU inference kernels leave them.
+ */
+export function quantizedInputProduct(
+  ws: Workspace,
+  q: QuantizedRecurrence,
+  rows: number,
+  col0: number,
+  cols: number,
+  c: number,
+  ldc: number,
+  from?: { readonly rows: number; readonly offset: number },
+): void {
+  if (rows <= 0) return;
   const k = ws.kernels;
   const { input, inputScales, kernel, kernelScales, depth } = q;
-  k.quantize_rows(rows, depth, a * 4, lda, input.offset * 4, input.ld * 2, inputScales.offset * 4, q.qmax);
   if (from) {
     k.qgemm_from(
       rows,

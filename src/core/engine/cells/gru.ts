@@ -1,7 +1,7 @@
 /** GRU cell (Keras reset_after=false; gates z, r, h): its gate arithmetic runs in the SIMD kernels. */
 import type { Matrix, Workspace } from '../kernels';
 import { BaseCell } from './baseCell';
-import { quantizedProduct } from '../quantized';
+import { quantizedInputProduct } from '../quantized';
 import type { CellScratch, LayerGradientMatrices, LayerMatrices, RecurrentCell, StepRows } from './cell';
 
 /** One GRU layer's cell: gates [z, r, h] (G = 3), with r * h_prev kept for the backward pass. */
@@ -24,38 +24,24 @@ export class GruCell extends BaseCell implements RecurrentCell {
     const { gates, h, u, quantized } = layer;
     const k = ws.kernels;
     const from = (column: number) => (projection === undefined ? undefined : { rows: projection, offset: column * 4 });
-    if (t > 0 && quantized)
-      quantizedProduct(ws, quantized, n, h.offset + p0 * Hp, Hp, 0, 2 * Hp, gates.offset + r0 * GH, GH, from(0));
-    else if (t > 0)
-      ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
+    if (quantized) {
+      // Inference with integer products: the gate kernels leave r * h_prev, then h, quantized for the
+      // next product (the previous step's gru_inf_h quantized this step's h_prev).
+      const gateRows = (gates.offset + r0 * GH) * 4;
+      const q = quantized.input.offset * 4;
+      const scales = quantized.inputScales.offset * 4;
+      if (t > 0) quantizedInputProduct(ws, quantized, n, 0, 2 * Hp, gates.offset + r0 * GH, GH, from(0));
+      k.gru_inf_zr(n, Hp, gateRows, previous * 4, (rh.offset + r0 * Hp) * 4, q, scales, quantized.qmax);
+      if (t > 0) quantizedInputProduct(ws, quantized, n, 2 * Hp, Hp, gates.offset + r0 * GH + 2 * Hp, GH, from(2 * Hp));
+      k.gru_inf_h(n, Hp, gateRows, previous * 4, (h.offset + r0 * Hp) * 4, q, scales, quantized.qmax);
+      return;
+    }
+    if (t > 0) ws.gemm(n, 2 * Hp, H, h.offset + p0 * Hp, Hp, false, u.offset, GH, gates.offset + r0 * GH, GH, true);
     k.gru_fwd_zr(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (rh.offset + r0 * Hp) * 4);
-    if (t > 0 && quantized)
-      quantizedProduct(
-        ws,
-        quantized,
-        n,
-        rh.offset + r0 * Hp,
-        Hp,
-        2 * Hp,
-        Hp,
-        gates.offset + r0 * GH + 2 * Hp,
-        GH,
-        from(2 * Hp),
-      );
-    else if (t > 0)
-      ws.gemm(
-        n,
-        Hp,
-        H,
-        rh.offset + r0 * Hp,
-        Hp,
-        false,
-        u.offset + 2 * Hp,
-        GH,
-        gates.offset + r0 * GH + 2 * Hp,
-        GH,
-        true,
-      );
+    if (t > 0) {
+      const candidate = gates.offset + r0 * GH + 2 * Hp;
+      ws.gemm(n, Hp, H, rh.offset + r0 * Hp, Hp, false, u.offset + 2 * Hp, GH, candidate, GH, true);
+    }
     k.gru_fwd_h(n, Hp, (gates.offset + r0 * GH) * 4, previous * 4, (h.offset + r0 * Hp) * 4);
   }
 
