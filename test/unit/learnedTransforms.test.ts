@@ -165,6 +165,20 @@ describe('learned negation and intensity transforms', () => {
     assert.strictEqual(fitted.transforms.negationFactors[id('not')], fitted.transforms.negationFactors[id('never')]);
   });
 
+  it('measures a negated or intensified word over the phrase, from before the negator or degree adverb', () => {
+    const sentences = [ids('the film is good'), ids('not the good'), ids('very bad')];
+    const scores = [
+      Float32Array.of(0, 0, 0.1, 0.1, 1.1),
+      Float32Array.of(0.5, -0.5, -0.25, -1),
+      Float32Array.of(0, 0.25, -2),
+    ];
+    const observations = observeTransforms(sentences, scores, classes);
+    assert.deepStrictEqual(observations.negated, [{ word: id('good'), modifier: id('not'), move: -1.5 }]);
+    assert.deepStrictEqual(observations.boosted, [{ word: id('bad'), modifier: id('very'), move: -2 }]);
+    assert.ok(Math.abs(observations.plainSum[id('good')] - 1) < 1e-6);
+    assert.strictEqual(observations.plainCount[id('good')], 1);
+  });
+
   it('leaves out rated words both negated and intensified, and words with no plain occurrence to compare with', () => {
     const sentences = [
       ...Array.from({ length: 5 }, () => ids('the film is good')),

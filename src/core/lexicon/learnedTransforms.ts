@@ -8,8 +8,11 @@
  *
  * - a rated word's base move b_w is the network's mean change of the score at the word's plain
  *   occurrences (no negator in scope, no degree adverb just before it);
- * - the factor of a negator is the least-squares slope of the change Δs at the rated words it negates
- *   against their b_w: a ratio of the network's own moves, so it needs no common scale with the lexicon;
+ * - a negated or intensified rated word's move Δs is the change of the score over the phrase, from
+ *   before the negator or degree adverb to after the word: the lexicon gives negators and degree adverbs
+ *   no term of their own, so the network may already move at them, and the phrase is what they change;
+ * - the factor of a negator is the least-squares slope of Δs at the rated words it negates against
+ *   their b_w: a ratio of the network's own moves, so it needs no common scale with the lexicon;
  * - the increment of a degree adverb is the mean of sign(valence) (Δs - b_w) at the rated words just
  *   after it, turned from the network's logits into valence units by the network's scale g, the
  *   least-squares slope of the plain moves against the lexicon's moves (valence / VALENCE_SCALE);
@@ -51,13 +54,13 @@ export interface TransformObservations {
   /** Per vocabulary id: sum and number of the score's changes at its plain occurrences (rated ids only). */
   readonly plainSum: Float64Array;
   readonly plainCount: Int32Array;
-  /** Each negated (not intensified) rated word: its id, the negator's id, the change of the score. */
+  /** Each negated (not intensified) rated word: its id, the negator's id, the change of the score from before the negator. */
   readonly negated: readonly ModifiedOccurrence[];
-  /** Each intensified (not negated) rated word: its id, the degree adverb's id, the change of the score. */
+  /** Each intensified (not negated) rated word: its id, the degree adverb's id, the change of the score from before the adverb. */
   readonly boosted: readonly ModifiedOccurrence[];
 }
 
-/** A rated word after a negator or a degree adverb, and the change of the score at it. */
+/** A rated word after a negator or a degree adverb, and the change of the score over the phrase. */
 export interface ModifiedOccurrence {
   readonly word: number;
   readonly modifier: number;
@@ -81,14 +84,13 @@ export function observeTransforms(
   const boosted: ModifiedOccurrence[] = [];
   ids.forEach((sentence, i) => {
     const s = scores[i];
-    forEachRated(sentence, kinds, (t, negator, degree) => {
+    forEachRated(sentence, kinds, (t, negator, degree, negatorAt) => {
       const id = sentence[t];
-      const move = s[t + 1] - s[t];
       if (negator >= 0 && degree >= 0) return;
-      if (negator >= 0) negated.push({ word: id, modifier: negator, move });
-      else if (degree >= 0) boosted.push({ word: id, modifier: degree, move });
+      if (negator >= 0) negated.push({ word: id, modifier: negator, move: s[t + 1] - s[negatorAt] });
+      else if (degree >= 0) boosted.push({ word: id, modifier: degree, move: s[t + 1] - s[t - 1] });
       else {
-        plainSum[id] += move;
+        plainSum[id] += s[t + 1] - s[t];
         plainCount[id]++;
       }
     });
@@ -144,26 +146,28 @@ export function transformSentences(ids: readonly Int32Array[], classes: LexiconW
 }
 
 /**
- * Calls `visit(t, negator, degree)` at each rated word of a sentence, with the id of the negator whose
- * scope it is in and of the degree adverb just before it (-1: none); scope and clause ends as in
- * lexiconTargets.
+ * Calls `visit(t, negator, degree, negatorAt)` at each rated word of a sentence, with the id of the
+ * negator whose scope it is in, of the degree adverb just before it (-1: none) and the negator's
+ * position; scope and clause ends as in lexiconTargets.
  */
 function forEachRated(
   sentence: Int32Array,
   kinds: Uint8Array,
-  visit: (t: number, negator: number, degree: number) => void,
+  visit: (t: number, negator: number, degree: number, negatorAt: number) => void,
 ): void {
   let negatedUntil = -1;
   let negator = -1;
+  let negatorAt = -1;
   for (let t = 0; t < sentence.length; t++) {
     const kind = kinds[sentence[t]];
     if (kind === LexiconKind.Negator) {
       negatedUntil = t + NEGATION_SCOPE;
       negator = sentence[t];
+      negatorAt = t;
     } else if (kind === LexiconKind.ClauseEnd || kind === LexiconKind.Contrast) negatedUntil = -1;
     if (kind !== LexiconKind.Rated) continue;
     const degree = t > 0 && kinds[sentence[t - 1]] === LexiconKind.Degree ? sentence[t - 1] : -1;
-    visit(t, t <= negatedUntil ? negator : -1, degree);
+    visit(t, t <= negatedUntil ? negator : -1, degree, negatorAt);
   }
 }
 
