@@ -308,8 +308,10 @@ export function fitTransforms(
     for (const id of ids) {
       const points = pointsOf.get(id);
       if (points) {
-        all.x.push(...points.x);
-        all.y.push(...points.y);
+        for (let k = 0; k < points.x.length; k++) {
+          all.x.push(points.x[k]);
+          all.y.push(points.y[k]);
+        }
       }
     }
     const groupValue =
