@@ -148,6 +148,13 @@ async function main(): Promise<void> {
     const teachers = result.distillation
       ? `; teachers' best epochs ${result.distillation.teachers.map((t) => t.bestEpoch).join(', ')}, their ensemble's validation ${result.distillation.teachersAccuracy.toFixed(4)}`
       : '';
+    // With learnedTransforms: each saved network's fitted values, the groups' and the five most frequent words'.
+    result.learnedTransforms?.forEach((record, n) => {
+      const shown = [...record.groups, ...record.negators.slice(0, 5), ...record.degreeAdverbs.slice(0, 5)];
+      process.stdout.write(
+        `fold ${f + 1} network ${n + 1} learned transforms (scale ${record.scale}): ${shown.map((e) => `${e.word} ${e.learned} (${e.occurrences})`).join(', ')}\n`,
+      );
+    });
     process.stdout.write(
       `fold ${f + 1}/${folds}: ${test.length} sentences, accuracy ${accuracy.toFixed(4)} (best epoch ${result.bestEpoch}, its validation ${result.metrics.accuracy.toFixed(4)}${teachers}), ${result.seconds.toFixed(0)} s\n`,
     );

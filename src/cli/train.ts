@@ -44,6 +44,9 @@ export async function trainCommand(argv: string[], { helperScript }: CommandCont
       `--distill needs --ensemble-members 2 or more: the distilled network learns from them (got ${options.ensembleMembers})`,
       EXIT_USAGE,
     );
+  // Off by default; asked for, it must have lexicon terms to change.
+  if (given('learnedTransforms') === true && options.lexiconWeight === 0)
+    throw new CliError(`--learned-transforms needs the lexicon terms: a --lexicon-weight above 0 (got 0)`, EXIT_USAGE);
   const quantize = (values.quantize ?? 'none') as QuantizationChoice;
   if (!['none', 'float16', 'uint16', 'uint8'].includes(quantize))
     throw new CliError(`--quantize must be none, float16, uint16 or uint8 (got "${quantize}")`, EXIT_USAGE);

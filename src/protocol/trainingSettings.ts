@@ -299,6 +299,14 @@ export const TRAINING_SETTINGS = [
     label: 'Linguistic examples',
     help: 'Adds to each epoch the lexicon\'s strong words alone and negated ("not good": negative), contrasts such as "dull but beautiful" (positive) and training sentences joined by "but", so that the model learns negation and contrast. Only for data with positive and negative labels.',
   },
+  {
+    key: 'learnedTransforms',
+    kind: 'boolean',
+    default: false,
+    panel: true,
+    label: 'Learned negation and intensity',
+    help: "Only with lexicon terms (lexicon weight above 0). The lexicon terms begin with VADER's fixed rules: \"not\" turns a rated word's move by -0.74, \"very\" adds 0.293 to its valence. With this on, after every epoch each frequent negator's factor and degree adverb's increment (the rarer ones share one per kind) is fitted to what the network itself does at such words, and the next epoch's lexicon terms use the fitted values; the model's metadata records them.",
+  },
 ] as const satisfies readonly TrainingSettingRow[];
 
 /** Choices of the training panel that are not TrainingOptions fields. */

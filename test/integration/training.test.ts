@@ -74,6 +74,7 @@ const FAST: PanelTrainingSettings = {
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,
+  learnedTransforms: false,
   startFromBundled: false,
 };
 

@@ -141,6 +141,28 @@ describe('cli: help and negated options', () => {
       );
     });
 
+    it('--learned-transforms records the fitted factors and increments per word, and needs a lexicon weight above 0', function () {
+      this.timeout(120000);
+      const out = path.join(dir, 'learned');
+      const run = trainTiny(reviews, out, '--no-skip-gram', '--learned-transforms');
+      assert.equal(run.code, 0, run.stderr);
+      const hyperparameters = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')).training
+        .hyperparameters;
+      assert.equal(hyperparameters.learnedTransforms.length, 2, 'one record per saved network (two by default)');
+      const [record] = hyperparameters.learnedTransforms;
+      assert.deepEqual(
+        record.groups.map((group: { word: string }) => group.word),
+        ['negators', 'amplifiers', 'dampeners'],
+      );
+      for (const entry of [...record.groups, ...record.negators, ...record.degreeAdverbs]) {
+        assert.equal(typeof entry.learned, 'number');
+        assert.equal(typeof entry.occurrences, 'number');
+      }
+      const refused = trainTiny(reviews, path.join(dir, 'refused'), '--learned-transforms', '--lexicon-weight', '0');
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /--learned-transforms needs the lexicon terms: a --lexicon-weight above 0/);
+    });
+
     it('refuses a weight out of range, and labels without a positive / negative pair, with exit 2 and no stack trace', function () {
       this.timeout(120000);
       const bad = cli(['train', '--file', reviews, '--out', path.join(dir, 'bad'), '--lexicon-weight=-1']);

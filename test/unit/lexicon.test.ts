@@ -9,6 +9,7 @@ import {
   lexiconWordClasses,
   NEGATION_FACTOR,
   syntheticExamples,
+  vaderTransforms,
   VALENCE_SCALE,
 } from '../../src/core/lexicon/lexiconTargets';
 import lexicon from '../../src/core/lexicon/sentimentLexicon.json';
@@ -49,6 +50,26 @@ describe('lexicon-regularised training', () => {
     assert.ok(targets.moves[T + 1] < 0);
     assert.strictEqual(settings.positiveClass, 1);
     assert.strictEqual(settings.negativeClass, 0);
+  });
+
+  it("uses learned transforms in place of VADER's: each negator's own factor, each degree adverb's own increment", () => {
+    const vader = lexiconSettings(vocabulary, ['neg', 'pos'], 1);
+    const transforms = vaderTransforms(vader.classes);
+    assert.ok(Math.abs(transforms.negationFactors[vocabulary.idOf('not')] - NEGATION_FACTOR) < 1e-6);
+    assert.ok(Math.abs(transforms.increments[vocabulary.idOf('very')] - 0.293) < 1e-6);
+    transforms.negationFactors[vocabulary.idOf('not')] = -0.25;
+    transforms.increments[vocabulary.idOf('very')] = 1.5;
+    const batch = padBatch([ids('the film is not good , but very good'), ids('not very bad')]);
+    const T = batch.timeSteps;
+    const learned = lexiconTargets(batch, batch.ids, { ...vader, transforms }).moves;
+    const fixed = lexiconTargets(batch, batch.ids, vader).moves;
+    const valence = lexicon.valence as Record<string, number>;
+    const near = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+    assert.ok(near(learned[4], (valence.good * -0.25) / VALENCE_SCALE), 'negated "good"');
+    assert.ok(near(learned[8], (valence.good + 1.5) / VALENCE_SCALE), '"very good"');
+    assert.ok(near(learned[T + 2], ((valence.bad - 1.5) * -0.25) / VALENCE_SCALE), '"not very bad": both');
+    assert.ok(near(fixed[8], (valence.good + 0.293) / VALENCE_SCALE), "VADER's without transforms");
+    assert.ok(near(fixed[4], (valence.good * NEGATION_FACTOR) / VALENCE_SCALE));
   });
 
   it('a negator reaches three tokens and stops at a comma or a contrast word', () => {

@@ -18,5 +18,6 @@ export const SMALL_PANEL_SETTINGS: PanelTrainingSettings = {
   skipGram: false,
   lexiconWeight: 0,
   linguisticExamples: false,
+  learnedTransforms: false,
   startFromBundled: false,
 };

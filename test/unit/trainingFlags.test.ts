@@ -97,6 +97,18 @@ describe('trainingFlags', () => {
     );
   });
 
+  it('parses --learned-transforms as an on/off flag, off by default, whose help says it needs the lexicon terms', () => {
+    assert.equal(TRAINING_SETTING_DEFAULTS.learnedTransforms, false);
+    assert.equal(trainingOptionsFromFlags({}).learnedTransforms, false);
+    assert.deepEqual(settingsFromFlags(TRAIN_SETTING_KEYS, { 'learned-transforms': true }).settings, {
+      learnedTransforms: true,
+    });
+    assert.match(
+      settingsHelp(TRAIN_SETTING_KEYS, '  ').join('\n'),
+      /^ {2}--learned-transforms {2,}Only with lexicon terms \(lexicon weight above 0\)\./m,
+    );
+  });
+
   it("shows each flag in the synopsis and its help with the table's default", () => {
     const synopsis = settingsSynopsis(TRAIN_SETTING_KEYS, '  ').join(' ');
     assert.match(synopsis, /\[--cell gru\|lstm\|simple\] \[--units N\]/);

@@ -48,6 +48,7 @@ describe('trainingSettings', () => {
         'skipGram',
         'lexiconWeight',
         'linguisticExamples',
+        'learnedTransforms',
         'startFromBundled',
       ],
     );

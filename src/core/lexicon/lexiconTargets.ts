@@ -13,6 +13,11 @@
  *   max(0, |s_t| - CONTRAST_MARGIN);
  * - negators, degree adverbs, unknown words and words replaced by word dropout have no term.
  *
+ * With the `learnedTransforms` training option the negation factor of each negator and the increment of
+ * each degree adverb are VADER's only to begin with: after every epoch they are fitted to what the
+ * network does at negated and intensified words (learnedTransforms.ts), and the next epoch's targets
+ * use the fitted values (LexiconSettings.transforms).
+ *
  * The word lists (sentimentLexicon.json) come from VADER and AFINN-165 (scripts/buildLexicon.ts);
  * the terms and their gradients are computed by the engine (engine/network.ts, addLexiconTerms).
  */
@@ -32,7 +37,17 @@ export const NEGATION_FACTOR = -0.74;
 /** Tokens after a negator that it negates (VADER looks three words back). */
 export const NEGATION_SCOPE = 3;
 
-const Kind = { None: 0, Plain: 1, Rated: 2, Contrast: 3, Negator: 4, Degree: 5, ClauseEnd: 6 } as const;
+/** How the lexicon sees a word: the values of LexiconWordClasses.kinds. */
+export const LexiconKind = Object.freeze({
+  None: 0,
+  Plain: 1,
+  Rated: 2,
+  Contrast: 3,
+  Negator: 4,
+  Degree: 5,
+  ClauseEnd: 6,
+} as const);
+const Kind = LexiconKind;
 const CLAUSE_ENDS = new Set([',', ';', ':', '.', '!', '?', '--', '(', ')']);
 
 /** How the lexicon sees each word of a vocabulary, indexed by id. */
@@ -77,6 +92,29 @@ export interface LexiconSettings {
   readonly weight: number;
   readonly positiveClass: number;
   readonly negativeClass: number;
+  /** Negation factors and degree increments in place of VADER's (learned ones); VADER's when absent. */
+  readonly transforms?: LexiconTransforms;
+}
+
+/**
+ * Per vocabulary id, what a negator or a degree adverb does to a rated word after it, in VADER's terms:
+ * the factor of the valence after each negator, and the increment of the valence's size after each
+ * degree adverb. Other ids' entries are unused.
+ */
+export interface LexiconTransforms {
+  readonly negationFactors: Float32Array;
+  readonly increments: Float32Array;
+}
+
+/** VADER's transforms: NEGATION_FACTOR for every negator, each degree adverb's own increment (±0.293). */
+export function vaderTransforms(classes: LexiconWordClasses): LexiconTransforms {
+  const negationFactors = new Float32Array(classes.kinds.length);
+  const increments = new Float32Array(classes.kinds.length);
+  classes.kinds.forEach((kind, id) => {
+    if (kind === Kind.Negator) negationFactors[id] = NEGATION_FACTOR;
+    else if (kind === Kind.Degree) increments[id] = classes.values[id];
+  });
+  return { negationFactors, increments };
 }
 
 /**
@@ -106,24 +144,29 @@ export function lexiconSettings(vocabulary: Vocabulary, labels: readonly string[
  */
 export function lexiconTargets(batch: Batch, usedIds: Int32Array, settings: LexiconSettings): LexiconTargets {
   const { kinds, values } = settings.classes;
+  const transforms = settings.transforms;
   const T = batch.timeSteps;
   const roles = new Uint8Array(batch.batchSize * T);
   const moves = new Float32Array(batch.batchSize * T);
   for (let b = 0; b < batch.batchSize; b++) {
     let negatedUntil = -1; // last position a negator reaches
+    let negator = PAD_ID; // the latest negator
     for (let t = 0; t < batch.lengths[b]; t++) {
       const at = b * T + t;
       const id = usedIds[at];
       const kind = id === batch.ids[at] ? (kinds[id] ?? Kind.None) : Kind.None;
-      if (kind === Kind.Negator) negatedUntil = t + NEGATION_SCOPE;
-      else if (kind === Kind.ClauseEnd || kind === Kind.Contrast) negatedUntil = -1;
+      if (kind === Kind.Negator) {
+        negatedUntil = t + NEGATION_SCOPE;
+        negator = id;
+      } else if (kind === Kind.ClauseEnd || kind === Kind.Contrast) negatedUntil = -1;
       if (kind === Kind.Plain || kind === Kind.ClauseEnd) roles[at] = LexiconRole.Neutral;
       else if (kind === Kind.Contrast) roles[at] = LexiconRole.Contrast;
       else if (kind === Kind.Rated) {
         let valence = values[id];
         const before = t > 0 ? usedIds[at - 1] : PAD_ID;
-        if (kinds[before] === Kind.Degree) valence += Math.sign(valence) * values[before];
-        if (t <= negatedUntil) valence *= NEGATION_FACTOR;
+        if (kinds[before] === Kind.Degree)
+          valence += Math.sign(valence) * (transforms ? transforms.increments[before] : values[before]);
+        if (t <= negatedUntil) valence *= transforms ? transforms.negationFactors[negator] : NEGATION_FACTOR;
         roles[at] = LexiconRole.Rated;
         moves[at] = valence / VALENCE_SCALE;
       }

@@ -52,6 +52,8 @@ export interface SaveInfo {
  * history under `members` in place of `bestEpoch` and `history`. A distilled run saves its student
  * alone, with the student's `bestEpoch` and `history`, `distill: true`, `ensembleMembers` (the
  * teachers) and under `distillation` the teachers' records, their ensemble's accuracy and the student's.
+ * With learned transforms, `learnedTransforms` holds each saved network's fitted negation factors and
+ * degree increments, per word with its occurrences (see core/lexicon/learnedTransforms.ts).
  */
 export async function saveTrainedModel(dir: string, result: TrainingResult, info: SaveInfo): Promise<ModelMetadata> {
   const { model, options } = result;
@@ -96,6 +98,7 @@ export async function saveTrainedModel(dir: string, result: TrainingResult, info
                   history: result.history,
                 }),
             ...(result.distillation ? { ensembleMembers, distill: true, distillation: result.distillation } : {}),
+            ...(result.learnedTransforms ? { learnedTransforms: result.learnedTransforms } : {}),
           },
           durationSeconds: Math.round(result.seconds * 10) / 10,
           skipGram: result.skipGramPretrained,

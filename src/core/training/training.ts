@@ -22,6 +22,12 @@ import {
   TrainingSettingValues,
 } from '../../protocol/trainingSettings';
 import { lexiconSettings, lexiconTargets, syntheticExamples, type LexiconSettings } from '../lexicon/lexiconTargets';
+import {
+  fitTransforms,
+  observeTransforms,
+  transformSentences,
+  type LearnedTransformsRecord,
+} from '../lexicon/learnedTransforms';
 import { negativeLabelOf, positiveLabelOf } from '../classify/scoring';
 import { averageProbabilities, predictEnsemble } from '../classify/ensemble';
 import type { ClassifierModel } from '../classify/classifier';
@@ -160,6 +166,11 @@ export interface TrainingResult {
   readonly members?: readonly MemberRecord[];
   /** For a distilled run: its teachers and the student's seed and accuracy; the model is the student alone. */
   readonly distillation?: DistillationRecord;
+  /**
+   * With options.learnedTransforms (and lexicon terms on): for each network of the model, in order,
+   * the negation factors and degree increments fitted on its saved weights (after its best epoch).
+   */
+  readonly learnedTransforms?: readonly LearnedTransformsRecord[];
   /** Whether skip-gram pretraining ran: options.skipGram, unless initialEmbedding covered enough of the vocabulary (SKIP_GRAM_COVERAGE_LIMIT). */
   readonly skipGramPretrained: boolean;
   readonly trainingExamples: number;
@@ -333,6 +344,12 @@ export async function trainClassifier(
   }
   const lexicon =
     lexiconWeight > 0 || linguisticExamples ? lexiconSettings(vocabulary, labels, lexiconWeight) : undefined;
+  // Learned transforms change the lexicon terms' targets: without the terms they have nothing to change.
+  const learnedTransforms = options.learnedTransforms && lexiconWeight > 0;
+  if (options.learnedTransforms && !learnedTransforms)
+    hooks.onWarning?.(
+      'learned transforms are off: they change the lexicon terms, which are off (lexicon weight 0, or no positive / negative labels)',
+    );
   const members = options.ensembleMembers;
   const distill = options.distill && members >= 2;
   if (options.distill && !distill)
@@ -348,6 +365,7 @@ export async function trainClassifier(
     arch,
     lexicon,
     linguisticExamples,
+    learnedTransforms,
     members: networksTrained,
     elapsed,
     start,
@@ -418,6 +436,9 @@ export async function trainClassifier(
       ? { members: runs.map(({ seed, bestEpoch, accuracy, history }) => ({ seed, bestEpoch, accuracy, history })) }
       : {}),
     ...(distillation ? { distillation } : {}),
+    ...(learnedTransforms
+      ? { learnedTransforms: (student ? [student] : runs).map((run) => run.learnedTransforms!) }
+      : {}),
     skipGramPretrained: runs[0].skipGramPretrained,
     trainingExamples: train.length,
     validationExamples: validation.length,
@@ -435,6 +456,8 @@ interface RunContext {
   readonly arch: Architecture;
   readonly lexicon: LexiconSettings | undefined;
   readonly linguisticExamples: boolean;
+  /** Whether the negation factors and degree increments are fitted after every epoch (lexicon terms on). */
+  readonly learnedTransforms: boolean;
   /** Networks the run trains (a distilled run's student included), for progress. */
   readonly members: number;
   readonly elapsed: () => number;
@@ -446,6 +469,8 @@ interface RunContext {
 interface MemberRun extends MemberRecord {
   readonly weights: NetworkWeights;
   readonly skipGramPretrained: boolean;
+  /** The transforms fitted on the best epoch's weights (context.learnedTransforms only). */
+  readonly learnedTransforms?: LearnedTransformsRecord;
 }
 
 /**
@@ -454,7 +479,7 @@ interface MemberRun extends MemberRecord {
  * {@link teacherStepTargets}); the synthetic linguistic examples keep their labels.
  */
 async function trainMember(context: RunContext, member: number, targets?: readonly Float32Array[]): Promise<MemberRun> {
-  const { options, hooks, arch, lexicon, linguisticExamples, members, elapsed, start } = context;
+  const { options, hooks, arch, lexicon, linguisticExamples, learnedTransforms, members, elapsed, start } = context;
   const { vocabulary, trainIds, trainLabels, validationIds, validationLabels, pretrainingTokens, train, validation } =
     context.prepared;
   const seed = options.seed + member;
@@ -513,6 +538,10 @@ async function trainMember(context: RunContext, member: number, targets?: readon
   );
 
   let average: WeightAverage | undefined;
+  // The lexicon terms' settings of the coming epoch: VADER's transforms first, then each epoch's fit.
+  let epochLexicon = lexicon && lexicon.weight > 0 ? lexicon : undefined;
+  let bestTransforms: LearnedTransformsRecord | undefined;
+  let fitIds: Int32Array[] | undefined;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStart = performance.now();
@@ -536,9 +565,7 @@ async function trainMember(context: RunContext, member: number, targets?: readon
       for (let b = 0; b < batches.length; b++) {
         await yieldToEventLoop();
         if (hooks.signal?.aborted) throw new TrainingCancelledError();
-        const result = trainer.trainBatch(
-          prepareTrainingBatch(batches[b], options, random, lexicon && lexicon.weight > 0 ? lexicon : undefined),
-        );
+        const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random, epochLexicon));
         if (options.weightAveraging > 0) {
           if (average) {
             average.update(trainer.weights);
@@ -569,14 +596,14 @@ async function trainMember(context: RunContext, member: number, targets?: readon
       }
       const seconds = (performance.now() - epochStart) / 1000;
       let evaluation = { loss: lossSum / seen, accuracy: correct / seen };
-      if (validation.length) {
+      if (validation.length || learnedTransforms) {
         const validated = average?.weights ?? trainer.weights;
         if (validator?.weights !== validated) {
           await validator?.dispose();
           validator = new Predictor(arch, validated, { threads: 1, weightsChangeInPlace: true });
         }
-        evaluation = evaluateIds(validator, validationIds, validationLabels);
       }
+      if (validation.length) evaluation = evaluateIds(validator!, validationIds, validationLabels);
       history.push({
         epoch,
         loss: lossSum / seen,
@@ -595,6 +622,15 @@ async function trainMember(context: RunContext, member: number, targets?: readon
           loss: evaluation.loss,
           weights: copyWeights(average?.weights ?? trainer.weights),
         };
+      if (learnedTransforms) {
+        // On the weights just validated (the saved ones when this epoch is the best), float kernels.
+        // The prefixes of the training sentences the fit needs (a third of the tokens for movie reviews).
+        fitIds ??= transformSentences(trainIds, lexicon!.classes);
+        const scores = await trajectoryScores(validator!, fitIds, lexicon!, hooks.signal);
+        const fitted = fitTransforms(observeTransforms(fitIds, scores, lexicon!.classes), lexicon!.classes, vocabulary);
+        epochLexicon = { ...lexicon!, transforms: fitted.transforms };
+        if (improved) bestTransforms = fitted.record;
+      }
       hooks.onProgress?.({
         phase: 'validated',
         ...ensemble,
@@ -622,7 +658,49 @@ async function trainMember(context: RunContext, member: number, targets?: readon
     history,
     weights: best.weights,
     skipGramPretrained,
+    ...(bestTransforms ? { learnedTransforms: bestTransforms } : {}),
   };
+}
+
+/**
+ * Each sentence's score s = logit[positive] - logit[negative] before its first token (the dense bias
+ * alone) and after each of its tokens, length + 1 values, from the predictor's per-step probabilities
+ * (no dropout). Yields between batches; an aborted signal stops it with a TrainingCancelledError.
+ */
+export async function trajectoryScores(
+  predictor: Predictor,
+  ids: readonly Int32Array[],
+  classes: { readonly positiveClass: number; readonly negativeClass: number },
+  signal?: AbortSignal,
+  batchSize = 256,
+): Promise<Float32Array[]> {
+  const { positiveClass, negativeClass } = classes;
+  const C = predictor.arch.numClasses;
+  const bias = predictor.weights.dense.bias;
+  const scores = ids.map((sentence) =>
+    new Float32Array(sentence.length + 1).fill(bias[positiveClass] - bias[negativeClass]),
+  );
+  const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
+  // Probabilities below this (float32's smallest normal) count as this, so that the log stays finite.
+  const floor = 1.1754944e-38;
+  for (let start = 0; start < order.length; start += batchSize) {
+    await yieldToEventLoop();
+    if (signal?.aborted) throw new TrainingCancelledError();
+    const members = order.slice(start, start + batchSize);
+    const batch = padBatch(members.map((i) => ids[i]));
+    const { stepProbabilities } = predictor.predict(batch);
+    const T = batch.timeSteps;
+    members.forEach((index, row) => {
+      const score = scores[index];
+      for (let t = 0; t < ids[index].length; t++) {
+        const at = (row * T + t) * C;
+        score[t + 1] =
+          Math.log(Math.max(stepProbabilities[at + positiveClass], floor)) -
+          Math.log(Math.max(stepProbabilities[at + negativeClass], floor));
+      }
+    });
+  }
+  return scores;
 }
 
 /**
