@@ -35,6 +35,7 @@ const settings = {
   skipGram: true,
   lexiconWeight: 0.3,
   linguisticExamples: true,
+  learnedTransforms: false,
   startFromBundled: true,
 };
 
