@@ -13,6 +13,7 @@ import lexicon from '../../src/core/lexicon/sentimentLexicon.json';
 import { Random } from '../../src/core/engine';
 import { Vocabulary } from '../../src/core/text/vocabulary';
 import { trainFromSource } from '../support/engineHelper';
+import { LEXICON_TRAINING_OPTIONS, lexiconTrainingData } from './lexiconTrainingFixture';
 
 const WORDS = ['<pad>', '<unk>', 'the', 'film', 'is', 'not', 'never', 'good', 'bad', 'very', 'slightly', ','];
 const vocabulary = new Vocabulary(WORDS);
@@ -218,24 +219,9 @@ describe('learned negation and intensity transforms', () => {
 
   it('training with learned transforms is deterministic in one and in two threads, records the fit, and changes the weights', async function () {
     this.timeout(120000);
-    const data = [
-      'a good film',
-      'a great film',
-      'not a bad film',
-      'very good',
-      'a bad film',
-      'not good',
-      'a wooden film',
-      'awful , not good',
-    ].flatMap((text, i) => Array.from({ length: 12 }, () => ({ text, label: i < 4 ? 'pos' : 'neg' })));
+    const data = lexiconTrainingData(12);
     const options = {
-      epochs: 2,
-      units: 8,
-      embeddingDim: 8,
-      validationSplit: 0,
-      skipGram: false,
-      minCount: 1,
-      lexiconWeight: 0.5,
+      ...LEXICON_TRAINING_OPTIONS,
       linguisticExamples: false,
       ensembleMembers: 1,
       learnedTransforms: true,

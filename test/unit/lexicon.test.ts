@@ -18,6 +18,7 @@ import { lengthBucketedBatches, prepareTrainingBatch, resolveTrainingOptions } f
 import { Vocabulary } from '../../src/core/text/vocabulary';
 import { randomBatch } from './engineBatches';
 import { trainFromSource } from '../support/engineHelper';
+import { LEXICON_TRAINING_OPTIONS, lexiconTrainingData } from './lexiconTrainingFixture';
 
 const WORDS = ['<pad>', '<unk>', 'the', 'film', 'is', 'not', 'good', 'bad', 'but', 'very', ',', 'wooden', 'great'];
 const vocabulary = new Vocabulary(WORDS);
@@ -308,24 +309,9 @@ describe('lexicon-regularised training', () => {
 
   it('trains a model with the terms on, deterministically, and records the weight', async function () {
     this.timeout(60000);
-    const data = [
-      'a good film',
-      'a great film',
-      'not a bad film',
-      'very good',
-      'a bad film',
-      'not good',
-      'a wooden film',
-      'awful , not good',
-    ].flatMap((text, i) => [{ text, label: i < 4 ? 'pos' : 'neg' }]);
+    const data = lexiconTrainingData();
     const options = {
-      epochs: 2,
-      units: 8,
-      embeddingDim: 8,
-      validationSplit: 0,
-      skipGram: false,
-      minCount: 1,
-      lexiconWeight: 0.5,
+      ...LEXICON_TRAINING_OPTIONS,
       threads: 1 as const,
     };
     const first = await trainFromSource(data, options);
