@@ -305,7 +305,7 @@ export const TRAINING_SETTINGS = [
     default: false,
     panel: true,
     label: 'Learned negation and intensity',
-    help: "Only with lexicon terms (lexicon weight above 0). The lexicon terms begin with VADER's fixed rules: \"not\" turns a rated word's move by -0.74, \"very\" adds 0.293 to its valence. With this on, after every epoch each frequent negator's factor and degree adverb's increment (the rarer ones share one per kind) is fitted to what the network itself does at such words, and the next epoch's lexicon terms use the fitted values; the model's metadata records them.",
+    help: "Only with lexicon terms (lexicon weight above 0). The lexicon terms begin with VADER's fixed rules: \"not\" turns a rated word's move by -0.74, \"very\" adds 0.293 to its valence. With this on, after every epoch each frequent negator's factor and degree adverb's increment (the rarer ones share one per kind) is fitted to what the network itself does at such words, and the next epoch's lexicon terms use the fitted values; the model's metadata records them. On movie reviews it kept the accuracy but weakened negation, hence off by default.",
   },
 ] as const satisfies readonly TrainingSettingRow[];
 
