@@ -317,16 +317,36 @@ const SOFTMAX_KERNEL = `
  * Adam over n4 floats (a multiple of 4) at byte offsets w, g, m, v, with the gradient scaled by
  * gscale (global-norm clipping) first: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
  * w -= lr (m / c1) / (sqrt(v / c2) + eps), where c1, c2 are the bias corrections 1 - beta^t.
+ *
+ * With `averaged` (the optimizer module's `adam_average`): two more parameters after gscale, keep and
+ * take (f64), and the weights' moving average at byte offset a, updated with each new weight in the
+ * same sweep: a = f32(keep * f64(a) + take * f64(w)), the float64 products and sum rounded once, as
+ * {@link AVERAGE_KERNEL} and that expression in JavaScript compute it.
  */
-const ADAM_KERNEL = `
-  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n4 i32)
-    (param $lr f32) (param $b1 f32) (param $b2 f32) (param $eps f32) (param $c1 f32) (param $c2 f32) (param $gscale f32)
+function adamKernel(name: string, averaged: boolean): string {
+  const newWeights = `(f32x4.sub ${ld('$w', '$at')} (f32x4.div (f32x4.mul (f32x4.splat (local.get $lr)) (f32x4.div (local.get $mi) (f32x4.splat (local.get $c1))))
+          (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vi) (f32x4.splat (local.get $c2)))) (f32x4.splat (local.get $eps)))))`;
+  const update = averaged
+    ? `(local.set $wi ${newWeights})
+        ${st('$w', '$at', '(local.get $wi)')}
+        (local.set $x ${ld('$a', '$at')})
+        ${st('$a', '$at', averagedLanes('(local.get $x)', '(local.get $wi)'))}`
+    : st('$w', '$at', newWeights);
+  return `
+  (func (export "${name}") (param $w i32) (param $g i32) (param $m i32) (param $v i32)${averaged ? ' (param $a i32)' : ''} (param $n4 i32)
+    (param $lr f32) (param $b1 f32) (param $b2 f32) (param $eps f32) (param $c1 f32) (param $c2 f32) (param $gscale f32)${averaged ? ' (param $keep f64) (param $take f64)' : ''}
     (local $at i32) (local $end i32) (local $gi v128) (local $mi v128) (local $vi v128)
-    (local $vb1 v128) (local $vb2 v128) (local $va1 v128) (local $va2 v128)
+    (local $vb1 v128) (local $vb2 v128) (local $va1 v128) (local $va2 v128)${averaged ? ' (local $wi v128) (local $x v128) (local $keep2 v128) (local $take2 v128)' : ''}
     (local.set $vb1 (f32x4.splat (local.get $b1)))
     (local.set $vb2 (f32x4.splat (local.get $b2)))
     (local.set $va1 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
-    (local.set $va2 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $va2 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))${
+      averaged
+        ? `
+    (local.set $keep2 (f64x2.splat (local.get $keep)))
+    (local.set $take2 (f64x2.splat (local.get $take)))`
+        : ''
+    }
     (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
     (block $done
       (loop $each
@@ -336,12 +356,46 @@ const ADAM_KERNEL = `
         (local.set $vi (f32x4.add (f32x4.mul (local.get $vb2) ${ld('$v', '$at')}) (f32x4.mul (f32x4.mul (local.get $va2) (local.get $gi)) (local.get $gi))))
         ${st('$m', '$at', '(local.get $mi)')}
         ${st('$v', '$at', '(local.get $vi)')}
-        ${st(
-          '$w',
-          '$at',
-          `(f32x4.sub ${ld('$w', '$at')} (f32x4.div (f32x4.mul (f32x4.splat (local.get $lr)) (f32x4.div (local.get $mi) (f32x4.splat (local.get $c1))))
-          (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vi) (f32x4.splat (local.get $c2)))) (f32x4.splat (local.get $eps)))))`,
-        )}
+        ${update}
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $each))))`;
+}
+
+const ADAM_KERNEL = adamKernel('adam', false);
+
+/**
+ * f32(keep * f64(a) + take * f64(w)) in each lane of the two f32x4 values `a` and `w` (expressions),
+ * with $keep2 and $take2 (f64x2 splats) in scope: each half promoted to f64x2, the products and sum
+ * in float64, demoted and the halves put back together.
+ */
+function averagedLanes(a: string, w: string): string {
+  const high = (x: string) => `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${x} ${x})`;
+  const half = (x: string, y: string) => `(f32x4.demote_f64x2_zero
+              (f64x2.add
+                (f64x2.mul (local.get $keep2) (f64x2.promote_low_f32x4 ${x}))
+                (f64x2.mul (local.get $take2) (f64x2.promote_low_f32x4 ${y}))))`;
+  return `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            ${half(a, w)}
+            ${half(high(a), high(w))})`;
+}
+
+/**
+ * The weights' moving average without an Adam step (weights Adam did not update this step, e.g. a
+ * frozen embedding): average(a, w, n4, keep, take) sets a = f32(keep * f64(a) + take * f64(w)) over
+ * n4 floats (a multiple of 4) at byte offsets a and w.
+ */
+const AVERAGE_KERNEL = `
+  (func (export "average") (param $a i32) (param $w i32) (param $n4 i32) (param $keep f64) (param $take f64)
+    (local $at i32) (local $end i32) (local $x v128) (local $y v128) (local $keep2 v128) (local $take2 v128)
+    (local.set $keep2 (f64x2.splat (local.get $keep)))
+    (local.set $take2 (f64x2.splat (local.get $take)))
+    (local.set $end (i32.shl (local.get $n4) (i32.const 2)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $at) (local.get $end)))
+        (local.set $x ${ld('$a', '$at')})
+        (local.set $y ${ld('$w', '$at')})
+        ${st('$a', '$at', averagedLanes('(local.get $x)', '(local.get $y)'))}
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
         (br $each))))`;
 
@@ -650,11 +704,12 @@ export async function assembleKernels(relaxed = false): Promise<Uint8Array> {
 /**
  * WebAssembly text of the optimizer module: the same `adam` kernel as the kernel module, over an
  * imported shared memory (`env.memory`), so that a trainer and its helper thread can each update
- * their own part of the weights held in one memory.
+ * their own part of the weights held in one memory; `adam_average`, the same with the weights'
+ * moving average updated in the same sweep, and `average`, that average alone.
  */
 export function optimizerWat(): string {
   return `(module
-  (import "env" "memory" (memory 1 65536 shared))${ADAM_KERNEL}
+  (import "env" "memory" (memory 1 65536 shared))${ADAM_KERNEL}${adamKernel('adam_average', true)}${AVERAGE_KERNEL}
 )`;
 }
 

@@ -1,11 +1,17 @@
 import * as assert from 'assert';
-import { initWeights, Random } from '../../src/core/engine';
+import {
+  createTrainer,
+  initWeights,
+  ParallelTrainer,
+  Random,
+  Trainer,
+  type TrainerOptions,
+} from '../../src/core/engine';
 import { flattenWeights, type Architecture, type NetworkWeights } from '../../src/core/model/architecture';
-import { WeightAverage } from '../../src/core/training/weightAverage';
-import { WEIGHT_AVERAGE_WASM_BASE64 } from '../../src/core/training/weightAverageBinary';
-import { assembleWeightAverageKernel } from '../../scripts/weightAverageWat';
+import { randomBatch } from './engineBatches';
+import { ENGINE_HELPER_SCRIPT } from '../support/engineHelper';
 
-/** The moving average as plain JavaScript: the expression the kernel must match bit for bit. */
+/** The moving average as plain JavaScript: the expression the trainer's kernels must match bit for bit. */
 function referenceUpdate(average: Float32Array[], current: Float32Array[], decay: number): void {
   const keep = Math.fround(decay);
   const take = 1 - keep;
@@ -14,13 +20,16 @@ function referenceUpdate(average: Float32Array[], current: Float32Array[], decay
   });
 }
 
-function perturb(weights: NetworkWeights, random: Random, scale: number): void {
-  for (const array of flattenWeights(weights))
-    for (let j = 0; j < array.length; j++) array[j] += scale * (random.next() - 0.5);
+const bytes = (array: Float32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
+function assertSameBits(actual: NetworkWeights, expected: Float32Array[], what: string): void {
+  flattenWeights(actual).forEach((array, i) =>
+    assert.deepEqual(bytes(array), bytes(expected[i]), `${what}: array ${i}`),
+  );
 }
 
-describe('WeightAverage', () => {
-  // Odd sizes everywhere, so every array ends in a partial group of four values.
+describe("Trainer: the weights' moving average (weightAveraging)", () => {
+  // Odd sizes everywhere, so arrays end inside a group of four and of sixteen values.
   const arch: Architecture = {
     vocabSize: 37,
     embeddingDim: 7,
@@ -30,48 +39,82 @@ describe('WeightAverage', () => {
     numClasses: 3,
     dropout: 0.5,
   };
+  const rng = new Random(11);
+  const batches = Array.from({ length: 12 }, (_, i) =>
+    randomBatch(
+      arch,
+      Array.from({ length: 6 }, () => rng.int(9)),
+      undefined,
+      20 + i,
+      i % 2 === 1,
+    ),
+  );
 
-  it('gives the same float32 values as the JavaScript expression, over many updates', () => {
-    const random = new Random(3);
-    const current = initWeights(arch, 1);
-    for (const decay of [0.99, 0.9, 0.5]) {
-      const average = new WeightAverage(arch, current, decay);
-      const expected = flattenWeights(current).map((a) => a.slice());
-      for (let step = 0; step < 50; step++) {
-        perturb(current, random, step % 7 === 0 ? 10 : 0.1);
-        average.update(current);
-        referenceUpdate(expected, flattenWeights(current), decay);
+  /**
+   * Trains `batches` with the average and, alongside, the same trainer without it, whose weights after
+   * every step feed the JavaScript expression; the two averages must agree bit for bit after every step
+   * (and the weights themselves must not depend on the average).
+   */
+  async function checkAgainstReference(options: TrainerOptions, decay: number, what: string): Promise<void> {
+    const initial = initWeights(arch, 3);
+    const averaged = createTrainer(arch, initial, { ...options, weightAveraging: decay });
+    const plain = createTrainer(arch, initial, options);
+    try {
+      if (averaged instanceof ParallelTrainer) assert.ok(await averaged.whenHelperReady(), 'helper thread ready');
+      let expected: Float32Array[] | undefined;
+      for (const [step, batch] of batches.entries()) {
+        averaged.trainBatch(batch);
+        plain.trainBatch(batch);
+        const current = flattenWeights(plain.weights);
+        if (expected) referenceUpdate(expected, current, decay);
+        else expected = current.map((array) => array.slice());
+        assertSameBits(averaged.weights, current, `${what}, weights after step ${step + 1}`);
+        assertSameBits(averaged.averageWeights!, expected, `${what}, average after step ${step + 1}`);
       }
-      const actual = flattenWeights(average.weights);
-      actual.forEach((array, i) =>
-        assert.deepEqual(
-          Buffer.from(array.buffer, array.byteOffset, array.byteLength),
-          Buffer.from(expected[i].buffer, expected[i].byteOffset, expected[i].byteLength),
-          `array ${i} differs with decay ${decay}`,
-        ),
-      );
+      if (averaged instanceof ParallelTrainer) assert.equal(averaged.threads, 2, 'the helper thread took part');
+    } finally {
+      await Promise.all([averaged.dispose(), plain.dispose()]);
     }
+  }
+
+  for (const decay of [0.99, 0.9, 0.5]) {
+    it(`equals the JavaScript expression after every step, decay ${decay} (1 thread)`, async () => {
+      await checkAgainstReference({ threads: 1, seed: 5, learningRate: 0.05 }, decay, `decay ${decay}`);
+    });
+  }
+
+  it('equals it with 2 threads (the helper averages its part of the weights in its Adam sweep)', async () => {
+    await checkAgainstReference(
+      { threads: 2, seed: 5, learningRate: 0.05, helperScript: ENGINE_HELPER_SCRIPT },
+      0.99,
+      '2 threads',
+    );
   });
 
-  it('starts at a copy of the weights it is given and leaves them alone', () => {
-    const current = initWeights(arch, 2);
-    const before = flattenWeights(current).map((a) => a.slice());
-    const average = new WeightAverage(arch, current, 0.99);
-    assert.deepEqual(flattenWeights(average.weights), before);
-    perturb(current, new Random(4), 1);
-    const changed = flattenWeights(current).map((a) => a.slice());
-    average.update(current);
-    assert.deepEqual(flattenWeights(current), changed);
-    assert.notDeepEqual(flattenWeights(average.weights), before);
+  it('equals it with a frozen embedding (averaged without an Adam step)', async () => {
+    await checkAgainstReference({ threads: 1, seed: 5, learningRate: 0.05, trainEmbedding: false }, 0.9, 'frozen');
+    await checkAgainstReference(
+      { threads: 2, seed: 5, learningRate: 0.05, trainEmbedding: false, helperScript: ENGINE_HELPER_SCRIPT },
+      0.9,
+      'frozen, 2 threads',
+    );
   });
 
-  it('refuses weights of another shape', () => {
-    const average = new WeightAverage(arch, initWeights(arch, 1), 0.99);
-    const other = initWeights({ ...arch, units: 6 }, 1);
-    assert.throws(() => average.update(other), /expected/);
+  it("equals it with the lazy embedding update (Adam's rows in JavaScript)", async () => {
+    await checkAgainstReference({ threads: 1, seed: 5, learningRate: 0.05, embeddingUpdate: 'lazy' }, 0.9, 'lazy');
   });
 
-  it('runs the checked-in kernel binary, assembled from scripts/weightAverageWat.ts', async () => {
-    assert.equal(Buffer.from(await assembleWeightAverageKernel()).toString('base64'), WEIGHT_AVERAGE_WASM_BASE64);
+  it('starts at a copy of the first step’s weights, and is absent without the option', () => {
+    const trainer = new Trainer(arch, initWeights(arch, 2), { seed: 1, weightAveraging: 0.99 });
+    trainer.trainBatch(batches[0]);
+    assert.deepEqual(flattenWeights(trainer.averageWeights!), flattenWeights(trainer.weights));
+    trainer.trainBatch(batches[1]);
+    assert.notDeepEqual(flattenWeights(trainer.averageWeights!), flattenWeights(trainer.weights));
+    assert.equal(new Trainer(arch, initWeights(arch, 2)).averageWeights, undefined);
+  });
+
+  it('refuses a decay outside [0, 1)', () => {
+    for (const decay of [1, -0.1, NaN])
+      assert.throws(() => new Trainer(arch, initWeights(arch, 2), { weightAveraging: decay }), /weightAveraging/);
   });
 });

@@ -103,9 +103,31 @@ export interface KernelExports {
   ): void;
 }
 
-/** The optimizer module's exports (see optimizerWat in scripts/kernelsWat.ts): the kernel module's adam. */
+/**
+ * The optimizer module's exports (see optimizerWat in scripts/kernelsWat.ts): the kernel module's
+ * adam; the same with the weights' moving average at byte offset `a` updated in the same sweep
+ * (keep and take: the average's decay and 1 - decay); that average alone.
+ */
 export interface OptimizerExports {
   adam: KernelExports['adam'];
+  adam_average(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    a: number,
+    n4: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    gscale: number,
+    keep: number,
+    take: number,
+  ): void;
+  average(a: number, w: number, n4: number, keep: number, take: number): void;
 }
 
 let compiledModule: WebAssembly.Module | undefined;

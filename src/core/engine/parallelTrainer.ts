@@ -99,8 +99,8 @@ export class ParallelTrainer extends Trainer {
     const embedding = ranges[at];
     const total = ranges.reduce((n, range) => n + range.to - range.from, 0);
     const split = Math.min(embedding.to, embedding.from + ((total >> 1) & ~15));
-    const theirs: AdamRange[] = [{ slot: 0, from: embedding.from, to: split }];
-    const mine = ranges.map((range, i) => (i === at ? { slot: 0, from: split, to: embedding.to } : range));
+    const theirs: AdamRange[] = [{ ...embedding, to: split }];
+    const mine = ranges.map((range, i) => (i === at ? { ...embedding, from: split } : range));
     const requestId = helper.thread.send({ type: 'adam', ranges: theirs, step });
     super.runAdam(mine, step);
     // Without the helper's answer (it failed and is ended), its part is updated here. That is exact

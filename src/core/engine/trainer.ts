@@ -43,6 +43,12 @@ export interface TrainerOptions {
    * has at least two CPUs ({@link defaultTrainingThreads}). `new Trainer` always uses one.
    */
   threads?: 1 | 2;
+  /**
+   * Decay of a moving average of the weights (0 < decay < 1; default: none): started at the weights
+   * after the first step, then after every step average = f32(decay * average + (1 - decay) *
+   * weights), in float64 with one rounding, in the same sweep as Adam. See {@link Trainer.averageWeights}.
+   */
+  weightAveraging?: number;
   /** Told when the helper thread cannot start or fails (training then goes on in one thread). */
   onWarning?: (message: string) => void;
   /**
@@ -143,6 +149,12 @@ export class Trainer {
    * construction.
    */
   readonly weights: NetworkWeights;
+  /**
+   * The weights' moving average (options.weightAveraging; views of the optimizer memory, updated in
+   * place after every step: a Predictor built on them reads each update), or undefined without it.
+   * Before the first step it holds zeros; after it, a copy of the weights.
+   */
+  readonly averageWeights: NetworkWeights | undefined;
   /** Adam steps taken. */
   step = 0;
   protected readonly engine = new NetworkEngine();
@@ -154,6 +166,8 @@ export class Trainer {
   private readonly epsilon: number;
   private readonly clipNorm: number;
   private readonly embeddingUpdate: 'dense' | 'lazy';
+  /** The moving average's factors (keep: the decay as float32; take: 1 - keep), when kept. */
+  private readonly average: { readonly keep: number; readonly take: number } | undefined;
   /** Weights, gradients and Adam moments of every weight array, in flattenWeights() order (shared memory). */
   protected readonly optimizer: OptimizerMemory;
   /** Per embedding row, the last mark gatherGradients gave it (marks grow by 2 per step). */
@@ -173,12 +187,17 @@ export class Trainer {
     this.trainEmbedding = options.trainEmbedding ?? true;
     this.embeddingUpdate = options.embeddingUpdate ?? 'dense';
     this.seed = options.seed ?? 0;
+    const decay = options.weightAveraging ?? 0;
+    if (!(decay >= 0 && decay < 1)) throw new Error(`weightAveraging must be in [0, 1) (got ${decay})`);
+    const keep = Math.fround(decay);
+    this.average = decay > 0 ? { keep, take: 1 - keep } : undefined;
     // Each array padded to a multiple of 16 floats (zeros), so the SIMD Adam runs over whole vectors.
     const arrays = flattenWeights(weights);
     this.optimizer = new OptimizerMemory(
       optimizerLayout(
         arrays.map((w) => w.length),
         arrays.map((_, i) => i === 0 && !this.trainEmbedding),
+        this.average !== undefined,
       ),
     );
     const views = arrays.map((w, i) => {
@@ -187,6 +206,12 @@ export class Trainer {
       return view;
     });
     this.weights = unflattenWeights(arch, views);
+    this.averageWeights = this.average
+      ? unflattenWeights(
+          arch,
+          arrays.map((_, i) => this.optimizer.average(i)),
+        )
+      : undefined;
   }
 
   /** A deep copy of the current weights. */
@@ -224,24 +249,24 @@ export class Trainer {
       const gradients = parts.reduce((sum, part) => sumGradients(sum, part, this.arch.embeddingDim)).gradients;
       const gradientNorm = globalNorm(gradients);
       this.applyAdam(gradients, this.clipScale(gradientNorm));
+      // The lazy embedding update ran in JavaScript: the average follows over every weight here.
+      if (this.average && this.step === 1) this.optimizer.startAverage();
+      else if (this.average) this.optimizer.adam(this.averageOnlyRanges([]), this.adamStep(1));
       return { loss, correct, count, gradientNorm };
     }
     const gradientNorm = this.gatherGradients(parts);
     this.step++;
-    const { beta1, beta2, epsilon, learningRate } = this;
-    const c1 = 1 - Math.pow(beta1, this.step);
-    const c2 = 1 - Math.pow(beta2, this.step);
-    const ranges = this.optimizer.allRanges();
+    const all = this.optimizer.allRanges();
     const embedding = parts.some((part) => part.gradients.embedding !== null);
-    this.runAdam(embedding ? ranges : ranges.filter((range) => range.slot !== 0), {
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
-      c1,
-      c2,
-      scale: this.clipScale(gradientNorm),
-    });
+    const ranges = embedding ? all : all.filter((range) => range.slot !== 0);
+    // The average starts at the first step's weights; from the second on it follows in Adam's sweep
+    // (and alone over the weights this step leaves unchanged).
+    const averaging = this.average !== undefined && this.step > 1;
+    this.runAdam(
+      averaging ? [...ranges, ...this.averageOnlyRanges(ranges)] : ranges,
+      this.adamStep(this.clipScale(gradientNorm), averaging),
+    );
+    if (this.average && this.step === 1) this.optimizer.startAverage();
     // The embedding's gradient is zero again outside the next batch's rows.
     const data = this.optimizer.data;
     const g = this.optimizer.layout.slots[0].g;
@@ -251,6 +276,28 @@ export class Trainer {
       for (let k = 0; k < rows.length; k++) data.fill(0, g + rows[k] * E, g + rows[k] * E + E);
     }
     return { loss, correct, count, gradientNorm };
+  }
+
+  /** The scalars of this step's Adam update (after this.step is incremented). */
+  private adamStep(scale: number, averaging = true): AdamStep {
+    const { beta1, beta2, epsilon, learningRate } = this;
+    return {
+      learningRate,
+      beta1,
+      beta2,
+      epsilon,
+      c1: 1 - Math.pow(beta1, this.step),
+      c2: 1 - Math.pow(beta2, this.step),
+      scale,
+      ...(averaging && this.average ? { average: this.average } : {}),
+    };
+  }
+
+  /** The whole of every slot that `adamRanges` leave out, for the average alone. */
+  private averageOnlyRanges(adamRanges: readonly AdamRange[]): AdamRange[] {
+    return this.optimizer.layout.slots
+      .map((slot, i) => ({ slot: i, from: 0, to: slot.span, averageOnly: true }))
+      .filter((range) => !adamRanges.some((adam) => adam.slot === range.slot));
   }
 
   /** The factor that clips gradients of global norm `norm` to clipNorm (1 when they are shorter or clipping is off). */
@@ -335,10 +382,8 @@ export class Trainer {
   /** Adam on every weight with the gradients scaled by `scale` (clipping); the 'lazy' embedding update. */
   private applyAdam(gradients: EngineGradients, scale: number): void {
     this.step++;
-    const { beta1, beta2, epsilon, learningRate } = this;
-    const c1 = 1 - Math.pow(beta1, this.step);
-    const c2 = 1 - Math.pow(beta2, this.step);
-    const adamStep: AdamStep = { learningRate, beta1, beta2, epsilon, c1, c2, scale };
+    const adamStep = this.adamStep(scale, false);
+    const { beta1, beta2, epsilon, learningRate, c1, c2 } = adamStep;
     const optimizer = this.optimizer;
     const data = optimizer.data;
     const slots = optimizer.layout.slots;

@@ -14,7 +14,6 @@ import { OOV_ID, PAD_ID, Vocabulary } from '../text/vocabulary';
 import { Random } from '../engine/random';
 import { createTrainer, initWeights, MissingHelperScriptError, Predictor } from '../engine';
 import { trainSkipGram } from './skipgram';
-import { WeightAverage } from './weightAverage';
 import {
   settingProblems,
   TRAINING_SETTING_DEFAULTS,
@@ -522,9 +521,12 @@ async function trainMember(context: RunContext, member: number, targets?: readon
     clipNorm: options.clipNorm,
     seed,
     threads: options.threads,
+    // Validation, early stopping and the saved model use the average (updated in Adam's sweep).
+    weightAveraging: options.weightAveraging,
     onWarning: hooks.onWarning,
     helperScript: hooks.helperScript,
   });
+  const trained = trainer.averageWeights ?? trainer.weights;
   // Validation reads the weights that the Trainer (or the running average) updates in place: one
   // Predictor for them (one thread, its workspace kept between epochs), ended with the network's run.
   let validator: Predictor | undefined;
@@ -537,7 +539,6 @@ async function trainMember(context: RunContext, member: number, targets?: readon
     Math.floor(Math.ceil(train.length / options.batchSize) / (hooks.progressPerEpoch ?? 20)),
   );
 
-  let average: WeightAverage | undefined;
   // The lexicon terms' settings of the coming epoch: VADER's transforms first, then each epoch's fit.
   let epochLexicon = lexicon && lexicon.weight > 0 ? lexicon : undefined;
   let bestTransforms: LearnedTransformsRecord | undefined;
@@ -566,14 +567,6 @@ async function trainMember(context: RunContext, member: number, targets?: readon
         await yieldToEventLoop();
         if (hooks.signal?.aborted) throw new TrainingCancelledError();
         const result = trainer.trainBatch(prepareTrainingBatch(batches[b], options, random, epochLexicon));
-        if (options.weightAveraging > 0) {
-          if (average) {
-            average.update(trainer.weights);
-          } else {
-            // Updated in place after every batch, like the Trainer's weights.
-            average = new WeightAverage(arch, trainer.weights, options.weightAveraging);
-          }
-        }
         // Loss and accuracy over the loss positions: sentences, or labelled steps when every step is supervised.
         lossSum += result.loss * result.count;
         correct += result.correct;
@@ -597,11 +590,7 @@ async function trainMember(context: RunContext, member: number, targets?: readon
       const seconds = (performance.now() - epochStart) / 1000;
       let evaluation = { loss: lossSum / seen, accuracy: correct / seen };
       if (validation.length || learnedTransforms) {
-        const validated = average?.weights ?? trainer.weights;
-        if (validator?.weights !== validated) {
-          await validator?.dispose();
-          validator = new Predictor(arch, validated, { threads: 1, weightsChangeInPlace: true });
-        }
+        validator ??= new Predictor(arch, trained, { threads: 1, weightsChangeInPlace: true });
       }
       if (validation.length) evaluation = evaluateIds(validator!, validationIds, validationLabels);
       history.push({
@@ -620,7 +609,7 @@ async function trainMember(context: RunContext, member: number, targets?: readon
           epoch,
           accuracy: evaluation.accuracy,
           loss: evaluation.loss,
-          weights: copyWeights(average?.weights ?? trainer.weights),
+          weights: copyWeights(trained),
         };
       if (learnedTransforms) {
         // On the weights just validated (the saved ones when this epoch is the best), float kernels.
