@@ -306,6 +306,9 @@ export class NetworkEngine {
       throw new Error(`softTargets has ${soft.length} values, expected ${B * C}`);
     const count = positionRows.length;
     const normalizer = lossCount ?? count;
+    // With lexicon terms, each packed row's logits as the loss computes them, for the terms' scores.
+    const rowLogits = batch.lexicon ? new Float64Array(packing.tokens * C) : undefined;
+    const rowLogitsKnown = batch.lexicon ? new Uint8Array(packing.tokens) : undefined;
     let lossSum = 0;
     let correct = 0;
     for (let q = 0; q < count; q++) {
@@ -313,8 +316,13 @@ export class NetworkEngine {
       const label = positionLabels[q];
       if (label < 0 || label >= C) throw new Error(`label ${label} out of range [0, ${C})`);
       const yRow = packedRow >= 0 ? top.y.offset + packedRow * Hp : -1;
-      if (yRow >= 0) denseLogits(data, yRow, H, kernel, weights.dense.bias, C, logits);
-      else for (let k = 0; k < C; k++) logits[k] = weights.dense.bias[k];
+      if (yRow >= 0) {
+        denseLogits(data, yRow, H, kernel, weights.dense.bias, C, logits);
+        if (rowLogits) {
+          rowLogits.set(logits, packedRow * C);
+          rowLogitsKnown![packedRow] = 1;
+        }
+      } else for (let k = 0; k < C; k++) logits[k] = weights.dense.bias[k];
       let max = -Infinity;
       let argmax = 0;
       for (let k = 0; k < C; k++)
@@ -340,7 +348,18 @@ export class NetworkEngine {
         for (let k = 0; k < C; k++) probs[k] = (probs[k] / sum - (k === label ? 1 : 0)) / normalizer;
       }
       for (let k = 0; k < C; k++) denseBiasGrad[k] += probs[k];
-      if (yRow >= 0) {
+      if (yRow >= 0 && C === 2) {
+        // The loop below for two classes: the same float32 and float64 roundings in the same order.
+        const dRow = dYTop.offset + packedRow * Hp;
+        const p0 = probs[0];
+        const p1 = probs[1];
+        for (let j = 0; j < H; j++) {
+          const yj = data[yRow + j];
+          denseKernelGrad[2 * j] += yj * p0;
+          denseKernelGrad[2 * j + 1] += yj * p1;
+          data[dRow + j] += 0 + kernel[2 * j] * p0 + kernel[2 * j + 1] * p1;
+        }
+      } else if (yRow >= 0) {
         const dRow = dYTop.offset + packedRow * Hp;
         for (let j = 0; j < H; j++) {
           const yj = data[yRow + j];
@@ -366,6 +385,7 @@ export class NetworkEngine {
         normalizer,
         H,
         C,
+        { logits: rowLogits!, known: rowLogitsKnown! },
       );
     }
 
@@ -404,7 +424,8 @@ export class NetworkEngine {
    * s_t = logit[positive] - logit[negative] after every real step (s before the first step: the dense
    * bias), the hinge terms of its tokens' roles, and their gradients added into the dense layer's
    * gradients and into dYTop. Returns the terms' weighted sum (to be divided by `normalizer` like the
-   * cross-entropy's); the gradients are already divided.
+   * cross-entropy's); the gradients are already divided. `computed`: the logits the cross-entropy
+   * already computed, per packed row (where `known` is set), used instead of computing them again.
    */
   private addLexiconTerms(
     batch: Batch,
@@ -417,6 +438,7 @@ export class NetworkEngine {
     normalizer: number,
     H: number,
     C: number,
+    computed: { readonly logits: Float64Array; readonly known: Uint8Array },
   ): number {
     const lexicon = batch.lexicon!;
     const { roles, moves, positiveClass: P, negativeClass: N } = lexicon;
@@ -438,7 +460,12 @@ export class NetworkEngine {
       for (let t = 0; t < len && !any; t++) any = roles[b * T + t] !== LexiconRole.None;
       if (!any) continue;
       for (let t = 0; t < len; t++) {
-        denseLogits(data, y.offset + (packing.offsets[t] + p) * Hp, H, kernel, bias, C, logits);
+        const packedRow = packing.offsets[t] + p;
+        if (computed.known[packedRow]) {
+          scores[t] = computed.logits[packedRow * C + P] - computed.logits[packedRow * C + N];
+          continue;
+        }
+        denseLogits(data, y.offset + packedRow * Hp, H, kernel, bias, C, logits);
         scores[t] = logits[P] - logits[N];
       }
       grads.fill(0, 0, len + 1);
@@ -981,6 +1008,19 @@ function denseLogits(
   C: number,
   out: Float64Array,
 ): void {
+  if (C === 2) {
+    // The same sums in the same order, in two locals (two classes: every model with lexicon terms).
+    let l0 = bias[0];
+    let l1 = bias[1];
+    for (let j = 0; j < H; j++) {
+      const v = data[row + j];
+      l0 += v * kernel[2 * j];
+      l1 += v * kernel[2 * j + 1];
+    }
+    out[0] = l0;
+    out[1] = l1;
+    return;
+  }
   for (let k = 0; k < C; k++) out[k] = bias[k];
   for (let j = 0; j < H; j++) {
     const v = data[row + j];
