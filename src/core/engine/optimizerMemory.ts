@@ -144,40 +144,11 @@ export class OptimizerMemory {
         this.kernels.average((slot.a + from) * 4, (slot.w + from) * 4, to - from, average.keep, average.take);
         continue;
       }
-      if (average) {
-        this.kernels.adam_average(
-          (slot.w + from) * 4,
-          (slot.g + from) * 4,
-          (slot.m + from) * 4,
-          (slot.v + from) * 4,
-          (slot.a + from) * 4,
-          to - from,
-          learningRate,
-          beta1,
-          beta2,
-          epsilon,
-          c1,
-          c2,
-          scale,
-          average.keep,
-          average.take,
-        );
-        continue;
-      }
-      this.kernels.adam(
-        (slot.w + from) * 4,
-        (slot.g + from) * 4,
-        (slot.m + from) * 4,
-        (slot.v + from) * 4,
-        to - from,
-        learningRate,
-        beta1,
-        beta2,
-        epsilon,
-        c1,
-        c2,
-        scale,
-      );
+      const [w, g, m, v] = [slot.w, slot.g, slot.m, slot.v].map((offset) => (offset + from) * 4);
+      const scalars = [learningRate, beta1, beta2, epsilon, c1, c2, scale] as const;
+      if (average)
+        this.kernels.adam_average(w, g, m, v, (slot.a + from) * 4, to - from, ...scalars, average.keep, average.take);
+      else this.kernels.adam(w, g, m, v, to - from, ...scalars);
     }
   }
 }
