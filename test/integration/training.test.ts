@@ -226,7 +226,9 @@ describe('training panel', function () {
     hooks.postFromPanel({
       type: 'start',
       requestId: 1,
-      settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64, batchSize: 16 },
+      // No validation split: no early stopping, so the run lasts its 40 epochs and cannot end on its
+      // own before the cancel, however fast the engine gets (it did once, stopping early at epoch 6).
+      settings: { ...FAST, epochs: 40, units: 64, embeddingDim: 64, batchSize: 16, validationSplit: 0 },
     });
     await waitFor(
       'two epochs',
